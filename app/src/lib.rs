@@ -1,0 +1,130 @@
+//! The retort playground: Leptos (client-side rendered) components over
+//! `retort-core`.
+//!
+//! Logic lives in plain Rust (the core, and the small pure helpers beside each
+//! component, tested natively); components only wire it to the page. The two
+//! things only JavaScript can do, CodeMirror editors and booting PGlite, are
+//! reached through `www/js/glue.js`.
+// `DbError` carries every field Postgres reports (message, SQLSTATE, position,
+// detail, hint…) and is built at most once per failed query: its size is not
+// worth boxing.
+#![allow(clippy::result_large_err)]
+
+pub mod console;
+pub mod editor;
+pub mod pglite;
+pub mod postgres;
+
+use leptos::prelude::*;
+
+use crate::console::SqlConsole;
+use crate::editor::{CodeEditor, Language};
+use crate::postgres::{PgStatusBadge, Postgres};
+
+const MODEL_BEFORE: &str = r#"from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+"#;
+
+const MODEL_AFTER: &str = r#"from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    # NOT NULL on a table that already has rows: the classic foot-gun.
+    bio: Mapped[str] = mapped_column(String(500))
+"#;
+
+/// One pane of the playground.
+#[component]
+fn Pane(
+    title: &'static str,
+    test_id: &'static str,
+    #[prop(optional)] subtitle: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class="pane" data-testid=test_id aria-label=title>
+            <header class="pane-head">
+                <h2>{title}</h2>
+                {subtitle.map(|s| view! { <span class="muted">{s}</span> })}
+            </header>
+            <div class="pane-body">{children()}</div>
+        </section>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let postgres = Postgres::new();
+    let before = RwSignal::new(MODEL_BEFORE.to_string());
+    let after = RwSignal::new(MODEL_AFTER.to_string());
+
+    let page = view! {
+        <header class="top">
+            <div class="brand">
+                <h1>"retort"</h1>
+                <span class="tagline">"review and rehearse Alembic migrations"</span>
+            </div>
+            <PgStatusBadge postgres=postgres />
+        </header>
+        <main class="panes">
+            <Pane title="Model before" test_id="pane-before" subtitle="SQLAlchemy, as on main">
+                <CodeEditor language=Language::Python text=before test_id="editor-before" label="Model before the change" />
+            </Pane>
+            <Pane title="Model after" test_id="pane-after" subtitle="SQLAlchemy, with your change">
+                <CodeEditor language=Language::Python text=after test_id="editor-after" label="Model after the change" />
+            </Pane>
+            <Pane title="Revision" test_id="pane-revision" subtitle="what alembic revision --autogenerate writes">
+                <p class="notice">"Revision generation is not part of this build yet: the model readers and the diff are being written. Nothing here is guessed."</p>
+            </Pane>
+            <Pane title="SQL" test_id="pane-sql" subtitle="what alembic upgrade --sql prints">
+                <p class="notice">"The PostgreSQL for a revision appears here once revisions are generated."</p>
+            </Pane>
+            <Pane title="Review" test_id="pane-review" subtitle="locks, rewrites, failures on live data">
+                <p class="notice">"The safety review appears here once revisions are generated."</p>
+            </Pane>
+            <Pane title="Simulate" test_id="pane-simulate" subtitle="real PostgreSQL in your browser (PGlite)">
+                <SqlConsole postgres=postgres />
+            </Pane>
+        </main>
+    };
+
+    // The static "Loading retort…" placeholder in index.html has done its job.
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
+
+    // Marked once the first frame with the editors in it is painted; the e2e
+    // suite reads it as "time to interactive".
+    Effect::new(move |_| {
+        request_animation_frame(|| {
+            if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = performance.mark("retort:interactive");
+            }
+        });
+    });
+
+    page
+}

@@ -1,0 +1,21 @@
+//! retort's analysis core.
+//!
+//! Everything here takes text and returns values: no IO, no JavaScript, no
+//! threads. That is what lets the same code run in the `retort` command, in
+//! the browser playground (compiled to wasm) and in tests.
+//!
+//! Readers never panic and never give up: they return what they could read
+//! together with [`Diagnostic`]s carrying byte [`Span`]s. Positions are kept
+//! as byte offsets inside the core; [`text::LineIndex`] is the one place that
+//! converts them to lines and columns (CLI) or UTF-16 offsets (the editor).
+#![forbid(unsafe_code)]
+
+pub mod diagnostic;
+pub mod text;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use text::{LineCol, LineIndex, Span};
+
+// Under `cargo xtask test`, core's tests also run as wasm in headless Chromium.
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -1,0 +1,88 @@
+// Shared set-up for the end-to-end tests: a static server for dist/, a real
+// headless Chromium (Debian's, driven by playwright-core), and a page that
+// records every request and every console message so tests can assert that
+// nothing left the origin and nothing panicked.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = path.resolve(process.env.RETORT_DIST || path.join(ROOT, 'dist'));
+export const OUT = path.join(ROOT, 'tests/e2e/out');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Starts a server for `root` and a browser; returns helpers and `close()`. */
+export async function open(root = DIST) {
+  if (!fs.existsSync(path.join(root, 'index.html'))) {
+    throw new Error(`${root}/index.html is missing: build first (cargo xtask build)`);
+  }
+  const server = await serve(root);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    // Playwright adds --headless and a fresh, empty profile of its own.
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const requests = [];
+  const consoleLines = [];
+  const pageErrors = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  return {
+    page,
+    url: server.url,
+    requests,
+    consoleLines,
+    pageErrors,
+    /** Requests that went anywhere but the page's own origin. */
+    foreignRequests: () =>
+      requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:')),
+    /** Console lines that show a Rust panic. */
+    panics: () => consoleLines.filter((l) => l.includes('panicked at')),
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** Waits for the app to mount and returns the page's performance marks. */
+export async function marks(page) {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      performance
+        .getEntries()
+        .filter((e) => e.name.startsWith('retort:'))
+        .map((e) => [e.name, { start: e.startTime, duration: e.duration }]),
+    ),
+  );
+}
+
+/** Replaces the console input's text and runs it with the Run button. */
+export async function runSql(page, sql) {
+  const input = page.getByTestId('console-input');
+  await input.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  if (sql.length > 0) await input.fill(sql);
+  await page.getByTestId('console-run').click();
+}
+
+export function writeOut(name, data) {
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, name), data);
+}

@@ -1,0 +1,49 @@
+// Builds www/bundle/: the editor + PGlite glue (glue.js) and PGlite's own
+// files with a pre-initialised data directory. Run by Trunk's pre_build hook
+// (Trunk.toml) and by `cargo xtask build`; it is idempotent and offline.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const www = path.dirname(fileURLToPath(import.meta.url));
+const out = path.join(www, 'bundle');
+const pgliteDist = path.join(www, 'node_modules/@electric-sql/pglite/dist');
+const pgliteOut = path.join(out, 'pglite');
+
+fs.mkdirSync(pgliteOut, { recursive: true });
+
+await build({
+  entryPoints: [path.join(www, 'js/glue.js')],
+  outfile: path.join(out, 'glue.js'),
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: 'es2022',
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+
+// PGlite's ES modules and runtime files, as published (no source maps, no
+// extension tarballs: the playground uses none).
+const wanted = (name) =>
+  name === 'index.js' || /^chunk-[A-Z0-9]+\.js$/.test(name) || name === 'pglite.wasm' || name === 'pglite.data';
+for (const name of fs.readdirSync(pgliteDist)) {
+  if (!wanted(name)) continue;
+  const from = path.join(pgliteDist, name);
+  const to = path.join(pgliteOut, name);
+  if (!fs.existsSync(to) || fs.statSync(to).mtimeMs < fs.statSync(from).mtimeMs) fs.copyFileSync(from, to);
+}
+
+// initdb once, here, so the browser can boot from the result.
+const datadir = path.join(pgliteOut, 'datadir.tgz');
+const stamp = path.join(pgliteOut, 'datadir.version');
+const pglitePkg = JSON.parse(fs.readFileSync(path.join(pgliteDist, '../package.json'), 'utf8'));
+if (!fs.existsSync(datadir) || !fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== pglitePkg.version) {
+  const { PGlite } = await import(path.join(pgliteDist, 'index.js'));
+  const db = await PGlite.create();
+  const dump = await db.dumpDataDir('gzip');
+  fs.writeFileSync(datadir, Buffer.from(await dump.arrayBuffer()));
+  fs.writeFileSync(stamp, pglitePkg.version);
+  await db.close();
+}

@@ -1,0 +1,187 @@
+// Browser glue for the retort playground, bundled by esbuild (bundle.mjs)
+// into bundle/glue.js, a classic script that runs before the wasm app starts.
+//
+// It exposes `globalThis.retort` with two things the Rust app cannot do by
+// itself: CodeMirror 6 editors, and loading PGlite with byte-level progress.
+// Everything else (what to run, how to show results) lives in Rust.
+
+import { basicSetup } from 'codemirror';
+import { EditorView, keymap } from '@codemirror/view';
+import { EditorState, Compartment, Prec } from '@codemirror/state';
+import { indentWithTab } from '@codemirror/commands';
+import { python } from '@codemirror/lang-python';
+import { sql, PostgreSQL } from '@codemirror/lang-sql';
+import { setDiagnostics, lintGutter } from '@codemirror/lint';
+
+// Resolve our own files relative to this script, so the playground works
+// from any path (an embed under /docs/, a file server, a sub-directory).
+const here = new URL('.', document.currentScript ? document.currentScript.src : document.baseURI);
+
+const languages = {
+  python: () => python(),
+  sql: () => sql({ dialect: PostgreSQL }),
+};
+
+/**
+ * Creates a CodeMirror editor inside `parent`.
+ * options: { doc, language: 'python' | 'sql', readOnly, testId, label,
+ *            onChange(text), onRun() }
+ */
+function createEditor(parent, options) {
+  const readOnly = new Compartment();
+  const extensions = [
+    basicSetup,
+    lintGutter(),
+    // Above basicSetup's own Mod-Enter (insert blank line).
+    Prec.highest(
+      keymap.of([
+        {
+          key: 'Mod-Enter',
+          run: () => {
+            if (!options.onRun) return false;
+            options.onRun();
+            return true;
+          },
+        },
+      ]),
+    ),
+    keymap.of([indentWithTab]),
+    (languages[options.language] || languages.python)(),
+    readOnly.of([EditorState.readOnly.of(!!options.readOnly), EditorView.editable.of(!options.readOnly)]),
+    EditorView.contentAttributes.of({
+      ...(options.testId ? { 'data-testid': options.testId } : {}),
+      ...(options.label ? { 'aria-label': options.label } : {}),
+    }),
+    EditorView.updateListener.of((update) => {
+      if (update.docChanged && options.onChange) options.onChange(update.state.doc.toString());
+    }),
+  ];
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({ doc: options.doc || '', extensions }),
+  });
+  return {
+    getDoc: () => view.state.doc.toString(),
+    setDoc: (text) => {
+      if (text !== view.state.doc.toString()) {
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+      }
+    },
+    // diagnostics: [{ from, to, severity: 'error' | 'warning' | 'info', message }]
+    // with UTF-16 offsets (converted from byte spans by the Rust side).
+    setDiagnostics: (diagnostics) => {
+      const length = view.state.doc.length;
+      const clamped = diagnostics.map((d) => ({
+        ...d,
+        from: Math.min(d.from, length),
+        to: Math.min(Math.max(d.to, d.from), length),
+      }));
+      view.dispatch(setDiagnostics(view.state, clamped));
+    },
+    focus: () => view.focus(),
+    destroy: () => view.destroy(),
+  };
+}
+
+// The PGlite files, served from our own origin next to this script.
+const PGLITE_FILES = {
+  module: 'pglite/index.js',
+  wasm: 'pglite/pglite.wasm',
+  data: 'pglite/pglite.data',
+  // A data directory made by initdb at build time (bundle.mjs): booting from
+  // it skips initdb in the browser, which is most of PGlite's start-up time.
+  datadir: 'pglite/datadir.tgz',
+};
+
+async function fetchBytes(path, onBytes) {
+  const url = new URL(path, here);
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`could not fetch ${url.pathname}: ${error.message}`);
+  }
+  if (!response.ok) {
+    throw new Error(`could not fetch ${url.pathname}: HTTP ${response.status} ${response.statusText}`.trim());
+  }
+  const total = Number(response.headers.get('content-length')) || 0;
+  onBytes(0, total);
+  const reader = response.body.getReader();
+  const chunks = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    onBytes(received, Math.max(total, received));
+  }
+  const bytes = new Uint8Array(received);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
+/**
+ * Loads PGlite lazily. onProgress receives
+ * { phase: 'download' | 'compile' | 'start', loaded, total } (bytes).
+ * Resolves to { db, version, bootMs }; rejects with an Error saying why.
+ */
+async function loadPglite(onProgress) {
+  performance.mark('retort:pglite-start');
+  const started = performance.now();
+  const sizes = { wasm: [0, 0], data: [0, 0], datadir: [0, 0] };
+  const report = () => {
+    const loaded = Object.values(sizes).reduce((sum, [l]) => sum + l, 0);
+    const total = Object.values(sizes).reduce((sum, [, t]) => sum + t, 0);
+    onProgress({ phase: 'download', loaded, total });
+  };
+  const tracker = (key) => (loaded, total) => {
+    sizes[key] = [loaded, total];
+    report();
+  };
+  const [pglite, wasm, data, datadir] = await Promise.all([
+    import(new URL(PGLITE_FILES.module, here).href),
+    fetchBytes(PGLITE_FILES.wasm, tracker('wasm')),
+    fetchBytes(PGLITE_FILES.data, tracker('data')),
+    fetchBytes(PGLITE_FILES.datadir, tracker('datadir')),
+  ]);
+  onProgress({ phase: 'compile', loaded: wasm.length, total: wasm.length });
+  const pgliteWasmModule = await WebAssembly.compile(wasm);
+  onProgress({ phase: 'start', loaded: 0, total: 0 });
+  const db = await pglite.PGlite.create({
+    pgliteWasmModule,
+    fsBundle: new Blob([data]),
+    loadDataDir: new Blob([datadir], { type: 'application/x-gzip' }),
+  });
+  const version = (await db.query('select version() as version')).rows[0].version;
+  const bootMs = performance.now() - started;
+  performance.mark('retort:pglite-ready');
+  performance.measure('retort:pglite-boot', 'retort:pglite-start', 'retort:pglite-ready');
+  return { db, version, bootMs };
+}
+
+// Parser for query results that keeps Postgres's own text form of a value
+// (used for date/time types, whose JS Date would lose microseconds and zone).
+const keepText = (value) => value;
+
+globalThis.retort = { createEditor, loadPglite, keepText };
+
+// If the wasm app never starts (a failed download, an old browser), say so
+// instead of leaving "Loading retort…" on screen. The app removes #boot once
+// it has mounted.
+function reportBootFailure(reason) {
+  const boot = document.getElementById('boot');
+  if (!boot) return;
+  boot.classList.add('failed');
+  boot.textContent = `retort could not start: ${reason}. Reload the page to try again.`;
+}
+window.addEventListener('unhandledrejection', (event) => {
+  reportBootFailure(event.reason && event.reason.message ? event.reason.message : String(event.reason));
+});
+window.addEventListener('error', (event) => {
+  if (event.message) reportBootFailure(event.message);
+});
