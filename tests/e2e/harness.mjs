@@ -23,11 +23,11 @@ const CHROMIUM_ARGS = [
 ];
 
 /** Starts a server for `root` and a browser; returns helpers and `close()`. */
-export async function open(root = DIST) {
-  if (!fs.existsSync(path.join(root, 'index.html'))) {
-    throw new Error(`${root}/index.html is missing: build first (cargo xtask build)`);
+export async function open(root = DIST, mounts = {}) {
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) {
+    throw new Error(`${DIST}/index.html is missing: build first (cargo xtask build)`);
   }
-  const server = await serve(root);
+  const server = await serve(root, 0, mounts);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     // Playwright adds --headless and a fresh, empty profile of its own.
@@ -44,6 +44,7 @@ export async function open(root = DIST) {
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   return {
     page,
+    context,
     url: server.url,
     requests,
     consoleLines,

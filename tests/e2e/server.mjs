@@ -19,14 +19,26 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves `root`; resolves to { url, close(), requests } once listening. */
-export function serve(root, port = 0) {
+/**
+ * Serves `root` (and each `mounts` entry: URL prefix → folder); resolves to
+ * { url, close(), requests } once listening.
+ */
+export function serve(root, port = 0, mounts = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
     requests.push(url.pathname);
-    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(path.resolve(root))) {
+    let base = root;
+    let rest = decodeURIComponent(url.pathname);
+    for (const [prefix, folder] of Object.entries(mounts)) {
+      if (rest.startsWith(prefix)) {
+        base = folder;
+        rest = rest.slice(prefix.length - 1);
+        break;
+      }
+    }
+    let file = path.normalize(path.join(base, rest));
+    if (!file.startsWith(path.resolve(base))) {
       res.writeHead(403).end('forbidden');
       return;
     }

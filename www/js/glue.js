@@ -12,6 +12,7 @@ import { indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
 import { sql, PostgreSQL } from '@codemirror/lang-sql';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
+import { expandLinks } from './tar.js';
 
 // Resolve our own files relative to this script, so the playground works
 // from any path (an embed under /docs/, a file server, a sub-directory).
@@ -152,10 +153,13 @@ async function loadPglite(onProgress) {
   onProgress({ phase: 'compile', loaded: wasm.length, total: wasm.length });
   const pgliteWasmModule = await WebAssembly.compile(wasm);
   onProgress({ phase: 'start', loaded: 0, total: 0 });
+  const tar = new Uint8Array(
+    await new Response(new Blob([datadir]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer(),
+  );
   const db = await pglite.PGlite.create({
     pgliteWasmModule,
     fsBundle: new Blob([data]),
-    loadDataDir: new Blob([datadir], { type: 'application/x-gzip' }),
+    loadDataDir: new Blob([expandLinks(tar)], { type: 'application/x-tar' }),
   });
   const version = (await db.query('select version() as version')).rows[0].version;
   const bootMs = performance.now() - started;

@@ -6,6 +6,8 @@
 //!                              setup, then serve the playground on 127.0.0.1
 //! cargo xtask build            release build of the playground into dist/
 //! cargo xtask test             every check CI runs
+//! cargo xtask bench [RUNS]     sizes and start-up times of the playground,
+//!                              with stock PGlite side by side (BENCHMARKS.md)
 //! ```
 //!
 //! Everything it installs comes from a package registry (crates.io, Debian,
@@ -29,7 +31,8 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Debian packages and a file each one provides (to know whether it is there).
 const APT_PACKAGES: [(&str, &str); 2] = [("chromium", CHROMIUM), ("chromium-driver", CHROMEDRIVER)];
 
-const USAGE: &str = "usage: cargo xtask <setup | serve [--port N] [--dev] | build | test>";
+const USAGE: &str =
+    "usage: cargo xtask <setup | serve [--port N] [--dev] | build | test | bench [RUNS]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("build") => setup_build_tools().and_then(|()| build()),
         Some("test") => test(),
+        Some("bench") => bench(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match outcome {
@@ -266,6 +270,22 @@ fn serve(args: &[String]) -> Result {
         trunk.arg("--release");
     }
     run(&mut trunk)
+}
+
+// ---------------------------------------------------------------- bench
+
+fn bench(args: &[String]) -> Result {
+    let runs = match args.first() {
+        Some(n) if n.parse::<u32>().is_ok_and(|n| n > 0) => n.clone(),
+        Some(other) => return Err(format!("RUNS must be a positive number, not {other}")),
+        None => "5".to_string(),
+    };
+    setup()?;
+    build()?;
+    let mut node = cmd("node", &["tests/e2e/bench.mjs", &runs]);
+    node.env("RETORT_DIST", root().join("dist"))
+        .env("CHROMIUM", CHROMIUM);
+    run(&mut node)
 }
 
 // ---------------------------------------------------------------- test
