@@ -36,22 +36,14 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(255), unique=True)
 "#;
 
-const MODEL_AFTER: &str = r#"from sqlalchemy import String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class User(Base):
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(255), unique=True)
-    # NOT NULL on a table that already has rows: the classic foot-gun.
-    bio: Mapped[str] = mapped_column(String(500))
-"#;
+/// The example change: the same model with a `NOT NULL` column added to a
+/// table that already has rows, the classic foot-gun.
+fn model_after() -> String {
+    format!(
+        "{MODEL_BEFORE}    # NOT NULL on a table that already has rows: the classic foot-gun.\n    \
+         bio: Mapped[str] = mapped_column(String(500))\n"
+    )
+}
 
 /// One pane of the playground.
 #[component]
@@ -76,7 +68,7 @@ fn Pane(
 pub fn App() -> impl IntoView {
     let postgres = Postgres::new();
     let before = RwSignal::new(MODEL_BEFORE.to_string());
-    let after = RwSignal::new(MODEL_AFTER.to_string());
+    let after = RwSignal::new(model_after());
 
     let page = view! {
         <header class="top">

@@ -12,7 +12,7 @@ import { indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
 import { sql, PostgreSQL } from '@codemirror/lang-sql';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
-import { expandLinks } from './tar.js';
+import { concat, expandLinks } from './tar.js';
 
 // Resolve our own files relative to this script, so the playground works
 // from any path (an embed under /docs/, a file server, a sub-directory).
@@ -117,13 +117,7 @@ async function fetchBytes(path, onBytes) {
     received += value.length;
     onBytes(received, Math.max(total, received));
   }
-  const bytes = new Uint8Array(received);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
+  return concat(chunks);
 }
 
 /**

@@ -46,7 +46,8 @@ function withChecksum(header) {
   return header;
 }
 
-function concat(parts) {
+/** Joins byte arrays into one. */
+export function concat(parts) {
   const total = parts.reduce((s, p) => s + p.length, 0);
   const out = new Uint8Array(total);
   let at = 0;
