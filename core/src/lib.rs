@@ -11,6 +11,8 @@
 #![forbid(unsafe_code)]
 
 pub mod diagnostic;
+pub mod naming;
+pub mod schema;
 pub mod text;
 
 pub use diagnostic::{Diagnostic, Severity};
