@@ -2,7 +2,7 @@
 
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;
-use retort_core::{LineIndex, Severity, Span};
+use retort_core::{Diagnostic, LineIndex, Severity, Span};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -42,6 +42,19 @@ pub struct Underline {
     pub span: Span,
     pub severity: Severity,
     pub message: String,
+}
+
+impl From<&Diagnostic> for Underline {
+    fn from(d: &Diagnostic) -> Self {
+        Underline {
+            span: d.span,
+            severity: d.severity,
+            message: match &d.help {
+                Some(help) => format!("{}\n{help}", d.message),
+                None => d.message.clone(),
+            },
+        }
+    }
 }
 
 /// What CodeMirror's lint extension takes: UTF-16 offsets.

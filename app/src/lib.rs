@@ -12,13 +12,14 @@
 
 pub mod console;
 pub mod editor;
+pub mod model;
 pub mod pglite;
 pub mod postgres;
 
 use leptos::prelude::*;
 
 use crate::console::SqlConsole;
-use crate::editor::{CodeEditor, Language};
+use crate::model::ModelEditor;
 use crate::postgres::{PgStatusBadge, Postgres};
 
 const MODEL_BEFORE: &str = r#"from sqlalchemy import String
@@ -80,10 +81,10 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="panes">
             <Pane title="Model before" test_id="pane-before" subtitle="SQLAlchemy, as on main">
-                <CodeEditor language=Language::Python text=before test_id="editor-before" label="Model before the change" />
+                <ModelEditor text=before side="before" label="Model before the change" />
             </Pane>
             <Pane title="Model after" test_id="pane-after" subtitle="SQLAlchemy, with your change">
-                <CodeEditor language=Language::Python text=after test_id="editor-after" label="Model after the change" />
+                <ModelEditor text=after side="after" label="Model after the change" />
             </Pane>
             <Pane title="Revision" test_id="pane-revision" subtitle="what alembic revision --autogenerate writes">
                 <p class="notice">"Revision generation is not part of this build yet: the model readers and the diff are being written. Nothing here is guessed."</p>

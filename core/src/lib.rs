@@ -12,6 +12,7 @@
 
 pub mod diagnostic;
 pub mod naming;
+pub mod python;
 pub mod schema;
 pub mod text;
 
