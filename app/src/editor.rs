@@ -99,7 +99,8 @@ pub fn CodeEditor(
     language: Language,
     text: RwSignal<String>,
     /// `data-testid` of the editable content, for tests.
-    test_id: &'static str,
+    #[prop(into)]
+    test_id: String,
     /// Accessible name of the editable content.
     label: &'static str,
     #[prop(optional)] read_only: bool,
@@ -128,7 +129,7 @@ pub fn CodeEditor(
         set("doc", &JsValue::from_str(&text.get_untracked()));
         set("language", &JsValue::from_str(language.as_str()));
         set("readOnly", &JsValue::from_bool(read_only));
-        set("testId", &JsValue::from_str(test_id));
+        set("testId", &JsValue::from_str(&test_id));
         set("label", &JsValue::from_str(label));
         set("onChange", on_change.as_ref());
         set("onRun", on_run.as_ref());

@@ -19,7 +19,7 @@ pub mod postgres;
 use leptos::prelude::*;
 
 use crate::console::SqlConsole;
-use crate::model::ModelEditor;
+use crate::model::{ModelEditor, Side};
 use crate::postgres::{PgStatusBadge, Postgres};
 
 const MODEL_BEFORE: &str = r#"from sqlalchemy import String
@@ -81,10 +81,10 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="panes">
             <Pane title="Model before" test_id="pane-before" subtitle="SQLAlchemy, as on main">
-                <ModelEditor text=before side="before" label="Model before the change" />
+                <ModelEditor text=before side=Side::Before label="Model before the change" />
             </Pane>
             <Pane title="Model after" test_id="pane-after" subtitle="SQLAlchemy, with your change">
-                <ModelEditor text=after side="after" label="Model after the change" />
+                <ModelEditor text=after side=Side::After label="Model after the change" />
             </Pane>
             <Pane title="Revision" test_id="pane-revision" subtitle="what alembic revision --autogenerate writes">
                 <p class="notice">"Revision generation is not part of this build yet: the model readers and the diff are being written. Nothing here is guessed."</p>

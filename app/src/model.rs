@@ -1,58 +1,80 @@
-//! A model editor: SQLAlchemy source, checked as you type.
+//! A model editor: SQLAlchemy source, read as you type.
 //!
-//! Today the check is Python syntax (`retort_core::python`); the model reader
-//! will add its own diagnostics to the same underlines and summary.
+//! Every edit runs `retort_core::python::read_schema` (no Python runs): its
+//! diagnostics are underlined in the editor, the first one is summarised
+//! under it, and the schema it read is shown as a compact outline.
 
 use leptos::prelude::*;
-use retort_core::{Diagnostic, LineIndex, python};
+use retort_core::{Diagnostic, LineIndex, python, schema::Schema};
 
 use crate::editor::{CodeEditor, Language, Underline};
 
-/// One line under the editor: "no syntax errors", or the first error and
-/// how many there are.
-pub fn summary(text: &str, diagnostics: &[Diagnostic]) -> String {
+/// One line under the editor: what was read, or the first problem and how
+/// many there are.
+pub fn summary(text: &str, schema: &Schema, diagnostics: &[Diagnostic]) -> String {
     let Some(first) = diagnostics.first() else {
-        return "Python: no syntax errors".to_string();
+        let n = schema.tables.len();
+        return format!("{n} table{}, no problems", if n == 1 { "" } else { "s" });
     };
     let at = LineIndex::new(text).line_col(first.span.start);
-    let count = diagnostics.len();
-    let more = match count {
+    let more = match diagnostics.len() {
         1 => String::new(),
         n => format!(" (and {} more)", n - 1),
     };
     format!("line {}:{}: {}{more}", at.line, at.column, first.message)
 }
 
-/// A Python editor for one side of the change (`before` or `after`).
+/// Which side of the change an editor holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Before,
+    After,
+}
+
+impl Side {
+    fn name(self) -> &'static str {
+        match self {
+            Side::Before => "before",
+            Side::After => "after",
+        }
+    }
+}
+
+/// A Python editor for one side of the change.
 #[component]
-pub fn ModelEditor(
-    text: RwSignal<String>,
-    side: &'static str,
-    label: &'static str,
-) -> impl IntoView {
-    let diagnostics = Memo::new(move |_| text.with(|t| python::parse(t).diagnostics));
+pub fn ModelEditor(text: RwSignal<String>, side: Side, label: &'static str) -> impl IntoView {
+    let read = Memo::new(move |_| text.with(|t| python::read_schema(t)));
     let underlines = Signal::derive(move || {
-        diagnostics.with(|list| list.iter().map(Underline::from).collect::<Vec<_>>())
+        read.with(|(_, list)| list.iter().map(Underline::from).collect::<Vec<_>>())
     });
     let status = Memo::new(move |_| {
-        let line = diagnostics.with(|list| text.with_untracked(|t| summary(t, list)));
-        let clean = diagnostics.with(Vec::is_empty);
-        (line, clean)
+        read.with(|(schema, list)| {
+            let line = text.with_untracked(|t| summary(t, schema, list));
+            (line, list.is_empty())
+        })
     });
-    let (editor_id, status_id) = match side {
-        "before" => ("editor-before", "diagnostics-before"),
-        _ => ("editor-after", "diagnostics-after"),
-    };
+    let outline = Memo::new(move |_| read.with(|(schema, _)| schema.outline()));
+    let side = side.name();
     view! {
-        <CodeEditor language=Language::Python text=text test_id=editor_id label=label underlines=underlines />
+        <CodeEditor
+            language=Language::Python
+            text=text
+            test_id=format!("editor-{side}")
+            label=label
+            underlines=underlines
+        />
         <p
             class="editor-status"
             class:has-errors=move || !status.get().1
-            data-testid=status_id
+            data-testid=format!("diagnostics-{side}")
             aria-live="polite"
         >
             {move || status.get().0}
         </p>
+        <details class="outline" open>
+            <summary>"What retort reads"</summary>
+            <pre data-testid=format!("outline-{side}")>{move || outline.get()}</pre>
+        </details>
     }
 }
 
@@ -60,15 +82,19 @@ pub fn ModelEditor(
 mod tests {
     use super::*;
 
+    fn summarise(source: &str) -> String {
+        let (schema, diagnostics) = python::read_schema(source);
+        summary(source, &schema, &diagnostics)
+    }
+
     #[test]
     fn summaries() {
-        let ok = "x = 1\n";
-        assert_eq!(
-            summary(ok, &python::parse(ok).diagnostics),
-            "Python: no syntax errors"
-        );
+        assert_eq!(summarise("x = 1\n"), "0 tables, no problems");
         let bad = "class User(Base)\n    id = 1\n";
-        let line = summary(bad, &python::parse(bad).diagnostics);
-        assert!(line.starts_with("line 1:17: syntax error: "), "{line}");
+        assert!(
+            summarise(bad).starts_with("line 1:17: syntax error: "),
+            "{}",
+            summarise(bad)
+        );
     }
 }

@@ -32,3 +32,86 @@ fn unknown_subcommand_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unrecognized subcommand"));
 }
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/../tests/fixtures/models/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("retort-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("the temp dir can be created");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("the temp file can be written");
+    path
+}
+
+#[test]
+fn schema_prints_an_outline() {
+    let out = retort(&["schema", &fixture("01_declarative_basic.py")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("users\n  id INTEGER NOT NULL PK\n"), "{text}");
+    assert!(
+        text.contains("  author_id INTEGER NOT NULL → users\n"),
+        "{text}"
+    );
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn schema_prints_json() {
+    let out = retort(&["schema", &fixture("06_enums.py"), "--format", "json"]);
+    assert!(out.status.success());
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(json.contains("\"name\": \"ticket_kind\""), "{json}");
+    assert!(json.contains("\"type\": \"VARCHAR(5)\""), "{json}");
+}
+
+#[test]
+fn schema_reports_problems_with_positions_and_still_prints() {
+    let path = temp_file(
+        "models.py",
+        b"from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\nfrom money import Money\n\nBase = declarative_base()\n\n\nclass Invoice(Base):\n    __tablename__ = \"invoice\"\n    id = Column(Integer, primary_key=True)\n    total = Column(Money)\n",
+    );
+    let out = retort(&["schema", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{}:11:20: error: unknown type Money",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("  help: "), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("  total Money\n"), "{stdout}");
+}
+
+#[test]
+fn schema_refuses_unreadable_input_with_exit_2() {
+    let missing = retort(&["schema", "/nonexistent/models.py"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
+
+    let latin1 = temp_file("latin1.py", b"# caf\xe9\nx = 1\n");
+    let out = retort(&["schema", latin1.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(":1:6: error: not UTF-8 (byte 5)"),
+        "{stderr}"
+    );
+
+    let sql = temp_file("schema.sql", b"CREATE TABLE t (id int);\n");
+    let out = retort(&["schema", sql.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SQL DDL is not read yet"));
+}

@@ -29,6 +29,51 @@ impl Schema {
     }
 }
 
+impl Schema {
+    /// A compact outline, one line per table and per column:
+    ///
+    /// ```text
+    /// users
+    ///   id INTEGER NOT NULL PK
+    ///   email VARCHAR(255) NOT NULL
+    /// ```
+    pub fn outline(&self) -> String {
+        let mut out = String::new();
+        for table in &self.tables {
+            out.push_str(&table.qualified_name());
+            out.push('\n');
+            let pk = table
+                .primary_key
+                .as_ref()
+                .map_or(&[][..], |pk| &pk.columns[..]);
+            for column in &table.columns {
+                out.push_str(&format!("  {} {}", column.name, column.ty));
+                if !column.nullable {
+                    out.push_str(" NOT NULL");
+                }
+                if pk.contains(&column.name) {
+                    out.push_str(" PK");
+                }
+                if let Some(default) = &column.server_default {
+                    out.push_str(&format!(" DEFAULT {default}"));
+                }
+                for fk in table
+                    .foreign_keys
+                    .iter()
+                    .filter(|fk| fk.columns.contains(&column.name))
+                {
+                    out.push_str(&format!(" → {}", fk.referred_table));
+                }
+                out.push('\n');
+            }
+        }
+        for e in &self.enums {
+            out.push_str(&format!("enum {} ({})\n", e.name, e.values.join(", ")));
+        }
+        out
+    }
+}
+
 /// A table and everything attached to it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Table {

@@ -1,11 +1,12 @@
-// The model editors check Python syntax on every keystroke, in the browser,
-// with ruff's parser compiled into the app: errors are underlined where they
-// are and summarised under the editor; fixing the text clears them.
+// The model editors read SQLAlchemy models on every keystroke, in the
+// browser, with no Python: problems are underlined where they are and
+// summarised under the editor, and the schema read is shown as an outline
+// that survives a half-typed line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open } from './harness.mjs';
 
-test('syntax errors in a model are underlined and summarised as you type', { timeout: 180_000 }, async () => {
+test('models are read as you type, with problems underlined and an outline', { timeout: 180_000 }, async () => {
   const session = await open();
   try {
     const { page, url } = session;
@@ -13,8 +14,10 @@ test('syntax errors in a model are underlined and summarised as you type', { tim
     const before = page.getByTestId('diagnostics-before');
     const after = page.getByTestId('diagnostics-after');
     await after.waitFor();
-    assert.equal(await before.innerText(), 'Python: no syntax errors');
-    assert.equal(await after.innerText(), 'Python: no syntax errors');
+    assert.equal(await before.innerText(), '1 table, no problems');
+    assert.equal(await after.innerText(), '1 table, no problems');
+    const outline = page.getByTestId('outline-after');
+    assert.match(await outline.innerText(), /^users\n {2}id INTEGER NOT NULL PK\n {2}email VARCHAR\(255\) NOT NULL\n {2}bio VARCHAR\(500\) NOT NULL/);
 
     // Half a line, as mid-keystroke (the editor closes brackets by itself,
     // so the unfinished part is the value after `=`).
@@ -30,15 +33,26 @@ test('syntax errors in a model are underlined and summarised as you type', { tim
     // CodeMirror's lint marks: an underline, or a point for an empty range.
     const marks = pane.locator('.cm-lintRange-error, .cm-lintPoint-error');
     assert.ok((await marks.count()) > 0, 'no error mark in the editor');
-    // The other side is unaffected.
-    assert.equal(await before.innerText(), 'Python: no syntax errors');
+    // The table is still read around the error; the other side is unaffected.
+    assert.match(await outline.innerText(), /^users\n/);
+    assert.equal(await before.innerText(), '1 table, no problems');
 
-    // Finishing the line clears it.
+    // Finishing the line clears it, and the new column appears.
     await page.keyboard.type('mapped_column(String(200');
     await page.waitForFunction(
-      () => document.querySelector('[data-testid="diagnostics-after"]')?.textContent === 'Python: no syntax errors',
+      () => document.querySelector('[data-testid="diagnostics-after"]')?.textContent === '1 table, no problems',
     );
     assert.equal(await marks.count(), 0);
+    assert.match(await outline.innerText(), /\n {2}title VARCHAR\(200\) NOT NULL\n/);
+
+    // A type retort cannot follow is named where it is written.
+    await page.keyboard.press('End'); // past the brackets the editor closed
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('total: Mapped[int] = mapped_column(Money(');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="diagnostics-after"]')?.textContent.includes('unknown type Money'),
+    );
+    assert.match(await outline.innerText(), /\n {2}total Money NOT NULL/);
 
     assert.deepEqual(session.panics(), []);
     assert.deepEqual(session.pageErrors, []);

@@ -9,6 +9,7 @@ import { basicSetup } from 'codemirror';
 import { EditorView, keymap } from '@codemirror/view';
 import { EditorState, Compartment, Prec } from '@codemirror/state';
 import { indentWithTab } from '@codemirror/commands';
+import { indentUnit } from '@codemirror/language';
 import { python } from '@codemirror/lang-python';
 import { sql, PostgreSQL } from '@codemirror/lang-sql';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
@@ -19,7 +20,8 @@ import { concat, expandLinks } from './tar.js';
 const here = new URL('.', document.currentScript ? document.currentScript.src : document.baseURI);
 
 const languages = {
-  python: () => python(),
+  // PEP 8 indents by four spaces; CodeMirror's default unit is two.
+  python: () => [python(), indentUnit.of('    ')],
   sql: () => sql({ dialect: PostgreSQL }),
 };
 

@@ -30,6 +30,9 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Debian packages and a file each one provides (to know whether it is there).
 const APT_PACKAGES: [(&str, &str); 2] = [("chromium", CHROMIUM), ("chromium-driver", CHROMEDRIVER)];
+/// The Python virtualenv with the real SQLAlchemy and Alembic (pinned in
+/// tests/sqlalchemy/requirements.txt) that the ground-truth tests run.
+const VENV: &str = "target/venv-sqlalchemy";
 
 const USAGE: &str =
     "usage: cargo xtask <setup | serve [--port N] [--dev] | build | test | bench [RUNS]>";
@@ -105,7 +108,8 @@ fn output_line(program: &str, args: &[&str]) -> Option<String> {
 
 fn setup() -> Result {
     setup_build_tools()?;
-    setup_browser()
+    setup_browser()?;
+    ensure_venv().map(drop)
 }
 
 /// What `build` needs: the wasm target, wasm-bindgen, trunk, www's packages.
@@ -216,6 +220,36 @@ fn ensure_apt_packages() -> Result {
     let mut install = vec!["install", "-y", "--no-install-recommends"];
     install.extend(&missing);
     run(&mut apt(&install))
+}
+
+/// A virtualenv with tests/sqlalchemy/requirements.txt installed (from PyPI),
+/// remade when the requirements change. Returns its python.
+fn ensure_venv() -> Result<PathBuf> {
+    let venv = root().join(VENV);
+    let python = venv.join("bin/python");
+    let requirements = fs::read(root().join("tests/sqlalchemy/requirements.txt"))
+        .map_err(|e| format!("cannot read tests/sqlalchemy/requirements.txt: {e}"))?;
+    let stamp = venv.join(".retort-requirements.txt");
+    if python.exists() && fs::read(&stamp).ok().as_deref() == Some(requirements.as_slice()) {
+        eprintln!("ok: python venv {VENV} (SQLAlchemy, Alembic)");
+        return Ok(python);
+    }
+    eprintln!("installing: python venv {VENV} with tests/sqlalchemy/requirements.txt");
+    run(&mut cmd("python3", &["-m", "venv", "--clear", VENV]))?;
+    run(&mut cmd(
+        &python.to_string_lossy(),
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "-r",
+            "tests/sqlalchemy/requirements.txt",
+        ],
+    ))?;
+    fs::write(&stamp, requirements)
+        .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+    Ok(python)
 }
 
 /// `npm ci` when node_modules is missing or older than package-lock.json.
@@ -352,6 +386,22 @@ fn test() -> Result {
             );
         run(&mut test)
     })?;
+    step(
+        "models read like real SQLAlchemy (ground truth)",
+        &mut || {
+            run(&mut cmd("cargo", &["build", "-p", "retort-cli"]))?;
+            let python = ensure_venv()?;
+            run(&mut cmd(
+                &python.to_string_lossy(),
+                &[
+                    "tests/sqlalchemy/check_models.py",
+                    "--retort",
+                    "target/debug/retort",
+                    "tests/fixtures/models",
+                ],
+            ))
+        },
+    )?;
     step("release build (dist/)", &mut build)?;
     step("end-to-end (Playwright, headless Chromium)", &mut || {
         let dir = root().join("tests/e2e");

@@ -5,6 +5,12 @@
 //! around the error, so the model reader can still see every complete table.
 //! Nothing here executes Python.
 
+mod models;
+mod resolve;
+mod types;
+
+pub use models::read_schema;
+
 use ruff_python_ast::ModModule;
 use ruff_python_parser::{LexicalErrorType, Mode, ParseErrorType, ParseOptions};
 use ruff_text_size::{Ranged, TextRange};

@@ -1,0 +1,1830 @@
+//! SQLAlchemy model file → [`Schema`], the way SQLAlchemy would build its
+//! `MetaData`, without running Python.
+//!
+//! Reads 2.0 declarative classes (`DeclarativeBase`, `Mapped[...]`,
+//! `mapped_column`), 1.x declarative (`declarative_base()`, `Column`), Core
+//! `Table(...)` objects, mixins and `__abstract__` bases, `__table_args__`,
+//! Python enum classes and naming conventions. What it cannot follow becomes
+//! a [`Diagnostic`] at the place in the file; the column or table is still
+//! produced with what could be read.
+
+use std::collections::{HashMap, HashSet};
+
+use ruff_python_ast::{
+    Arguments, Expr, ExprCall, Keyword, Number, Operator, Stmt, StmtClassDef, UnaryOp,
+};
+use ruff_text_size::Ranged;
+
+use super::resolve::{Family, Imports, Symbol};
+use super::types::{self, Literal, TypeArgs};
+use crate::diagnostic::Diagnostic;
+use crate::naming::{ColumnName, ConstraintKind, NameContext, NamingConvention};
+use crate::schema::{
+    Autoincrement, CheckConstraint, Column, EnumType, ForeignKey, Identity, Index, PrimaryKey,
+    Schema, Sequence, SqlType, Table, UniqueConstraint,
+};
+use crate::text::Span;
+
+/// Reads every table a model file defines. Never panics; the diagnostics
+/// include the file's syntax errors.
+pub fn read_schema(source: &str) -> (Schema, Vec<Diagnostic>) {
+    let file = super::parse(source);
+    let mut reader = Reader::new(&file.module.body);
+    reader.diagnostics = file.diagnostics;
+    reader.read_module(&file.module.body);
+    reader.finish()
+}
+
+fn span_of(node: &impl Ranged) -> Span {
+    Span::new(node.start().to_usize(), node.end().to_usize())
+}
+
+/// Where a mapped class's table gets its naming convention and type map.
+#[derive(Debug, Clone, Default)]
+struct Registry {
+    convention: NamingConvention,
+    /// `type_annotation_map` entries: Python type path → SQL type expression.
+    type_map: Vec<(Vec<String>, SqlType)>,
+}
+
+/// A column being read, with what the table-level pass still needs.
+#[derive(Debug, Clone)]
+struct ColumnSpec {
+    column: Column,
+    /// The Python-side key (`Column("db_name", key=...)`, or the attribute).
+    key: String,
+    primary_key: bool,
+    index: bool,
+    unique: bool,
+    foreign_keys: Vec<ForeignKeySpec>,
+    /// No type was given: it comes from the foreign key's target column.
+    type_from_foreign_key: bool,
+}
+
+/// The arguments of a `Column(...)`/`mapped_column(...)`, possibly merged
+/// from an `Annotated[..., mapped_column(...)]` and the explicit call.
+struct ColumnArgs<'a> {
+    args: Vec<&'a Expr>,
+    keywords: Vec<&'a Keyword>,
+    span: Span,
+}
+
+impl<'a> ColumnArgs<'a> {
+    fn of(call: &'a ExprCall) -> Self {
+        ColumnArgs {
+            args: call.arguments.args.iter().collect(),
+            keywords: call.arguments.keywords.iter().collect(),
+            span: span_of(call),
+        }
+    }
+
+    /// `base`'s arguments overridden by `explicit`'s (SQLAlchemy's merge of
+    /// an `Annotated` mapped_column with the one on the attribute).
+    fn merged(base: &'a ExprCall, explicit: Option<&'a ExprCall>) -> Self {
+        let Some(explicit) = explicit else {
+            return ColumnArgs::of(base);
+        };
+        let mut merged = ColumnArgs::of(explicit);
+        if merged.args.is_empty() {
+            merged.args = base.arguments.args.iter().collect();
+        }
+        for kw in base.arguments.keywords.iter() {
+            let given = merged.keywords.iter().any(|k| {
+                k.arg.as_ref().map(|a| a.id.as_str()) == kw.arg.as_ref().map(|a| a.id.as_str())
+            });
+            if !given {
+                merged.keywords.push(kw);
+            }
+        }
+        merged
+    }
+}
+
+/// A `Mapped[...]` annotation, unwrapped: the Python type, whether it was
+/// optional, and the `mapped_column(...)` of an `Annotated` alias.
+#[derive(Clone, Copy)]
+struct Annotation<'a> {
+    ty: &'a Expr,
+    optional: bool,
+    annotated: Option<&'a ExprCall>,
+}
+
+#[derive(Debug, Clone)]
+struct ForeignKeySpec {
+    name: Option<String>,
+    /// Column keys on this table.
+    columns: Vec<String>,
+    /// `[schema.]table.column` for each column.
+    targets: Vec<String>,
+    ondelete: Option<String>,
+    onupdate: Option<String>,
+    deferrable: Option<bool>,
+    initially: Option<String>,
+    span: Span,
+}
+
+#[derive(Debug, Clone)]
+enum IndexElement {
+    /// A column, by key.
+    Column(String),
+    /// An SQL expression (`text("lower(email)")`).
+    Sql(String),
+}
+
+#[derive(Debug, Clone)]
+struct IndexSpec {
+    name: Option<String>,
+    elements: Vec<IndexElement>,
+    unique: bool,
+    r#where: Option<String>,
+    using: Option<String>,
+    span: Span,
+}
+
+/// A table being read.
+#[derive(Debug, Clone, Default)]
+struct TableSpec {
+    schema: Option<String>,
+    name: String,
+    comment: Option<String>,
+    columns: Vec<ColumnSpec>,
+    primary_key: Option<(Option<String>, Vec<String>, Span)>,
+    foreign_keys: Vec<ForeignKeySpec>,
+    uniques: Vec<(Option<String>, Vec<String>, Span)>,
+    checks: Vec<(Option<String>, String, Span)>,
+    indexes: Vec<IndexSpec>,
+    convention: NamingConvention,
+    span: Span,
+}
+
+struct Reader<'a> {
+    imports: Imports,
+    /// Classes defined at module level, by name.
+    classes: HashMap<String, &'a StmtClassDef>,
+    /// Module-level `name = value` assignments.
+    values: HashMap<String, &'a Expr>,
+    /// Python enum classes: member names in order.
+    py_enums: HashMap<String, Vec<String>>,
+    /// `Base = declarative_base(...)` variables and their registries.
+    base_vars: HashMap<String, Registry>,
+    /// `class Base(DeclarativeBase)` classes and their registries.
+    base_classes: HashMap<String, Registry>,
+    tables: Vec<TableSpec>,
+    enums: Vec<EnumType>,
+    sequences: Vec<Sequence>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(body: &'a [Stmt]) -> Self {
+        let mut classes = HashMap::new();
+        let mut values = HashMap::new();
+        for stmt in body {
+            match stmt {
+                Stmt::ClassDef(class) => {
+                    classes.insert(class.name.id.as_str().to_string(), class);
+                }
+                Stmt::Assign(assign) => {
+                    for target in &assign.targets {
+                        if let Expr::Name(name) = target {
+                            values.insert(name.id.as_str().to_string(), &*assign.value);
+                        }
+                    }
+                }
+                Stmt::AnnAssign(assign) => {
+                    if let (Expr::Name(name), Some(value)) = (&*assign.target, &assign.value) {
+                        values.insert(name.id.as_str().to_string(), &**value);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Reader {
+            imports: Imports::from_statements(body),
+            classes,
+            values,
+            py_enums: HashMap::new(),
+            base_vars: HashMap::new(),
+            base_classes: HashMap::new(),
+            tables: Vec::new(),
+            enums: Vec::new(),
+            sequences: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn symbol(&self, expr: &Expr) -> Option<Symbol> {
+        self.imports.symbol(expr)
+    }
+
+    fn is(&self, expr: &Expr, family: Family, name: &str) -> bool {
+        self.symbol(expr).is_some_and(|s| s.is(family, name))
+    }
+
+    fn error(&mut self, node: &impl Ranged, message: impl Into<String>, help: &str) {
+        self.diagnostics
+            .push(Diagnostic::error(span_of(node), message).with_help(help));
+    }
+
+    fn warning(&mut self, node: &impl Ranged, message: impl Into<String>, help: &str) {
+        self.diagnostics
+            .push(Diagnostic::warning(span_of(node), message).with_help(help));
+    }
+
+    // ------------------------------------------------------------ module
+
+    fn read_module(&mut self, body: &'a [Stmt]) {
+        // Enum classes first: columns anywhere in the file may use them.
+        for stmt in body {
+            if let Stmt::ClassDef(class) = stmt
+                && self.is_enum_class(class)
+            {
+                let members = enum_members(class);
+                self.py_enums
+                    .insert(class.name.id.as_str().to_string(), members);
+            }
+        }
+        // Declarative base classes next, each read once (their conventions
+        // and type maps apply to every class mapped on them).
+        for stmt in body {
+            if let Stmt::ClassDef(class) = stmt
+                && let Some(registry) = self.declarative_base_class(class)
+            {
+                self.base_classes
+                    .insert(class.name.id.as_str().to_string(), registry);
+            }
+        }
+        for stmt in body {
+            match stmt {
+                Stmt::Assign(assign) => {
+                    let Some(Expr::Name(target)) = assign.targets.first() else {
+                        continue;
+                    };
+                    self.read_module_assignment(target.id.as_str(), &assign.value);
+                }
+                Stmt::ClassDef(class) => self.read_class(class),
+                _ => {}
+            }
+        }
+    }
+
+    fn read_module_assignment(&mut self, target: &str, value: &'a Expr) {
+        let Expr::Call(call) = value else { return };
+        let Some(symbol) = self.symbol(&call.func) else {
+            return;
+        };
+        if symbol.is(Family::Orm, "declarative_base") {
+            let convention = keyword(&call.arguments, "metadata")
+                .map(|m| self.metadata_convention(m))
+                .unwrap_or_default();
+            self.base_vars.insert(
+                target.to_string(),
+                Registry {
+                    convention,
+                    type_map: Vec::new(),
+                },
+            );
+        } else if symbol.is(Family::Sqlalchemy, "Table") {
+            self.read_core_table(call);
+        }
+    }
+
+    /// The naming convention of a `MetaData(...)` call or a name bound to one.
+    fn metadata_convention(&mut self, expr: &'a Expr) -> NamingConvention {
+        let expr = self.follow(expr);
+        let Expr::Call(call) = expr else {
+            return NamingConvention::default();
+        };
+        if !self.is(&call.func, Family::Sqlalchemy, "MetaData") {
+            return NamingConvention::default();
+        }
+        match keyword(&call.arguments, "naming_convention") {
+            Some(conv) => self.naming_convention(conv),
+            None => NamingConvention::default(),
+        }
+    }
+
+    /// A module-level name's value, or the expression itself.
+    fn follow(&self, expr: &'a Expr) -> &'a Expr {
+        match expr {
+            Expr::Name(name) => self.values.get(name.id.as_str()).copied().unwrap_or(expr),
+            _ => expr,
+        }
+    }
+
+    fn naming_convention(&mut self, expr: &'a Expr) -> NamingConvention {
+        let Expr::Dict(dict) = self.follow(expr) else {
+            self.warning(
+                expr,
+                "naming_convention is not a dict literal retort can read",
+                "write the convention as a dict of string templates in this file",
+            );
+            return NamingConvention::default();
+        };
+        let mut templates = Vec::new();
+        for item in &dict.items {
+            let (Some(key), Some(template)) =
+                (item.key.as_ref().and_then(string), string(&item.value))
+            else {
+                self.warning(
+                    &item.value,
+                    "naming convention entry not read: retort reads string keys (\"ix\", \"uq\", \"ck\", \"fk\", \"pk\") with string templates",
+                    "use %(token)s templates; callables cannot be evaluated without Python",
+                );
+                continue;
+            };
+            match ConstraintKind::from_key(&key) {
+                Some(kind) => templates.push((kind, template)),
+                None => self.warning(
+                    &item.value,
+                    format!("naming convention key {key:?} is not one of ix, uq, ck, fk, pk"),
+                    "custom token keys are not supported yet",
+                ),
+            }
+        }
+        NamingConvention::new(templates)
+    }
+
+    // ------------------------------------------------------------ classes
+
+    fn is_enum_class(&self, class: &StmtClassDef) -> bool {
+        bases(class).iter().any(|b| {
+            self.symbol(b).is_some_and(|s| {
+                s.family == Family::Enum
+                    && matches!(s.name.as_str(), "Enum" | "StrEnum" | "IntEnum")
+            })
+        })
+    }
+
+    fn local_class(&self, expr: &Expr) -> Option<&'a StmtClassDef> {
+        match expr {
+            Expr::Name(name) => self.classes.get(name.id.as_str()).copied(),
+            _ => None,
+        }
+    }
+
+    /// A `DeclarativeBase` subclass: its registry.
+    fn declarative_base_class(&mut self, class: &'a StmtClassDef) -> Option<Registry> {
+        let is_base = bases(class).iter().any(|b| {
+            self.symbol(b).is_some_and(|s| {
+                s.family == Family::Orm
+                    && matches!(s.name.as_str(), "DeclarativeBase" | "DeclarativeBaseNoMeta")
+            })
+        });
+        if !is_base {
+            return None;
+        }
+        let mut registry = Registry::default();
+        for stmt in &class.body {
+            let (target, value) = match stmt {
+                Stmt::Assign(a) => (a.targets.first(), Some(&*a.value)),
+                Stmt::AnnAssign(a) => (Some(&*a.target), a.value.as_deref()),
+                _ => continue,
+            };
+            let (Some(Expr::Name(target)), Some(value)) = (target, value) else {
+                continue;
+            };
+            match target.id.as_str() {
+                "metadata" => registry.convention = self.metadata_convention(value),
+                "type_annotation_map" => registry.type_map = self.type_annotation_map(value),
+                _ => {}
+            }
+        }
+        Some(registry)
+    }
+
+    fn type_annotation_map(&mut self, expr: &'a Expr) -> Vec<(Vec<String>, SqlType)> {
+        let Expr::Dict(dict) = self.follow(expr) else {
+            return Vec::new();
+        };
+        let mut map = Vec::new();
+        for item in &dict.items {
+            let Some(key) = item.key.as_ref().and_then(|k| self.imports.path(k)) else {
+                continue;
+            };
+            if let Some(ty) = self.type_expr(&item.value) {
+                map.push((key, ty));
+            }
+        }
+        map
+    }
+
+    /// The registry a mapped class belongs to, through its (local) bases.
+    fn registry_of(&self, class: &'a StmtClassDef, seen: &mut HashSet<String>) -> Option<Registry> {
+        if !seen.insert(class.name.id.as_str().to_string()) {
+            return None;
+        }
+        for base in bases(class) {
+            if let Expr::Name(name) = base
+                && let Some(registry) = self.base_vars.get(name.id.as_str())
+            {
+                return Some(registry.clone());
+            }
+            if let Some(parent) = self.local_class(base) {
+                if let Some(registry) = self.base_classes.get(parent.name.id.as_str()) {
+                    return Some(registry.clone());
+                }
+                if let Some(registry) = self.registry_of(parent, seen) {
+                    return Some(registry);
+                }
+            }
+        }
+        None
+    }
+
+    /// Local classes in method resolution order (C3), starting with `class`.
+    fn mro(&self, class: &'a StmtClassDef, depth: usize) -> Vec<&'a StmtClassDef> {
+        if depth > 64 {
+            return vec![class];
+        }
+        let parents: Vec<&'a StmtClassDef> = bases(class)
+            .iter()
+            .filter_map(|b| self.local_class(b))
+            .collect();
+        let mut sequences: Vec<Vec<&'a StmtClassDef>> =
+            parents.iter().map(|p| self.mro(p, depth + 1)).collect();
+        sequences.push(parents);
+        let mut result = vec![class];
+        loop {
+            sequences.retain(|s| !s.is_empty());
+            if sequences.is_empty() {
+                return result;
+            }
+            let head = sequences.iter().map(|s| s[0]).find(|candidate| {
+                !sequences
+                    .iter()
+                    .any(|s| s[1..].iter().any(|c| std::ptr::eq(*c, *candidate)))
+            });
+            // An inconsistent hierarchy (Python would refuse it): fall back
+            // to the first head so reading goes on.
+            let head = head.unwrap_or(sequences[0][0]);
+            result.push(head);
+            for s in &mut sequences {
+                if std::ptr::eq(s[0], head) {
+                    s.remove(0);
+                }
+            }
+        }
+    }
+
+    fn read_class(&mut self, class: &'a StmtClassDef) {
+        if self.py_enums.contains_key(class.name.id.as_str()) {
+            return;
+        }
+        if self.base_classes.contains_key(class.name.id.as_str()) {
+            if has_columns(class) {
+                self.warning(
+                    &class.name,
+                    "columns on a declarative base class are not read",
+                    "move them to a mixin or an __abstract__ class",
+                );
+            }
+            return;
+        }
+        let Some(registry) = self.registry_of(class, &mut HashSet::new()) else {
+            return; // a mixin or an unrelated class: read when used
+        };
+        let attributes = ClassAttributes::of(class);
+        if attributes.is_abstract {
+            return;
+        }
+        let Some(table_name) = attributes.table_name.clone() else {
+            let parent_table = self
+                .mro(class, 0)
+                .iter()
+                .skip(1)
+                .find_map(|c| ClassAttributes::of(c).table_name);
+            match parent_table {
+                Some(parent) => self.warning(
+                    &class.name,
+                    format!(
+                        "single-table inheritance: the columns of {} belong to table {parent:?}, and retort does not read them yet",
+                        class.name.id.as_str()
+                    ),
+                    "their columns are missing from the schema; declare them on the parent class for now",
+                ),
+                None => self.error(
+                    &class.name,
+                    format!("mapped class {} has no __tablename__", class.name.id.as_str()),
+                    "add __tablename__ = \"...\" (SQLAlchemy refuses to map it otherwise)",
+                ),
+            }
+            return;
+        };
+        let mut table = TableSpec {
+            name: table_name,
+            convention: registry.convention.clone(),
+            span: span_of(&class.name),
+            ..TableSpec::default()
+        };
+        // Own columns first, then those of mixins and abstract bases in MRO order.
+        let mut seen_attributes = HashSet::new();
+        for owner in self.mro(class, 0) {
+            if !std::ptr::eq(owner, class) && ClassAttributes::of(owner).table_name.is_some() {
+                continue; // a mapped parent (joined inheritance) keeps its own columns
+            }
+            for stmt in &owner.body {
+                self.read_class_statement(stmt, &registry, &mut table, &mut seen_attributes);
+            }
+        }
+        if let Some(args) = attributes.table_args {
+            self.read_table_args(args, &mut table);
+        }
+        self.tables.push(table);
+    }
+
+    fn read_class_statement(
+        &mut self,
+        stmt: &'a Stmt,
+        registry: &Registry,
+        table: &mut TableSpec,
+        seen: &mut HashSet<String>,
+    ) {
+        let (attribute, annotation, value) =
+            match stmt {
+                Stmt::AnnAssign(assign) => match &*assign.target {
+                    Expr::Name(name) => (
+                        name.id.as_str(),
+                        Some(&*assign.annotation),
+                        assign.value.as_deref(),
+                    ),
+                    _ => return,
+                },
+                Stmt::Assign(assign) => match assign.targets.as_slice() {
+                    [Expr::Name(name)] => (name.id.as_str(), None, Some(&*assign.value)),
+                    _ => return,
+                },
+                Stmt::FunctionDef(function) => {
+                    if function.decorator_list.iter().any(|d| {
+                        self.symbol(&d.expression)
+                            .is_some_and(|s| s.name == "declared_attr")
+                    }) {
+                        self.warning(
+                        &function.name,
+                        format!("declared_attr {} is not evaluated", function.name.id.as_str()),
+                        "retort does not run Python; declare the column or __tablename__ directly",
+                    );
+                    }
+                    return;
+                }
+                _ => return,
+            };
+        if attribute.starts_with("__") || seen.contains(attribute) {
+            return;
+        }
+        let mapped = annotation
+            .and_then(|a| self.mapped_inner(a))
+            .map(|inner| self.annotation(inner));
+        let call = match value {
+            Some(Expr::Call(call)) => Some(call),
+            _ => None,
+        };
+        let callee = call.and_then(|c| self.symbol(&c.func));
+        let annotated = mapped.and_then(|m| m.annotated);
+        let spec = match (&callee, mapped) {
+            (Some(s), _) if s.is(Family::Orm, "mapped_column") => {
+                let Some(call) = call else { return };
+                let args = match annotated {
+                    Some(base) => ColumnArgs::merged(base, Some(call)),
+                    None => ColumnArgs::of(call),
+                };
+                self.column_call(&args, attribute, mapped, true, registry)
+            }
+            (Some(s), _) if s.is(Family::Sqlalchemy, "Column") => {
+                let Some(call) = call else { return };
+                self.column_call(&ColumnArgs::of(call), attribute, mapped, false, registry)
+            }
+            (Some(s), _) if s.family == Family::Orm => return, // relationship(), column_property()…
+            (_, Some(annotation)) if value.is_none() => match annotation.annotated {
+                Some(base) => {
+                    let mut args = ColumnArgs::of(base);
+                    args.span = span_of(stmt);
+                    self.column_call(&args, attribute, mapped, true, registry)
+                }
+                None => self.annotation_only_column(attribute, annotation, stmt, registry),
+            },
+            (_, Some(_)) => {
+                if let Some(value) = value {
+                    self.warning(
+                        value,
+                        format!("attribute {attribute} is Mapped[...] but its value is not mapped_column(...); not read as a column"),
+                        "write it as mapped_column(...) for retort to read it",
+                    );
+                }
+                return;
+            }
+            _ => return,
+        };
+        seen.insert(attribute.to_string());
+        table.columns.push(spec);
+    }
+
+    /// `Mapped[X]` → `X`.
+    fn mapped_inner(&self, annotation: &'a Expr) -> Option<&'a Expr> {
+        let Expr::Subscript(subscript) = annotation else {
+            return None;
+        };
+        self.is(&subscript.value, Family::Orm, "Mapped")
+            .then_some(&*subscript.slice)
+    }
+
+    fn annotation_only_column(
+        &mut self,
+        attribute: &str,
+        annotation: Annotation<'a>,
+        stmt: &Stmt,
+        registry: &Registry,
+    ) -> ColumnSpec {
+        let ty = self.annotation_type(annotation.ty, registry);
+        let mut column = Column::new(attribute, ty);
+        column.nullable = annotation.optional;
+        column.span = span_of(stmt);
+        ColumnSpec {
+            column,
+            key: attribute.to_string(),
+            primary_key: false,
+            index: false,
+            unique: false,
+            foreign_keys: Vec::new(),
+            type_from_foreign_key: false,
+        }
+    }
+
+    /// Unwraps `Optional`/`| None` and `Annotated[...]` (inline or through a
+    /// module-level alias), in either nesting.
+    fn annotation(&self, inner: &'a Expr) -> Annotation<'a> {
+        let (ty, optional) = self.unwrap_optional(inner);
+        let (ty, annotated) = self.unwrap_annotated(ty);
+        let (ty, optional_inside) = self.unwrap_optional(ty);
+        Annotation {
+            ty,
+            optional: optional || optional_inside,
+            annotated,
+        }
+    }
+
+    /// `Annotated[T, mapped_column(...)]` → (`T`, the mapped_column call).
+    fn unwrap_annotated(&self, expr: &'a Expr) -> (&'a Expr, Option<&'a ExprCall>) {
+        let Expr::Subscript(subscript) = self.follow(expr) else {
+            return (expr, None);
+        };
+        if !self.is(&subscript.value, Family::Typing, "Annotated") {
+            return (expr, None);
+        }
+        let Expr::Tuple(parts) = &*subscript.slice else {
+            return (expr, None);
+        };
+        let Some((ty, extras)) = parts.elts.split_first() else {
+            return (expr, None);
+        };
+        let call = extras.iter().find_map(|e| match e {
+            Expr::Call(call) if self.is(&call.func, Family::Orm, "mapped_column") => Some(call),
+            _ => None,
+        });
+        (ty, call)
+    }
+
+    /// `Optional[X]`, `X | None`, `Union[X, None]` → (`X`, true).
+    fn unwrap_optional(&self, expr: &'a Expr) -> (&'a Expr, bool) {
+        match expr {
+            Expr::Subscript(subscript) if self.is(&subscript.value, Family::Typing, "Optional") => {
+                (&*subscript.slice, true)
+            }
+            Expr::Subscript(subscript) if self.is(&subscript.value, Family::Typing, "Union") => {
+                if let Expr::Tuple(tuple) = &*subscript.slice {
+                    let others: Vec<&Expr> = tuple
+                        .elts
+                        .iter()
+                        .filter(|e| !e.is_none_literal_expr())
+                        .collect();
+                    if others.len() == 1 && others.len() < tuple.elts.len() {
+                        return (others[0], true);
+                    }
+                }
+                (expr, false)
+            }
+            Expr::BinOp(binop) if binop.op == Operator::BitOr => {
+                if binop.right.is_none_literal_expr() {
+                    (&*binop.left, true)
+                } else if binop.left.is_none_literal_expr() {
+                    (&*binop.right, true)
+                } else {
+                    (expr, false)
+                }
+            }
+            _ => (expr, false),
+        }
+    }
+
+    /// The SQL type of a `Mapped[...]` annotation's Python type.
+    fn annotation_type(&mut self, expr: &'a Expr, registry: &Registry) -> SqlType {
+        if let Some(path) = self.imports.path(expr)
+            && let Some((_, ty)) = registry.type_map.iter().find(|(k, _)| *k == path)
+        {
+            return ty.clone();
+        }
+        if let Expr::Name(name) = expr
+            && let Some(members) = self.py_enums.get(name.id.as_str()).cloned()
+        {
+            return self.register_enum(None, &name.id.as_str().to_lowercase(), members);
+        }
+        if let Some(ty) = self.symbol(expr).and_then(|s| types::python_default(&s)) {
+            return ty;
+        }
+        self.error(
+            expr,
+            "no SQL type for this annotation: SQLAlchemy's type map has no entry for it",
+            "give the type explicitly: mapped_column(String(50)), or add it to type_annotation_map",
+        );
+        SqlType::Named("NULL".into())
+    }
+
+    fn register_enum(
+        &mut self,
+        schema: Option<String>,
+        name: &str,
+        values: Vec<String>,
+    ) -> SqlType {
+        if !self
+            .enums
+            .iter()
+            .any(|e| e.name == name && e.schema == schema)
+        {
+            self.enums.push(EnumType {
+                schema: schema.clone(),
+                name: name.to_string(),
+                values,
+            });
+        }
+        SqlType::Enum {
+            schema,
+            name: name.to_string(),
+        }
+    }
+
+    // ------------------------------------------------------------ columns
+
+    /// `Column(...)` or `mapped_column(...)`.
+    fn column_call(
+        &mut self,
+        call: &ColumnArgs<'a>,
+        attribute: &str,
+        mapped: Option<Annotation<'a>>,
+        is_mapped_column: bool,
+        registry: &Registry,
+    ) -> ColumnSpec {
+        let mut name: Option<String> = None;
+        let mut ty: Option<SqlType> = None;
+        let mut foreign_keys = Vec::new();
+        let mut identity = None;
+        for (i, &arg) in call.args.iter().enumerate() {
+            if i == 0
+                && let Some(s) = string(arg)
+            {
+                name = Some(s);
+                continue;
+            }
+            if let Expr::Call(inner) = arg {
+                let callee = self.symbol(&inner.func);
+                match callee.as_ref().map(|s| (s.family, s.name.as_str())) {
+                    Some((Family::Sqlalchemy, "ForeignKey")) => {
+                        if let Some(fk) = self.foreign_key(inner) {
+                            foreign_keys.push(fk);
+                        }
+                        continue;
+                    }
+                    Some((Family::Sqlalchemy, "Identity")) => {
+                        identity = Some(Identity {
+                            always: keyword(&inner.arguments, "always")
+                                .and_then(boolean)
+                                .unwrap_or(false),
+                            start: keyword(&inner.arguments, "start").and_then(integer),
+                            increment: keyword(&inner.arguments, "increment").and_then(integer),
+                        });
+                        continue;
+                    }
+                    Some((Family::Sqlalchemy, "Sequence")) => {
+                        self.sequence(inner);
+                        continue;
+                    }
+                    Some((Family::Sqlalchemy, "Computed")) => {
+                        self.warning(
+                            arg,
+                            "computed (generated) columns are not read yet",
+                            "the column is read without its GENERATED expression",
+                        );
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            if ty.is_none() {
+                ty = self.type_expr(arg);
+            } else {
+                self.warning(arg, "argument not understood; ignored", "");
+            }
+        }
+        let mut nullable = None;
+        let mut primary_key = false;
+        let mut index = false;
+        let mut unique = false;
+        let mut server_default = None;
+        let mut comment = None;
+        let mut autoincrement = Autoincrement::Auto;
+        let mut key = attribute.to_string();
+        for &kw in &call.keywords {
+            let Some(arg) = &kw.arg else { continue };
+            match arg.id.as_str() {
+                "nullable" => nullable = boolean(&kw.value),
+                "primary_key" => primary_key = boolean(&kw.value).unwrap_or(false),
+                "index" => index = boolean(&kw.value).unwrap_or(false),
+                "unique" => unique = boolean(&kw.value).unwrap_or(false),
+                "server_default" => server_default = self.server_default(&kw.value),
+                "comment" => comment = string(&kw.value),
+                "name" => name = string(&kw.value),
+                "key" => key = string(&kw.value).unwrap_or(key),
+                "type_" => ty = self.type_expr(&kw.value),
+                "autoincrement" => {
+                    autoincrement = match &kw.value {
+                        Expr::BooleanLiteral(b) if b.value => Autoincrement::True,
+                        Expr::BooleanLiteral(_) => Autoincrement::False,
+                        _ => Autoincrement::Auto,
+                    }
+                }
+                // Python-side and ORM-only settings: no effect on the schema.
+                "default"
+                | "onupdate"
+                | "server_onupdate"
+                | "doc"
+                | "info"
+                | "init"
+                | "repr"
+                | "kw_only"
+                | "default_factory"
+                | "compare"
+                | "hash"
+                | "deferred"
+                | "deferred_group"
+                | "deferred_raiseload"
+                | "active_history"
+                | "sort_order"
+                | "insert_default"
+                | "quote"
+                | "system"
+                | "use_existing_column"
+                | "dataclass_metadata" => {}
+                other => self.warning(
+                    kw,
+                    format!("argument {other}= is not one retort knows; ignored"),
+                    "",
+                ),
+            }
+        }
+        let type_from_foreign_key = ty.is_none() && mapped.is_none() && !foreign_keys.is_empty();
+        let ty = match (ty, mapped) {
+            (Some(ty), _) => ty,
+            (None, Some(annotation)) => self.annotation_type(annotation.ty, registry),
+            (None, None) if type_from_foreign_key => SqlType::Named("NULL".into()),
+            (None, None) => {
+                self.diagnostics.push(
+                    Diagnostic::error(call.span, format!("column {attribute} has no type"))
+                        .with_help("pass a type: Column(String(50)) or annotate Mapped[str]"),
+                );
+                SqlType::Named("NULL".into())
+            }
+        };
+        let nullable = if primary_key {
+            false
+        } else {
+            match (nullable, is_mapped_column, mapped) {
+                (Some(n), _, _) => n,
+                (None, true, Some(annotation)) => annotation.optional,
+                _ => true,
+            }
+        };
+        let mut column = Column::new(name.unwrap_or_else(|| attribute.to_string()), ty);
+        column.nullable = nullable;
+        column.server_default = server_default;
+        column.identity = identity;
+        column.autoincrement = autoincrement;
+        column.comment = comment;
+        column.span = call.span;
+        for fk in &mut foreign_keys {
+            fk.columns = vec![key.clone()];
+        }
+        ColumnSpec {
+            column,
+            key,
+            primary_key,
+            index,
+            unique,
+            foreign_keys,
+            type_from_foreign_key,
+        }
+    }
+
+    fn foreign_key(&mut self, call: &ExprCall) -> Option<ForeignKeySpec> {
+        let Some(target) = call.arguments.args.first().and_then(string) else {
+            self.warning(
+                call,
+                "ForeignKey target is not a \"table.column\" string; foreign key not read",
+                "write ForeignKey(\"table.column\")",
+            );
+            return None;
+        };
+        Some(ForeignKeySpec {
+            name: keyword(&call.arguments, "name").and_then(string),
+            columns: Vec::new(),
+            targets: vec![target],
+            ondelete: keyword(&call.arguments, "ondelete").and_then(string),
+            onupdate: keyword(&call.arguments, "onupdate").and_then(string),
+            deferrable: keyword(&call.arguments, "deferrable").and_then(boolean),
+            initially: keyword(&call.arguments, "initially").and_then(string),
+            span: span_of(call),
+        })
+    }
+
+    fn sequence(&mut self, call: &ExprCall) {
+        let Some(name) = call.arguments.args.first().and_then(string) else {
+            self.warning(call, "Sequence without a literal name; not read", "");
+            return;
+        };
+        self.sequences.push(Sequence {
+            schema: keyword(&call.arguments, "schema").and_then(string),
+            name,
+            start: keyword(&call.arguments, "start").and_then(integer),
+            increment: keyword(&call.arguments, "increment").and_then(integer),
+        });
+    }
+
+    /// `server_default=` as the SQL text SQLAlchemy puts in the DDL.
+    fn server_default(&mut self, expr: &Expr) -> Option<String> {
+        if let Some(s) = string(expr) {
+            return Some(format!("'{}'", s.replace('\'', "''")));
+        }
+        if let Expr::Call(call) = expr
+            && let Some(symbol) = self.symbol(&call.func)
+        {
+            match (symbol.family, symbol.name.as_str()) {
+                (Family::Sqlalchemy, "text") => {
+                    if let Some(text) = call.arguments.args.first().and_then(string) {
+                        return Some(text);
+                    }
+                }
+                (Family::Sqlalchemy, "false") => return Some("false".into()),
+                (Family::Sqlalchemy, "true") => return Some("true".into()),
+                (Family::Func, name) if call.arguments.is_empty() => {
+                    return Some(sql_function(name));
+                }
+                _ => {}
+            }
+        }
+        self.warning(
+            expr,
+            "server_default not understood; the column is read without it",
+            "use a string, text(\"...\"), func.name() or sa.true()/sa.false()",
+        );
+        None
+    }
+
+    /// A type expression: `String`, `String(50)`, `postgresql.ARRAY(Integer)`,
+    /// `Enum(Status)`, or a type from `type_annotation_map`.
+    fn type_expr(&mut self, expr: &Expr) -> Option<SqlType> {
+        let (func, arguments) = match expr {
+            Expr::Call(call) => (&*call.func, Some(&call.arguments)),
+            other => (other, None),
+        };
+        let Some(symbol) = self.symbol(func) else {
+            self.error(
+                expr,
+                "not a type retort can read",
+                "use a SQLAlchemy type such as String(50)",
+            );
+            return None;
+        };
+        if matches!(symbol.family, Family::Sqlalchemy | Family::Postgresql) {
+            match symbol.name.as_str() {
+                "Enum" | "ENUM" => return Some(self.enum_type(expr, arguments)),
+                "ARRAY" => {
+                    let arguments = arguments?;
+                    let element = arguments
+                        .args
+                        .first()
+                        .or_else(|| keyword(arguments, "item_type"))
+                        .and_then(|e| self.type_expr(e))?;
+                    let dimensions = keyword(arguments, "dimensions")
+                        .and_then(integer)
+                        .and_then(|d| u32::try_from(d).ok())
+                        .unwrap_or(1);
+                    return Some(SqlType::Array {
+                        element: Box::new(element),
+                        dimensions,
+                    });
+                }
+                _ => {}
+            }
+        }
+        let args = arguments.map(type_args).unwrap_or_default();
+        if let Some(ty) = types::sql_type(&symbol, &args) {
+            return Some(ty);
+        }
+        let written = symbol.name.clone();
+        self.error(
+            func,
+            format!("unknown type {written}: not a SQLAlchemy or PostgreSQL type retort knows"),
+            "types imported from other modules cannot be followed without running Python; use the SQLAlchemy type it is built on",
+        );
+        Some(SqlType::Named(written))
+    }
+
+    /// `Enum(PyEnum)`, `Enum("a", "b", name="x")`, with `native_enum`.
+    fn enum_type(&mut self, expr: &Expr, arguments: Option<&Arguments>) -> SqlType {
+        let Some(arguments) = arguments else {
+            self.error(
+                expr,
+                "Enum needs its values",
+                "Enum(MyEnum) or Enum(\"a\", \"b\", name=\"x\")",
+            );
+            return SqlType::Named("NULL".into());
+        };
+        let explicit_name = keyword(arguments, "name").and_then(string);
+        let (values, class_name) = match arguments.args.first() {
+            Some(Expr::Name(name)) if self.py_enums.contains_key(name.id.as_str()) => (
+                self.py_enums[name.id.as_str()].clone(),
+                Some(name.id.as_str().to_lowercase()),
+            ),
+            _ => {
+                let values: Option<Vec<String>> = arguments.args.iter().map(string).collect();
+                match values {
+                    Some(values) => (values, None),
+                    None => {
+                        self.error(
+                            expr,
+                            "Enum values not read: retort reads string values or an enum class defined in this file",
+                            "define the enum.Enum class in the model file",
+                        );
+                        (Vec::new(), None)
+                    }
+                }
+            }
+        };
+        if keyword(arguments, "values_callable").is_some() {
+            self.warning(
+                expr,
+                "values_callable is not evaluated; the enum's member names are used",
+                "retort does not run Python",
+            );
+        }
+        let native = keyword(arguments, "native_enum")
+            .and_then(boolean)
+            .unwrap_or(true);
+        if !native {
+            let longest = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
+            let length = keyword(arguments, "length")
+                .and_then(integer)
+                .and_then(|l| u32::try_from(l).ok())
+                .unwrap_or(u32::try_from(longest).unwrap_or(u32::MAX));
+            return SqlType::Varchar {
+                length: Some(length),
+            };
+        }
+        let Some(name) = explicit_name.or(class_name) else {
+            self.error(
+                expr,
+                "a PostgreSQL enum needs a name",
+                "add name=\"...\" to Enum(...)",
+            );
+            return SqlType::Named("NULL".into());
+        };
+        let schema = keyword(arguments, "schema").and_then(string);
+        self.register_enum(schema, &name, values)
+    }
+
+    // ------------------------------------------------------------ tables
+
+    /// `Table("name", metadata, Column(...), ..., schema=...)`.
+    fn read_core_table(&mut self, call: &'a ExprCall) {
+        let args = &call.arguments.args;
+        let Some(name) = args.first().and_then(string) else {
+            self.error(
+                call,
+                "Table name is not a string literal; table not read",
+                "write Table(\"name\", metadata, ...)",
+            );
+            return;
+        };
+        let convention = args
+            .get(1)
+            .map(|m| self.metadata_convention(m))
+            .unwrap_or_default();
+        let mut table = TableSpec {
+            name,
+            schema: keyword(&call.arguments, "schema").and_then(string),
+            comment: keyword(&call.arguments, "comment").and_then(string),
+            convention,
+            span: span_of(call),
+            ..TableSpec::default()
+        };
+        let registry = Registry::default();
+        for item in args.iter().skip(2) {
+            let Expr::Call(inner) = item else {
+                self.warning(item, "Table item not read", "");
+                continue;
+            };
+            if self.is(&inner.func, Family::Sqlalchemy, "Column") {
+                let Some(column_name) = inner.arguments.args.first().and_then(string) else {
+                    self.error(
+                        inner,
+                        "a Column in Table(...) needs its name first",
+                        "Column(\"name\", Type, ...)",
+                    );
+                    continue;
+                };
+                let spec =
+                    self.column_call(&ColumnArgs::of(inner), &column_name, None, false, &registry);
+                table.columns.push(spec);
+            } else {
+                self.table_item(inner, &mut table);
+            }
+        }
+        self.tables.push(table);
+    }
+
+    /// `__table_args__`: a tuple of constraints/indexes, optionally ending
+    /// with a dict, or a dict alone.
+    fn read_table_args(&mut self, expr: &'a Expr, table: &mut TableSpec) {
+        let items: Vec<&Expr> = match expr {
+            Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+            Expr::List(list) => list.elts.iter().collect(),
+            Expr::Dict(_) => vec![expr],
+            other => {
+                self.warning(
+                    other,
+                    "__table_args__ not read: expected a tuple or dict",
+                    "",
+                );
+                return;
+            }
+        };
+        for item in items {
+            match item {
+                Expr::Dict(dict) => {
+                    for entry in &dict.items {
+                        match entry.key.as_ref().and_then(string).as_deref() {
+                            Some("schema") => table.schema = string(&entry.value),
+                            Some("comment") => table.comment = string(&entry.value),
+                            _ => {}
+                        }
+                    }
+                }
+                Expr::Call(call) => self.table_item(call, table),
+                other => self.warning(other, "__table_args__ item not read", ""),
+            }
+        }
+    }
+
+    fn table_item(&mut self, call: &ExprCall, table: &mut TableSpec) {
+        let Some(symbol) = self.symbol(&call.func) else {
+            self.warning(call, "table item not read", "");
+            return;
+        };
+        let name = keyword(&call.arguments, "name").and_then(string);
+        let span = span_of(call);
+        let string_args = |start: usize| -> Vec<String> {
+            call.arguments
+                .args
+                .iter()
+                .skip(start)
+                .filter_map(string)
+                .collect()
+        };
+        match (symbol.family, symbol.name.as_str()) {
+            (Family::Sqlalchemy, "UniqueConstraint") => {
+                table.uniques.push((name, string_args(0), span))
+            }
+            (Family::Sqlalchemy, "PrimaryKeyConstraint") => {
+                table.primary_key = Some((name, string_args(0), span));
+            }
+            (Family::Sqlalchemy, "CheckConstraint") => {
+                let text = call.arguments.args.first().and_then(|a| {
+                    string(a).or_else(|| match a {
+                        Expr::Call(c) if self.is(&c.func, Family::Sqlalchemy, "text") => {
+                            c.arguments.args.first().and_then(string)
+                        }
+                        _ => None,
+                    })
+                });
+                match text {
+                    Some(text) => table.checks.push((name, text, span)),
+                    None => self.warning(
+                        call,
+                        "CheckConstraint condition is not a string; not read",
+                        "write the condition as SQL text",
+                    ),
+                }
+            }
+            (Family::Sqlalchemy, "ForeignKeyConstraint") => {
+                let list = |e: Option<&Expr>| -> Vec<String> {
+                    match e {
+                        Some(Expr::List(l)) => l.elts.iter().filter_map(string).collect(),
+                        Some(Expr::Tuple(t)) => t.elts.iter().filter_map(string).collect(),
+                        _ => Vec::new(),
+                    }
+                };
+                let columns = list(call.arguments.args.first());
+                let targets = list(call.arguments.args.get(1));
+                if columns.is_empty() || columns.len() != targets.len() {
+                    self.warning(
+                        call,
+                        "ForeignKeyConstraint columns not read",
+                        "use lists of string column names and \"table.column\" targets",
+                    );
+                    return;
+                }
+                table.foreign_keys.push(ForeignKeySpec {
+                    name,
+                    columns,
+                    targets,
+                    ondelete: keyword(&call.arguments, "ondelete").and_then(string),
+                    onupdate: keyword(&call.arguments, "onupdate").and_then(string),
+                    deferrable: keyword(&call.arguments, "deferrable").and_then(boolean),
+                    initially: keyword(&call.arguments, "initially").and_then(string),
+                    span,
+                });
+            }
+            (Family::Sqlalchemy, "Index") => {
+                let index_name = call.arguments.args.first().and_then(string);
+                let mut elements = Vec::new();
+                for arg in call.arguments.args.iter().skip(1) {
+                    if let Some(column) = string(arg) {
+                        elements.push(IndexElement::Column(column));
+                    } else if let Expr::Call(c) = arg {
+                        if self.is(&c.func, Family::Sqlalchemy, "text")
+                            && let Some(sql) = c.arguments.args.first().and_then(string)
+                        {
+                            elements.push(IndexElement::Sql(sql));
+                            continue;
+                        }
+                        self.warning(
+                            arg,
+                            "index expression not read",
+                            "use column names or text(\"...\")",
+                        );
+                    } else {
+                        self.warning(
+                            arg,
+                            "index expression not read",
+                            "use column names or text(\"...\")",
+                        );
+                    }
+                }
+                let sql_text = |reader: &Self, e: &Expr| -> Option<String> {
+                    string(e).or_else(|| match e {
+                        Expr::Call(c) if reader.is(&c.func, Family::Sqlalchemy, "text") => {
+                            c.arguments.args.first().and_then(string)
+                        }
+                        _ => None,
+                    })
+                };
+                table.indexes.push(IndexSpec {
+                    name: index_name,
+                    elements,
+                    unique: keyword(&call.arguments, "unique")
+                        .and_then(boolean)
+                        .unwrap_or(false),
+                    r#where: keyword(&call.arguments, "postgresql_where")
+                        .and_then(|e| sql_text(self, e)),
+                    using: keyword(&call.arguments, "postgresql_using").and_then(string),
+                    span,
+                });
+            }
+            _ => self.warning(
+                call,
+                format!("{} in a table definition is not read", symbol.name),
+                "",
+            ),
+        }
+    }
+
+    // ------------------------------------------------------------ finish
+
+    fn finish(mut self) -> (Schema, Vec<Diagnostic>) {
+        // Columns typed by their foreign key take the target column's type.
+        let mut resolved: Vec<(usize, usize, SqlType)> = Vec::new();
+        for (t, table) in self.tables.iter().enumerate() {
+            for (c, spec) in table.columns.iter().enumerate() {
+                if !spec.type_from_foreign_key {
+                    continue;
+                }
+                let target = spec.foreign_keys.first().and_then(|fk| fk.targets.first());
+                match target.and_then(|target| self.target_column_type(target)) {
+                    Some(ty) => resolved.push((t, c, ty)),
+                    None => self.diagnostics.push(
+                        Diagnostic::error(spec.column.span, format!("column {} takes its type from its foreign key, whose target is not in this file", spec.column.name))
+                            .with_help("give the column a type explicitly"),
+                    ),
+                }
+            }
+        }
+        for (t, c, ty) in resolved {
+            self.tables[t].columns[c].column.ty = ty;
+        }
+        let tables: Vec<TableSpec> = std::mem::take(&mut self.tables);
+        let tables = tables.into_iter().map(|t| self.build_table(t)).collect();
+        self.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+        (
+            Schema {
+                tables,
+                enums: self.enums,
+                sequences: self.sequences,
+            },
+            self.diagnostics,
+        )
+    }
+
+    fn target_column_type(&self, target: &str) -> Option<SqlType> {
+        let (table, column) = target.rsplit_once('.')?;
+        let (schema, table) = match table.rsplit_once('.') {
+            Some((schema, table)) => (Some(schema), table),
+            None => (None, table),
+        };
+        let spec = self
+            .tables
+            .iter()
+            .find(|t| t.name == table && t.schema.as_deref() == schema)?;
+        let column = spec.columns.iter().find(|c| c.column.name == column)?;
+        Some(column.column.ty.clone())
+    }
+
+    fn build_table(&mut self, spec: TableSpec) -> Table {
+        let key_to_name: HashMap<&str, &str> = spec
+            .columns
+            .iter()
+            .map(|c| (c.key.as_str(), c.column.name.as_str()))
+            .collect();
+        let names = |keys: &[String]| -> Vec<ColumnName> {
+            keys.iter()
+                .map(|k| ColumnName {
+                    name: key_to_name
+                        .get(k.as_str())
+                        .map_or(k.clone(), |n| (*n).to_string()),
+                    key: k.clone(),
+                })
+                .collect()
+        };
+        let mut diagnostics = Vec::new();
+        let mut name_for = |kind: ConstraintKind,
+                            columns: &[ColumnName],
+                            explicit: Option<&str>,
+                            referred: Option<(&str, &[String])>,
+                            span: Span| {
+            let ctx = NameContext {
+                table_schema: spec.schema.as_deref(),
+                table_name: &spec.name,
+                columns,
+                referred_table: referred.map(|r| r.0),
+                referred_columns: referred.map_or(&[], |r| r.1),
+                explicit_name: explicit,
+            };
+            match spec.convention.name(kind, &ctx) {
+                Ok(name) => name,
+                Err(error) => {
+                    diagnostics.push(Diagnostic::error(span, error.to_string()));
+                    None
+                }
+            }
+        };
+
+        let mut table = Table {
+            schema: spec.schema.clone(),
+            name: spec.name.clone(),
+            comment: spec.comment.clone(),
+            span: spec.span,
+            ..Table::default()
+        };
+        let pk_keys: Vec<String> = match &spec.primary_key {
+            Some((_, keys, _)) => keys.clone(),
+            None => spec
+                .columns
+                .iter()
+                .filter(|c| c.primary_key)
+                .map(|c| c.key.clone())
+                .collect(),
+        };
+        if !pk_keys.is_empty() {
+            let (explicit, span) = match &spec.primary_key {
+                Some((name, _, span)) => (name.as_deref(), *span),
+                None => (None, spec.span),
+            };
+            let columns = names(&pk_keys);
+            table.primary_key = Some(PrimaryKey {
+                name: name_for(ConstraintKind::PrimaryKey, &columns, explicit, None, span),
+                columns: columns.iter().map(|c| c.name.clone()).collect(),
+            });
+        }
+        let column_fks = spec.columns.iter().flat_map(|c| c.foreign_keys.iter());
+        for fk in column_fks.chain(spec.foreign_keys.iter()) {
+            let columns = names(&fk.columns);
+            let (referred_schema, referred_table, referred_columns) = split_targets(&fk.targets);
+            table.foreign_keys.push(ForeignKey {
+                name: name_for(
+                    ConstraintKind::ForeignKey,
+                    &columns,
+                    fk.name.as_deref(),
+                    Some((&referred_table, &referred_columns)),
+                    fk.span,
+                ),
+                columns: columns.iter().map(|c| c.name.clone()).collect(),
+                referred_schema,
+                referred_table,
+                referred_columns,
+                ondelete: fk.ondelete.clone(),
+                onupdate: fk.onupdate.clone(),
+                deferrable: fk.deferrable,
+                initially: fk.initially.clone(),
+            });
+        }
+        for c in &spec.columns {
+            let columns = names(std::slice::from_ref(&c.key));
+            if c.index {
+                table.indexes.push(Index {
+                    name: name_for(ConstraintKind::Index, &columns, None, None, c.column.span),
+                    unique: c.unique,
+                    expressions: vec![c.column.name.clone()],
+                    r#where: None,
+                    using: None,
+                });
+            } else if c.unique {
+                table.unique_constraints.push(UniqueConstraint {
+                    name: name_for(ConstraintKind::Unique, &columns, None, None, c.column.span),
+                    columns: vec![c.column.name.clone()],
+                });
+            }
+        }
+        for (explicit, keys, span) in &spec.uniques {
+            let columns = names(keys);
+            table.unique_constraints.push(UniqueConstraint {
+                name: name_for(
+                    ConstraintKind::Unique,
+                    &columns,
+                    explicit.as_deref(),
+                    None,
+                    *span,
+                ),
+                columns: columns.iter().map(|c| c.name.clone()).collect(),
+            });
+        }
+        for (explicit, sqltext, span) in &spec.checks {
+            table.check_constraints.push(CheckConstraint {
+                name: name_for(ConstraintKind::Check, &[], explicit.as_deref(), None, *span),
+                sqltext: sqltext.clone(),
+            });
+        }
+        for index in &spec.indexes {
+            let column_keys: Vec<String> = index
+                .elements
+                .iter()
+                .filter_map(|e| match e {
+                    IndexElement::Column(k) => Some(k.clone()),
+                    IndexElement::Sql(_) => None,
+                })
+                .collect();
+            let columns = names(&column_keys);
+            table.indexes.push(Index {
+                name: name_for(
+                    ConstraintKind::Index,
+                    &columns,
+                    index.name.as_deref(),
+                    None,
+                    index.span,
+                ),
+                unique: index.unique,
+                expressions: index
+                    .elements
+                    .iter()
+                    .map(|e| match e {
+                        IndexElement::Column(k) => key_to_name
+                            .get(k.as_str())
+                            .map_or(k.clone(), |n| (*n).to_string()),
+                        IndexElement::Sql(sql) => sql.clone(),
+                    })
+                    .collect(),
+                r#where: index.r#where.clone(),
+                using: index.using.clone(),
+            });
+        }
+        table.columns = spec
+            .columns
+            .into_iter()
+            .map(|c| {
+                let mut column = c.column;
+                if c.primary_key || pk_keys.contains(&c.key) {
+                    column.nullable = false;
+                }
+                column
+            })
+            .collect();
+        self.diagnostics.extend(diagnostics);
+        table
+    }
+}
+
+/// The special attributes of a class body.
+#[derive(Default)]
+struct ClassAttributes<'a> {
+    table_name: Option<String>,
+    table_args: Option<&'a Expr>,
+    is_abstract: bool,
+}
+
+impl<'a> ClassAttributes<'a> {
+    fn of(class: &'a StmtClassDef) -> Self {
+        let mut attributes = ClassAttributes::default();
+        for stmt in &class.body {
+            let (target, value) = match stmt {
+                Stmt::Assign(a) => (a.targets.first(), Some(&*a.value)),
+                Stmt::AnnAssign(a) => (Some(&*a.target), a.value.as_deref()),
+                _ => continue,
+            };
+            let (Some(Expr::Name(target)), Some(value)) = (target, value) else {
+                continue;
+            };
+            match target.id.as_str() {
+                "__tablename__" => attributes.table_name = string(value),
+                "__table_args__" => attributes.table_args = Some(value),
+                "__abstract__" => attributes.is_abstract = boolean(value).unwrap_or(false),
+                _ => {}
+            }
+        }
+        attributes
+    }
+}
+
+fn bases(class: &StmtClassDef) -> &[Expr] {
+    class.arguments.as_deref().map_or(&[], |a| &a.args)
+}
+
+fn has_columns(class: &StmtClassDef) -> bool {
+    class.body.iter().any(|s| matches!(s, Stmt::AnnAssign(a) if matches!(&*a.target, Expr::Name(n) if !n.id.as_str().starts_with("__") && n.id.as_str() != "metadata" && n.id.as_str() != "type_annotation_map")))
+}
+
+fn enum_members(class: &StmtClassDef) -> Vec<String> {
+    class
+        .body
+        .iter()
+        .filter_map(|stmt| match stmt {
+            Stmt::Assign(a) => match a.targets.as_slice() {
+                [Expr::Name(n)] if !n.id.as_str().starts_with('_') => {
+                    Some(n.id.as_str().to_string())
+                }
+                _ => None,
+            },
+            Stmt::AnnAssign(a) if a.value.is_some() => match &*a.target {
+                Expr::Name(n) if !n.id.as_str().starts_with('_') => Some(n.id.as_str().to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// `[schema.]table.column` targets → (schema, table, columns).
+fn split_targets(targets: &[String]) -> (Option<String>, String, Vec<String>) {
+    let mut schema = None;
+    let mut table = String::new();
+    let mut columns = Vec::new();
+    for target in targets {
+        let (owner, column) = target.rsplit_once('.').unwrap_or(("", target));
+        let (s, t) = match owner.rsplit_once('.') {
+            Some((s, t)) => (Some(s.to_string()), t.to_string()),
+            None => (None, owner.to_string()),
+        };
+        schema = s;
+        table = t;
+        columns.push(column.to_string());
+    }
+    (schema, table, columns)
+}
+
+/// `func.now()` → `now()`; the SQL-standard niladic functions SQLAlchemy
+/// renders without parentheses, upper-cased.
+fn sql_function(name: &str) -> String {
+    const NILADIC: [&str; 8] = [
+        "current_timestamp",
+        "current_date",
+        "current_time",
+        "localtime",
+        "localtimestamp",
+        "current_user",
+        "session_user",
+        "user",
+    ];
+    if NILADIC.contains(&name.to_lowercase().as_str()) {
+        name.to_uppercase()
+    } else {
+        format!("{name}()")
+    }
+}
+
+fn keyword<'e>(arguments: &'e Arguments, name: &str) -> Option<&'e Expr> {
+    arguments
+        .keywords
+        .iter()
+        .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == name))
+        .map(|k| &k.value)
+}
+
+fn string(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+        _ => None,
+    }
+}
+
+fn boolean(expr: &Expr) -> Option<bool> {
+    match expr {
+        Expr::BooleanLiteral(b) => Some(b.value),
+        _ => None,
+    }
+}
+
+fn integer(expr: &Expr) -> Option<i64> {
+    match expr {
+        Expr::NumberLiteral(n) => match &n.value {
+            Number::Int(i) => i.as_i64(),
+            _ => None,
+        },
+        Expr::UnaryOp(u) if u.op == UnaryOp::USub => integer(&u.operand).map(|i| -i),
+        _ => None,
+    }
+}
+
+fn literal(expr: &Expr) -> Option<Literal> {
+    match expr {
+        Expr::StringLiteral(_) => string(expr).map(Literal::Str),
+        Expr::BooleanLiteral(b) => Some(Literal::Bool(b.value)),
+        Expr::NoneLiteral(_) => Some(Literal::None),
+        _ => integer(expr).map(Literal::Int),
+    }
+}
+
+fn type_args(arguments: &Arguments) -> TypeArgs {
+    TypeArgs {
+        positional: arguments.args.iter().filter_map(literal).collect(),
+        keywords: arguments
+            .keywords
+            .iter()
+            .filter_map(|k| Some((k.arg.as_ref()?.id.as_str().to_string(), literal(&k.value)?)))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    const FIXTURES: [&str; 11] = [
+        include_str!("../../../tests/fixtures/models/01_declarative_basic.py"),
+        include_str!("../../../tests/fixtures/models/02_python_type_map.py"),
+        include_str!("../../../tests/fixtures/models/03_legacy_declarative.py"),
+        include_str!("../../../tests/fixtures/models/04_table_function.py"),
+        include_str!("../../../tests/fixtures/models/05_naming_convention.py"),
+        include_str!("../../../tests/fixtures/models/06_enums.py"),
+        include_str!("../../../tests/fixtures/models/07_postgresql_types.py"),
+        include_str!("../../../tests/fixtures/models/08_mixins_abstract.py"),
+        include_str!("../../../tests/fixtures/models/09_server_defaults.py"),
+        include_str!("../../../tests/fixtures/models/10_identity_sequence.py"),
+        include_str!("../../../tests/fixtures/models/11_annotated_type_map.py"),
+    ];
+
+    const HEADER: &str = "\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from myapp.types import Money
+
+
+class Base(DeclarativeBase):
+    pass
+";
+
+    fn table<'s>(schema: &'s Schema, name: &str) -> &'s Table {
+        schema
+            .table(None, name)
+            .unwrap_or_else(|| panic!("no table {name}: {schema:#?}"))
+    }
+
+    #[test]
+    fn fixtures_read_without_diagnostics() {
+        for (i, source) in FIXTURES.iter().enumerate() {
+            let (schema, diagnostics) = read_schema(source);
+            assert_eq!(diagnostics, vec![], "fixture {}", i + 1);
+            assert!(!schema.tables.is_empty(), "fixture {}", i + 1);
+        }
+    }
+
+    #[test]
+    fn an_unknown_type_is_a_diagnostic_and_the_column_stays() {
+        let source = format!(
+            "{HEADER}\n\nclass Invoice(Base):\n    __tablename__ = \"invoice\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    total: Mapped[int] = mapped_column(Money(2), nullable=False)\n"
+        );
+        let (schema, diagnostics) = read_schema(&source);
+        let invoice = table(&schema, "invoice");
+        let total = invoice.column("total").unwrap();
+        assert_eq!(total.ty, SqlType::Named("Money".into()));
+        assert!(!total.nullable);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let d = &diagnostics[0];
+        assert_eq!(d.severity, Severity::Error);
+        assert_eq!(&source[d.span.start..d.span.end], "Money");
+        assert!(d.message.contains("unknown type Money"));
+        assert!(d.help.as_deref().unwrap().contains("running Python"));
+    }
+
+    #[test]
+    fn a_half_typed_class_keeps_every_complete_table() {
+        let source = format!(
+            "{HEADER}\n\nclass A(Base):\n    __tablename__ = \"a\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n\n\nclass B(Base):\n    __tablename__ = \"b\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    name: Mapped[str] = mapped_column(sa.String(\n\n\nclass C(Base):\n    __tablename__ = \"c\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        );
+        let (schema, diagnostics) = read_schema(&source);
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message.starts_with("syntax error"))
+        );
+        assert!(schema.table(None, "a").is_some());
+        assert!(schema.table(None, "c").is_some(), "{schema:#?}");
+    }
+
+    #[test]
+    fn what_is_not_followed_is_said() {
+        let source = format!(
+            "{HEADER}\n\nclass Parent(Base):\n    __tablename__ = \"parent\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    kind: Mapped[str]\n\n\nclass Child(Parent):\n    extra: Mapped[str | None]\n\n\nclass NoName(Base):\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        );
+        let (schema, diagnostics) = read_schema(&source);
+        assert_eq!(schema.tables.len(), 1);
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("single-table inheritance")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("has no __tablename__")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn a_convention_problem_is_reported_once_however_many_classes_use_it() {
+        let source = "\
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention={\"pk\": make_pk_name})
+
+
+class A(Base):
+    __tablename__ = \"a\"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class B(Base):
+    __tablename__ = \"b\"
+    id: Mapped[int] = mapped_column(primary_key=True)
+";
+        let (schema, diagnostics) = read_schema(source);
+        assert_eq!(schema.tables.len(), 2);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("naming convention entry not read")
+        );
+    }
+
+    #[test]
+    fn every_prefix_of_every_fixture_reads_without_panic() {
+        // The editor's states while someone types a fixture from scratch.
+        for source in FIXTURES {
+            let mut end = 0;
+            while end <= source.len() {
+                let prefix = &source[..end];
+                let (_, diagnostics) = read_schema(prefix);
+                for d in &diagnostics {
+                    assert!(d.span.start <= d.span.end && d.span.end <= prefix.len());
+                }
+                end += 7;
+                while end < source.len() && !source.is_char_boundary(end) {
+                    end += 1;
+                }
+            }
+        }
+    }
+}

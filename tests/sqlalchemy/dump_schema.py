@@ -1,0 +1,155 @@
+"""Ground truth for retort's model reader.
+
+Imports a SQLAlchemy model file with the real SQLAlchemy and prints its
+MetaData as JSON in the shape retort's `Schema` serialises to: types compiled
+for the PostgreSQL dialect, nullability, server defaults as DDL text,
+constraint and index names as SQLAlchemy gives them, enum values.
+
+    python dump_schema.py MODEL.py
+"""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+
+DIALECT = pg.dialect()
+
+
+def load(path):
+    spec = importlib.util.spec_from_file_location(Path(path).stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def metadatas(module):
+    """Every MetaData the module defines, directly or through a declarative base."""
+    found = {}
+    for value in vars(module).values():
+        if isinstance(value, sa.MetaData):
+            found[id(value)] = value
+        elif isinstance(value, type) and isinstance(getattr(value, "metadata", None), sa.MetaData):
+            found[id(value.metadata)] = value.metadata
+    return list(found.values())
+
+
+def sql(clause):
+    if clause is None:
+        return None
+    if isinstance(clause, str):
+        return clause
+    return str(clause.compile(dialect=DIALECT, compile_kwargs={"literal_binds": True}))
+
+
+def name(n):
+    return None if n is None else str(n)
+
+
+def column(col, ddl):
+    identity = col.identity
+    return {
+        "name": col.name,
+        "type": col.type.compile(dialect=DIALECT),
+        "nullable": bool(col.nullable),
+        "server_default": ddl.get_column_default_string(col),
+        "identity": None
+        if identity is None
+        else {"always": bool(identity.always), "start": identity.start, "increment": identity.increment},
+        "autoincrement": str(col.autoincrement).lower(),
+        "comment": col.comment,
+    }
+
+
+def foreign_key(fk):
+    referred = [element.target_fullname.rsplit(".", 1) for element in fk.elements]
+    table = referred[0][0]
+    schema, _, table = table.rpartition(".")
+    return {
+        "name": name(fk.name),
+        "columns": [c.name for c in fk.columns] or [e.parent.name for e in fk.elements],
+        "referred_schema": schema or None,
+        "referred_table": table,
+        "referred_columns": [c for _, c in referred],
+        "ondelete": fk.ondelete,
+        "onupdate": fk.onupdate,
+        "deferrable": fk.deferrable,
+        "initially": fk.initially,
+    }
+
+
+def index(ix):
+    options = ix.dialect_options["postgresql"]
+    return {
+        "name": name(ix.name),
+        "unique": bool(ix.unique),
+        "expressions": [e.name if isinstance(e, sa.Column) else sql(e) for e in ix.expressions],
+        "where": sql(options.get("where")),
+        "using": options.get("using") or None,
+    }
+
+
+def table(t):
+    ddl = DIALECT.ddl_compiler(DIALECT, None)
+    constraints = sorted(t.constraints, key=lambda c: (type(c).__name__, name(c.name) or ""))
+    pk = t.primary_key
+    return {
+        "schema": t.schema,
+        "name": t.name,
+        "columns": [column(c, ddl) for c in t.columns],
+        "primary_key": {"name": name(pk.name), "columns": [c.name for c in pk.columns]} if len(pk.columns) else None,
+        "foreign_keys": [foreign_key(c) for c in constraints if isinstance(c, sa.ForeignKeyConstraint)],
+        "unique_constraints": [
+            {"name": name(c.name), "columns": [col.name for col in c.columns]}
+            for c in constraints
+            if isinstance(c, sa.UniqueConstraint)
+        ],
+        "check_constraints": [
+            {"name": name(c.name), "sqltext": sql(c.sqltext)}
+            for c in constraints
+            if isinstance(c, sa.CheckConstraint) and not getattr(c, "_type_bound", False)
+        ],
+        "exclude_constraints": [],
+        "indexes": [index(i) for i in sorted(t.indexes, key=lambda i: name(i.name) or "")],
+        "comment": t.comment,
+    }
+
+
+def enums(tables):
+    found = {}
+    for t in tables:
+        for c in t.columns:
+            ty = c.type
+            if isinstance(ty, sa.ARRAY):
+                ty = ty.item_type
+            if isinstance(ty, sa.Enum) and ty.native_enum:
+                found[(ty.schema or "", ty.name)] = {"schema": ty.schema, "name": ty.name, "values": list(ty.enums)}
+    return [found[k] for k in sorted(found)]
+
+
+def dump(path):
+    module = load(path)
+    tables = [t for md in metadatas(module) for t in md.sorted_tables]
+    sequences = {}
+    for md in metadatas(module):
+        for seq in md._sequences.values():
+            sequences[(seq.schema or "", seq.name)] = {
+                "schema": seq.schema,
+                "name": seq.name,
+                "start": seq.start,
+                "increment": seq.increment,
+            }
+    return {
+        "tables": sorted((table(t) for t in tables), key=lambda t: (t["schema"] or "", t["name"])),
+        "enums": enums(tables),
+        "sequences": [sequences[k] for k in sorted(sequences)],
+    }
+
+
+if __name__ == "__main__":
+    json.dump(dump(sys.argv[1]), sys.stdout, indent=2)
+    print()
