@@ -24,6 +24,22 @@ pub fn summary(text: &str, schema: &Schema, diagnostics: &[Diagnostic]) -> Strin
     format!("line {}:{}: {}{more}", at.line, at.column, first.message)
 }
 
+/// Runs `f` between two performance marks and records a measure `name`
+/// (read by `cargo xtask bench`; a no-op where there is no `performance`).
+fn measured<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let performance = web_sys::window().and_then(|w| w.performance());
+    let (start, end) = (format!("{name}:start"), format!("{name}:end"));
+    if let Some(p) = &performance {
+        let _ = p.mark(&start);
+    }
+    let value = f();
+    if let Some(p) = &performance {
+        let _ = p.mark(&end);
+        let _ = p.measure_with_start_mark_and_end_mark(name, &start, &end);
+    }
+    value
+}
+
 /// Which side of the change an editor holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -43,7 +59,8 @@ impl Side {
 /// A Python editor for one side of the change.
 #[component]
 pub fn ModelEditor(text: RwSignal<String>, side: Side, label: &'static str) -> impl IntoView {
-    let read = Memo::new(move |_| text.with(|t| python::read_schema(t)));
+    let read =
+        Memo::new(move |_| text.with(|t| measured("retort:read-model", || python::read_schema(t))));
     let underlines = Signal::derive(move || {
         read.with(|(_, list)| list.iter().map(Underline::from).collect::<Vec<_>>())
     });

@@ -20,9 +20,14 @@ const gzip = (file) =>
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+// The 30-table model the native reader benchmark generated (cargo xtask
+// bench runs that first), read here by the same reader compiled to wasm.
+const MODEL = path.join(ROOT, 'target/bench/model_30_tables.py');
+const model = fs.existsSync(MODEL) ? fs.readFileSync(MODEL, 'utf8') : null;
+
 const session = await open(DIST, { '/peer-pglite/': PEER });
 const { page, url } = session;
-const figures = { interactive: [], domInteractive: [], boot: [], stockBoot: [] };
+const figures = { interactive: [], domInteractive: [], boot: [], stockBoot: [], readModel: [] };
 let beforePglite = [];
 
 try {
@@ -42,6 +47,16 @@ try {
     figures.interactive.push(m['retort:interactive'].start);
     figures.domInteractive.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].domInteractive));
     figures.boot.push(m['retort:pglite-boot'].duration);
+    if (model) {
+      // One edit = one read: replace the "after" model with the 30-table file.
+      await page.getByTestId('editor-after').fill(`${model}# run ${i}\n`);
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="diagnostics-after"]')?.textContent === '30 tables, no problems',
+      );
+      figures.readModel.push(
+        await page.evaluate(() => performance.getEntriesByName('retort:read-model').at(-1).duration),
+      );
+    }
     // The peer: PGlite as its README boots it (initdb in the browser), same page.
     figures.stockBoot.push(
       await page.evaluate(async () => {
@@ -69,8 +84,8 @@ const stockFiles = ['pglite.wasm', 'pglite.data', 'initdb.wasm'].map((f) => path
 const sizeRow = (name, list) =>
   `| ${name} | ${kb(list.reduce((s, f) => s + fs.statSync(f).size, 0))} | ${kb(list.reduce((s, f) => s + gzip(f), 0))} |`;
 
-const row = (name, xs) =>
-  `| ${name} | ${median(xs).toFixed(0)} ms | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} ms |`;
+const row = (name, xs, digits = 0) =>
+  `| ${name} | ${median(xs).toFixed(digits)} ms | ${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)} ms |`;
 console.log(`
 | size | raw | gzip -9 |
 |---|---|---|
@@ -86,6 +101,7 @@ ${row('DOM interactive', figures.domInteractive)}
 ${row('retort interactive (editors painted)', figures.interactive)}
 ${row('retort PGlite boot (download → first query, pre-initialised data dir)', figures.boot)}
 ${row('peer: stock `PGlite.create()` boot (initdb in the browser)', figures.stockBoot)}
+${model ? row('model reader in wasm, 30-table model (one edit)', figures.readModel, 2) : '| model reader in wasm | not run (no target/bench/model_30_tables.py) | |'}
 
 stock PGlite boot / retort PGlite boot: ${(median(figures.stockBoot) / median(figures.boot)).toFixed(1)}×
 `);

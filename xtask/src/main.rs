@@ -6,8 +6,9 @@
 //!                              setup, then serve the playground on 127.0.0.1
 //! cargo xtask build            release build of the playground into dist/
 //! cargo xtask test             every check CI runs
-//! cargo xtask bench [RUNS]     sizes and start-up times of the playground,
-//!                              with stock PGlite side by side (BENCHMARKS.md)
+//! cargo xtask bench [RUNS]     model reader vs SQLAlchemy, then sizes and
+//!                              start-up times of the playground with stock
+//!                              PGlite side by side (BENCHMARKS.md)
 //! ```
 //!
 //! Everything it installs comes from a package registry (crates.io, Debian,
@@ -315,6 +316,13 @@ fn bench(args: &[String]) -> Result {
         None => "5".to_string(),
     };
     setup()?;
+    let python = ensure_venv()?;
+    let mut reader = cmd(
+        "cargo",
+        &["bench", "-p", "retort-core", "--bench", "read_models"],
+    );
+    reader.env("RETORT_PYTHON", python);
+    run(&mut reader)?;
     build()?;
     let mut node = cmd("node", &["tests/e2e/bench.mjs", &runs]);
     node.env("RETORT_DIST", root().join("dist"))

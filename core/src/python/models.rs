@@ -523,7 +523,7 @@ impl<'a> Reader<'a> {
             if !std::ptr::eq(owner, class) && ClassAttributes::of(owner).table_name.is_some() {
                 continue; // a mapped parent (joined inheritance) keeps its own columns
             }
-            for stmt in &owner.body {
+            for stmt in attribute_order(owner) {
                 self.read_class_statement(stmt, &registry, &mut table, &mut seen_attributes);
             }
         }
@@ -1560,6 +1560,73 @@ impl<'a> ClassAttributes<'a> {
     }
 }
 
+/// A class body's statements in the order SQLAlchemy's declarative scan
+/// meets their attributes: it merges the class `__dict__` (names with a
+/// value, in definition order) with `__annotations__` (annotated names) the
+/// way `sqlalchemy.util.merge_lists_w_ordering` does — follow one list until
+/// a name both share, then switch to the other. Annotation-only attributes
+/// can therefore come after later assignments. Statements that bind no
+/// attribute name this way (methods, declared_attr functions) come first.
+fn attribute_order(class: &StmtClassDef) -> Vec<&Stmt> {
+    let mut by_name: HashMap<&str, &Stmt> = HashMap::new();
+    let mut in_dict: Vec<&str> = Vec::new();
+    let mut annotated: Vec<&str> = Vec::new();
+    let mut unnamed = Vec::new();
+    for stmt in &class.body {
+        let (name, has_value, is_annotated) = match stmt {
+            Stmt::AnnAssign(a) => match &*a.target {
+                Expr::Name(n) => (n.id.as_str(), a.value.is_some(), true),
+                _ => continue,
+            },
+            Stmt::Assign(a) => match a.targets.as_slice() {
+                [Expr::Name(n)] => (n.id.as_str(), true, false),
+                _ => continue,
+            },
+            // Methods (and declared_attr functions) are never annotated, so
+            // they cannot change the merge; they are read first.
+            _ => {
+                unnamed.push(stmt);
+                continue;
+            }
+        };
+        // Python keeps a name's first position and its last value.
+        by_name.insert(name, stmt);
+        if has_value && !in_dict.contains(&name) {
+            in_dict.push(name);
+        }
+        if is_annotated && !annotated.contains(&name) {
+            annotated.push(name);
+        }
+    }
+    let names = merge_lists_with_ordering(&in_dict, &annotated);
+    unnamed
+        .into_iter()
+        .chain(names.iter().filter_map(|n| by_name.get(n).copied()))
+        .collect()
+}
+
+/// `sqlalchemy.util.merge_lists_w_ordering`, exactly.
+fn merge_lists_with_ordering<'n>(a: &[&'n str], b: &[&'n str]) -> Vec<&'n str> {
+    let mut overlap: HashSet<&str> = a.iter().filter(|x| b.contains(x)).copied().collect();
+    let mut result = Vec::new();
+    let (mut current, mut other) = (a.iter(), b.iter());
+    loop {
+        let mut switched = false;
+        for &element in current.by_ref() {
+            if overlap.remove(element) {
+                std::mem::swap(&mut current, &mut other);
+                switched = true;
+                break;
+            }
+            result.push(element);
+        }
+        if !switched {
+            result.extend(other.copied());
+            return result;
+        }
+    }
+}
+
 fn bases(class: &StmtClassDef) -> &[Expr] {
     class.arguments.as_deref().map_or(&[], |a| &a.args)
 }
@@ -1687,7 +1754,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
-    const FIXTURES: [&str; 11] = [
+    const FIXTURES: [&str; 16] = [
         include_str!("../../../tests/fixtures/models/01_declarative_basic.py"),
         include_str!("../../../tests/fixtures/models/02_python_type_map.py"),
         include_str!("../../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -1699,6 +1766,11 @@ mod tests {
         include_str!("../../../tests/fixtures/models/09_server_defaults.py"),
         include_str!("../../../tests/fixtures/models/10_identity_sequence.py"),
         include_str!("../../../tests/fixtures/models/11_annotated_type_map.py"),
+        include_str!("../../../tests/fixtures/models/12_star_import_aliases.py"),
+        include_str!("../../../tests/fixtures/models/13_joined_inheritance.py"),
+        include_str!("../../../tests/fixtures/models/14_table_args_constraints.py"),
+        include_str!("../../../tests/fixtures/models/15_enum_variants.py"),
+        include_str!("../../../tests/fixtures/models/16_fastapi_template.py"),
     ];
 
     const HEADER: &str = "\
@@ -1806,6 +1878,25 @@ class B(Base):
             diagnostics[0]
                 .message
                 .starts_with("naming convention entry not read")
+        );
+    }
+
+    #[test]
+    fn column_order_follows_sqlalchemys_merge_of_dict_and_annotations() {
+        // Checked against SQLAlchemy 2.0.58: id, a, b, c, e, d.
+        let source = format!(
+            "{HEADER}\n\nclass T(Base):\n    __tablename__ = \"t\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    a: Mapped[int]\n    b = mapped_column(sa.Integer)\n    c: Mapped[int] = mapped_column()\n    d: Mapped[int]\n    e = mapped_column(sa.Integer)\n"
+        );
+        let (schema, _) = read_schema(&source);
+        let names: Vec<&str> = table(&schema, "t")
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["id", "a", "b", "c", "e", "d"]);
+        assert_eq!(
+            merge_lists_with_ordering(&["id", "b", "c", "e"], &["id", "a", "c", "d"]),
+            ["id", "a", "b", "c", "e", "d"]
         );
     }
 
