@@ -87,7 +87,7 @@ pub fn App() -> impl IntoView {
                 <ModelEditor text=after side=Side::After label="Model after the change" />
             </Pane>
             <Pane title="Revision" test_id="pane-revision" subtitle="what alembic revision --autogenerate writes">
-                <p class="notice">"Revision generation is not part of this build yet: the model readers and the diff are being written. Nothing here is guessed."</p>
+                <p class="notice">"Revision generation is not part of this build yet: the diff and the Alembic renderer are being written. Nothing here is guessed."</p>
             </Pane>
             <Pane title="SQL" test_id="pane-sql" subtitle="what alembic upgrade --sql prints">
                 <p class="notice">"The PostgreSQL for a revision appears here once revisions are generated."</p>

@@ -94,6 +94,22 @@ fn main() {
         "retort read_schema, {lines}-line 30-table model: {ours:.3} ms median ({min:.3} ms min, 25×20 reads)"
     );
 
+    let parse_only = median(
+        (0..25)
+            .map(|_| {
+                let started = Instant::now();
+                for _ in 0..20 {
+                    black_box(retort_core::python::parse(black_box(&source)));
+                }
+                started.elapsed().as_secs_f64() * 1000.0 / 20.0
+            })
+            .collect(),
+    );
+    println!(
+        "  of which parsing (ruff_python_parser): {parse_only:.3} ms; reading the tree: {:.3} ms",
+        ours - parse_only
+    );
+
     let Ok(python) = std::env::var("RETORT_PYTHON") else {
         println!("(set RETORT_PYTHON to a Python with SQLAlchemy to time the peer side by side)");
         return;

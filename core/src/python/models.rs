@@ -8,7 +8,7 @@
 //! a [`Diagnostic`] at the place in the file; the column or table is still
 //! produced with what could be read.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ruff_python_ast::{
     Arguments, Expr, ExprCall, Keyword, Number, Operator, Stmt, StmtClassDef, UnaryOp,
@@ -177,8 +177,8 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn new(body: &'a [Stmt]) -> Self {
-        let mut classes = HashMap::new();
-        let mut values = HashMap::new();
+        let mut classes = HashMap::default();
+        let mut values = HashMap::default();
         for stmt in body {
             match stmt {
                 Stmt::ClassDef(class) => {
@@ -203,9 +203,9 @@ impl<'a> Reader<'a> {
             imports: Imports::from_statements(body),
             classes,
             values,
-            py_enums: HashMap::new(),
-            base_vars: HashMap::new(),
-            base_classes: HashMap::new(),
+            py_enums: HashMap::default(),
+            base_vars: HashMap::default(),
+            base_classes: HashMap::default(),
             tables: Vec::new(),
             enums: Vec::new(),
             sequences: Vec::new(),
@@ -213,7 +213,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn symbol(&self, expr: &Expr) -> Option<Symbol> {
+    fn symbol<'s>(&'s self, expr: &'s Expr) -> Option<Symbol<'s>> {
         self.imports.symbol(expr)
     }
 
@@ -350,8 +350,7 @@ impl<'a> Reader<'a> {
     fn is_enum_class(&self, class: &StmtClassDef) -> bool {
         bases(class).iter().any(|b| {
             self.symbol(b).is_some_and(|s| {
-                s.family == Family::Enum
-                    && matches!(s.name.as_str(), "Enum" | "StrEnum" | "IntEnum")
+                s.family == Family::Enum && matches!(s.name, "Enum" | "StrEnum" | "IntEnum")
             })
         })
     }
@@ -368,7 +367,7 @@ impl<'a> Reader<'a> {
         let is_base = bases(class).iter().any(|b| {
             self.symbol(b).is_some_and(|s| {
                 s.family == Family::Orm
-                    && matches!(s.name.as_str(), "DeclarativeBase" | "DeclarativeBaseNoMeta")
+                    && matches!(s.name, "DeclarativeBase" | "DeclarativeBaseNoMeta")
             })
         });
         if !is_base {
@@ -402,6 +401,7 @@ impl<'a> Reader<'a> {
             let Some(key) = item.key.as_ref().and_then(|k| self.imports.path(k)) else {
                 continue;
             };
+            let key: Vec<String> = key.into_iter().map(str::to_string).collect();
             if let Some(ty) = self.type_expr(&item.value) {
                 map.push((key, ty));
             }
@@ -481,7 +481,7 @@ impl<'a> Reader<'a> {
             }
             return;
         }
-        let Some(registry) = self.registry_of(class, &mut HashSet::new()) else {
+        let Some(registry) = self.registry_of(class, &mut HashSet::default()) else {
             return; // a mixin or an unrelated class: read when used
         };
         let attributes = ClassAttributes::of(class);
@@ -518,7 +518,7 @@ impl<'a> Reader<'a> {
             ..TableSpec::default()
         };
         // Own columns first, then those of mixins and abstract bases in MRO order.
-        let mut seen_attributes = HashSet::new();
+        let mut seen_attributes = HashSet::default();
         for owner in self.mro(class, 0) {
             if !std::ptr::eq(owner, class) && ClassAttributes::of(owner).table_name.is_some() {
                 continue; // a mapped parent (joined inheritance) keeps its own columns
@@ -719,7 +719,10 @@ impl<'a> Reader<'a> {
     /// The SQL type of a `Mapped[...]` annotation's Python type.
     fn annotation_type(&mut self, expr: &'a Expr, registry: &Registry) -> SqlType {
         if let Some(path) = self.imports.path(expr)
-            && let Some((_, ty)) = registry.type_map.iter().find(|(k, _)| *k == path)
+            && let Some((_, ty)) = registry
+                .type_map
+                .iter()
+                .find(|(k, _)| k.iter().eq(path.iter()))
         {
             return ty.clone();
         }
@@ -786,7 +789,7 @@ impl<'a> Reader<'a> {
             }
             if let Expr::Call(inner) = arg {
                 let callee = self.symbol(&inner.func);
-                match callee.as_ref().map(|s| (s.family, s.name.as_str())) {
+                match callee.as_ref().map(|s| (s.family, s.name)) {
                     Some((Family::Sqlalchemy, "ForeignKey")) => {
                         if let Some(fk) = self.foreign_key(inner) {
                             foreign_keys.push(fk);
@@ -965,7 +968,7 @@ impl<'a> Reader<'a> {
         if let Expr::Call(call) = expr
             && let Some(symbol) = self.symbol(&call.func)
         {
-            match (symbol.family, symbol.name.as_str()) {
+            match (symbol.family, symbol.name) {
                 (Family::Sqlalchemy, "text") => {
                     if let Some(text) = call.arguments.args.first().and_then(string) {
                         return Some(text);
@@ -1003,7 +1006,7 @@ impl<'a> Reader<'a> {
             return None;
         };
         if matches!(symbol.family, Family::Sqlalchemy | Family::Postgresql) {
-            match symbol.name.as_str() {
+            match symbol.name {
                 "Enum" | "ENUM" => return Some(self.enum_type(expr, arguments)),
                 "ARRAY" => {
                     let arguments = arguments?;
@@ -1028,7 +1031,7 @@ impl<'a> Reader<'a> {
         if let Some(ty) = types::sql_type(&symbol, &args) {
             return Some(ty);
         }
-        let written = symbol.name.clone();
+        let written = symbol.name.to_string();
         self.error(
             func,
             format!("unknown type {written}: not a SQLAlchemy or PostgreSQL type retort knows"),
@@ -1198,7 +1201,7 @@ impl<'a> Reader<'a> {
                 .filter_map(string)
                 .collect()
         };
-        match (symbol.family, symbol.name.as_str()) {
+        match (symbol.family, symbol.name) {
             (Family::Sqlalchemy, "UniqueConstraint") => {
                 table.uniques.push((name, string_args(0), span))
             }
@@ -1568,7 +1571,7 @@ impl<'a> ClassAttributes<'a> {
 /// can therefore come after later assignments. Statements that bind no
 /// attribute name this way (methods, declared_attr functions) come first.
 fn attribute_order(class: &StmtClassDef) -> Vec<&Stmt> {
-    let mut by_name: HashMap<&str, &Stmt> = HashMap::new();
+    let mut by_name: HashMap<&str, &Stmt> = HashMap::default();
     let mut in_dict: Vec<&str> = Vec::new();
     let mut annotated: Vec<&str> = Vec::new();
     let mut unnamed = Vec::new();

@@ -5,7 +5,7 @@
 //! [`Symbol`] in one of the families below. Names that the file defines
 //! itself are not resolved here (the reader looks them up first).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use ruff_python_ast::{Expr, Stmt};
 
@@ -30,34 +30,37 @@ pub enum Family {
     Other,
 }
 
-/// A resolved name: its family and its last component (`String`, `now`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Symbol {
+/// A resolved name: its family and its last component (`String`, `now`),
+/// borrowed from the syntax tree and the import table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Symbol<'s> {
     pub family: Family,
-    /// The module path, for messages (`sqlalchemy.dialects.postgresql`).
-    pub module: String,
-    pub name: String,
+    /// The first component of the module path (`datetime` in
+    /// `datetime.datetime`, `builtins` for a bare name).
+    pub module: &'s str,
+    pub name: &'s str,
 }
 
-impl Symbol {
+impl Symbol<'_> {
     pub fn is(&self, family: Family, name: &str) -> bool {
         self.family == family && self.name == name
     }
 }
 
-/// What an imported local name is bound to.
+/// What an imported local name is bound to: the dotted path, split.
 #[derive(Debug, Clone)]
-enum Binding {
-    Module(String),
-    Member { module: String, name: String },
+struct Binding(Vec<String>);
+
+fn split(dotted: &str) -> Vec<String> {
+    dotted.split('.').map(str::to_string).collect()
 }
 
 /// The imports of one file.
 #[derive(Debug, Clone, Default)]
 pub struct Imports {
     bindings: HashMap<String, Binding>,
-    /// Modules imported with `from M import *`, in order.
-    star: Vec<String>,
+    /// Modules imported with `from M import *`, in order, split.
+    star: Vec<Vec<String>>,
 }
 
 impl Imports {
@@ -77,12 +80,12 @@ impl Imports {
                         match &alias.asname {
                             Some(asname) => {
                                 self.bindings
-                                    .insert(asname.id.as_str().into(), Binding::Module(module));
+                                    .insert(asname.id.as_str().into(), Binding(split(&module)));
                             }
                             None => {
                                 // `import sqlalchemy.orm` binds `sqlalchemy`.
                                 let top = module.split('.').next().unwrap_or(&module).to_string();
-                                self.bindings.insert(top.clone(), Binding::Module(top));
+                                self.bindings.insert(top.clone(), Binding(vec![top]));
                             }
                         }
                     }
@@ -95,17 +98,13 @@ impl Imports {
                     for alias in &import.names {
                         let name = alias.name.id.as_str();
                         if name == "*" {
-                            self.star.push(module.clone());
+                            self.star.push(split(&module));
                             continue;
                         }
                         let local = alias.asname.as_ref().map_or(name, |a| a.id.as_str());
-                        self.bindings.insert(
-                            local.to_string(),
-                            Binding::Member {
-                                module: module.clone(),
-                                name: name.to_string(),
-                            },
-                        );
+                        let mut path = split(&module);
+                        path.push(name.to_string());
+                        self.bindings.insert(local.to_string(), Binding(path));
                     }
                 }
                 Stmt::If(block) => {
@@ -123,33 +122,25 @@ impl Imports {
     /// The dotted path an expression names (`sa.types.String` →
     /// `sqlalchemy.types.String`), or `None` for anything that is not a name
     /// or attribute chain.
-    pub fn path(&self, expr: &Expr) -> Option<Vec<String>> {
+    pub fn path<'s>(&'s self, expr: &'s Expr) -> Option<Vec<&'s str>> {
         match expr {
             Expr::Name(name) => {
                 let id = name.id.as_str();
                 Some(match self.bindings.get(id) {
-                    Some(Binding::Module(module)) => {
-                        module.split('.').map(str::to_string).collect()
-                    }
-                    Some(Binding::Member { module, name }) => {
-                        let mut path: Vec<String> = module.split('.').map(str::to_string).collect();
-                        path.push(name.clone());
-                        path
-                    }
-                    None => match self.star.iter().find(|m| m.starts_with("sqlalchemy")) {
+                    Some(Binding(path)) => path.iter().map(String::as_str).collect(),
+                    None => match self.star.iter().find(|m| m[0] == "sqlalchemy") {
                         Some(module) if is_sqlalchemy_export(id) => {
-                            let mut path: Vec<String> =
-                                module.split('.').map(str::to_string).collect();
-                            path.push(id.to_string());
+                            let mut path: Vec<&str> = module.iter().map(String::as_str).collect();
+                            path.push(id);
                             path
                         }
-                        _ => vec!["builtins".to_string(), id.to_string()],
+                        _ => vec!["builtins", id],
                     },
                 })
             }
             Expr::Attribute(attribute) => {
                 let mut path = self.path(&attribute.value)?;
-                path.push(attribute.attr.id.as_str().to_string());
+                path.push(attribute.attr.id.as_str());
                 Some(path)
             }
             _ => None,
@@ -157,42 +148,23 @@ impl Imports {
     }
 
     /// The symbol an expression names, classified by family.
-    pub fn symbol(&self, expr: &Expr) -> Option<Symbol> {
+    pub fn symbol<'s>(&'s self, expr: &'s Expr) -> Option<Symbol<'s>> {
         let path = self.path(expr)?;
-        let (name, module) = path.split_last()?;
-        let module = module.join(".");
-        let family = if module == "sqlalchemy.dialects.postgresql"
-            || module.starts_with("sqlalchemy.dialects.postgresql.")
-        {
-            Family::Postgresql
-        } else if module == "sqlalchemy.func"
-            || module.ends_with(".func")
-            || module.starts_with("sqlalchemy.sql.functions")
-        {
-            Family::Func
-        } else if module == "sqlalchemy.orm"
-            || module.starts_with("sqlalchemy.orm.")
-            || module == "sqlalchemy.ext.declarative"
-        {
-            Family::Orm
-        } else if module == "sqlalchemy" || module.starts_with("sqlalchemy.") {
-            Family::Sqlalchemy
-        } else if module == "enum" {
-            Family::Enum
-        } else if module == "typing" || module == "typing_extensions" {
-            Family::Typing
-        } else if matches!(
-            module.as_str(),
-            "builtins" | "datetime" | "decimal" | "uuid"
-        ) {
-            Family::Python
-        } else {
-            Family::Other
+        let (&name, module) = path.split_last()?;
+        let family = match module {
+            ["sqlalchemy", "dialects", "postgresql", ..] => Family::Postgresql,
+            ["sqlalchemy", .., "func"] | ["sqlalchemy", "sql", "functions", ..] => Family::Func,
+            ["sqlalchemy", "orm", ..] | ["sqlalchemy", "ext", "declarative"] => Family::Orm,
+            ["sqlalchemy", ..] => Family::Sqlalchemy,
+            ["enum"] => Family::Enum,
+            ["typing" | "typing_extensions"] => Family::Typing,
+            ["builtins" | "datetime" | "decimal" | "uuid"] => Family::Python,
+            _ => Family::Other,
         };
         Some(Symbol {
             family,
-            module,
-            name: name.clone(),
+            module: module.first().copied().unwrap_or(""),
+            name,
         })
     }
 }

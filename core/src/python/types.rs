@@ -61,10 +61,8 @@ pub fn is_sqlalchemy_type(name: &str) -> bool {
 /// (which the reader builds itself). `None`: not a type retort knows.
 pub fn sql_type(symbol: &Symbol, args: &TypeArgs) -> Option<SqlType> {
     match symbol.family {
-        Family::Sqlalchemy => generic(&symbol.name, args),
-        Family::Postgresql => {
-            postgresql(&symbol.name, args).or_else(|| generic(&symbol.name, args))
-        }
+        Family::Sqlalchemy => generic(symbol.name, args),
+        Family::Postgresql => postgresql(symbol.name, args).or_else(|| generic(symbol.name, args)),
         _ => None,
     }
 }
@@ -146,7 +144,7 @@ pub fn python_default(symbol: &Symbol) -> Option<SqlType> {
     if symbol.family != Family::Python {
         return None;
     }
-    Some(match (symbol.module.as_str(), symbol.name.as_str()) {
+    Some(match (symbol.module, symbol.name) {
         ("builtins", "int") => SqlType::Integer,
         ("builtins", "str") => SqlType::Varchar { length: None },
         ("builtins", "float") => SqlType::Float { precision: None },
