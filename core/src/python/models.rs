@@ -178,27 +178,14 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn new(body: &'a [Stmt]) -> Self {
         let mut classes = HashMap::default();
-        let mut values = HashMap::default();
         for stmt in body {
-            match stmt {
-                Stmt::ClassDef(class) => {
-                    classes.insert(class.name.id.as_str().to_string(), class);
-                }
-                Stmt::Assign(assign) => {
-                    for target in &assign.targets {
-                        if let Expr::Name(name) = target {
-                            values.insert(name.id.as_str().to_string(), &*assign.value);
-                        }
-                    }
-                }
-                Stmt::AnnAssign(assign) => {
-                    if let (Expr::Name(name), Some(value)) = (&*assign.target, &assign.value) {
-                        values.insert(name.id.as_str().to_string(), &**value);
-                    }
-                }
-                _ => {}
+            if let Stmt::ClassDef(class) = stmt {
+                classes.insert(class.name.id.as_str().to_string(), class);
             }
         }
+        let values = named_assignments(body)
+            .map(|(name, value)| (name.to_string(), value))
+            .collect();
         Reader {
             imports: Imports::from_statements(body),
             classes,
@@ -374,16 +361,8 @@ impl<'a> Reader<'a> {
             return None;
         }
         let mut registry = Registry::default();
-        for stmt in &class.body {
-            let (target, value) = match stmt {
-                Stmt::Assign(a) => (a.targets.first(), Some(&*a.value)),
-                Stmt::AnnAssign(a) => (Some(&*a.target), a.value.as_deref()),
-                _ => continue,
-            };
-            let (Some(Expr::Name(target)), Some(value)) = (target, value) else {
-                continue;
-            };
-            match target.id.as_str() {
+        for (target, value) in named_assignments(&class.body) {
+            match target {
                 "metadata" => registry.convention = self.metadata_convention(value),
                 "type_annotation_map" => registry.type_map = self.type_annotation_map(value),
                 _ => {}
@@ -1543,16 +1522,8 @@ struct ClassAttributes<'a> {
 impl<'a> ClassAttributes<'a> {
     fn of(class: &'a StmtClassDef) -> Self {
         let mut attributes = ClassAttributes::default();
-        for stmt in &class.body {
-            let (target, value) = match stmt {
-                Stmt::Assign(a) => (a.targets.first(), Some(&*a.value)),
-                Stmt::AnnAssign(a) => (Some(&*a.target), a.value.as_deref()),
-                _ => continue,
-            };
-            let (Some(Expr::Name(target)), Some(value)) = (target, value) else {
-                continue;
-            };
-            match target.id.as_str() {
+        for (target, value) in named_assignments(&class.body) {
+            match target {
                 "__tablename__" => attributes.table_name = string(value),
                 "__table_args__" => attributes.table_args = Some(value),
                 "__abstract__" => attributes.is_abstract = boolean(value).unwrap_or(false),
@@ -1628,6 +1599,24 @@ fn merge_lists_with_ordering<'n>(a: &[&'n str], b: &[&'n str]) -> Vec<&'n str> {
             return result;
         }
     }
+}
+
+/// `name = value` and `name: T = value` statements of a body, in order;
+/// `a = b = value` binds both names, as in Python.
+fn named_assignments(body: &[Stmt]) -> impl Iterator<Item = (&str, &Expr)> {
+    body.iter().flat_map(|stmt| {
+        let (targets, value): (&[Expr], Option<&Expr>) = match stmt {
+            Stmt::Assign(a) => (&a.targets, Some(&*a.value)),
+            Stmt::AnnAssign(a) => (std::slice::from_ref(&*a.target), a.value.as_deref()),
+            _ => (&[], None),
+        };
+        targets
+            .iter()
+            .filter_map(move |target| match (target, value) {
+                (Expr::Name(name), Some(value)) => Some((name.id.as_str(), value)),
+                _ => None,
+            })
+    })
 }
 
 fn bases(class: &StmtClassDef) -> &[Expr] {
