@@ -381,6 +381,26 @@ fn test() -> Result {
     step("tests (native)", &mut || {
         run(&mut cmd("cargo", &["test", "--workspace"]))
     })?;
+    step(
+        "model reader on 100,000 mutated models (release)",
+        &mut || {
+            let mut mutations = cmd(
+                "cargo",
+                &[
+                    "test",
+                    "--release",
+                    "-p",
+                    "retort-core",
+                    "--test",
+                    "mutations",
+                    "--",
+                    "--nocapture",
+                ],
+            );
+            mutations.env("RETORT_MUTATIONS", "100000");
+            run(&mut mutations)
+        },
+    )?;
     step("core tests (wasm32, headless Chromium)", &mut || {
         let mut test = cmd(
             "cargo",
