@@ -95,7 +95,12 @@ def index(ix):
 
 def table(t):
     ddl = DIALECT.ddl_compiler(DIALECT, None)
-    constraints = sorted(t.constraints, key=lambda c: (type(c).__name__, name(c.name) or ""))
+    # Column-level constraints (`Column(..., CheckConstraint(...))`) live on
+    # the column in SQLAlchemy and inline in the DDL: the database has them too.
+    column_constraints = [c for col in t.columns for c in col.constraints]
+    constraints = sorted(
+        [*t.constraints, *column_constraints], key=lambda c: (type(c).__name__, name(c.name) or "")
+    )
     pk = t.primary_key
     return {
         "schema": t.schema,

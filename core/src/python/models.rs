@@ -57,6 +57,8 @@ struct ColumnSpec {
     index: bool,
     unique: bool,
     foreign_keys: Vec<ForeignKeySpec>,
+    /// `Column(..., CheckConstraint("..."))`: (name, condition, span).
+    checks: Vec<(Option<String>, String, Span)>,
     /// No type was given: it comes from the foreign key's target column.
     type_from_foreign_key: bool,
 }
@@ -162,7 +164,7 @@ struct Reader<'a> {
     /// Classes defined at module level, by name.
     classes: HashMap<String, &'a StmtClassDef>,
     /// Module-level `name = value` assignments.
-    values: HashMap<String, &'a Expr>,
+    values: Values<'a>,
     /// Python enum classes: member names in order.
     py_enums: HashMap<String, Vec<String>>,
     /// `Base = declarative_base(...)` variables and their registries.
@@ -209,13 +211,19 @@ impl<'a> Reader<'a> {
     }
 
     fn error(&mut self, node: &impl Ranged, message: impl Into<String>, help: &str) {
-        self.diagnostics
-            .push(Diagnostic::error(span_of(node), message).with_help(help));
+        self.report(Diagnostic::error(span_of(node), message), help);
     }
 
     fn warning(&mut self, node: &impl Ranged, message: impl Into<String>, help: &str) {
-        self.diagnostics
-            .push(Diagnostic::warning(span_of(node), message).with_help(help));
+        self.report(Diagnostic::warning(span_of(node), message), help);
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic, help: &str) {
+        self.diagnostics.push(if help.is_empty() {
+            diagnostic
+        } else {
+            diagnostic.with_help(help)
+        });
     }
 
     // ------------------------------------------------------------ module
@@ -276,8 +284,18 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The naming convention of a `MetaData(...)` call or a name bound to one.
+    /// The naming convention of a `MetaData(...)` call, a name bound to one,
+    /// or a declarative base's `Base.metadata`.
     fn metadata_convention(&mut self, expr: &'a Expr) -> NamingConvention {
+        if let Expr::Attribute(attribute) = expr
+            && attribute.attr.id.as_str() == "metadata"
+            && let Expr::Name(base) = &*attribute.value
+        {
+            let base = base.id.as_str();
+            if let Some(registry) = self.base_classes.get(base).or(self.base_vars.get(base)) {
+                return registry.convention.clone();
+            }
+        }
         let expr = self.follow(expr);
         let Expr::Call(call) = expr else {
             return NamingConvention::default();
@@ -463,7 +481,7 @@ impl<'a> Reader<'a> {
         let Some(registry) = self.registry_of(class, &mut HashSet::default()) else {
             return; // a mixin or an unrelated class: read when used
         };
-        let attributes = ClassAttributes::of(class);
+        let attributes = ClassAttributes::of(class, &self.values);
         if attributes.is_abstract {
             return;
         }
@@ -472,7 +490,7 @@ impl<'a> Reader<'a> {
                 .mro(class, 0)
                 .iter()
                 .skip(1)
-                .find_map(|c| ClassAttributes::of(c).table_name);
+                .find_map(|c| ClassAttributes::of(c, &self.values).table_name);
             match parent_table {
                 Some(parent) => self.warning(
                     &class.name,
@@ -499,7 +517,11 @@ impl<'a> Reader<'a> {
         // Own columns first, then those of mixins and abstract bases in MRO order.
         let mut seen_attributes = HashSet::default();
         for owner in self.mro(class, 0) {
-            if !std::ptr::eq(owner, class) && ClassAttributes::of(owner).table_name.is_some() {
+            if !std::ptr::eq(owner, class)
+                && ClassAttributes::of(owner, &self.values)
+                    .table_name
+                    .is_some()
+            {
                 continue; // a mapped parent (joined inheritance) keeps its own columns
             }
             for stmt in attribute_order(owner) {
@@ -625,6 +647,7 @@ impl<'a> Reader<'a> {
             index: false,
             unique: false,
             foreign_keys: Vec::new(),
+            checks: Vec::new(),
             type_from_foreign_key: false,
         }
     }
@@ -758,6 +781,7 @@ impl<'a> Reader<'a> {
         let mut name: Option<String> = None;
         let mut ty: Option<SqlType> = None;
         let mut foreign_keys = Vec::new();
+        let mut checks = Vec::new();
         let mut identity = None;
         for (i, &arg) in call.args.iter().enumerate() {
             if i == 0
@@ -787,6 +811,21 @@ impl<'a> Reader<'a> {
                     }
                     Some((Family::Sqlalchemy, "Sequence")) => {
                         self.sequence(inner);
+                        continue;
+                    }
+                    Some((Family::Sqlalchemy, "CheckConstraint")) => {
+                        match self.check_text(inner) {
+                            Some(text) => checks.push((
+                                keyword(&inner.arguments, "name").and_then(string),
+                                text,
+                                span_of(inner),
+                            )),
+                            None => self.warning(
+                                inner,
+                                "CheckConstraint condition is not a string; not read",
+                                "write the condition as SQL text",
+                            ),
+                        }
                         continue;
                     }
                     Some((Family::Sqlalchemy, "Computed")) => {
@@ -901,8 +940,20 @@ impl<'a> Reader<'a> {
             index,
             unique,
             foreign_keys,
+            checks,
             type_from_foreign_key,
         }
+    }
+
+    /// The SQL of a `CheckConstraint("...")` or `CheckConstraint(text("..."))`.
+    fn check_text(&self, call: &ExprCall) -> Option<String> {
+        let condition = call.arguments.args.first()?;
+        string(condition).or_else(|| match condition {
+            Expr::Call(c) if self.is(&c.func, Family::Sqlalchemy, "text") => {
+                c.arguments.args.first().and_then(string)
+            }
+            _ => None,
+        })
     }
 
     fn foreign_key(&mut self, call: &ExprCall) -> Option<ForeignKeySpec> {
@@ -955,6 +1006,8 @@ impl<'a> Reader<'a> {
                 }
                 (Family::Sqlalchemy, "false") => return Some("false".into()),
                 (Family::Sqlalchemy, "true") => return Some("true".into()),
+                // The database fills the value in by itself: nothing in the DDL.
+                (Family::Sqlalchemy, "FetchedValue") => return None,
                 (Family::Func, name) if call.arguments.is_empty() => {
                     return Some(sql_function(name));
                 }
@@ -1006,7 +1059,9 @@ impl<'a> Reader<'a> {
                 _ => {}
             }
         }
-        let args = arguments.map(type_args).unwrap_or_default();
+        let args = arguments
+            .map(|a| type_args(a, &self.values))
+            .unwrap_or_default();
         if let Some(ty) = types::sql_type(&symbol, &args) {
             return Some(ty);
         }
@@ -1087,10 +1142,10 @@ impl<'a> Reader<'a> {
     /// `Table("name", metadata, Column(...), ..., schema=...)`.
     fn read_core_table(&mut self, call: &'a ExprCall) {
         let args = &call.arguments.args;
-        let Some(name) = args.first().and_then(string) else {
+        let Some(name) = args.first().and_then(|a| constant_string(a, &self.values)) else {
             self.error(
                 call,
-                "Table name is not a string literal; table not read",
+                "Table name is not a string constant; table not read",
                 "write Table(\"name\", metadata, ...)",
             );
             return;
@@ -1188,14 +1243,7 @@ impl<'a> Reader<'a> {
                 table.primary_key = Some((name, string_args(0), span));
             }
             (Family::Sqlalchemy, "CheckConstraint") => {
-                let text = call.arguments.args.first().and_then(|a| {
-                    string(a).or_else(|| match a {
-                        Expr::Call(c) if self.is(&c.func, Family::Sqlalchemy, "text") => {
-                            c.arguments.args.first().and_then(string)
-                        }
-                        _ => None,
-                    })
-                });
+                let text = self.check_text(call);
                 match text {
                     Some(text) => table.checks.push((name, text, span)),
                     None => self.warning(
@@ -1456,7 +1504,8 @@ impl<'a> Reader<'a> {
                 columns: columns.iter().map(|c| c.name.clone()).collect(),
             });
         }
-        for (explicit, sqltext, span) in &spec.checks {
+        let column_checks = spec.columns.iter().flat_map(|c| c.checks.iter());
+        for (explicit, sqltext, span) in spec.checks.iter().chain(column_checks) {
             table.check_constraints.push(CheckConstraint {
                 name: name_for(ConstraintKind::Check, &[], explicit.as_deref(), None, *span),
                 sqltext: sqltext.clone(),
@@ -1520,11 +1569,11 @@ struct ClassAttributes<'a> {
 }
 
 impl<'a> ClassAttributes<'a> {
-    fn of(class: &'a StmtClassDef) -> Self {
+    fn of(class: &'a StmtClassDef, values: &Values<'_>) -> Self {
         let mut attributes = ClassAttributes::default();
         for (target, value) in named_assignments(&class.body) {
             match target {
-                "__tablename__" => attributes.table_name = string(value),
+                "__tablename__" => attributes.table_name = constant_string(value, values),
                 "__table_args__" => attributes.table_args = Some(value),
                 "__abstract__" => attributes.is_abstract = boolean(value).unwrap_or(false),
                 _ => {}
@@ -1718,22 +1767,66 @@ fn integer(expr: &Expr) -> Option<i64> {
     }
 }
 
-fn literal(expr: &Expr) -> Option<Literal> {
+/// Module-level `name = value` assignments, for constants.
+type Values<'a> = HashMap<String, &'a Expr>;
+
+/// The value of a constant expression, as Python would compute it at import:
+/// literals, module-level names bound to constants (`ID_LEN = 250`), and
+/// `+`, `-`, `*` on them (`TABLE_PREFIX + "role"`, `SHORT * 3`).
+fn evaluate(expr: &Expr, values: &Values<'_>, depth: usize) -> Option<Literal> {
+    if depth > 32 {
+        return None;
+    }
     match expr {
         Expr::StringLiteral(_) => string(expr).map(Literal::Str),
         Expr::BooleanLiteral(b) => Some(Literal::Bool(b.value)),
         Expr::NoneLiteral(_) => Some(Literal::None),
+        Expr::Name(name) => evaluate(values.get(name.id.as_str())?, values, depth + 1),
+        Expr::BinOp(binop) => {
+            let left = evaluate(&binop.left, values, depth + 1)?;
+            let right = evaluate(&binop.right, values, depth + 1)?;
+            match (left, binop.op, right) {
+                (Literal::Str(a), Operator::Add, Literal::Str(b)) => Some(Literal::Str(a + &b)),
+                (Literal::Int(a), Operator::Add, Literal::Int(b)) => {
+                    a.checked_add(b).map(Literal::Int)
+                }
+                (Literal::Int(a), Operator::Sub, Literal::Int(b)) => {
+                    a.checked_sub(b).map(Literal::Int)
+                }
+                (Literal::Int(a), Operator::Mult, Literal::Int(b)) => {
+                    a.checked_mul(b).map(Literal::Int)
+                }
+                _ => None,
+            }
+        }
         _ => integer(expr).map(Literal::Int),
     }
 }
 
-fn type_args(arguments: &Arguments) -> TypeArgs {
+/// A constant string (a literal, or a module-level constant).
+fn constant_string(expr: &Expr, values: &Values<'_>) -> Option<String> {
+    match evaluate(expr, values, 0)? {
+        Literal::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn type_args(arguments: &Arguments, values: &Values<'_>) -> TypeArgs {
     TypeArgs {
-        positional: arguments.args.iter().filter_map(literal).collect(),
+        positional: arguments
+            .args
+            .iter()
+            .filter_map(|a| evaluate(a, values, 0))
+            .collect(),
         keywords: arguments
             .keywords
             .iter()
-            .filter_map(|k| Some((k.arg.as_ref()?.id.as_str().to_string(), literal(&k.value)?)))
+            .filter_map(|k| {
+                Some((
+                    k.arg.as_ref()?.id.as_str().to_string(),
+                    evaluate(&k.value, values, 0)?,
+                ))
+            })
             .collect(),
     }
 }
@@ -1746,7 +1839,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
-    const FIXTURES: [&str; 16] = [
+    const FIXTURES: [&str; 20] = [
         include_str!("../../../tests/fixtures/models/01_declarative_basic.py"),
         include_str!("../../../tests/fixtures/models/02_python_type_map.py"),
         include_str!("../../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -1763,6 +1856,10 @@ mod tests {
         include_str!("../../../tests/fixtures/models/14_table_args_constraints.py"),
         include_str!("../../../tests/fixtures/models/15_enum_variants.py"),
         include_str!("../../../tests/fixtures/models/16_fastapi_template.py"),
+        include_str!("../../../tests/fixtures/models/17_module_constants.py"),
+        include_str!("../../../tests/fixtures/models/18_association_tables.py"),
+        include_str!("../../../tests/fixtures/models/19_column_level_constraints.py"),
+        include_str!("../../../tests/fixtures/models/20_dataclass_mapping.py"),
     ];
 
     const HEADER: &str = "\
