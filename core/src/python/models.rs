@@ -479,7 +479,23 @@ impl<'a> Reader<'a> {
             return;
         }
         let Some(registry) = self.registry_of(class, &mut HashSet::default()) else {
-            return; // a mixin or an unrelated class: read when used
+            // A mixin or an unrelated class (read when used as a base) —
+            // unless it names a table: then its base is one retort does not
+            // recognise, and saying nothing would drop the table silently.
+            if ClassAttributes::of(class, &self.values)
+                .table_name
+                .is_some()
+            {
+                self.warning(
+                    &class.name,
+                    format!(
+                        "{} has a __tablename__ but no declarative base retort recognises; its table is not read",
+                        class.name.id.as_str()
+                    ),
+                    "retort recognises subclasses of DeclarativeBase and bases made by declarative_base() in the same file",
+                );
+            }
+            return;
         };
         let attributes = ClassAttributes::of(class, &self.values);
         if attributes.is_abstract {
@@ -1839,7 +1855,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
-    const FIXTURES: [&str; 20] = [
+    const FIXTURES: [&str; 23] = [
         include_str!("../../../tests/fixtures/models/01_declarative_basic.py"),
         include_str!("../../../tests/fixtures/models/02_python_type_map.py"),
         include_str!("../../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -1860,6 +1876,9 @@ mod tests {
         include_str!("../../../tests/fixtures/models/18_association_tables.py"),
         include_str!("../../../tests/fixtures/models/19_column_level_constraints.py"),
         include_str!("../../../tests/fixtures/models/20_dataclass_mapping.py"),
+        include_str!("../../../tests/fixtures/models/21_superset_style.py"),
+        include_str!("../../../tests/fixtures/models/22_mlflow_style.py"),
+        include_str!("../../../tests/fixtures/models/23_schemas_and_timezones.py"),
     ];
 
     const HEADER: &str = "\
@@ -1967,6 +1986,34 @@ class B(Base):
             diagnostics[0]
                 .message
                 .starts_with("naming convention entry not read")
+        );
+    }
+
+    #[test]
+    fn a_mapped_class_on_an_unknown_base_is_reported_not_dropped() {
+        let source = "\
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import registry
+
+mapper_registry = registry()
+Base = mapper_registry.generate_base()
+
+
+class Thing(Base):
+    __tablename__ = \"thing\"
+    id = Column(Integer, primary_key=True)
+";
+        let (schema, diagnostics) = read_schema(source);
+        assert!(schema.tables.is_empty());
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("Thing has a __tablename__ but no declarative base")
+        );
+        assert_eq!(
+            &source[diagnostics[0].span.start..diagnostics[0].span.end],
+            "Thing"
         );
     }
 
