@@ -14,6 +14,8 @@ pub mod diagnostic;
 pub mod naming;
 pub mod python;
 pub mod schema;
+#[cfg(feature = "sql")]
+pub mod sql;
 pub mod text;
 
 pub use diagnostic::{Diagnostic, Severity};
