@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use retort_core::{Diagnostic, LineIndex, Severity, python};
+use retort_core::{Diagnostic, LineIndex, Severity, python, sql};
 
 /// Review and rehearse Alembic migrations: see the revision Alembic would
 /// write, the PostgreSQL it runs, and what is dangerous about it.
@@ -21,13 +21,19 @@ struct Cli {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
-    /// Read a SQLAlchemy model file (without running Python) and print the
+    /// Read a SQLAlchemy model file (without running Python) or a PostgreSQL
+    /// DDL script (`.sql`, `pg_dump --schema-only` output) and print the
     /// schema retort sees in it.
     Schema {
-        /// The model file (`.py`).
+        /// The model file (`.py`) or SQL script (`.sql`).
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Print the schema as PostgreSQL stores it: its type spellings,
+        /// the names it gives unnamed constraints, expressions in canonical
+        /// form. A model and a dump of the database it creates print the same.
+        #[arg(long)]
+        database_form: bool,
     },
     /// Print where retort's playground, documentation and sources are.
     About,
@@ -43,7 +49,11 @@ enum Format {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Schema { file, format } => schema(&file, format),
+        Command::Schema {
+            file,
+            format,
+            database_form,
+        } => schema(&file, format, database_form),
         Command::About => {
             println!(
                 "retort {}: review and rehearse Alembic migrations.\n\
@@ -57,7 +67,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn schema(path: &Path, format: Format) -> ExitCode {
+fn schema(path: &Path, format: Format, database_form: bool) -> ExitCode {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -80,14 +90,22 @@ fn schema(path: &Path, format: Format) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if path.extension().and_then(|e| e.to_str()) != Some("py") {
-        eprintln!(
-            "{}: retort reads SQLAlchemy model files (.py); SQL DDL is not read yet",
-            path.display()
-        );
-        return ExitCode::from(2);
-    }
-    let (schema, diagnostics) = python::read_schema(&source);
+    let (schema, diagnostics) = match path.extension().and_then(|e| e.to_str()) {
+        Some("py") => python::read_schema(&source),
+        Some("sql") => sql::read_schema(&source),
+        _ => {
+            eprintln!(
+                "{}: retort reads SQLAlchemy model files (.py) and PostgreSQL DDL (.sql)",
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let schema = if database_form {
+        sql::stored::database_form(&schema)
+    } else {
+        schema
+    };
     match format {
         Format::Json => match serde_json::to_string_pretty(&schema) {
             Ok(json) => println!("{json}"),

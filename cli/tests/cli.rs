@@ -110,8 +110,44 @@ fn schema_refuses_unreadable_input_with_exit_2() {
         "{stderr}"
     );
 
-    let sql = temp_file("schema.sql", b"CREATE TABLE t (id int);\n");
-    let out = retort(&["schema", sql.to_str().unwrap()]);
+    let other = temp_file("schema.txt", b"CREATE TABLE t (id int);\n");
+    let out = retort(&["schema", other.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("SQL DDL is not read yet"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(.py) and PostgreSQL DDL (.sql)"));
+}
+
+#[test]
+fn schema_reads_sql_ddl_with_positioned_diagnostics() {
+    let sql = temp_file(
+        "ddl.sql",
+        b"CREATE TABLE users (id serial PRIMARY KEY, email varchar(255) NOT NULL);\n\
+          CREATE TABLE oops (id int,, x);\n\
+          CREATE INDEX ix_users_email ON users (lower(email));\n",
+    );
+    let out = retort(&["schema", sql.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("users\n  id INTEGER NOT NULL PK\n  email VARCHAR(255) NOT NULL\n"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ddl.sql:2:27: error: cannot read this statement"),
+        "{stderr}"
+    );
+
+    let out = retort(&[
+        "schema",
+        sql.to_str().unwrap(),
+        "--format",
+        "json",
+        "--database-form",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["tables"][0]["primary_key"]["name"], "users_pkey");
+    assert_eq!(
+        json["tables"][0]["indexes"][0]["expressions"][0],
+        "lower(email)"
+    );
 }

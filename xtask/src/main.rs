@@ -30,7 +30,13 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Debian packages and a file each one provides (to know whether it is there).
-const APT_PACKAGES: [(&str, &str); 2] = [("chromium", CHROMIUM), ("chromium-driver", CHROMEDRIVER)];
+/// Debian packages and a file each installs: the browser for the wasm and
+/// end-to-end tests, the PostgreSQL server for the round-trip tests.
+const APT_PACKAGES: [(&str, &str); 3] = [
+    ("chromium", CHROMIUM),
+    ("chromium-driver", CHROMEDRIVER),
+    ("postgresql", "/usr/bin/pg_ctlcluster"),
+];
 /// The Python virtualenv with the real SQLAlchemy and Alembic (pinned in
 /// tests/sqlalchemy/requirements.txt) that the ground-truth tests run.
 const VENV: &str = "target/venv-sqlalchemy";
@@ -423,6 +429,21 @@ fn test() -> Result {
                 &python.to_string_lossy(),
                 &[
                     "tests/sqlalchemy/check_models.py",
+                    "--retort",
+                    "target/debug/retort",
+                    "tests/fixtures/models",
+                ],
+            ))
+        },
+    )?;
+    step(
+        "models round-trip through PostgreSQL (create_all, pg_dump, SQL reader)",
+        &mut || {
+            let python = ensure_venv()?;
+            run(&mut cmd(
+                &python.to_string_lossy(),
+                &[
+                    "tests/sqlalchemy/check_roundtrip.py",
                     "--retort",
                     "target/debug/retort",
                     "tests/fixtures/models",

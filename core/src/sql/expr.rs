@@ -17,7 +17,7 @@
 //! server-default comparison makes.
 
 use sqlparser::ast::{
-    BinaryOperator, Expr, FunctionArg, InTarget, FunctionArgExpr, FunctionArguments, ObjectName,
+    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, InTarget, ObjectName,
     ObjectNamePart,
 };
 use sqlparser::dialect::PostgreSqlDialect;
@@ -179,7 +179,9 @@ fn write(expr: &Expr, out: &mut String) {
             write(high, out);
             out.push(')');
         }
-        Expr::Function(f) if matches!(f.args, FunctionArguments::List(_) | FunctionArguments::None) => {
+        Expr::Function(f)
+            if matches!(f.args, FunctionArguments::List(_) | FunctionArguments::None) =>
+        {
             out.push_str(&object_name(&f.name).to_lowercase());
             if let FunctionArguments::List(list) = &f.args {
                 out.push('(');
@@ -278,7 +280,11 @@ mod tests {
             ("a IS NOT NULL", "(a IS NOT NULL)"),
         ];
         for (model, database) in pairs {
-            assert_eq!(canonical(model), canonical(database), "{model} vs {database}");
+            assert_eq!(
+                canonical(model),
+                canonical(database),
+                "{model} vs {database}"
+            );
         }
     }
 

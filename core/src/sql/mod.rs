@@ -138,12 +138,17 @@ fn index_columns(columns: &[IndexColumn]) -> Vec<String> {
     columns.iter().map(index_element).collect()
 }
 
-fn deferrable(characteristics: &Option<ConstraintCharacteristics>) -> (Option<bool>, Option<String>) {
+fn deferrable(
+    characteristics: &Option<ConstraintCharacteristics>,
+) -> (Option<bool>, Option<String>) {
     match characteristics {
-        Some(c) => (c.deferrable, c.initially.map(|i| match i {
+        Some(c) => (
+            c.deferrable,
+            c.initially.map(|i| match i {
                 sqlparser::ast::DeferrableInitial::Immediate => "IMMEDIATE".to_string(),
                 sqlparser::ast::DeferrableInitial::Deferred => "DEFERRED".to_string(),
-            })),
+            }),
+        ),
         None => (None, None),
     }
 }
@@ -276,7 +281,9 @@ impl<'s> Reader<'s> {
                 Span::new(span.start, span.start + first_line),
                 format!("{what}: not part of the schema retort reads; skipped"),
             )
-            .with_help("retort reads tables, indexes, constraints, enum types, sequences and comments"),
+            .with_help(
+                "retort reads tables, indexes, constraints, enum types, sequences and comments",
+            ),
         );
     }
 
@@ -286,7 +293,10 @@ impl<'s> Reader<'s> {
         self.diagnostics.push(
             Diagnostic::error(
                 Span::new(span.start, span.start + first_line),
-                format!("table `{}` is not created earlier in the script", display(name)),
+                format!(
+                    "table `{}` is not created earlier in the script",
+                    display(name)
+                ),
             )
             .with_help("put its CREATE TABLE before this statement"),
         );
@@ -457,10 +467,7 @@ impl<'s> Reader<'s> {
                     name: constraint_name.or(check.name.map(|n| n.value)),
                     sqltext: bare(&check.expr),
                 }),
-                other => self.skipped(
-                    span,
-                    &format!("column option `{other}` on `{name}`"),
-                ),
+                other => self.skipped(span, &format!("column option `{other}` on `{name}`")),
             }
         }
     }
@@ -567,7 +574,10 @@ impl<'s> Reader<'s> {
 
     fn first_line(&self, span: Span) -> Span {
         let text = &self.source[span.start..span.end];
-        Span::new(span.start, span.start + text.find('\n').unwrap_or(text.len()))
+        Span::new(
+            span.start,
+            span.start + text.find('\n').unwrap_or(text.len()),
+        )
     }
 
     fn create_index(&mut self, create: CreateIndex, span: Span) {
@@ -613,7 +623,11 @@ impl<'s> Reader<'s> {
                 if !drop_constraint(&mut table, &name.value) {
                     self.diagnostics.push(Diagnostic::warning(
                         self.first_line(span),
-                        format!("no constraint named `{}` on `{}`", name.value, table.qualified_name()),
+                        format!(
+                            "no constraint named `{}` on `{}`",
+                            name.value,
+                            table.qualified_name()
+                        ),
                     ));
                 }
             }
@@ -629,12 +643,19 @@ impl<'s> Reader<'s> {
                 rename_constraint(&mut table, &old_name.value, &new_name.value)
             }
             AlterTableOperation::AlterColumn { column_name, op } => {
-                let found = table.columns.iter_mut().find(|c| c.name == column_name.value);
+                let found = table
+                    .columns
+                    .iter_mut()
+                    .find(|c| c.name == column_name.value);
                 match found {
                     Some(column) => alter_column(column, op),
                     None => self.diagnostics.push(Diagnostic::error(
                         self.first_line(span),
-                        format!("`{}` has no column `{}`", table.qualified_name(), column_name.value),
+                        format!(
+                            "`{}` has no column `{}`",
+                            table.qualified_name(),
+                            column_name.value
+                        ),
                     )),
                 }
             }
@@ -672,7 +693,13 @@ impl<'s> Reader<'s> {
         }
     }
 
-    fn comment(&mut self, object: CommentObject, name: &ObjectName, comment: Option<String>, span: Span) {
+    fn comment(
+        &mut self,
+        object: CommentObject,
+        name: &ObjectName,
+        comment: Option<String>,
+        span: Span,
+    ) {
         let full = expr::object_name(name);
         match object {
             CommentObject::Table => {
@@ -814,7 +841,9 @@ fn alter_column(column: &mut Column, op: AlterColumnOperation) {
     match op {
         AlterColumnOperation::SetNotNull => column.nullable = false,
         AlterColumnOperation::DropNotNull => column.nullable = true,
-        AlterColumnOperation::SetDefault { value } => column.server_default = Some(value.to_string()),
+        AlterColumnOperation::SetDefault { value } => {
+            column.server_default = Some(value.to_string())
+        }
         AlterColumnOperation::DropDefault => column.server_default = None,
         AlterColumnOperation::SetDataType { data_type, .. } => {
             column.ty = types::column_type(&data_type).ty;
@@ -834,7 +863,11 @@ fn alter_column(column: &mut Column, op: AlterColumnOperation) {
 fn drop_column(table: &mut Table, name: &str) {
     table.columns.retain(|c| c.name != name);
     let mentions = |columns: &[String]| columns.iter().any(|c| c == name);
-    if table.primary_key.as_ref().is_some_and(|pk| mentions(&pk.columns)) {
+    if table
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| mentions(&pk.columns))
+    {
         table.primary_key = None;
     }
     table.foreign_keys.retain(|fk| !mentions(&fk.columns));
@@ -879,9 +912,18 @@ fn rename_column(table: &mut Table, old: &str, new: &str) {
     if let Some(pk) = &mut table.primary_key {
         rename(&mut pk.columns);
     }
-    table.foreign_keys.iter_mut().for_each(|fk| rename(&mut fk.columns));
-    table.unique_constraints.iter_mut().for_each(|u| rename(&mut u.columns));
-    table.indexes.iter_mut().for_each(|i| rename(&mut i.expressions));
+    table
+        .foreign_keys
+        .iter_mut()
+        .for_each(|fk| rename(&mut fk.columns));
+    table
+        .unique_constraints
+        .iter_mut()
+        .for_each(|u| rename(&mut u.columns));
+    table
+        .indexes
+        .iter_mut()
+        .for_each(|i| rename(&mut i.expressions));
 }
 
 fn rename_constraint(table: &mut Table, old: &str, new: &str) {
@@ -893,21 +935,37 @@ fn rename_constraint(table: &mut Table, old: &str, new: &str) {
     if let Some(pk) = &mut table.primary_key {
         rename(&mut pk.name);
     }
-    table.foreign_keys.iter_mut().for_each(|c| rename(&mut c.name));
-    table.unique_constraints.iter_mut().for_each(|c| rename(&mut c.name));
-    table.check_constraints.iter_mut().for_each(|c| rename(&mut c.name));
-    table.exclude_constraints.iter_mut().for_each(|c| rename(&mut c.name));
+    table
+        .foreign_keys
+        .iter_mut()
+        .for_each(|c| rename(&mut c.name));
+    table
+        .unique_constraints
+        .iter_mut()
+        .for_each(|c| rename(&mut c.name));
+    table
+        .check_constraints
+        .iter_mut()
+        .for_each(|c| rename(&mut c.name));
+    table
+        .exclude_constraints
+        .iter_mut()
+        .for_each(|c| rename(&mut c.name));
 }
 
 /// pg_dump writes identity columns as `ADD GENERATED … AS IDENTITY (SEQUENCE
 /// NAME s START WITH 1 …)`; sqlparser does not know the `SEQUENCE NAME`
 /// option, and the sequence's name is not part of the schema: drop it.
 fn without_identity_sequence_name(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
-    let is_word = |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k);
+    let is_word =
+        |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k);
     let significant: Vec<usize> = (0..tokens.len())
         .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
         .collect();
-    if !significant.iter().any(|&i| is_word(&tokens[i], Keyword::IDENTITY)) {
+    if !significant
+        .iter()
+        .any(|&i| is_word(&tokens[i], Keyword::IDENTITY))
+    {
         return tokens;
     }
     let mut drop = vec![false; tokens.len()];

@@ -52,7 +52,9 @@ pub fn split(source: &str) -> Vec<Piece> {
                 start.get_or_insert(i);
                 i = match b {
                     b'\'' => {
-                        let escapes = i > 0 && matches!(bytes[i - 1], b'e' | b'E') && !word_before(bytes, i - 1);
+                        let escapes = i > 0
+                            && matches!(bytes[i - 1], b'e' | b'E')
+                            && !word_before(bytes, i - 1);
                         quoted_end(bytes, i, b'\'', escapes)
                     }
                     b'"' => quoted_end(bytes, i, b'"', false),
@@ -70,7 +72,10 @@ pub fn split(source: &str) -> Vec<Piece> {
 }
 
 fn next_char(source: &str, i: usize) -> usize {
-    source[i..].chars().next().map_or(i + 1, |c| i + c.len_utf8())
+    source[i..]
+        .chars()
+        .next()
+        .map_or(i + 1, |c| i + c.len_utf8())
 }
 
 fn line_end(bytes: &[u8], i: usize) -> usize {
@@ -198,13 +203,19 @@ mod tests {
         let sql = "\\restrict abc\nSET x = 1;\n\\unrestrict abc\n";
         let pieces = split(sql);
         assert!(matches!(pieces[0], Piece::MetaCommand(_)));
-        assert_eq!(texts(sql), ["\\restrict abc", "SET x = 1", "\\unrestrict abc"]);
+        assert_eq!(
+            texts(sql),
+            ["\\restrict abc", "SET x = 1", "\\unrestrict abc"]
+        );
     }
 
     #[test]
     fn unterminated_input_is_one_last_statement() {
         assert_eq!(texts("SELECT 1; SELECT 'abc"), ["SELECT 1", "SELECT 'abc"]);
-        assert_eq!(texts("SELECT $x$ never closed"), ["SELECT $x$ never closed"]);
+        assert_eq!(
+            texts("SELECT $x$ never closed"),
+            ["SELECT $x$ never closed"]
+        );
         assert_eq!(texts("/* open"), Vec::<&str>::new());
         assert_eq!(texts("SELECT é;"), ["SELECT é"]);
         assert_eq!(texts("x$"), ["x$"]);

@@ -36,8 +36,18 @@ pub fn database_form(schema: &Schema) -> Schema {
             .iter()
             .filter_map(|pk| pk.name.clone())
             .chain(table.foreign_keys.iter().filter_map(|c| c.name.clone()))
-            .chain(table.unique_constraints.iter().filter_map(|c| c.name.clone()))
-            .chain(table.check_constraints.iter().filter_map(|c| c.name.clone()))
+            .chain(
+                table
+                    .unique_constraints
+                    .iter()
+                    .filter_map(|c| c.name.clone()),
+            )
+            .chain(
+                table
+                    .check_constraints
+                    .iter()
+                    .filter_map(|c| c.name.clone()),
+            )
             .chain(table.indexes.iter().filter_map(|c| c.name.clone()));
         for name in named {
             taken.insert((schema.clone(), name));
@@ -53,10 +63,15 @@ pub fn database_form(schema: &Schema) -> Schema {
             } else {
                 Autoincrement::False
             };
-            column.server_default = column.server_default.as_deref().map(canonical);
+            column.server_default = column
+                .server_default
+                .as_deref()
+                .map(|d| typed_constant(&column.ty, canonical(d)));
             if let Some(identity) = &mut column.identity {
                 let increment = *identity.increment.get_or_insert(1);
-                identity.start.get_or_insert(if increment < 0 { -1 } else { 1 });
+                identity
+                    .start
+                    .get_or_insert(if increment < 0 { -1 } else { 1 });
             }
         }
         name_constraints(table, &mut taken);
@@ -104,6 +119,43 @@ pub fn database_form(schema: &Schema) -> Schema {
     out
 }
 
+/// A quoted default on a number or boolean column is stored as the typed
+/// constant: PostgreSQL prints `DEFAULT '0'` on an integer as `0` and
+/// `'false'` on a boolean as `false` (and `'0'::smallint` on a smallint,
+/// which [`canonical`] has already turned into `'0'`).
+fn typed_constant(ty: &SqlType, default: String) -> String {
+    let Some(inner) = default
+        .strip_prefix('\'')
+        .and_then(|d| d.strip_suffix('\''))
+    else {
+        return default;
+    };
+    let inner = inner.trim();
+    match ty {
+        SqlType::SmallInt
+        | SqlType::Integer
+        | SqlType::BigInt
+        | SqlType::Numeric { .. }
+        | SqlType::Float { .. }
+        | SqlType::Real
+        | SqlType::DoublePrecision
+            if !inner.is_empty()
+                && inner.parse::<f64>().is_ok()
+                && inner
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "+-.eE".contains(c)) =>
+        {
+            inner.to_string()
+        }
+        SqlType::Boolean => match inner.to_ascii_lowercase().as_str() {
+            "t" | "true" | "y" | "yes" | "on" | "1" => "true".to_string(),
+            "f" | "false" | "n" | "no" | "off" | "0" => "false".to_string(),
+            _ => default,
+        },
+        _ => default,
+    }
+}
+
 fn public_as_none(schema: &Option<String>) -> Option<String> {
     schema.clone().filter(|s| s != "public")
 }
@@ -118,9 +170,7 @@ fn action(action: &Option<String>) -> Option<String> {
 fn stored_type(ty: &SqlType) -> SqlType {
     match ty {
         SqlType::Float { precision: None } => SqlType::DoublePrecision,
-        SqlType::Float {
-            precision: Some(p),
-        } => {
+        SqlType::Float { precision: Some(p) } => {
             if *p <= 24 {
                 SqlType::Real
             } else {
@@ -139,7 +189,11 @@ fn stored_type(ty: &SqlType) -> SqlType {
         },
         SqlType::Named(name) => {
             let upper = name.to_uppercase();
-            SqlType::Named(upper.strip_prefix("PUBLIC.").map_or(upper.clone(), str::to_string))
+            SqlType::Named(
+                upper
+                    .strip_prefix("PUBLIC.")
+                    .map_or(upper.clone(), str::to_string),
+            )
         }
         other => other.clone(),
     }
@@ -152,25 +206,22 @@ fn stored_type(ty: &SqlType) -> SqlType {
 /// primary key column marked `autoincrement=True`.
 fn serial_column(table: &Table) -> Option<String> {
     let pk = table.primary_key.as_ref()?;
-    let integer = |ty: &SqlType| matches!(ty, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt);
+    let integer =
+        |ty: &SqlType| matches!(ty, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt);
     let in_fk = |name: &str| {
         table
             .foreign_keys
             .iter()
             .any(|fk| fk.columns.iter().any(|c| c == name))
     };
-    let candidates = pk.columns.iter().filter_map(|name| table.column(name));
+    let mut candidates = pk.columns.iter().filter_map(|name| table.column(name));
     let chosen = if pk.columns.len() == 1 {
-        candidates
-            .filter(|c| {
-                c.autoincrement == Autoincrement::True
-                    || (c.autoincrement == Autoincrement::Auto && !in_fk(&c.name))
-            })
-            .next()
+        candidates.find(|c| {
+            c.autoincrement == Autoincrement::True
+                || (c.autoincrement == Autoincrement::Auto && !in_fk(&c.name))
+        })
     } else {
-        candidates
-            .filter(|c| c.autoincrement == Autoincrement::True)
-            .next()
+        candidates.find(|c| c.autoincrement == Autoincrement::True)
     }?;
     (integer(&chosen.ty) && chosen.identity.is_none() && chosen.server_default.is_none())
         .then(|| chosen.name.clone())
@@ -208,7 +259,11 @@ fn name_constraints(table: &mut Table, taken: &mut FxHashSet<(Option<String>, St
                 .into_iter()
                 .filter(|r| columns.contains(r))
                 .collect();
-            let single = if mentioned.len() == 1 { mentioned } else { Vec::new() };
+            let single = if mentioned.len() == 1 {
+                mentioned
+            } else {
+                Vec::new()
+            };
             check.name = Some(choose(&single, "check"));
         }
     }
@@ -220,7 +275,11 @@ fn name_constraints(table: &mut Table, taken: &mut FxHashSet<(Option<String>, St
                 .filter(|e| columns.contains(e))
                 .cloned()
                 .collect();
-            let parts = if plain.is_empty() { vec!["expr".to_string()] } else { plain };
+            let parts = if plain.is_empty() {
+                vec!["expr".to_string()]
+            } else {
+                plain
+            };
             index.name = Some(choose(&parts, "idx"));
         }
     }
@@ -296,7 +355,10 @@ mod tests {
     #[test]
     fn default_names_are_postgresql_s() {
         let free = |_: &str| false;
-        assert_eq!(default_constraint_name("users", &[], "pkey", free), "users_pkey");
+        assert_eq!(
+            default_constraint_name("users", &[], "pkey", free),
+            "users_pkey"
+        );
         assert_eq!(
             default_constraint_name("posts", &cols(&["author_id"]), "fkey", free),
             "posts_author_id_fkey"

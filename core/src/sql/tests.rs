@@ -88,19 +88,31 @@ fn reads_pg_dump_output() {
     assert!(!id.nullable);
     let status = posts.column("status").unwrap();
     assert_eq!(status.ty.to_string(), "status");
-    assert_eq!(status.server_default.as_deref(), Some("'draft'::public.status"));
+    assert_eq!(
+        status.server_default.as_deref(),
+        Some("'draft'::public.status")
+    );
     assert_eq!(posts.column("tags").unwrap().ty.to_string(), "TEXT[]");
-    assert_eq!(posts.column("price").unwrap().ty.to_string(), "NUMERIC(10, 2)");
+    assert_eq!(
+        posts.column("price").unwrap().ty.to_string(),
+        "NUMERIC(10, 2)"
+    );
     assert_eq!(posts.check_constraints[0].sqltext, "price >= (0)::NUMERIC");
     assert_eq!(posts.comment.as_deref(), Some("what people write"));
-    assert_eq!(posts.primary_key.as_ref().unwrap().name.as_deref(), Some("posts_pkey"));
+    assert_eq!(
+        posts.primary_key.as_ref().unwrap().name.as_deref(),
+        Some("posts_pkey")
+    );
     let fk = &posts.foreign_keys[0];
     assert_eq!(fk.referred_schema.as_deref(), Some("app"));
     assert_eq!(fk.referred_table, "users");
     assert_eq!(fk.ondelete.as_deref(), Some("CASCADE"));
     assert_eq!(fk.deferrable, Some(true));
     assert_eq!(fk.initially.as_deref(), Some("DEFERRED"));
-    assert_eq!(posts.indexes[0].r#where.as_deref(), Some("price > (0)::NUMERIC"));
+    assert_eq!(
+        posts.indexes[0].r#where.as_deref(),
+        Some("price > (0)::NUMERIC")
+    );
     assert_eq!(posts.indexes[0].using.as_deref(), Some("btree"));
 
     let users = schema.table(Some("app"), "users").unwrap();
@@ -130,19 +142,28 @@ fn reads_hand_written_ddl_with_inline_constraints() {
          CREATE INDEX CONCURRENTLY ix_member_created ON member USING brin (created);",
     );
     let account = schema.table(None, "account").unwrap();
-    assert_eq!(account.column("id").unwrap().autoincrement, Autoincrement::True);
+    assert_eq!(
+        account.column("id").unwrap().autoincrement,
+        Autoincrement::True
+    );
     assert_eq!(account.unique_constraints[0].columns, ["slug"]);
     let member = schema.table(None, "member").unwrap();
     assert_eq!(member.column("id").unwrap().ty, SqlType::BigInt);
     assert_eq!(member.foreign_keys[0].referred_columns, ["id"]);
     assert_eq!(member.foreign_keys[0].ondelete.as_deref(), Some("SET NULL"));
     assert_eq!(member.check_constraints[0].sqltext, "age >= 0");
-    assert_eq!(member.column("age").unwrap().server_default.as_deref(), Some("0"));
+    assert_eq!(
+        member.column("age").unwrap().server_default.as_deref(),
+        Some("0")
+    );
     assert_eq!(
         member.column("created").unwrap().ty.to_string(),
         "TIMESTAMP WITH TIME ZONE"
     );
-    assert_eq!(member.unique_constraints[0].name.as_deref(), Some("uq_member"));
+    assert_eq!(
+        member.unique_constraints[0].name.as_deref(),
+        Some("uq_member")
+    );
     assert_eq!(member.indexes[0].using.as_deref(), Some("brin"));
     assert_eq!(
         schema.sequences,
@@ -179,7 +200,10 @@ fn alter_table_forms_change_the_schema() {
     assert_eq!(names, ["id", "b", "d", "m"]);
     assert!(!t.column("id").unwrap().nullable);
     assert_eq!(t.column("b").unwrap().ty.to_string(), "VARCHAR(20)");
-    assert_eq!(t.column("b").unwrap().server_default.as_deref(), Some("'x'"));
+    assert_eq!(
+        t.column("b").unwrap().server_default.as_deref(),
+        Some("'x'")
+    );
     assert_eq!(t.column("d").unwrap().ty, SqlType::Jsonb);
     assert_eq!(t.column("m").unwrap().ty.to_string(), "mood");
     assert!(t.check_constraints.is_empty());

@@ -192,7 +192,10 @@ mod tests {
             ("double precision", "DOUBLE PRECISION"),
             ("real", "REAL"),
             ("timestamp with time zone", "TIMESTAMP WITH TIME ZONE"),
-            ("timestamp(3) without time zone", "TIMESTAMP(3) WITHOUT TIME ZONE"),
+            (
+                "timestamp(3) without time zone",
+                "TIMESTAMP(3) WITHOUT TIME ZONE",
+            ),
             ("time without time zone", "TIME WITHOUT TIME ZONE"),
             ("date", "DATE"),
             ("interval", "INTERVAL"),
