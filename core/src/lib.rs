@@ -19,6 +19,7 @@ pub mod sql;
 pub mod text;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use schema::Schema;
 pub use text::{LineCol, LineIndex, Span};
 
 // Under `cargo xtask test`, core's tests also run as wasm in headless Chromium.

@@ -68,7 +68,11 @@ impl Schema {
             }
         }
         for e in &self.enums {
-            out.push_str(&format!("enum {} ({})\n", e.name, e.values.join(", ")));
+            let name = match &e.schema {
+                Some(schema) => format!("{schema}.{}", e.name),
+                None => e.name.clone(),
+            };
+            out.push_str(&format!("enum {name} ({})\n", e.values.join(", ")));
         }
         out
     }

@@ -1,14 +1,16 @@
-//! Bad input is normal input: every fixture model, mutated the ways an editor
-//! mid-keystroke or a bad paste mutates text (bytes deleted, fragments of
-//! model syntax inserted, lines duplicated, cut short), must read without a
-//! panic and with every diagnostic inside the text.
+//! Bad input is normal input: fixture models and SQL scripts, mutated the
+//! ways an editor mid-keystroke or a bad paste mutates text (bytes deleted,
+//! fragments of model or SQL syntax inserted, lines duplicated, cut short),
+//! must read without a panic and with every diagnostic inside the text, on
+//! character boundaries.
 //!
-//! `RETORT_MUTATIONS` sets how many inputs (default 2,000 for a quick
-//! `cargo test`); `cargo xtask test` runs 100,000 in release mode. The inputs
+//! `RETORT_MUTATIONS` sets how many inputs per reader (default 2,000 for a
+//! quick `cargo test`); `cargo xtask test` runs 100,000 each in release
+//! mode. The inputs
 //! are deterministic (a fixed-seed generator), so a failure names the input
 //! number to replay.
 
-use retort_core::python::read_schema;
+use retort_core::{Diagnostic, Schema, python, sql};
 
 const FIXTURES: &[&str] = &[
     include_str!("../../tests/fixtures/models/01_declarative_basic.py"),
@@ -19,6 +21,78 @@ const FIXTURES: &[&str] = &[
     include_str!("../../tests/fixtures/models/11_annotated_type_map.py"),
     include_str!("../../tests/fixtures/models/12_star_import_aliases.py"),
     include_str!("../../tests/fixtures/models/14_table_args_constraints.py"),
+];
+
+const SQL_FIXTURES: &[&str] = &[
+    include_str!("../../tests/fixtures/sql/hand_written_migration.sql"),
+    include_str!("../../tests/fixtures/sql/pg_dump_07_postgresql_types.sql"),
+    include_str!("../../tests/fixtures/sql/pg_dump_10_identity_sequence.sql"),
+    include_str!("../../tests/fixtures/sql/pg_dump_14_table_args_constraints.sql"),
+    include_str!("../../tests/fixtures/sql/pg_dump_15_enum_variants.sql"),
+    include_str!("../../tests/fixtures/sql/pg_dump_23_schemas_and_timezones.sql"),
+];
+
+/// Fragments of SQL scripts, and of what breaks them.
+const SQL_FRAGMENTS: &[&str] = &[
+    "(",
+    ")",
+    ",",
+    ";",
+    "'",
+    "''",
+    "\"",
+    "$$",
+    "$a$",
+    "--",
+    "/*",
+    "*/",
+    "\n",
+    "\\",
+    "::",
+    ".",
+    "E'\\",
+    "[]",
+    "CREATE TABLE ",
+    "ALTER TABLE ONLY ",
+    "ADD CONSTRAINT ",
+    "PRIMARY KEY (",
+    "FOREIGN KEY (",
+    "REFERENCES ",
+    "CHECK ((",
+    "UNIQUE",
+    "DEFAULT ",
+    "NOT NULL",
+    "NULL",
+    "nextval('",
+    "::regclass",
+    "CREATE INDEX ",
+    "USING btree (",
+    "WHERE ",
+    "CREATE TYPE ",
+    " AS ENUM (",
+    "COMMENT ON COLUMN ",
+    " IS ",
+    "OWNED BY ",
+    "GENERATED ALWAYS AS IDENTITY (",
+    "SEQUENCE NAME ",
+    "character varying(",
+    "numeric(",
+    "timestamp with time zone",
+    "[][]",
+    "public.",
+    "\"quoted\"",
+    "🙂",
+    "é",
+    "\u{0}",
+    "\r\n",
+    "ALTER SEQUENCE ",
+    "DROP TABLE ",
+    "RENAME TO ",
+    "USING INDEX ",
+    "EXCLUDE USING gist (",
+    "((((((((((",
+    "-1",
+    "1e999",
 ];
 
 /// Fragments of what model files are made of, and of what breaks them.
@@ -113,7 +187,7 @@ fn boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-fn mutate(text: &str, rng: &mut Rng) -> String {
+fn mutate(text: &str, fragments: &[&str], rng: &mut Rng) -> String {
     let mut text = text.to_string();
     for _ in 0..1 + rng.below(4) {
         let at = boundary(&text, rng.below(text.len() + 1));
@@ -122,7 +196,7 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
                 let end = boundary(&text, at + rng.below(24));
                 text.replace_range(at..end, "");
             }
-            1 | 2 => text.insert_str(at, FRAGMENTS[rng.below(FRAGMENTS.len())]),
+            1 | 2 => text.insert_str(at, fragments[rng.below(fragments.len())]),
             3 => {
                 let lines: Vec<&str> = text.lines().collect();
                 if !lines.is_empty() {
@@ -136,17 +210,26 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
     text
 }
 
-#[test]
-fn mutated_models_never_panic_and_diagnostics_stay_inside_the_text() {
-    let count: usize = std::env::var("RETORT_MUTATIONS")
+fn mutations() -> usize {
+    std::env::var("RETORT_MUTATIONS")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(2_000);
-    let mut rng = Rng(0x5eed_cafe_f00d_d00d);
+        .unwrap_or(2_000)
+}
+
+/// Reads `count` mutations of the seeds; returns how many had diagnostics.
+fn fuzz(
+    seeds: &[&str],
+    fragments: &[&str],
+    seed: u64,
+    count: usize,
+    read: fn(&str) -> (Schema, Vec<Diagnostic>),
+) -> usize {
+    let mut rng = Rng(seed);
     let mut with_diagnostics = 0;
     for i in 0..count {
-        let source = mutate(FIXTURES[i % FIXTURES.len()], &mut rng);
-        let outcome = std::panic::catch_unwind(|| read_schema(&source));
+        let source = mutate(seeds[i % seeds.len()], fragments, &mut rng);
+        let outcome = std::panic::catch_unwind(|| read(&source));
         let Ok((_, diagnostics)) = outcome else {
             panic!("input {i} panicked the reader:\n{source}");
         };
@@ -155,8 +238,11 @@ fn mutated_models_never_panic_and_diagnostics_stay_inside_the_text() {
         }
         for d in &diagnostics {
             assert!(
-                d.span.start <= d.span.end && d.span.end <= source.len(),
-                "input {i}: diagnostic {d:?} outside the text ({} bytes)",
+                d.span.start <= d.span.end
+                    && d.span.end <= source.len()
+                    && source.is_char_boundary(d.span.start)
+                    && source.is_char_boundary(d.span.end),
+                "input {i}: diagnostic {d:?} outside the text or inside a character ({} bytes)",
                 source.len()
             );
         }
@@ -166,5 +252,31 @@ fn mutated_models_never_panic_and_diagnostics_stay_inside_the_text() {
         with_diagnostics * 4 > count,
         "only {with_diagnostics} of {count} mutated inputs had diagnostics"
     );
-    println!("{count} mutated inputs read, {with_diagnostics} with diagnostics, no panic");
+    with_diagnostics
+}
+
+#[test]
+fn mutated_models_never_panic_and_diagnostics_stay_inside_the_text() {
+    let count = mutations();
+    let found = fuzz(
+        FIXTURES,
+        FRAGMENTS,
+        0x5eed_cafe_f00d_d00d,
+        count,
+        python::read_schema,
+    );
+    println!("{count} mutated models read, {found} with diagnostics, no panic");
+}
+
+#[test]
+fn mutated_sql_scripts_never_panic_and_diagnostics_stay_inside_the_text() {
+    let count = mutations();
+    let found = fuzz(
+        SQL_FIXTURES,
+        SQL_FRAGMENTS,
+        0x0ddb_a11_5eed,
+        count,
+        sql::read_schema,
+    );
+    println!("{count} mutated SQL scripts read, {found} with diagnostics, no panic");
 }

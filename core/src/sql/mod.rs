@@ -81,6 +81,11 @@ const QUIET: &[Keyword] = &[
     Keyword::GRANT,
     Keyword::REVOKE,
     Keyword::ANALYZE,
+    Keyword::VACUUM,
+    // Data changes: a migration's backfill has no effect on the schema.
+    Keyword::INSERT,
+    Keyword::UPDATE,
+    Keyword::DELETE,
 ];
 
 fn qualified(name: &ObjectName) -> QualifiedName {
@@ -226,7 +231,17 @@ impl<'s> Reader<'s> {
                 return;
             }
         }
-        let tokens = without_identity_sequence_name(tokens);
+        let is_comment = keyword(0) == Keyword::COMMENT;
+        let mut tokens = without_identity_sequence_name(tokens);
+        if is_comment {
+            // sqlparser takes only a quoted string as the comment text;
+            // `IS $$…$$` means the same.
+            for token in &mut tokens {
+                if let Token::DollarQuotedString(text) = &token.token {
+                    token.token = Token::SingleQuotedString(text.value.clone());
+                }
+            }
+        }
         let parsed = Parser::new(&dialect)
             .with_tokens_with_locations(tokens)
             .parse_statements();
@@ -659,7 +674,9 @@ impl<'s> Reader<'s> {
                     )),
                 }
             }
-            AlterTableOperation::OwnerTo { .. } => {}
+            // Ownership, and validating a constraint the schema already has.
+            AlterTableOperation::OwnerTo { .. }
+            | AlterTableOperation::ValidateConstraint { .. } => {}
             other => self.skipped(span, &format!("`ALTER TABLE … {other}`")),
         }
         self.schema.tables[position] = table;

@@ -245,3 +245,16 @@ fn half_typed_scripts_keep_every_complete_statement() {
     assert_eq!(diagnostics.len(), 1);
     assert_eq!(diagnostics[0].severity, Severity::Error);
 }
+
+#[test]
+fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
+    let sql = format!(
+        "CREATE TABLE t (a int CHECK ({}a{}));\nCREATE TABLE u (id int);",
+        "(".repeat(20_000),
+        ")".repeat(20_000)
+    );
+    let (schema, diagnostics) = read_schema(&sql);
+    assert_eq!(schema.tables.len(), 1);
+    assert_eq!(diagnostics.len(), 1);
+    assert!(diagnostics[0].message.contains("nested too deeply"), "{diagnostics:?}");
+}
