@@ -274,7 +274,7 @@ fn mutated_sql_scripts_never_panic_and_diagnostics_stay_inside_the_text() {
     let found = fuzz(
         SQL_FIXTURES,
         SQL_FRAGMENTS,
-        0x0ddb_a11_5eed,
+        0x00dd_ba11_5eed,
         count,
         sql::read_schema,
     );
