@@ -482,7 +482,7 @@ impl<'a> Reader<'a> {
             // A mixin or an unrelated class (read when used as a base) —
             // unless it names a table: then its base is one retort does not
             // recognise, and saying nothing would drop the table silently.
-            if ClassAttributes::of(class, &self.values)
+            if ClassAttributes::of(class, &self.values, class.name.id.as_str())
                 .table_name
                 .is_some()
             {
@@ -497,28 +497,24 @@ impl<'a> Reader<'a> {
             }
             return;
         };
-        let attributes = ClassAttributes::of(class, &self.values);
+        let attributes = ClassAttributes::of(class, &self.values, class.name.id.as_str());
         if attributes.is_abstract {
             return;
         }
-        let Some(table_name) = attributes.table_name.clone() else {
-            let parent_table = self
+        let Some(table_name) = self.table_name(class) else {
+            let parent = self
                 .mro(class, 0)
-                .iter()
+                .into_iter()
                 .skip(1)
-                .find_map(|c| ClassAttributes::of(c, &self.values).table_name);
-            match parent_table {
-                Some(parent) => self.warning(
-                    &class.name,
-                    format!(
-                        "single-table inheritance: the columns of {} belong to table {parent:?}, and retort does not read them yet",
-                        class.name.id.as_str()
-                    ),
-                    "their columns are missing from the schema; declare them on the parent class for now",
-                ),
+                .find(|c| self.is_mapped(c));
+            match parent {
+                Some(parent) => self.read_single_table_subclass(class, parent, &registry),
                 None => self.error(
                     &class.name,
-                    format!("mapped class {} has no __tablename__", class.name.id.as_str()),
+                    format!(
+                        "mapped class {} has no __tablename__",
+                        class.name.id.as_str()
+                    ),
                     "add __tablename__ = \"...\" (SQLAlchemy refuses to map it otherwise)",
                 ),
             }
@@ -530,24 +526,129 @@ impl<'a> Reader<'a> {
             span: span_of(&class.name),
             ..TableSpec::default()
         };
-        // Own columns first, then those of mixins and abstract bases in MRO order.
-        let mut seen_attributes = HashSet::default();
-        for owner in self.mro(class, 0) {
-            if !std::ptr::eq(owner, class)
-                && ClassAttributes::of(owner, &self.values)
-                    .table_name
-                    .is_some()
-            {
-                continue; // a mapped parent (joined inheritance) keeps its own columns
-            }
-            for stmt in attribute_order(owner) {
-                self.read_class_statement(stmt, &registry, &mut table, &mut seen_attributes);
-            }
-        }
-        if let Some(args) = attributes.table_args {
+        self.read_columns(class, &registry, &mut table);
+        if let Some(args) = self.table_args(class) {
             self.read_table_args(args, &mut table);
         }
         self.tables.push(table);
+    }
+
+    /// Own columns first, then those of mixins and abstract bases in MRO
+    /// order; a mapped parent's columns stay in the parent's table.
+    fn read_columns(
+        &mut self,
+        class: &'a StmtClassDef,
+        registry: &Registry,
+        table: &mut TableSpec,
+    ) {
+        let mut seen_attributes = HashSet::default();
+        for owner in self.mro(class, 0) {
+            if !std::ptr::eq(owner, class) && self.is_mapped(owner) {
+                continue;
+            }
+            for stmt in attribute_order(owner) {
+                self.read_class_statement(stmt, registry, table, &mut seen_attributes);
+            }
+        }
+    }
+
+    /// A class SQLAlchemy maps (to its own table or its parent's): under a
+    /// declarative base, not abstract, not the base itself.
+    fn is_mapped(&self, class: &'a StmtClassDef) -> bool {
+        !self.base_classes.contains_key(class.name.id.as_str())
+            && !ClassAttributes::of(class, &self.values, "").is_abstract
+            && self.registry_of(class, &mut HashSet::default()).is_some()
+    }
+
+    /// The table a mapped class declares: its own `__tablename__`, else one
+    /// from its bases — a `@declared_attr` from any of them, a plain string
+    /// only from a class that is not mapped itself (a mixin, an abstract
+    /// base). `None`: single-table inheritance (or no name at all).
+    fn table_name(&self, class: &'a StmtClassDef) -> Option<String> {
+        let name = class.name.id.as_str();
+        self.mro(class, 0).into_iter().find_map(|owner| {
+            let attributes = ClassAttributes::of(owner, &self.values, name);
+            let applies = std::ptr::eq(owner, class)
+                || attributes.declared_table_name
+                || !self.is_mapped(owner);
+            attributes.table_name.filter(|_| applies)
+        })
+    }
+
+    /// `__table_args__` from the class or, like `__tablename__`, a base.
+    fn table_args(&self, class: &'a StmtClassDef) -> Option<&'a Expr> {
+        let name = class.name.id.as_str();
+        self.mro(class, 0).into_iter().find_map(|owner| {
+            let attributes = ClassAttributes::of(owner, &self.values, name);
+            let applies = std::ptr::eq(owner, class) || !self.is_mapped(owner);
+            attributes.table_args.filter(|_| applies)
+        })
+    }
+
+    /// Single-table inheritance: a mapped subclass without a table of its
+    /// own adds its columns to the table of the class it inherits from.
+    fn read_single_table_subclass(
+        &mut self,
+        class: &'a StmtClassDef,
+        parent: &'a StmtClassDef,
+        registry: &Registry,
+    ) {
+        let parent_table = self.mro(parent, 0).into_iter().find_map(|c| {
+            if self.is_mapped(c) {
+                self.table_name(c)
+            } else {
+                None
+            }
+        });
+        let Some(parent_table) = parent_table else {
+            self.error(
+                &class.name,
+                format!(
+                    "mapped class {} has no __tablename__, and neither has {}",
+                    class.name.id.as_str(),
+                    parent.name.id.as_str()
+                ),
+                "add __tablename__ = \"...\" (SQLAlchemy refuses to map it otherwise)",
+            );
+            return;
+        };
+        let mut extra = TableSpec {
+            name: parent_table.clone(),
+            convention: registry.convention.clone(),
+            span: span_of(&class.name),
+            ..TableSpec::default()
+        };
+        self.read_columns(class, registry, &mut extra);
+        let Some(table) = self
+            .tables
+            .iter_mut()
+            .rev()
+            .find(|t| t.name == parent_table)
+        else {
+            self.warning(
+                &class.name,
+                format!(
+                    "single-table inheritance: table {parent_table:?} of {} is not read, so the columns of {} are not either",
+                    parent.name.id.as_str(),
+                    class.name.id.as_str()
+                ),
+                "declare the parent class before its subclasses",
+            );
+            return;
+        };
+        for column in extra.columns {
+            if !table
+                .columns
+                .iter()
+                .any(|c| c.column.name == column.column.name)
+            {
+                table.columns.push(column);
+            }
+        }
+        table.foreign_keys.extend(extra.foreign_keys);
+        table.uniques.extend(extra.uniques);
+        table.checks.extend(extra.checks);
+        table.indexes.extend(extra.indexes);
     }
 
     fn read_class_statement(
@@ -557,35 +658,41 @@ impl<'a> Reader<'a> {
         table: &mut TableSpec,
         seen: &mut HashSet<String>,
     ) {
-        let (attribute, annotation, value) =
-            match stmt {
-                Stmt::AnnAssign(assign) => match &*assign.target {
-                    Expr::Name(name) => (
-                        name.id.as_str(),
-                        Some(&*assign.annotation),
-                        assign.value.as_deref(),
-                    ),
-                    _ => return,
-                },
-                Stmt::Assign(assign) => match assign.targets.as_slice() {
-                    [Expr::Name(name)] => (name.id.as_str(), None, Some(&*assign.value)),
-                    _ => return,
-                },
-                Stmt::FunctionDef(function) => {
-                    if function.decorator_list.iter().any(|d| {
-                        self.symbol(&d.expression)
-                            .is_some_and(|s| s.name == "declared_attr")
-                    }) {
+        let (attribute, annotation, value) = match stmt {
+            Stmt::AnnAssign(assign) => match &*assign.target {
+                Expr::Name(name) => (
+                    name.id.as_str(),
+                    Some(&*assign.annotation),
+                    assign.value.as_deref(),
+                ),
+                _ => return,
+            },
+            Stmt::Assign(assign) => match assign.targets.as_slice() {
+                [Expr::Name(name)] => (name.id.as_str(), None, Some(&*assign.value)),
+                _ => return,
+            },
+            Stmt::FunctionDef(function) => match declared_attr(stmt) {
+                Some((name, returns, value)) => (name, returns, Some(value)),
+                None => {
+                    if function
+                        .decorator_list
+                        .iter()
+                        .any(|d| mentions_declared_attr(&d.expression))
+                    {
                         self.warning(
-                        &function.name,
-                        format!("declared_attr {} is not evaluated", function.name.id.as_str()),
-                        "retort does not run Python; declare the column or __tablename__ directly",
-                    );
+                                &function.name,
+                                format!(
+                                    "declared_attr {} is not evaluated: its body is more than one return",
+                                    function.name.id.as_str()
+                                ),
+                                "retort does not run Python; write it as `return <expression>` or declare the column directly",
+                            );
                     }
                     return;
                 }
-                _ => return,
-            };
+            },
+            _ => return,
+        };
         if attribute.starts_with("__") || seen.contains(attribute) {
             return;
         }
@@ -1580,12 +1687,17 @@ impl<'a> Reader<'a> {
 #[derive(Default)]
 struct ClassAttributes<'a> {
     table_name: Option<String>,
+    /// `__tablename__` comes from a `@declared_attr` function: it applies to
+    /// subclasses even when this class is mapped itself.
+    declared_table_name: bool,
     table_args: Option<&'a Expr>,
     is_abstract: bool,
 }
 
 impl<'a> ClassAttributes<'a> {
-    fn of(class: &'a StmtClassDef, values: &Values<'_>) -> Self {
+    /// The class's own settings, `cls.__name__` read as `class_name` (the
+    /// mapped class whose table is being named).
+    fn of(class: &'a StmtClassDef, values: &Values<'_>, class_name: &str) -> Self {
         let mut attributes = ClassAttributes::default();
         for (target, value) in named_assignments(&class.body) {
             match target {
@@ -1595,7 +1707,73 @@ impl<'a> ClassAttributes<'a> {
                 _ => {}
             }
         }
+        for (name, _, value) in class.body.iter().filter_map(declared_attr) {
+            match name {
+                "__tablename__" => {
+                    attributes.table_name = class_name_expression(value, values, class_name);
+                    attributes.declared_table_name = true;
+                }
+                "__table_args__" => attributes.table_args = Some(value),
+                _ => {}
+            }
+        }
         attributes
+    }
+}
+
+/// A `@declared_attr` (or `@declared_attr.directive`, `.cascading`) function
+/// whose body is one `return value`: SQLAlchemy calls it with the mapped
+/// class, which is the same as the attribute `name: returns = value`.
+fn declared_attr(stmt: &Stmt) -> Option<(&str, Option<&Expr>, &Expr)> {
+    let Stmt::FunctionDef(function) = stmt else {
+        return None;
+    };
+    if !function
+        .decorator_list
+        .iter()
+        .any(|d| mentions_declared_attr(&d.expression))
+    {
+        return None;
+    }
+    let body: Vec<&Stmt> = function
+        .body
+        .iter()
+        .filter(|s| !matches!(s, Stmt::Expr(e) if e.value.is_string_literal_expr()))
+        .collect();
+    match body.as_slice() {
+        [Stmt::Return(ret)] => Some((
+            function.name.id.as_str(),
+            function.returns.as_deref(),
+            ret.value.as_deref()?,
+        )),
+        _ => None,
+    }
+}
+
+fn mentions_declared_attr(expr: &Expr) -> bool {
+    match expr {
+        Expr::Name(name) => name.id.as_str() == "declared_attr",
+        Expr::Attribute(attr) => {
+            attr.attr.id.as_str() == "declared_attr" || mentions_declared_attr(&attr.value)
+        }
+        Expr::Call(call) => mentions_declared_attr(&call.func),
+        _ => false,
+    }
+}
+
+/// `cls.__name__`, `cls.__name__.lower()` or a constant string.
+fn class_name_expression(expr: &Expr, values: &Values<'_>, class_name: &str) -> Option<String> {
+    match expr {
+        Expr::Attribute(attr) if attr.attr.id.as_str() == "__name__" => {
+            Some(class_name.to_string())
+        }
+        Expr::Call(call) if call.arguments.is_empty() => match &*call.func {
+            Expr::Attribute(attr) if attr.attr.id.as_str() == "lower" => {
+                class_name_expression(&attr.value, values, class_name).map(|n| n.to_lowercase())
+            }
+            _ => None,
+        },
+        _ => constant_string(expr, values),
     }
 }
 
@@ -1621,8 +1799,13 @@ fn attribute_order(class: &StmtClassDef) -> Vec<&Stmt> {
                 [Expr::Name(n)] => (n.id.as_str(), true, false),
                 _ => continue,
             },
-            // Methods (and declared_attr functions) are never annotated, so
-            // they cannot change the merge; they are read first.
+            // A declared_attr function is a class attribute like any other.
+            Stmt::FunctionDef(_) if declared_attr(stmt).is_some() => match declared_attr(stmt) {
+                Some((name, _, _)) => (name, true, false),
+                None => continue,
+            },
+            // Other methods are never annotated, so they cannot change the
+            // merge; they are read first.
             _ => {
                 unnamed.push(stmt);
                 continue;
@@ -1942,15 +2125,18 @@ class Base(DeclarativeBase):
     #[test]
     fn what_is_not_followed_is_said() {
         let source = format!(
-            "{HEADER}\n\nclass Parent(Base):\n    __tablename__ = \"parent\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    kind: Mapped[str]\n\n\nclass Child(Parent):\n    extra: Mapped[str | None]\n\n\nclass NoName(Base):\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+            "{HEADER}\n\nclass Parent(Base):\n    __tablename__ = \"parent\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    kind: Mapped[str]\n\n\nclass Child(Parent):\n    extra: Mapped[str | None]\n\n    @declared_attr\n    def computed(cls):\n        name = cls.__name__\n        return mapped_column(name)\n\n\nclass NoName(Base):\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
         );
         let (schema, diagnostics) = read_schema(&source);
         assert_eq!(schema.tables.len(), 1);
+        // Single-table inheritance: the subclass's column joins the parent's table.
+        let parent = table(&schema, "parent");
+        assert!(parent.column("extra").is_some_and(|c| c.nullable));
         let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert!(
             messages
                 .iter()
-                .any(|m| m.starts_with("single-table inheritance")),
+                .any(|m| m.starts_with("declared_attr computed is not evaluated")),
             "{messages:?}"
         );
         assert!(

@@ -256,5 +256,8 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
     let (schema, diagnostics) = read_schema(&sql);
     assert_eq!(schema.tables.len(), 1);
     assert_eq!(diagnostics.len(), 1);
-    assert!(diagnostics[0].message.contains("nested too deeply"), "{diagnostics:?}");
+    assert!(
+        diagnostics[0].message.contains("nested too deeply"),
+        "{diagnostics:?}"
+    );
 }
