@@ -469,13 +469,8 @@ impl<'a> Reader<'a> {
             return;
         }
         if self.base_classes.contains_key(class.name.id.as_str()) {
-            if has_columns(class) {
-                self.warning(
-                    &class.name,
-                    "columns on a declarative base class are not read",
-                    "move them to a mixin or an __abstract__ class",
-                );
-            }
+            // Not mapped itself; its columns are read, like a mixin's, into
+            // every class mapped under it.
             return;
         }
         let Some(registry) = self.registry_of(class, &mut HashSet::default()) else {
@@ -1350,12 +1345,24 @@ impl<'a> Reader<'a> {
         };
         let name = keyword(&call.arguments, "name").and_then(string);
         let span = span_of(call);
+        // A column is named by a string (its key) or, inside the class
+        // body, by the attribute holding it (`Index("ix", state)`).
+        let column_ref = |e: &Expr| -> Option<String> {
+            string(e).or_else(|| match e {
+                Expr::Name(n) => table
+                    .columns
+                    .iter()
+                    .find(|c| c.key == n.id.as_str())
+                    .map(|c| c.key.clone()),
+                _ => None,
+            })
+        };
         let string_args = |start: usize| -> Vec<String> {
             call.arguments
                 .args
                 .iter()
                 .skip(start)
-                .filter_map(string)
+                .filter_map(column_ref)
                 .collect()
         };
         match (symbol.family, symbol.name) {
@@ -1377,15 +1384,15 @@ impl<'a> Reader<'a> {
                 }
             }
             (Family::Sqlalchemy, "ForeignKeyConstraint") => {
-                let list = |e: Option<&Expr>| -> Vec<String> {
+                let list = |e: Option<&Expr>, read: &dyn Fn(&Expr) -> Option<String>| -> Vec<String> {
                     match e {
-                        Some(Expr::List(l)) => l.elts.iter().filter_map(string).collect(),
-                        Some(Expr::Tuple(t)) => t.elts.iter().filter_map(string).collect(),
+                        Some(Expr::List(l)) => l.elts.iter().filter_map(read).collect(),
+                        Some(Expr::Tuple(t)) => t.elts.iter().filter_map(read).collect(),
                         _ => Vec::new(),
                     }
                 };
-                let columns = list(call.arguments.args.first());
-                let targets = list(call.arguments.args.get(1));
+                let columns = list(call.arguments.args.first(), &column_ref);
+                let targets = list(call.arguments.args.get(1), &string);
                 if columns.is_empty() || columns.len() != targets.len() {
                     self.warning(
                         call,
@@ -1408,8 +1415,10 @@ impl<'a> Reader<'a> {
             (Family::Sqlalchemy, "Index") => {
                 let index_name = call.arguments.args.first().and_then(string);
                 let mut elements = Vec::new();
-                for arg in call.arguments.args.iter().skip(1) {
-                    if let Some(column) = string(arg) {
+                let columns: Vec<Option<String>> =
+                    call.arguments.args.iter().skip(1).map(column_ref).collect();
+                for (arg, column) in call.arguments.args.iter().skip(1).zip(columns) {
+                    if let Some(column) = column {
                         elements.push(IndexElement::Column(column));
                     } else if let Expr::Call(c) = arg {
                         if self.is(&c.func, Family::Sqlalchemy, "text")
@@ -1869,10 +1878,6 @@ fn named_assignments(body: &[Stmt]) -> impl Iterator<Item = (&str, &Expr)> {
 
 fn bases(class: &StmtClassDef) -> &[Expr] {
     class.arguments.as_deref().map_or(&[], |a| &a.args)
-}
-
-fn has_columns(class: &StmtClassDef) -> bool {
-    class.body.iter().any(|s| matches!(s, Stmt::AnnAssign(a) if matches!(&*a.target, Expr::Name(n) if !n.id.as_str().starts_with("__") && n.id.as_str() != "metadata" && n.id.as_str() != "type_annotation_map")))
 }
 
 fn enum_members(class: &StmtClassDef) -> Vec<String> {

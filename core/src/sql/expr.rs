@@ -138,6 +138,11 @@ fn write(expr: &Expr, out: &mut String) {
             write(right, out);
             out.push(')');
         }
+        // A signed number is one constant: `-1`, whether written `- 1` or `-1`.
+        Expr::UnaryOp { op, expr } if matches!(**expr, Expr::Value(_)) => {
+            out.push_str(&op.to_string().to_lowercase());
+            write(expr, out);
+        }
         Expr::UnaryOp { op, expr } => {
             out.push_str(&op.to_string().to_lowercase());
             out.push(' ');
@@ -278,6 +283,7 @@ mod tests {
             ("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP"),
             ("\"user\".age > 17", "(\"user\".age > 17)"),
             ("a IS NOT NULL", "(a IS NOT NULL)"),
+            ("- 1", "-1"),
         ];
         for (model, database) in pairs {
             assert_eq!(
