@@ -258,6 +258,9 @@ impl<'a> Reader<'a> {
                     self.read_module_assignment(target.id.as_str(), &assign.value);
                 }
                 Stmt::ClassDef(class) => self.read_class(class),
+                // `Table("name", metadata, ...)` not bound to a name is still
+                // in the metadata.
+                Stmt::Expr(statement) => self.read_module_assignment("", &statement.value),
                 _ => {}
             }
         }
@@ -957,6 +960,10 @@ impl<'a> Reader<'a> {
                     _ => {}
                 }
             }
+            if matches!(arg, Expr::NoneLiteral(_)) {
+                // `Column(None, ForeignKey(...))`: typed by the foreign key.
+                continue;
+            }
             if ty.is_none() {
                 ty = self.type_expr(arg);
             } else {
@@ -1124,6 +1131,7 @@ impl<'a> Reader<'a> {
                 }
                 (Family::Sqlalchemy, "false") => return Some("false".into()),
                 (Family::Sqlalchemy, "true") => return Some("true".into()),
+                (Family::Sqlalchemy, "null") => return Some("NULL".into()),
                 // The database fills the value in by itself: nothing in the DDL.
                 (Family::Sqlalchemy, "FetchedValue") => return None,
                 (Family::Func, name) if call.arguments.is_empty() => {
@@ -1384,13 +1392,14 @@ impl<'a> Reader<'a> {
                 }
             }
             (Family::Sqlalchemy, "ForeignKeyConstraint") => {
-                let list = |e: Option<&Expr>, read: &dyn Fn(&Expr) -> Option<String>| -> Vec<String> {
-                    match e {
-                        Some(Expr::List(l)) => l.elts.iter().filter_map(read).collect(),
-                        Some(Expr::Tuple(t)) => t.elts.iter().filter_map(read).collect(),
-                        _ => Vec::new(),
-                    }
-                };
+                let list =
+                    |e: Option<&Expr>, read: &dyn Fn(&Expr) -> Option<String>| -> Vec<String> {
+                        match e {
+                            Some(Expr::List(l)) => l.elts.iter().filter_map(read).collect(),
+                            Some(Expr::Tuple(t)) => t.elts.iter().filter_map(read).collect(),
+                            _ => Vec::new(),
+                        }
+                    };
                 let columns = list(call.arguments.args.first(), &column_ref);
                 let targets = list(call.arguments.args.get(1), &string);
                 if columns.is_empty() || columns.len() != targets.len() {

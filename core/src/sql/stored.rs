@@ -9,7 +9,9 @@
 //!   creates as `SERIAL` (and a serial column read from SQL), `false` for
 //!   every other column.
 //! - Unnamed constraints get the name PostgreSQL gives them
-//!   ([`default_constraint_name`]).
+//!   ([`default_constraint_name`]); names over 63 bytes are cut the way
+//!   SQLAlchemy cuts them in DDL ([`ddl_name`]). `NUMERIC(p)` is
+//!   `NUMERIC(p, 0)`; interval fields are upper case.
 //! - Expressions (defaults, checks, index elements, predicates) in
 //!   [`canonical`] form; referential actions in upper case, with PostgreSQL's
 //!   defaults (`NO ACTION`, `NOT DEFERRABLE`, `INITIALLY IMMEDIATE`) as none.
@@ -18,6 +20,7 @@
 use rustc_hash::FxHashSet;
 
 use super::expr::{canonical, column_references};
+use crate::naming::ddl_name;
 use crate::schema::{Autoincrement, Schema, SqlType, Table};
 
 /// PostgreSQL's identifier limit: NAMEDATALEN - 1 bytes.
@@ -66,7 +69,9 @@ pub fn database_form(schema: &Schema) -> Schema {
             column.server_default = column
                 .server_default
                 .as_deref()
-                .map(|d| typed_constant(&column.ty, canonical(d)));
+                .map(|d| typed_constant(&column.ty, canonical(d)))
+                // PostgreSQL does not store `DEFAULT NULL`.
+                .filter(|d| !d.eq_ignore_ascii_case("null"));
             if let Some(identity) = &mut column.identity {
                 let increment = *identity.increment.get_or_insert(1);
                 identity
@@ -74,6 +79,7 @@ pub fn database_form(schema: &Schema) -> Schema {
                     .get_or_insert(if increment < 0 { -1 } else { 1 });
             }
         }
+        truncate_names(table);
         name_constraints(table, &mut taken);
         for fk in &mut table.foreign_keys {
             fk.referred_schema = public_as_none(&fk.referred_schema);
@@ -178,6 +184,17 @@ fn stored_type(ty: &SqlType) -> SqlType {
             }
         }
         SqlType::Char { length: None } => SqlType::Char { length: Some(1) },
+        SqlType::Numeric {
+            precision: Some(p),
+            scale: None,
+        } => SqlType::Numeric {
+            precision: Some(*p),
+            scale: Some(0),
+        },
+        SqlType::Interval { fields, precision } => SqlType::Interval {
+            fields: fields.as_deref().map(str::to_uppercase),
+            precision: *precision,
+        },
         SqlType::Bit { length: None } => SqlType::Bit { length: Some(1) },
         SqlType::Array { element, .. } => SqlType::Array {
             element: Box::new(stored_type(element)),
@@ -225,6 +242,33 @@ fn serial_column(table: &Table) -> Option<String> {
     }?;
     (integer(&chosen.ty) && chosen.identity.is_none() && chosen.server_default.is_none())
         .then(|| chosen.name.clone())
+}
+
+/// Names longer than PostgreSQL's limit as SQLAlchemy emits them in DDL
+/// (cut, with a hash of the full name: [`ddl_name`]).
+fn truncate_names(table: &mut Table) {
+    let cut = |name: &mut Option<String>| {
+        if let Some(n) = name {
+            *n = ddl_name(n);
+        }
+    };
+    if let Some(pk) = &mut table.primary_key {
+        cut(&mut pk.name);
+    }
+    table.foreign_keys.iter_mut().for_each(|c| cut(&mut c.name));
+    table
+        .unique_constraints
+        .iter_mut()
+        .for_each(|c| cut(&mut c.name));
+    table
+        .check_constraints
+        .iter_mut()
+        .for_each(|c| cut(&mut c.name));
+    table
+        .exclude_constraints
+        .iter_mut()
+        .for_each(|c| cut(&mut c.name));
+    table.indexes.iter_mut().for_each(|c| cut(&mut c.name));
 }
 
 fn name_constraints(table: &mut Table, taken: &mut FxHashSet<(Option<String>, String)>) {
