@@ -121,6 +121,8 @@ pub struct Column {
     /// The server default as SQL text (`now()`, `'draft'::text`, `false`).
     pub server_default: Option<String>,
     pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expression) STORED`: the expression as SQL.
+    pub computed: Option<String>,
     pub autoincrement: Autoincrement,
     pub comment: Option<String>,
     #[serde(skip)]
@@ -136,6 +138,7 @@ impl Column {
             nullable: true,
             server_default: None,
             identity: None,
+            computed: None,
             autoincrement: Autoincrement::Auto,
             comment: None,
             span: Span::default(),

@@ -46,6 +46,13 @@ def sql(clause):
     return str(clause.compile(dialect=DIALECT, compile_kwargs={"literal_binds": True}))
 
 
+def sql_element(expr):
+    """An index or constraint element: a column by name, else its SQL."""
+    if isinstance(expr, sa.Column):
+        return expr.name
+    return str(expr.compile(dialect=DIALECT, compile_kwargs={"literal_binds": True, "include_table": False}))
+
+
 def name(n):
     return None if n is None else str(n)
 
@@ -60,6 +67,7 @@ def column(col, ddl):
         "identity": None
         if identity is None
         else {"always": bool(identity.always), "start": identity.start, "increment": identity.increment},
+        "computed": None if col.computed is None else sql(col.computed.sqltext),
         "autoincrement": str(col.autoincrement).lower(),
         "comment": col.comment,
     }
@@ -87,7 +95,7 @@ def index(ix):
     return {
         "name": name(ix.name),
         "unique": bool(ix.unique),
-        "expressions": [e.name if isinstance(e, sa.Column) else sql(e) for e in ix.expressions],
+        "expressions": [sql_element(e) for e in ix.expressions],
         "where": sql(options.get("where")),
         "using": options.get("using") or None,
     }
@@ -102,11 +110,14 @@ def table(t):
         [*t.constraints, *column_constraints], key=lambda c: (type(c).__name__, name(c.name) or "")
     )
     pk = t.primary_key
+    # The order the DDL writes: an implicit key (primary_key=True on columns)
+    # puts its autoincrement column first.
+    pk_columns = pk.columns_autoinc_first if pk._implicit_generated else list(pk.columns)
     return {
         "schema": t.schema,
         "name": t.name,
         "columns": [column(c, ddl) for c in t.columns],
-        "primary_key": {"name": name(pk.name), "columns": [c.name for c in pk.columns]} if len(pk.columns) else None,
+        "primary_key": {"name": name(pk.name), "columns": [c.name for c in pk_columns]} if len(pk.columns) else None,
         "foreign_keys": [foreign_key(c) for c in constraints if isinstance(c, sa.ForeignKeyConstraint)],
         "unique_constraints": [
             {"name": name(c.name), "columns": [col.name for col in c.columns]}
@@ -118,7 +129,16 @@ def table(t):
             for c in constraints
             if isinstance(c, sa.CheckConstraint) and not getattr(c, "_type_bound", False)
         ],
-        "exclude_constraints": [],
+        "exclude_constraints": [
+            {
+                "name": name(c.name),
+                "using": c.using.lower(),
+                "elements": [[sql_element(expr), op] for expr, _, op in c._render_exprs],
+                "where": sql(c.where),
+            }
+            for c in constraints
+            if isinstance(c, pg.ExcludeConstraint)
+        ],
         "indexes": [index(i) for i in sorted(t.indexes, key=lambda i: name(i.name) or "")],
         "comment": t.comment,
     }

@@ -20,8 +20,8 @@ use super::types::{self, Literal, TypeArgs};
 use crate::diagnostic::Diagnostic;
 use crate::naming::{ColumnName, ConstraintKind, NameContext, NamingConvention};
 use crate::schema::{
-    Autoincrement, CheckConstraint, Column, EnumType, ForeignKey, Identity, Index, PrimaryKey,
-    Schema, Sequence, SqlType, Table, UniqueConstraint,
+    Autoincrement, CheckConstraint, Column, EnumType, ExcludeConstraint, ForeignKey, Identity,
+    Index, PrimaryKey, Schema, Sequence, SqlType, Table, UniqueConstraint,
 };
 use crate::text::Span;
 
@@ -155,8 +155,18 @@ struct TableSpec {
     uniques: Vec<(Option<String>, Vec<String>, Span)>,
     checks: Vec<(Option<String>, String, Span)>,
     indexes: Vec<IndexSpec>,
+    excludes: Vec<ExcludeSpec>,
     convention: NamingConvention,
     span: Span,
+}
+
+/// `postgresql.ExcludeConstraint((element, operator), ..., using=, where=)`.
+#[derive(Debug, Clone)]
+struct ExcludeSpec {
+    name: Option<String>,
+    using: String,
+    elements: Vec<(IndexElement, String)>,
+    r#where: Option<String>,
 }
 
 struct Reader<'a> {
@@ -167,6 +177,8 @@ struct Reader<'a> {
     values: Values<'a>,
     /// Python enum classes: member names in order.
     py_enums: HashMap<String, Vec<String>>,
+    /// Their members' values, where each is a string literal.
+    py_enum_values: HashMap<String, Vec<String>>,
     /// `Base = declarative_base(...)` variables and their registries.
     base_vars: HashMap<String, Registry>,
     /// `class Base(DeclarativeBase)` classes and their registries.
@@ -193,6 +205,7 @@ impl<'a> Reader<'a> {
             classes,
             values,
             py_enums: HashMap::default(),
+            py_enum_values: HashMap::default(),
             base_vars: HashMap::default(),
             base_classes: HashMap::default(),
             tables: Vec::new(),
@@ -237,6 +250,10 @@ impl<'a> Reader<'a> {
                 let members = enum_members(class);
                 self.py_enums
                     .insert(class.name.id.as_str().to_string(), members);
+                if let Some(values) = enum_values(class, &self.values) {
+                    self.py_enum_values
+                        .insert(class.name.id.as_str().to_string(), values);
+                }
             }
         }
         // Declarative base classes next, each read once (their conventions
@@ -284,6 +301,11 @@ impl<'a> Reader<'a> {
             );
         } else if symbol.is(Family::Sqlalchemy, "Table") {
             self.read_core_table(call);
+        } else if symbol.is(Family::Sqlalchemy, "Sequence")
+            && keyword(&call.arguments, "metadata").is_some()
+        {
+            // A sequence of its own, created with the metadata.
+            self.sequence(call);
         }
     }
 
@@ -647,6 +669,7 @@ impl<'a> Reader<'a> {
         table.uniques.extend(extra.uniques);
         table.checks.extend(extra.checks);
         table.indexes.extend(extra.indexes);
+        table.excludes.extend(extra.excludes);
     }
 
     fn read_class_statement(
@@ -903,6 +926,7 @@ impl<'a> Reader<'a> {
         let mut ty: Option<SqlType> = None;
         let mut foreign_keys = Vec::new();
         let mut checks = Vec::new();
+        let mut computed = None;
         let mut identity = None;
         for (i, &arg) in call.args.iter().enumerate() {
             if i == 0
@@ -950,11 +974,14 @@ impl<'a> Reader<'a> {
                         continue;
                     }
                     Some((Family::Sqlalchemy, "Computed")) => {
-                        self.warning(
-                            arg,
-                            "computed (generated) columns are not read yet",
-                            "the column is read without its GENERATED expression",
-                        );
+                        computed = inner.arguments.args.first().and_then(|e| self.sql_text(e));
+                        if computed.is_none() {
+                            self.warning(
+                                arg,
+                                "Computed expression is not SQL text; the column is read without it",
+                                "write it as Computed(\"price * quantity\")",
+                            );
+                        }
                         continue;
                     }
                     _ => {}
@@ -1052,6 +1079,7 @@ impl<'a> Reader<'a> {
         column.nullable = nullable;
         column.server_default = server_default;
         column.identity = identity;
+        column.computed = computed;
         column.autoincrement = autoincrement;
         column.comment = comment;
         column.span = call.span;
@@ -1231,12 +1259,22 @@ impl<'a> Reader<'a> {
                 }
             }
         };
-        if keyword(arguments, "values_callable").is_some() {
-            self.warning(
-                expr,
-                "values_callable is not evaluated; the enum's member names are used",
-                "retort does not run Python",
-            );
+        let mut values = values;
+        if let Some(callable) = keyword(arguments, "values_callable") {
+            let member_values = match (arguments.args.first(), is_member_values(callable)) {
+                (Some(Expr::Name(name)), true) => {
+                    self.py_enum_values.get(name.id.as_str()).cloned()
+                }
+                _ => None,
+            };
+            match member_values {
+                Some(member_values) => values = member_values,
+                None => self.warning(
+                    callable,
+                    "values_callable is not evaluated; the enum's member names are used",
+                    "retort reads `lambda e: [m.value for m in e]` over an enum whose values are strings",
+                ),
+            }
         }
         let native = keyword(arguments, "native_enum")
             .and_then(boolean)
@@ -1346,6 +1384,47 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `func.lower(email)` as SQLAlchemy compiles it in DDL: `lower(email)`;
+    /// arguments are columns (by attribute or key string... as SQLAlchemy
+    /// reads a bare string here: a literal), numbers, or nested functions.
+    fn function_sql(&self, call: &ExprCall, table: &TableSpec) -> Option<String> {
+        let symbol = self.symbol(&call.func)?;
+        if symbol.family != Family::Func || !call.arguments.keywords.is_empty() {
+            return None;
+        }
+        let mut args = Vec::new();
+        for arg in &call.arguments.args {
+            let sql = match arg {
+                Expr::Name(n) => table
+                    .columns
+                    .iter()
+                    .find(|c| c.key == n.id.as_str())
+                    .map(|c| c.column.name.clone())?,
+                Expr::StringLiteral(s) => format!("'{}'", s.value.to_str().replace('\'', "''")),
+                Expr::NumberLiteral(_) => {
+                    let Some(Literal::Int(n)) = evaluate(arg, &self.values, 0) else {
+                        return None;
+                    };
+                    n.to_string()
+                }
+                Expr::Call(inner) => self.function_sql(inner, table)?,
+                _ => return None,
+            };
+            args.push(sql);
+        }
+        Some(format!("{}({})", symbol.name, args.join(", ")))
+    }
+
+    /// SQL written as a string or `text("...")`.
+    fn sql_text(&self, e: &Expr) -> Option<String> {
+        string(e).or_else(|| match e {
+            Expr::Call(c) if self.is(&c.func, Family::Sqlalchemy, "text") => {
+                c.arguments.args.first().and_then(string)
+            }
+            _ => None,
+        })
+    }
+
     fn table_item(&mut self, call: &ExprCall, table: &mut TableSpec) {
         let Some(symbol) = self.symbol(&call.func) else {
             self.warning(call, "table item not read", "");
@@ -1436,6 +1515,10 @@ impl<'a> Reader<'a> {
                             elements.push(IndexElement::Sql(sql));
                             continue;
                         }
+                        if let Some(sql) = self.function_sql(c, table) {
+                            elements.push(IndexElement::Sql(sql));
+                            continue;
+                        }
                         self.warning(
                             arg,
                             "index expression not read",
@@ -1467,6 +1550,42 @@ impl<'a> Reader<'a> {
                         .and_then(|e| sql_text(self, e)),
                     using: keyword(&call.arguments, "postgresql_using").and_then(string),
                     span,
+                });
+            }
+            (Family::Postgresql, "ExcludeConstraint") => {
+                let mut elements = Vec::new();
+                for arg in &call.arguments.args {
+                    let pair = match arg {
+                        Expr::Tuple(t) if t.elts.len() == 2 => Some((&t.elts[0], &t.elts[1])),
+                        _ => None,
+                    };
+                    let element = pair.and_then(|(e, op)| {
+                        let element = match column_ref(e) {
+                            Some(key) => IndexElement::Column(key),
+                            None => IndexElement::Sql(self.sql_text(e)?),
+                        };
+                        Some((element, string(op)?))
+                    });
+                    match element {
+                        Some(element) => elements.push(element),
+                        None => {
+                            self.warning(
+                                arg,
+                                "exclusion element not read",
+                                "write it as (\"column\", \"operator\") or (text(\"expression\"), \"operator\")",
+                            );
+                        }
+                    }
+                }
+                let r#where = keyword(&call.arguments, "where").and_then(|e| self.sql_text(e));
+                table.excludes.push(ExcludeSpec {
+                    name,
+                    using: keyword(&call.arguments, "using")
+                        .and_then(string)
+                        .unwrap_or_else(|| "gist".into())
+                        .to_lowercase(),
+                    elements,
+                    r#where,
                 });
             }
             _ => self.warning(
@@ -1575,12 +1694,17 @@ impl<'a> Reader<'a> {
         };
         let pk_keys: Vec<String> = match &spec.primary_key {
             Some((_, keys, _)) => keys.clone(),
-            None => spec
-                .columns
-                .iter()
-                .filter(|c| c.primary_key)
-                .map(|c| c.key.clone())
-                .collect(),
+            None => {
+                // primary_key=True on columns: the DDL names the column
+                // marked autoincrement=True first (SQLAlchemy's
+                // `columns_autoinc_first`).
+                let mut keys: Vec<&ColumnSpec> =
+                    spec.columns.iter().filter(|c| c.primary_key).collect();
+                if keys.len() > 1 {
+                    keys.sort_by_key(|c| c.column.autoincrement != Autoincrement::True);
+                }
+                keys.into_iter().map(|c| c.key.clone()).collect()
+            }
         };
         if !pk_keys.is_empty() {
             let (explicit, span) = match &spec.primary_key {
@@ -1683,6 +1807,26 @@ impl<'a> Reader<'a> {
                     .collect(),
                 r#where: index.r#where.clone(),
                 using: index.using.clone(),
+            });
+        }
+        for exclude in &spec.excludes {
+            table.exclude_constraints.push(ExcludeConstraint {
+                name: exclude.name.clone(),
+                using: exclude.using.clone(),
+                elements: exclude
+                    .elements
+                    .iter()
+                    .map(|(e, op)| {
+                        let element = match e {
+                            IndexElement::Column(k) => key_to_name
+                                .get(k.as_str())
+                                .map_or(k.clone(), |n| (*n).to_string()),
+                            IndexElement::Sql(sql) => sql.clone(),
+                        };
+                        (element, op.clone())
+                    })
+                    .collect(),
+                r#where: exclude.r#where.clone(),
             });
         }
         table.columns = spec
@@ -1907,6 +2051,55 @@ fn enum_members(class: &StmtClassDef) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// The string values of an enum class's members, if every one is a string.
+fn enum_values(class: &StmtClassDef, values: &Values<'_>) -> Option<Vec<String>> {
+    class
+        .body
+        .iter()
+        .filter_map(|stmt| match stmt {
+            Stmt::Assign(a) => match a.targets.as_slice() {
+                [Expr::Name(n)] if !n.id.as_str().starts_with('_') => Some(&*a.value),
+                _ => None,
+            },
+            Stmt::AnnAssign(a) => match (&*a.target, a.value.as_deref()) {
+                (Expr::Name(n), Some(value)) if !n.id.as_str().starts_with('_') => Some(value),
+                _ => None,
+            },
+            _ => None,
+        })
+        .map(|value| constant_string(value, values))
+        .collect()
+}
+
+/// `lambda x: [e.value for e in x]`: the values of the enum's members.
+fn is_member_values(expr: &Expr) -> bool {
+    let Expr::Lambda(lambda) = expr else {
+        return false;
+    };
+    let Some(parameter) = lambda
+        .parameters
+        .as_deref()
+        .and_then(|p| p.args.first())
+        .map(|p| p.parameter.name.id.as_str())
+    else {
+        return false;
+    };
+    let Expr::ListComp(list) = &*lambda.body else {
+        return false;
+    };
+    let [generator] = list.generators.as_slice() else {
+        return false;
+    };
+    let (Expr::Name(target), Expr::Name(iter)) = (&generator.target, &generator.iter) else {
+        return false;
+    };
+    matches!(&*list.elt, Expr::Attribute(attr)
+        if attr.attr.id.as_str() == "value"
+            && matches!(&*attr.value, Expr::Name(n) if n.id == target.id))
+        && iter.id.as_str() == parameter
+        && generator.ifs.is_empty()
 }
 
 /// `[schema.]table.column` targets → (schema, table, columns).

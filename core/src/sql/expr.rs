@@ -18,7 +18,7 @@
 
 use sqlparser::ast::{
     BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, InTarget, ObjectName,
-    ObjectNamePart,
+    ObjectNamePart, TrimWhereField,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -202,6 +202,32 @@ fn write(expr: &Expr, out: &mut String) {
                 out.push(')');
             }
         }
+        // `substr(a, 1, 3)` and `SUBSTRING(a FROM 1 FOR 3)` are one call.
+        Expr::Substring {
+            expr,
+            substring_from,
+            substring_for,
+            ..
+        } => {
+            out.push_str("substr(");
+            write(expr, out);
+            for part in [substring_from, substring_for].into_iter().flatten() {
+                out.push_str(", ");
+                write(part, out);
+            }
+            out.push(')');
+        }
+        // `trim(a)` is `TRIM(BOTH a)` (PostgreSQL prints the latter).
+        Expr::Trim {
+            expr,
+            trim_where: None | Some(TrimWhereField::Both),
+            trim_what: None,
+            trim_characters: None,
+        } => {
+            out.push_str("trim(");
+            write(expr, out);
+            out.push(')');
+        }
         Expr::Array(array) => {
             out.push_str("array[");
             list(&array.elem, out);
@@ -284,6 +310,8 @@ mod tests {
             ("\"user\".age > 17", "(\"user\".age > 17)"),
             ("a IS NOT NULL", "(a IS NOT NULL)"),
             ("- 1", "-1"),
+            ("substr(a, 1, 3)", "SUBSTR((a)::text, 1, 3)"),
+            ("lower(trim(a))", "lower(TRIM(BOTH a))"),
         ];
         for (model, database) in pairs {
             assert_eq!(

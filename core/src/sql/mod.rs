@@ -462,6 +462,10 @@ impl<'s> Reader<'s> {
                     ));
                     column.nullable = false;
                 }
+                ColumnOption::Generated {
+                    generation_expr: Some(expr),
+                    ..
+                } => column.computed = Some(bare(&expr)),
                 ColumnOption::PrimaryKey(pk) => {
                     column.nullable = false;
                     table.primary_key = Some(PrimaryKey {

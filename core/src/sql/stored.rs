@@ -72,6 +72,7 @@ pub fn database_form(schema: &Schema) -> Schema {
                 .map(|d| typed_constant(&column.ty, canonical(d)))
                 // PostgreSQL does not store `DEFAULT NULL`.
                 .filter(|d| !d.eq_ignore_ascii_case("null"));
+            column.computed = column.computed.as_deref().map(canonical);
             if let Some(identity) = &mut column.identity {
                 let increment = *identity.increment.get_or_insert(1);
                 identity
