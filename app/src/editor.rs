@@ -16,6 +16,9 @@ extern "C" {
     #[wasm_bindgen(method, js_name = setDiagnostics)]
     fn set_diagnostics(this: &JsEditor, diagnostics: JsValue);
 
+    #[wasm_bindgen(method, js_name = setLanguage)]
+    fn set_language(this: &JsEditor, language: &str);
+
     #[wasm_bindgen(method)]
     fn destroy(this: &JsEditor);
 }
@@ -106,6 +109,9 @@ pub fn CodeEditor(
     #[prop(optional)] read_only: bool,
     #[prop(optional, into)] on_run: Option<Callback<()>>,
     #[prop(optional, into)] underlines: Option<Signal<Vec<Underline>>>,
+    /// When given, the highlighting follows it (`language` is the first).
+    #[prop(optional, into)]
+    language_of: Option<Signal<Language>>,
 ) -> impl IntoView {
     let host = NodeRef::<leptos::html::Div>::new();
     let mounted = StoredValue::new_local(None::<Mounted>);
@@ -127,7 +133,8 @@ pub fn CodeEditor(
             let _ = Reflect::set(&options, &JsValue::from_str(key), value);
         };
         set("doc", &JsValue::from_str(&text.get_untracked()));
-        set("language", &JsValue::from_str(language.as_str()));
+        let initial = language_of.map_or(language, |l| l.get_untracked());
+        set("language", &JsValue::from_str(initial.as_str()));
         set("readOnly", &JsValue::from_bool(read_only));
         set("testId", &JsValue::from_str(&test_id));
         set("label", &JsValue::from_str(label));
@@ -151,6 +158,21 @@ pub fn CodeEditor(
             )),
         }
     });
+
+    if let Some(language_of) = language_of {
+        Effect::new(move |previous: Option<Language>| {
+            let current = language_of.get();
+            if previous.is_some_and(|p| p != current) || (previous.is_none() && current != language)
+            {
+                mounted.with_value(|m| {
+                    if let Some(m) = m {
+                        m.editor.set_language(current.as_str());
+                    }
+                });
+            }
+            current
+        });
+    }
 
     if let Some(underlines) = underlines {
         Effect::new(move |_| {

@@ -15,6 +15,7 @@ pub mod editor;
 pub mod model;
 pub mod pglite;
 pub mod postgres;
+pub mod sqlread;
 
 use leptos::prelude::*;
 

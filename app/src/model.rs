@@ -1,19 +1,55 @@
-//! A model editor: SQLAlchemy source, read as you type.
+//! A model editor: SQLAlchemy source or PostgreSQL DDL, read as you type.
 //!
-//! Every edit runs `retort_core::python::read_schema` (no Python runs): its
-//! diagnostics are underlined in the editor, the first one is summarised
-//! under it, and the schema it read is shown as a compact outline.
+//! A model file is read on every edit by `retort_core::python::read_schema`
+//! (no Python runs); SQL (a pane whose first statement is SQL) by the SQL
+//! reader in its Web Worker ([`crate::sqlread`]). Either way the diagnostics
+//! are underlined in the editor, the first one is summarised under it, and
+//! the schema read is shown as a compact outline.
 
 use leptos::prelude::*;
-use retort_core::{Diagnostic, LineIndex, python, schema::Schema};
+use retort_core::{Diagnostic, LineIndex, python};
 
 use crate::editor::{CodeEditor, Language, Underline};
+use crate::sqlread;
+
+/// Whether a pane holds SQL rather than Python: its first comment is
+/// `--`/`/*` (Python's is `#`), or its first word, followed by a space, starts
+/// a SQL statement (`CREATE`, `ALTER`… not `create_engine(`); `SET` and `WITH`,
+/// which open Python statements too, only on a line ending in `;`.
+pub fn looks_like_sql(text: &str) -> bool {
+    const SQL_STARTS: [&str; 15] = [
+        "create", "alter", "drop", "comment", "set", "begin", "start", "commit", "select",
+        "insert", "update", "delete", "grant", "revoke", "with",
+    ];
+    let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
+        return false;
+    };
+    if line.starts_with('#') {
+        return false;
+    }
+    if line.starts_with("--") || line.starts_with("/*") || line.starts_with('\\') {
+        return true;
+    }
+    let word_end = line
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(line.len());
+    let (word, rest) = line.split_at(word_end);
+    let word = word.to_ascii_lowercase();
+    // `select = 3`, `update(x)`: Python using the word as a name.
+    let python_name = rest
+        .trim_start()
+        .starts_with(['=', '(', '.', ':', ',', '[']);
+    let ends_word = !python_name
+        && (rest.is_empty() || rest.starts_with(|c: char| c.is_whitespace() || c == ';'));
+    let ambiguous = matches!(word.as_str(), "set" | "with");
+    ends_word && SQL_STARTS.contains(&word.as_str()) && (!ambiguous || line.ends_with(';'))
+}
 
 /// One line under the editor: what was read, or the first problem and how
 /// many there are.
-pub fn summary(text: &str, schema: &Schema, diagnostics: &[Diagnostic]) -> String {
+pub fn summary(text: &str, tables: usize, diagnostics: &[Diagnostic]) -> String {
     let Some(first) = diagnostics.first() else {
-        let n = schema.tables.len();
+        let n = tables;
         return format!("{n} table{}, no problems", if n == 1 { "" } else { "s" });
     };
     let at = LineIndex::new(text).line_col(first.span.start);
@@ -56,25 +92,92 @@ impl Side {
     }
 }
 
-/// A Python editor for one side of the change.
+/// What a pane shows about its text, whichever reader read it.
+#[derive(Debug, Clone, PartialEq)]
+struct Read {
+    tables: usize,
+    outline: String,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A model editor (Python or SQL) for one side of the change.
 #[component]
 pub fn ModelEditor(text: RwSignal<String>, side: Side, label: &'static str) -> impl IntoView {
-    let read =
-        Memo::new(move |_| text.with(|t| measured("retort:read-model", || python::read_schema(t))));
-    let underlines = Signal::derive(move || {
-        read.with(|(_, list)| list.iter().map(Underline::from).collect::<Vec<_>>())
+    let language = Memo::new(move |_| {
+        if text.with(|t| looks_like_sql(t)) {
+            Language::Sql
+        } else {
+            Language::Python
+        }
     });
-    let status = Memo::new(move |_| {
-        read.with(|(schema, list)| {
-            let line = text.with_untracked(|t| summary(t, schema, list));
-            (line, list.is_empty())
+    // Python: read here, on every edit.
+    let python_read = Memo::new(move |_| {
+        (language.get() == Language::Python).then(|| {
+            text.with(|t| {
+                let (schema, diagnostics) =
+                    measured("retort:read-model", || python::read_schema(t));
+                Read {
+                    tables: schema.tables.len(),
+                    outline: schema.outline(),
+                    diagnostics,
+                }
+            })
         })
     });
-    let outline = Memo::new(move |_| read.with(|(schema, _)| schema.outline()));
+    // SQL: read by the worker; only the reply to the latest text is kept.
+    let sql_read = RwSignal::new(None::<Result<Read, String>>);
+    let latest = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        if language.get() != Language::Sql {
+            return;
+        }
+        let id = text.with(|t| {
+            sqlread::read(t, move |reply| {
+                let wanted = latest.get_value();
+                match reply {
+                    Ok(reply) if reply.id as u64 == wanted => sql_read.set(Some(Ok(Read {
+                        tables: reply.tables,
+                        outline: reply.outline,
+                        diagnostics: reply.diagnostics,
+                    }))),
+                    Ok(_) => {} // an answer to older text
+                    Err(error) => sql_read.set(Some(Err(error))),
+                }
+            })
+        });
+        latest.set_value(id);
+    });
+    let read = Memo::new(move |_| match language.get() {
+        Language::Python => python_read.get().map(Ok),
+        Language::Sql => sql_read.get(),
+    });
+    let underlines = Signal::derive(move || {
+        read.with(|r| match r {
+            Some(Ok(read)) => read.diagnostics.iter().map(Underline::from).collect(),
+            _ => Vec::new(),
+        })
+    });
+    let status = Memo::new(move |_| {
+        read.with(|r| match r {
+            Some(Ok(read)) => {
+                let line = text.with_untracked(|t| summary(t, read.tables, &read.diagnostics));
+                (line, read.diagnostics.is_empty())
+            }
+            Some(Err(error)) => (error.clone(), false),
+            None => ("reading SQL…".to_string(), true),
+        })
+    });
+    let outline = Memo::new(move |_| {
+        read.with(|r| match r {
+            Some(Ok(read)) => read.outline.clone(),
+            _ => String::new(),
+        })
+    });
     let side = side.name();
     view! {
         <CodeEditor
             language=Language::Python
+            language_of=language
             text=text
             test_id=format!("editor-{side}")
             label=label
@@ -84,6 +187,10 @@ pub fn ModelEditor(text: RwSignal<String>, side: Side, label: &'static str) -> i
             class="editor-status"
             class:has-errors=move || !status.get().1
             data-testid=format!("diagnostics-{side}")
+            data-language=move || match language.get() {
+                Language::Python => "python",
+                Language::Sql => "sql",
+            }
             aria-live="polite"
         >
             {move || status.get().0}
@@ -101,7 +208,36 @@ mod tests {
 
     fn summarise(source: &str) -> String {
         let (schema, diagnostics) = python::read_schema(source);
-        summary(source, &schema, &diagnostics)
+        summary(source, schema.tables.len(), &diagnostics)
+    }
+
+    #[test]
+    fn sql_is_told_from_python_by_its_first_statement() {
+        for sql in [
+            "CREATE TABLE t (id int);",
+            "-- migration\nALTER TABLE t ADD COLUMN x int;",
+            "\n  create table t (id int)",
+            "/* header */ CREATE TYPE mood AS ENUM ('a');",
+            "\\restrict abc\nSET x = 1;",
+            "SET lock_timeout = '2s';",
+            "BEGIN;",
+        ] {
+            assert!(looks_like_sql(sql), "{sql:?}");
+        }
+        for python in [
+            "from sqlalchemy import Column",
+            "# CREATE TABLE in a comment\nimport sqlalchemy as sa",
+            "import enum",
+            "\"\"\"Models.\"\"\"",
+            "class User(Base):",
+            "set_a = 1",
+            "create_engine = None",
+            "select = 3",
+            "with open('x') as f:",
+            "",
+        ] {
+            assert!(!looks_like_sql(python), "{python:?}");
+        }
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Diagnostics: what a reader or a rule found, where, and what to do.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::text::Span;
 
 /// How much a [`Diagnostic`] matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; nothing is wrong.
@@ -17,7 +17,7 @@ pub enum Severity {
 }
 
 /// A message about a span of the input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Byte range in the input the message is about.

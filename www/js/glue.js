@@ -28,10 +28,12 @@ const languages = {
 /**
  * Creates a CodeMirror editor inside `parent`.
  * options: { doc, language: 'python' | 'sql', readOnly, testId, label,
+ *            (and editor.setLanguage(name) later),
  *            onChange(text), onRun() }
  */
 function createEditor(parent, options) {
   const readOnly = new Compartment();
+  const language = new Compartment();
   const extensions = [
     basicSetup,
     lintGutter(),
@@ -49,7 +51,7 @@ function createEditor(parent, options) {
       ]),
     ),
     keymap.of([indentWithTab]),
-    (languages[options.language] || languages.python)(),
+    language.of((languages[options.language] || languages.python)()),
     readOnly.of([EditorState.readOnly.of(!!options.readOnly), EditorView.editable.of(!options.readOnly)]),
     EditorView.contentAttributes.of({
       ...(options.testId ? { 'data-testid': options.testId } : {}),
@@ -80,6 +82,10 @@ function createEditor(parent, options) {
         to: Math.min(Math.max(d.to, d.from), length),
       }));
       view.dispatch(setDiagnostics(view.state, clamped));
+    },
+    // Highlighting follows what the pane holds (a model file or SQL DDL).
+    setLanguage: (name) => {
+      view.dispatch({ effects: language.reconfigure((languages[name] || languages.python)()) });
     },
     focus: () => view.focus(),
     destroy: () => view.destroy(),

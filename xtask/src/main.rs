@@ -375,6 +375,8 @@ fn test() -> Result {
                 "retort-core",
                 "-p",
                 "retort-app",
+                "-p",
+                "retort-sql-worker",
                 "--all-targets",
                 "--target",
                 WASM_TARGET,

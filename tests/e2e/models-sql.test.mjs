@@ -1,0 +1,77 @@
+// A model pane also reads PostgreSQL DDL: paste SQL and the pane switches to
+// the SQL reader, which runs in a Web Worker whose wasm is fetched only then.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { open } from './harness.mjs';
+
+const DDL = `-- pasted from pg_dump
+CREATE TABLE public.account (
+    id integer NOT NULL,
+    slug character varying(40) NOT NULL
+);
+CREATE TABLE public.member (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_id integer REFERENCES public.account(id),
+    joined timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY public.account ADD CONSTRAINT account_pkey PRIMARY KEY (id);
+`;
+
+const workerRequests = (session) => session.requests.filter((u) => u.includes('retort-sql-worker'));
+
+async function replaceText(page, testId, text) {
+  const editor = page.getByTestId(testId);
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+test('a pane holding SQL is read by the SQL reader, loaded on first use', { timeout: 180_000 }, async () => {
+  const session = await open();
+  try {
+    const { page, url } = session;
+    await page.goto(url);
+    const status = page.getByTestId('diagnostics-before');
+    await status.waitFor();
+    assert.equal(await status.innerText(), '1 table, no problems');
+    assert.equal(await status.getAttribute('data-language'), 'python');
+    assert.deepEqual(workerRequests(session), [], 'the SQL reader was fetched before any SQL');
+
+    await replaceText(page, 'editor-before', DDL);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="diagnostics-before"]')?.textContent === '2 tables, no problems',
+    );
+    assert.equal(await status.getAttribute('data-language'), 'sql');
+    const outline = page.getByTestId('outline-before');
+    assert.match(await outline.innerText(), /^account\n {2}id INTEGER NOT NULL PK\n {2}slug VARCHAR\(40\) NOT NULL\n/);
+    assert.match(await outline.innerText(), /\n {2}account_id INTEGER → account\n/);
+    assert.ok(workerRequests(session).some((u) => u.endsWith('_bg.wasm')), 'the SQL reader wasm was not fetched');
+
+    // A statement the reader cannot parse is underlined where it breaks;
+    // the tables before it are still read.
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('CREATE TABLE broken (id int,, x);\n');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="diagnostics-before"]')?.textContent.startsWith('line '),
+    );
+    assert.match(await status.innerText(), /^line 1[23]:29: cannot read this statement: Expected: column name or constraint definition, found: ,/);
+    const marks = page.getByTestId('pane-before').locator('.cm-lintRange-error, .cm-lintPoint-error');
+    assert.ok((await marks.count()) > 0, 'no error mark in the editor');
+    assert.match(await outline.innerText(), /^account\n/);
+
+    // Back to Python: read on the page again.
+    await replaceText(page, 'editor-before', 'from sqlalchemy import Column, Integer, MetaData, Table\n\nt = Table("t", MetaData(), Column("id", Integer))\n');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="diagnostics-before"]')?.getAttribute('data-language') === 'python',
+    );
+    assert.equal(await status.innerText(), '1 table, no problems');
+    assert.match(await outline.innerText(), /^t\n {2}id INTEGER\n/);
+
+    assert.deepEqual(session.panics(), []);
+    assert.deepEqual(session.pageErrors, []);
+    assert.deepEqual(session.foreignRequests(), []);
+  } finally {
+    await session.close();
+  }
+});
