@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use retort_core::{Diagnostic, LineIndex, Severity, python, sql};
 
 /// Review and rehearse Alembic migrations: see the revision Alembic would

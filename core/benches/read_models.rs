@@ -6,6 +6,11 @@
 //! printed. Figures go to BENCHMARKS.md; nothing here asserts on time.
 
 use std::hint::black_box;
+
+// The allocator the `retort` command runs with (see cli/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::Command;
 use std::time::Instant;
 
