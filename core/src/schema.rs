@@ -101,6 +101,18 @@ impl Table {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// Every constraint's name (primary key, foreign keys, unique, check,
+    /// exclusion constraints), to rename or rewrite them in one place.
+    pub fn constraint_names_mut(&mut self) -> impl Iterator<Item = &mut Option<String>> {
+        self.primary_key
+            .iter_mut()
+            .map(|c| &mut c.name)
+            .chain(self.foreign_keys.iter_mut().map(|c| &mut c.name))
+            .chain(self.unique_constraints.iter_mut().map(|c| &mut c.name))
+            .chain(self.check_constraints.iter_mut().map(|c| &mut c.name))
+            .chain(self.exclude_constraints.iter_mut().map(|c| &mut c.name))
+    }
+
     /// `schema.name` or `name`.
     pub fn qualified_name(&self) -> String {
         match &self.schema {

@@ -30,6 +30,20 @@ def canonical(schema):
     return json.dumps(schema, indent=2, sort_keys=True).splitlines()
 
 
+def report(name, problems, failed):
+    """Prints one fixture's outcome; a failed one is added to `failed`."""
+    if problems:
+        failed.append(name)
+        print(f"FAIL {name}\n" + "\n".join(problems))
+    else:
+        print(f"ok   {name}")
+
+
+def finish(total, failed, what):
+    print(f"\n{total - len(failed)}/{total} fixtures: {what}")
+    sys.exit(1 if failed else 0)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--retort", required=True)
@@ -54,13 +68,8 @@ def main():
             problems.append("\n".join(difflib.unified_diff(truth, ours, "sqlalchemy", "retort", lineterm="")))
         if run.stderr.strip():
             problems.append(f"unexpected diagnostics:\n{run.stderr}")
-        if problems:
-            failed.append(fixture.name)
-            print(f"FAIL {fixture.name}\n" + "\n".join(problems))
-        else:
-            print(f"ok   {fixture.name}")
-    print(f"\n{len(fixtures) - len(failed)}/{len(fixtures)} fixtures: retort reads the same schema as SQLAlchemy")
-    sys.exit(1 if failed else 0)
+        report(fixture.name, problems, failed)
+    finish(len(fixtures), failed, "retort reads the same schema as SQLAlchemy")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
-from check_models import canonical
+from check_models import canonical, finish, report
 from dump_schema import load, metadatas
 from pgcluster import Cluster
 
@@ -96,13 +96,8 @@ def main():
                 if ours != model:
                     problems.append("\n".join(difflib.unified_diff(
                         model, ours, f"{fixture.name} (model)", f"{dump.name} (pg_dump)", lineterm="")))
-            if problems:
-                failed.append(fixture.name)
-                print(f"FAIL {fixture.name}\n" + "\n".join(problems))
-            else:
-                print(f"ok   {fixture.name}")
-    print(f"\n{len(fixtures) - len(failed)}/{len(fixtures)} fixtures: pg_dump of create_all reads back as the model")
-    sys.exit(1 if failed else 0)
+            report(fixture.name, problems, failed)
+    finish(len(fixtures), failed, "pg_dump of create_all reads back as the model")
 
 
 if __name__ == "__main__":

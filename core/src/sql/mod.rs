@@ -948,30 +948,11 @@ fn rename_column(table: &mut Table, old: &str, new: &str) {
 }
 
 fn rename_constraint(table: &mut Table, old: &str, new: &str) {
-    let rename = |name: &mut Option<String>| {
+    for name in table.constraint_names_mut() {
         if name.as_deref() == Some(old) {
             *name = Some(new.to_string());
         }
-    };
-    if let Some(pk) = &mut table.primary_key {
-        rename(&mut pk.name);
     }
-    table
-        .foreign_keys
-        .iter_mut()
-        .for_each(|c| rename(&mut c.name));
-    table
-        .unique_constraints
-        .iter_mut()
-        .for_each(|c| rename(&mut c.name));
-    table
-        .check_constraints
-        .iter_mut()
-        .for_each(|c| rename(&mut c.name));
-    table
-        .exclude_constraints
-        .iter_mut()
-        .for_each(|c| rename(&mut c.name));
 }
 
 /// pg_dump writes identity columns as `ADD GENERATED … AS IDENTITY (SEQUENCE

@@ -248,28 +248,12 @@ fn serial_column(table: &Table) -> Option<String> {
 /// Names longer than PostgreSQL's limit as SQLAlchemy emits them in DDL
 /// (cut, with a hash of the full name: [`ddl_name`]).
 fn truncate_names(table: &mut Table) {
-    let cut = |name: &mut Option<String>| {
-        if let Some(n) = name {
-            *n = ddl_name(n);
-        }
-    };
-    if let Some(pk) = &mut table.primary_key {
-        cut(&mut pk.name);
+    for name in table.constraint_names_mut().flatten() {
+        *name = ddl_name(name);
     }
-    table.foreign_keys.iter_mut().for_each(|c| cut(&mut c.name));
-    table
-        .unique_constraints
-        .iter_mut()
-        .for_each(|c| cut(&mut c.name));
-    table
-        .check_constraints
-        .iter_mut()
-        .for_each(|c| cut(&mut c.name));
-    table
-        .exclude_constraints
-        .iter_mut()
-        .for_each(|c| cut(&mut c.name));
-    table.indexes.iter_mut().for_each(|c| cut(&mut c.name));
+    for name in table.indexes.iter_mut().filter_map(|i| i.name.as_mut()) {
+        *name = ddl_name(name);
+    }
 }
 
 fn name_constraints(table: &mut Table, taken: &mut FxHashSet<(Option<String>, String)>) {
