@@ -8,6 +8,7 @@
 use std::hint::black_box;
 
 // The allocator the `retort` command runs with (see cli/src/main.rs).
+#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
