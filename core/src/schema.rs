@@ -129,6 +129,10 @@ pub struct Column {
     pub name: String,
     #[serde(rename = "type")]
     pub ty: SqlType,
+    /// The type as Alembic renders it in a revision, from the model
+    /// (`sa.String(length=50)`, `postgresql.JSONB(astext_type=sa.Text())`);
+    /// empty when the schema was not read from a model.
+    pub sa_type: String,
     pub nullable: bool,
     /// The server default as SQL text (`now()`, `'draft'::text`, `false`).
     pub server_default: Option<String>,
@@ -147,6 +151,7 @@ impl Column {
         Column {
             name: name.into(),
             ty,
+            sa_type: String::new(),
             nullable: true,
             server_default: None,
             identity: None,

@@ -14,9 +14,17 @@ import sys
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic.autogenerate import render
+from alembic.autogenerate.api import AutogenContext
+from alembic.migration import MigrationContext
 from sqlalchemy.dialects import postgresql as pg
 
 DIALECT = pg.dialect()
+# How Alembic renders a type in a revision (`render._repr_type`).
+AUTOGEN = AutogenContext(
+    MigrationContext.configure(dialect=DIALECT, opts={}),
+    opts={"sqlalchemy_module_prefix": "sa.", "alembic_module_prefix": "op.", "user_module_prefix": None},
+)
 
 
 def load(path):
@@ -62,6 +70,7 @@ def column(col, ddl):
     return {
         "name": col.name,
         "type": col.type.compile(dialect=DIALECT),
+        "sa_type": render._repr_type(col.type, AUTOGEN),
         "nullable": bool(col.nullable),
         "server_default": ddl.get_column_default_string(col),
         "identity": None

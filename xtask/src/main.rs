@@ -390,7 +390,7 @@ fn test() -> Result {
         run(&mut cmd("cargo", &["test", "--workspace"]))
     })?;
     step(
-        "model reader on 100,000 mutated models (release)",
+        "both readers on 100,000 mutated inputs each (release)",
         &mut || {
             let mut mutations = cmd(
                 "cargo",

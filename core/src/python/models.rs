@@ -44,7 +44,7 @@ fn span_of(node: &impl Ranged) -> Span {
 struct Registry {
     convention: NamingConvention,
     /// `type_annotation_map` entries: Python type path → SQL type expression.
-    type_map: Vec<(Vec<String>, SqlType)>,
+    type_map: Vec<(Vec<String>, Typed)>,
 }
 
 /// A column being read, with what the table-level pass still needs.
@@ -414,7 +414,7 @@ impl<'a> Reader<'a> {
         Some(registry)
     }
 
-    fn type_annotation_map(&mut self, expr: &'a Expr) -> Vec<(Vec<String>, SqlType)> {
+    fn type_annotation_map(&mut self, expr: &'a Expr) -> Vec<(Vec<String>, Typed)> {
         let Expr::Dict(dict) = self.follow(expr) else {
             return Vec::new();
         };
@@ -780,8 +780,9 @@ impl<'a> Reader<'a> {
         stmt: &Stmt,
         registry: &Registry,
     ) -> ColumnSpec {
-        let ty = self.annotation_type(annotation.ty, registry);
+        let (ty, repr) = self.annotation_type(annotation.ty, registry);
         let mut column = Column::new(attribute, ty);
+        column.sa_type = repr;
         column.nullable = annotation.optional;
         column.span = span_of(stmt);
         ColumnSpec {
@@ -863,7 +864,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The SQL type of a `Mapped[...]` annotation's Python type.
-    fn annotation_type(&mut self, expr: &'a Expr, registry: &Registry) -> SqlType {
+    fn annotation_type(&mut self, expr: &'a Expr, registry: &Registry) -> Typed {
         if let Some(path) = self.imports.path(expr)
             && let Some((_, ty)) = registry
                 .type_map
@@ -875,17 +876,24 @@ impl<'a> Reader<'a> {
         if let Expr::Name(name) = expr
             && let Some(members) = self.py_enums.get(name.id.as_str()).cloned()
         {
-            return self.register_enum(None, &name.id.as_str().to_lowercase(), members);
+            let enum_name = name.id.as_str().to_lowercase();
+            let repr = enum_repr("sa.", &members, Some(&enum_name), None, true, None);
+            return (self.register_enum(None, &enum_name, members), repr);
         }
-        if let Some(ty) = self.symbol(expr).and_then(|s| types::python_default(&s)) {
-            return ty;
+        if let Some(symbol) = self.symbol(expr)
+            && let (Some(ty), Some(repr)) = (
+                types::python_default(&symbol),
+                types::python_default_repr(&symbol),
+            )
+        {
+            return (ty, repr.to_string());
         }
         self.error(
             expr,
             "no SQL type for this annotation: SQLAlchemy's type map has no entry for it",
             "give the type explicitly: mapped_column(String(50)), or add it to type_annotation_map",
         );
-        SqlType::Named("NULL".into())
+        (SqlType::Named("NULL".into()), "sa.NullType()".into())
     }
 
     fn register_enum(
@@ -923,7 +931,7 @@ impl<'a> Reader<'a> {
         registry: &Registry,
     ) -> ColumnSpec {
         let mut name: Option<String> = None;
-        let mut ty: Option<SqlType> = None;
+        let mut ty: Option<Typed> = None;
         let mut foreign_keys = Vec::new();
         let mut checks = Vec::new();
         let mut computed = None;
@@ -1057,15 +1065,18 @@ impl<'a> Reader<'a> {
         let ty = match (ty, mapped) {
             (Some(ty), _) => ty,
             (None, Some(annotation)) => self.annotation_type(annotation.ty, registry),
-            (None, None) if type_from_foreign_key => SqlType::Named("NULL".into()),
+            (None, None) if type_from_foreign_key => {
+                (SqlType::Named("NULL".into()), "sa.NullType()".into())
+            }
             (None, None) => {
                 self.diagnostics.push(
                     Diagnostic::error(call.span, format!("column {attribute} has no type"))
                         .with_help("pass a type: Column(String(50)) or annotate Mapped[str]"),
                 );
-                SqlType::Named("NULL".into())
+                (SqlType::Named("NULL".into()), "sa.NullType()".into())
             }
         };
+        let (ty, sa_type) = ty;
         let nullable = if primary_key {
             false
         } else {
@@ -1076,6 +1087,7 @@ impl<'a> Reader<'a> {
             }
         };
         let mut column = Column::new(name.unwrap_or_else(|| attribute.to_string()), ty);
+        column.sa_type = sa_type;
         column.nullable = nullable;
         column.server_default = server_default;
         column.identity = identity;
@@ -1178,7 +1190,7 @@ impl<'a> Reader<'a> {
 
     /// A type expression: `String`, `String(50)`, `postgresql.ARRAY(Integer)`,
     /// `Enum(Status)`, or a type from `type_annotation_map`.
-    fn type_expr(&mut self, expr: &Expr) -> Option<SqlType> {
+    fn type_expr(&mut self, expr: &Expr) -> Option<Typed> {
         let (func, arguments) = match expr {
             Expr::Call(call) => (&*call.func, Some(&call.arguments)),
             other => (other, None),
@@ -1193,22 +1205,40 @@ impl<'a> Reader<'a> {
         };
         if matches!(symbol.family, Family::Sqlalchemy | Family::Postgresql) {
             match symbol.name {
-                "Enum" | "ENUM" => return Some(self.enum_type(expr, arguments)),
+                "Enum" | "ENUM" => {
+                    let prefix = if symbol.name == "ENUM" && symbol.family == Family::Postgresql {
+                        "postgresql."
+                    } else {
+                        "sa."
+                    };
+                    return Some(self.enum_type(expr, arguments, prefix));
+                }
                 "ARRAY" => {
+                    let prefix = if symbol.family == Family::Postgresql {
+                        "postgresql."
+                    } else {
+                        "sa."
+                    };
                     let arguments = arguments?;
-                    let element = arguments
+                    let (element, element_repr) = arguments
                         .args
                         .first()
                         .or_else(|| keyword(arguments, "item_type"))
                         .and_then(|e| self.type_expr(e))?;
-                    let dimensions = keyword(arguments, "dimensions")
+                    let given = keyword(arguments, "dimensions")
                         .and_then(integer)
-                        .and_then(|d| u32::try_from(d).ok())
-                        .unwrap_or(1);
-                    return Some(SqlType::Array {
-                        element: Box::new(element),
-                        dimensions,
-                    });
+                        .and_then(|d| u32::try_from(d).ok());
+                    let repr = match given {
+                        Some(d) => format!("{prefix}ARRAY({element_repr}, dimensions={d})"),
+                        None => format!("{prefix}ARRAY({element_repr})"),
+                    };
+                    return Some((
+                        SqlType::Array {
+                            element: Box::new(element),
+                            dimensions: given.unwrap_or(1),
+                        },
+                        repr,
+                    ));
                 }
                 _ => {}
             }
@@ -1217,7 +1247,9 @@ impl<'a> Reader<'a> {
             .map(|a| type_args(a, &self.values))
             .unwrap_or_default();
         if let Some(ty) = types::sql_type(&symbol, &args) {
-            return Some(ty);
+            let repr =
+                types::type_repr(&symbol, &args).unwrap_or_else(|| format!("sa.{}()", symbol.name));
+            return Some((ty, repr));
         }
         let written = symbol.name.to_string();
         self.error(
@@ -1225,18 +1257,18 @@ impl<'a> Reader<'a> {
             format!("unknown type {written}: not a SQLAlchemy or PostgreSQL type retort knows"),
             "types imported from other modules cannot be followed without running Python; use the SQLAlchemy type it is built on",
         );
-        Some(SqlType::Named(written))
+        Some((SqlType::Named(written.clone()), format!("{written}()")))
     }
 
     /// `Enum(PyEnum)`, `Enum("a", "b", name="x")`, with `native_enum`.
-    fn enum_type(&mut self, expr: &Expr, arguments: Option<&Arguments>) -> SqlType {
+    fn enum_type(&mut self, expr: &Expr, arguments: Option<&Arguments>, prefix: &str) -> Typed {
         let Some(arguments) = arguments else {
             self.error(
                 expr,
                 "Enum needs its values",
                 "Enum(MyEnum) or Enum(\"a\", \"b\", name=\"x\")",
             );
-            return SqlType::Named("NULL".into());
+            return (SqlType::Named("NULL".into()), "sa.NullType()".into());
         };
         let explicit_name = keyword(arguments, "name").and_then(string);
         let (values, class_name) = match arguments.args.first() {
@@ -1279,26 +1311,39 @@ impl<'a> Reader<'a> {
         let native = keyword(arguments, "native_enum")
             .and_then(boolean)
             .unwrap_or(true);
+        let name = explicit_name.or(class_name);
+        let schema = keyword(arguments, "schema").and_then(string);
+        let longest = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
+        let longest = u32::try_from(longest).unwrap_or(u32::MAX);
+        let given_length = keyword(arguments, "length")
+            .and_then(integer)
+            .and_then(|l| u32::try_from(l).ok());
+        let repr = enum_repr(
+            prefix,
+            &values,
+            name.as_deref(),
+            schema.as_deref(),
+            native,
+            given_length.filter(|l| *l != longest),
+        );
         if !native {
-            let longest = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
-            let length = keyword(arguments, "length")
-                .and_then(integer)
-                .and_then(|l| u32::try_from(l).ok())
-                .unwrap_or(u32::try_from(longest).unwrap_or(u32::MAX));
-            return SqlType::Varchar {
-                length: Some(length),
-            };
+            let length = given_length.unwrap_or(longest);
+            return (
+                SqlType::Varchar {
+                    length: Some(length),
+                },
+                repr,
+            );
         }
-        let Some(name) = explicit_name.or(class_name) else {
+        let Some(name) = name else {
             self.error(
                 expr,
                 "a PostgreSQL enum needs a name",
                 "add name=\"...\" to Enum(...)",
             );
-            return SqlType::Named("NULL".into());
+            return (SqlType::Named("NULL".into()), repr);
         };
-        let schema = keyword(arguments, "schema").and_then(string);
-        self.register_enum(schema, &name, values)
+        (self.register_enum(schema, &name, values), repr)
     }
 
     // ------------------------------------------------------------ tables
@@ -1600,7 +1645,7 @@ impl<'a> Reader<'a> {
 
     fn finish(mut self) -> (Schema, Vec<Diagnostic>) {
         // Columns typed by their foreign key take the target column's type.
-        let mut resolved: Vec<(usize, usize, SqlType)> = Vec::new();
+        let mut resolved: Vec<(usize, usize, Typed)> = Vec::new();
         for (t, table) in self.tables.iter().enumerate() {
             for (c, spec) in table.columns.iter().enumerate() {
                 if !spec.type_from_foreign_key {
@@ -1616,8 +1661,10 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        for (t, c, ty) in resolved {
-            self.tables[t].columns[c].column.ty = ty;
+        for (t, c, (ty, sa_type)) in resolved {
+            let column = &mut self.tables[t].columns[c].column;
+            column.ty = ty;
+            column.sa_type = sa_type;
         }
         let tables: Vec<TableSpec> = std::mem::take(&mut self.tables);
         let tables = tables.into_iter().map(|t| self.build_table(t)).collect();
@@ -1632,7 +1679,7 @@ impl<'a> Reader<'a> {
         )
     }
 
-    fn target_column_type(&self, target: &str) -> Option<SqlType> {
+    fn target_column_type(&self, target: &str) -> Option<Typed> {
         let (table, column) = target.rsplit_once('.')?;
         let (schema, table) = match table.rsplit_once('.') {
             Some((schema, table)) => (Some(schema), table),
@@ -1643,7 +1690,7 @@ impl<'a> Reader<'a> {
             .iter()
             .find(|t| t.name == table && t.schema.as_deref() == schema)?;
         let column = spec.columns.iter().find(|c| c.column.name == column)?;
-        Some(column.column.ty.clone())
+        Some((column.column.ty.clone(), column.column.sa_type.clone()))
     }
 
     fn build_table(&mut self, spec: TableSpec) -> Table {
@@ -2051,6 +2098,42 @@ fn enum_members(class: &StmtClassDef) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// A type as Alembic renders it: the SQL type and its `sa.`/`postgresql.`
+/// repr.
+type Typed = (SqlType, String);
+
+/// `sa.Enum('a', 'b', name='x', schema='s', native_enum=False, length=20)`:
+/// SQLAlchemy's `Enum.__repr__` (values, then what differs from the
+/// defaults).
+fn enum_repr(
+    prefix: &str,
+    values: &[String],
+    name: Option<&str>,
+    schema: Option<&str>,
+    native: bool,
+    length: Option<u32>,
+) -> String {
+    let mut parts: Vec<String> = values.iter().map(|v| types::py_repr(v)).collect();
+    if let Some(name) = name {
+        parts.push(format!("name={}", types::py_repr(name)));
+    }
+    if let Some(schema) = schema {
+        parts.push(format!("schema={}", types::py_repr(schema)));
+    }
+    if !native {
+        parts.push("native_enum=False".into());
+    }
+    if let Some(length) = length {
+        parts.push(format!("length={length}"));
+    }
+    let class = if prefix == "postgresql." {
+        "ENUM"
+    } else {
+        "Enum"
+    };
+    format!("{prefix}{class}({})", parts.join(", "))
 }
 
 /// The string values of an enum class's members, if every one is a string.

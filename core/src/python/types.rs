@@ -171,3 +171,234 @@ pub fn python_default(symbol: &Symbol) -> Option<SqlType> {
         _ => return None,
     })
 }
+
+/// A constructor parameter's default, as SQLAlchemy's `generic_repr`
+/// compares it with the value given.
+#[derive(Clone, Copy)]
+enum Default {
+    None,
+    Bool(bool),
+}
+
+impl Default {
+    fn is(self, value: &Literal) -> bool {
+        matches!(
+            (self, value),
+            (Default::None, Literal::None) | (Default::Bool(_), Literal::None)
+        ) || matches!((self, value), (Default::Bool(d), Literal::Bool(v)) if d == *v)
+    }
+}
+
+const LENGTH: &[(&str, Default)] = &[("length", Default::None), ("collation", Default::None)];
+const TIMEZONE: &[(&str, Default)] = &[("timezone", Default::Bool(false))];
+const PG_TIME: &[(&str, Default)] = &[
+    ("timezone", Default::Bool(false)),
+    ("precision", Default::None),
+];
+const NUMERIC: &[(&str, Default)] = &[
+    ("precision", Default::None),
+    ("scale", Default::None),
+    ("decimal_return_scale", Default::None),
+    ("asdecimal", Default::Bool(true)),
+];
+const FLOAT: &[(&str, Default)] = &[
+    ("precision", Default::None),
+    ("asdecimal", Default::Bool(false)),
+    ("decimal_return_scale", Default::None),
+];
+const BOOLEAN: &[(&str, Default)] = &[
+    ("create_constraint", Default::Bool(false)),
+    ("name", Default::None),
+];
+const NONE: &[(&str, Default)] = &[];
+
+/// The module prefix, class name and constructor parameters of a type, as
+/// Alembic prints it (`sa.String`, `postgresql.JSONB`). SQLAlchemy re-exports
+/// some generic types from the PostgreSQL dialect (`postgresql.UUID` is
+/// `sa.UUID`); those print as `sa.`.
+type Params = &'static [(&'static str, Default)];
+type Class = (&'static str, &'static str, Params);
+
+fn pg(name: &'static str, params: Params) -> Option<Class> {
+    Some(("postgresql.", name, params))
+}
+
+fn sa(name: &'static str, params: Params) -> Option<Class> {
+    Some(("sa.", name, params))
+}
+
+fn type_class(symbol: &Symbol) -> Option<Class> {
+    let dialect = symbol.family == Family::Postgresql;
+    if dialect {
+        match symbol.name {
+            "JSON" => return pg("JSON", &[("none_as_null", Default::Bool(false))]),
+            "JSONB" => return pg("JSONB", &[("none_as_null", Default::Bool(false))]),
+            "BYTEA" => return pg("BYTEA", &[("length", Default::None)]),
+            "INET" => return pg("INET", NONE),
+            "CIDR" => return pg("CIDR", NONE),
+            "MACADDR" => return pg("MACADDR", NONE),
+            "MACADDR8" => return pg("MACADDR8", NONE),
+            "MONEY" => return pg("MONEY", NONE),
+            "OID" => return pg("OID", NONE),
+            "TSVECTOR" => return pg("TSVECTOR", NONE),
+            "TSQUERY" => return pg("TSQUERY", NONE),
+            "CITEXT" => return pg("CITEXT", NONE),
+            "INT4RANGE" => return pg("INT4RANGE", NONE),
+            "INT8RANGE" => return pg("INT8RANGE", NONE),
+            "NUMRANGE" => return pg("NUMRANGE", NONE),
+            "DATERANGE" => return pg("DATERANGE", NONE),
+            "TSRANGE" => return pg("TSRANGE", NONE),
+            "TSTZRANGE" => return pg("TSTZRANGE", NONE),
+            "BIT" => {
+                return pg(
+                    "BIT",
+                    &[("length", Default::None), ("varying", Default::Bool(false))],
+                );
+            }
+            "INTERVAL" => {
+                return pg(
+                    "INTERVAL",
+                    &[("precision", Default::None), ("fields", Default::None)],
+                );
+            }
+            "TIMESTAMP" => return pg("TIMESTAMP", PG_TIME),
+            "TIME" => return pg("TIME", PG_TIME),
+            _ => {}
+        }
+    }
+    match symbol.name {
+        "Integer" => sa("Integer", NONE),
+        "INTEGER" | "INT" => sa("INTEGER", NONE),
+        "BigInteger" => sa("BigInteger", NONE),
+        "BIGINT" => sa("BIGINT", NONE),
+        "SmallInteger" => sa("SmallInteger", NONE),
+        "SMALLINT" => sa("SMALLINT", NONE),
+        "String" => sa("String", LENGTH),
+        "VARCHAR" => sa("VARCHAR", LENGTH),
+        "NVARCHAR" => sa("NVARCHAR", LENGTH),
+        "Unicode" => sa("Unicode", &[("length", Default::None)]),
+        "CHAR" => sa("CHAR", LENGTH),
+        "NCHAR" => sa("NCHAR", LENGTH),
+        "Text" => sa("Text", LENGTH),
+        "TEXT" => sa("TEXT", LENGTH),
+        "UnicodeText" => sa("UnicodeText", &[("length", Default::None)]),
+        "Boolean" => sa("Boolean", BOOLEAN),
+        "BOOLEAN" => sa("BOOLEAN", BOOLEAN),
+        "DateTime" => sa("DateTime", TIMEZONE),
+        "TIMESTAMP" => sa("TIMESTAMP", TIMEZONE),
+        "Date" => sa("Date", NONE),
+        "DATE" => sa("DATE", NONE),
+        "Time" => sa("Time", TIMEZONE),
+        "TIME" => sa("TIME", TIMEZONE),
+        "Interval" => sa(
+            "Interval",
+            &[
+                ("native", Default::Bool(true)),
+                ("second_precision", Default::None),
+                ("day_precision", Default::None),
+            ],
+        ),
+        "Numeric" => sa("Numeric", NUMERIC),
+        "NUMERIC" => sa("NUMERIC", NUMERIC),
+        "Float" => sa("Float", FLOAT),
+        "FLOAT" => sa("FLOAT", FLOAT),
+        "REAL" => sa("REAL", FLOAT),
+        "Double" => sa("Double", FLOAT),
+        "DOUBLE_PRECISION" => sa("DOUBLE_PRECISION", FLOAT),
+        "JSON" => sa("JSON", &[("none_as_null", Default::Bool(false))]),
+        "LargeBinary" => sa("LargeBinary", &[("length", Default::None)]),
+        "Uuid" => sa(
+            "Uuid",
+            &[
+                ("as_uuid", Default::Bool(true)),
+                ("native_uuid", Default::Bool(true)),
+            ],
+        ),
+        "UUID" => sa("UUID", &[("as_uuid", Default::Bool(true))]),
+        _ => None,
+    }
+}
+
+/// Python's `repr()` of a string: single quotes unless the text has a single
+/// quote and no double quote; backslashes and control characters escaped.
+pub fn py_repr(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// A literal as Python prints it.
+pub fn literal_repr(value: &Literal) -> String {
+    match value {
+        Literal::Int(n) => n.to_string(),
+        Literal::Bool(true) => "True".into(),
+        Literal::Bool(false) => "False".into(),
+        Literal::Str(s) => py_repr(s),
+        Literal::None => "None".into(),
+    }
+}
+
+/// How Alembic renders a type in a revision (`sa.String(length=50)`,
+/// `postgresql.JSONB(astext_type=sa.Text())`): SQLAlchemy's `generic_repr`
+/// — the constructor's arguments that differ from their defaults, by
+/// keyword, in signature order — with Alembic's module prefix. Not for
+/// `Enum` and `ARRAY`, which the reader renders itself.
+pub fn type_repr(symbol: &Symbol, args: &TypeArgs) -> Option<String> {
+    let (prefix, name, params) = type_class(symbol)?;
+    let mut shown: Vec<String> = params
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (param, default))| {
+            let value = args.get(i, param)?;
+            (!default.is(value)).then(|| format!("{param}={}", literal_repr(value)))
+        })
+        .collect();
+    if prefix == "postgresql." && matches!(name, "JSON" | "JSONB") {
+        shown.push("astext_type=sa.Text()".into());
+    }
+    Some(format!("{prefix}{name}({})", shown.join(", ")))
+}
+
+/// The repr of the type SQLAlchemy's default `type_annotation_map` gives a
+/// Python type.
+pub fn python_default_repr(symbol: &Symbol) -> Option<&'static str> {
+    if symbol.family != Family::Python {
+        return None;
+    }
+    Some(match (symbol.module, symbol.name) {
+        ("builtins", "int") => "sa.Integer()",
+        ("builtins", "str") => "sa.String()",
+        ("builtins", "float") => "sa.Float()",
+        ("builtins", "bool") => "sa.Boolean()",
+        ("builtins", "bytes") => "sa.LargeBinary()",
+        ("datetime", "datetime") => "sa.DateTime()",
+        ("datetime", "date") => "sa.Date()",
+        ("datetime", "time") => "sa.Time()",
+        ("datetime", "timedelta") => "sa.Interval()",
+        ("decimal", "Decimal") => "sa.Numeric()",
+        ("uuid", "UUID") => "sa.Uuid()",
+        _ => return None,
+    })
+}

@@ -61,6 +61,8 @@ pub fn database_form(schema: &Schema) -> Schema {
         let serial = serial_column(table);
         for column in &mut table.columns {
             column.ty = stored_type(&column.ty);
+            // How a model spelled the type is not stored in the database.
+            column.sa_type.clear();
             column.autoincrement = if Some(column.name.as_str()) == serial.as_deref() {
                 Autoincrement::True
             } else {
