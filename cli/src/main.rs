@@ -10,7 +10,9 @@ use clap::{Parser, ValueEnum};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use retort_core::{Diagnostic, LineIndex, Severity, python, sql};
+use retort_core::render::{self, RevisionHeader};
+use retort_core::schema::Schema;
+use retort_core::{Diagnostic, LineIndex, Severity, diff, python, sql};
 
 /// Review and rehearse Alembic migrations: see the revision Alembic would
 /// write, the PostgreSQL it runs, and what is dangerous about it.
@@ -38,6 +40,29 @@ enum Command {
         #[arg(long)]
         database_form: bool,
     },
+    /// Write the Alembic revision that takes the schema of BEFORE to that
+    /// of AFTER (models `.py` or DDL `.sql`), as `alembic revision
+    /// --autogenerate` would.
+    Revision {
+        /// The schema the database has now.
+        #[arg(long = "from", value_name = "BEFORE")]
+        from: PathBuf,
+        /// The schema the models describe.
+        #[arg(long = "to", value_name = "AFTER")]
+        to: PathBuf,
+        /// The revision message.
+        #[arg(short, long, default_value = "")]
+        message: String,
+        /// The revision id (default: 12 random hex digits, like Alembic).
+        #[arg(long)]
+        rev_id: Option<String>,
+        /// The revision this one follows.
+        #[arg(long)]
+        down_revision: Option<String>,
+        /// Write `<rev>_<slug>.py` into this folder instead of printing it.
+        #[arg(long, value_name = "DIR")]
+        versions: Option<PathBuf>,
+    },
     /// Print where retort's playground, documentation and sources are.
     About,
 }
@@ -57,6 +82,21 @@ fn main() -> ExitCode {
             format,
             database_form,
         } => schema(&file, format, database_form),
+        Command::Revision {
+            from,
+            to,
+            message,
+            rev_id,
+            down_revision,
+            versions,
+        } => revision(
+            &from,
+            &to,
+            &message,
+            rev_id,
+            down_revision,
+            versions.as_deref(),
+        ),
         Command::About => {
             println!(
                 "retort {}: review and rehearse Alembic migrations.\n\
@@ -70,12 +110,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn schema(path: &Path, format: Format, database_form: bool) -> ExitCode {
+/// A model file or SQL script, read: its text, the schema and the
+/// diagnostics. `Err`: the exit code for a file that cannot be read.
+struct Input {
+    source: String,
+    schema: Schema,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn read_input(path: &Path) -> Result<Input, ExitCode> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
             eprintln!("{}: cannot read: {error}", path.display());
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let source = match String::from_utf8(bytes) {
@@ -90,7 +138,7 @@ fn schema(path: &Path, format: Format, database_form: bool) -> ExitCode {
                 line_col.line,
                 line_col.column
             );
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let (schema, diagnostics) = match path.extension().and_then(|e| e.to_str()) {
@@ -101,8 +149,24 @@ fn schema(path: &Path, format: Format, database_form: bool) -> ExitCode {
                 "{}: retort reads SQLAlchemy model files (.py) and PostgreSQL DDL (.sql)",
                 path.display()
             );
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
+    };
+    Ok(Input {
+        source,
+        schema,
+        diagnostics,
+    })
+}
+
+fn schema(path: &Path, format: Format, database_form: bool) -> ExitCode {
+    let Input {
+        source,
+        schema,
+        diagnostics,
+    } = match read_input(path) {
+        Ok(input) => input,
+        Err(code) => return code,
     };
     let schema = if database_form {
         sql::stored::database_form(&schema)
@@ -148,4 +212,120 @@ fn print_diagnostics(path: &Path, source: &str, diagnostics: &[Diagnostic]) {
             eprintln!("  help: {help}");
         }
     }
+}
+
+fn revision(
+    from: &Path,
+    to: &Path,
+    message: &str,
+    rev_id: Option<String>,
+    down_revision: Option<String>,
+    versions: Option<&Path>,
+) -> ExitCode {
+    let before = match read_input(from) {
+        Ok(input) => input,
+        Err(code) => return code,
+    };
+    let after = match read_input(to) {
+        Ok(input) => input,
+        Err(code) => return code,
+    };
+    print_diagnostics(from, &before.source, &before.diagnostics);
+    print_diagnostics(to, &after.source, &after.diagnostics);
+    let migration = diff::diff(&before.schema, &after.schema);
+    let rev_id = rev_id.unwrap_or_else(random_rev_id);
+    let create_date = now();
+    let header = RevisionHeader {
+        message,
+        rev_id: &rev_id,
+        down_revision: down_revision.as_deref(),
+        create_date: &create_date,
+    };
+    let enums = render::database_enums(&before.schema);
+    let text = render::revision(
+        &header,
+        &migration,
+        &render::Context {
+            database_enums: &enums,
+        },
+    );
+    match versions {
+        Some(dir) => {
+            let path = dir.join(format!("{rev_id}_{}.py", slug(message)));
+            if let Err(error) = std::fs::write(&path, text) {
+                eprintln!("{}: cannot write: {error}", path.display());
+                return ExitCode::from(2);
+            }
+            println!("Generating {} ...  done", path.display());
+        }
+        None => print!("{text}"),
+    }
+    let failed = before
+        .diagnostics
+        .iter()
+        .chain(&after.diagnostics)
+        .any(|d| d.severity == Severity::Error);
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Alembic's file-name slug: the message's words, lower case, joined by
+/// `_`, cut at 40 characters on a word boundary.
+fn slug(message: &str) -> String {
+    let words: Vec<String> = message
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let slug = words.join("_");
+    if slug.chars().count() > 40 {
+        let cut: String = slug.chars().take(40).collect();
+        match cut.rsplit_once('_') {
+            Some((head, _)) => format!("{head}_"),
+            None => format!("{cut}_"),
+        }
+    } else {
+        slug
+    }
+}
+
+/// 12 hex digits, as Alembic's `uuid4().hex[-12:]`.
+fn random_rev_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
+}
+
+/// The current UTC time as Python prints `datetime.now()`.
+fn now() -> String {
+    let elapsed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = elapsed.as_secs();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{:06}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        elapsed.subsec_micros()
+    )
 }

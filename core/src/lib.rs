@@ -11,8 +11,14 @@
 #![forbid(unsafe_code)]
 
 pub mod diagnostic;
+#[cfg(feature = "sql")]
+pub mod diff;
 pub mod naming;
+#[cfg(feature = "sql")]
+pub mod op;
 pub mod python;
+#[cfg(feature = "sql")]
+pub mod render;
 pub mod schema;
 #[cfg(feature = "sql")]
 pub mod sql;

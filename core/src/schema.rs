@@ -91,6 +91,10 @@ pub struct Table {
     pub exclude_constraints: Vec<ExcludeConstraint>,
     pub indexes: Vec<Index>,
     pub comment: Option<String>,
+    /// Names above that a naming convention made (Alembic renders them as
+    /// `op.f('name')`, a name given in the model as `'name'`).
+    #[serde(skip)]
+    pub convention_names: Vec<String>,
     /// Where the table is declared in the source it was read from.
     #[serde(skip)]
     pub span: Span,

@@ -15,6 +15,7 @@ use ruff_python_ast::{
 };
 use ruff_text_size::Ranged;
 
+use super::py_repr;
 use super::resolve::{Family, Imports, Symbol};
 use super::types::{self, Literal, TypeArgs};
 use crate::diagnostic::Diagnostic;
@@ -1710,6 +1711,7 @@ impl<'a> Reader<'a> {
                 .collect()
         };
         let mut diagnostics = Vec::new();
+        let mut convention_names = Vec::new();
         let mut name_for = |kind: ConstraintKind,
                             columns: &[ColumnName],
                             explicit: Option<&str>,
@@ -1724,7 +1726,14 @@ impl<'a> Reader<'a> {
                 explicit_name: explicit,
             };
             match spec.convention.name(kind, &ctx) {
-                Ok(name) => name,
+                Ok(name) => {
+                    if let Some(name) = &name
+                        && explicit != Some(name.as_str())
+                    {
+                        convention_names.push(name.clone());
+                    }
+                    name
+                }
                 Err(error) => {
                     diagnostics.push(Diagnostic::error(span, error.to_string()));
                     None
@@ -1888,6 +1897,7 @@ impl<'a> Reader<'a> {
             })
             .collect();
         self.diagnostics.extend(diagnostics);
+        table.convention_names = convention_names;
         table
     }
 }
@@ -2115,12 +2125,12 @@ fn enum_repr(
     native: bool,
     length: Option<u32>,
 ) -> String {
-    let mut parts: Vec<String> = values.iter().map(|v| types::py_repr(v)).collect();
+    let mut parts: Vec<String> = values.iter().map(|v| py_repr(v)).collect();
     if let Some(name) = name {
-        parts.push(format!("name={}", types::py_repr(name)));
+        parts.push(format!("name={}", py_repr(name)));
     }
     if let Some(schema) = schema {
-        parts.push(format!("schema={}", types::py_repr(schema)));
+        parts.push(format!("schema={}", py_repr(schema)));
     }
     if !native {
         parts.push("native_enum=False".into());

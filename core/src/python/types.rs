@@ -3,6 +3,7 @@
 //! The argument conventions (which positional argument is the length, the
 //! precision, the time-zone flag) are SQLAlchemy's constructors'.
 
+use super::py_repr;
 use super::resolve::{Family, Symbol};
 use crate::schema::SqlType;
 
@@ -317,36 +318,6 @@ fn type_class(symbol: &Symbol) -> Option<Class> {
         "UUID" => sa("UUID", &[("as_uuid", Default::Bool(true))]),
         _ => None,
     }
-}
-
-/// Python's `repr()` of a string: single quotes unless the text has a single
-/// quote and no double quote; backslashes and control characters escaped.
-pub fn py_repr(text: &str) -> String {
-    let quote = if text.contains('\'') && !text.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push(quote);
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 /// A literal as Python prints it.

@@ -1,0 +1,279 @@
+//! Schema × Schema → the ordered operations Alembic's autogenerate would
+//! emit, comparing the way it does with `compare_type=True` and
+//! `compare_server_default=True`.
+//!
+//! The `before` schema plays the database (Alembic reflects it), the
+//! `after` schema the model (`target_metadata`). Equality is judged on the
+//! database form ([`crate::sql::stored::database_form`]): what PostgreSQL
+//! would store for each side. The order is Alembic's: new tables in
+//! dependency order (each followed by its indexes), then dropped tables,
+//! then each existing table by (schema, name) — added columns, altered
+//! columns, index and unique-constraint changes, dropped columns.
+
+use crate::op::{AlterColumn, Op, Side, TableRef};
+use crate::schema::{Schema, Table};
+use crate::sql::stored::database_form;
+
+/// The upgrade and its exact inverse.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Migration {
+    pub upgrade: Vec<Op>,
+    pub downgrade: Vec<Op>,
+}
+
+/// Compares `before` (the database) with `after` (the model).
+pub fn diff(before: &Schema, after: &Schema) -> Migration {
+    let before_db = database_form(before);
+    let after_db = database_form(after);
+    let find = |schema: &Schema, t: &Table| schema.table(t.schema.as_deref(), &t.name).cloned();
+    let mut ops = Vec::new();
+
+    for table in sorted_tables(after) {
+        if find(before, table).is_some() {
+            continue;
+        }
+        ops.push(Op::CreateTable {
+            table: table.clone(),
+            side: Side::Model,
+        });
+        for index in sorted_indexes(table) {
+            ops.push(Op::CreateIndex {
+                table: TableRef::of(table),
+                convention_name: is_convention_name(table, index.name.as_deref()),
+                index: index.clone(),
+            });
+        }
+    }
+
+    let mut removed: Vec<&Table> = before
+        .tables
+        .iter()
+        .filter(|t| find(after, t).is_none())
+        .collect();
+    removed.sort_by_key(|t| (t.schema.clone().unwrap_or_default(), t.name.clone()));
+    for table in removed {
+        for index in sorted_indexes(table) {
+            ops.push(Op::DropIndex {
+                table: TableRef::of(table),
+                index: index.clone(),
+                convention_name: false,
+            });
+        }
+        ops.push(Op::DropTable {
+            table: table.clone(),
+            side: Side::Database,
+        });
+    }
+
+    let mut existing: Vec<(&Table, &Table)> = after
+        .tables
+        .iter()
+        .filter_map(|a| {
+            before
+                .tables
+                .iter()
+                .find(|b| b.name == a.name && b.schema == a.schema)
+                .map(|b| (b, a))
+        })
+        .collect();
+    existing.sort_by_key(|(_, a)| (a.schema.clone().unwrap_or_default(), a.name.clone()));
+    for (b, a) in existing {
+        let (Some(b_db), Some(a_db)) = (find(&before_db, b), find(&after_db, a)) else {
+            continue;
+        };
+        compare_table(b, a, &b_db, &a_db, &mut ops);
+    }
+
+    let downgrade = ops.iter().rev().map(Op::inverse).collect();
+    Migration {
+        upgrade: ops,
+        downgrade,
+    }
+}
+
+fn is_convention_name(table: &Table, name: Option<&str>) -> bool {
+    name.is_some_and(|n| table.convention_names.iter().any(|c| c == n))
+}
+
+fn sorted_indexes(table: &Table) -> Vec<&crate::schema::Index> {
+    let mut indexes: Vec<_> = table.indexes.iter().collect();
+    indexes.sort_by_key(|i| i.name.clone().unwrap_or_default());
+    indexes
+}
+
+fn compare_table(b: &Table, a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec<Op>) {
+    let table = TableRef::of(a);
+    for column in &a.columns {
+        if b.column(&column.name).is_none() {
+            ops.push(Op::AddColumn {
+                table: table.clone(),
+                column: column.clone(),
+                side: Side::Model,
+            });
+        }
+    }
+    for column in &a.columns {
+        let (Some(existing), Some(existing_db), Some(target_db)) = (
+            b.column(&column.name),
+            b_db.column(&column.name),
+            a_db.column(&column.name),
+        ) else {
+            continue;
+        };
+        let alter = AlterColumn {
+            table: table.clone(),
+            column: column.name.clone(),
+            existing: existing.clone(),
+            existing_side: Side::Database,
+            target: column.clone(),
+            target_side: Side::Model,
+            nullable: existing_db.nullable != target_db.nullable,
+            ty: existing_db.ty != target_db.ty,
+            server_default: existing_db.server_default != target_db.server_default,
+            comment: existing_db.comment != target_db.comment,
+        };
+        if alter.has_changes() {
+            ops.push(Op::AlterColumn(alter));
+        }
+    }
+    compare_indexes(b, a, b_db, ops);
+    for column in &b.columns {
+        if a.column(&column.name).is_none() {
+            ops.push(Op::DropColumn {
+                table: table.clone(),
+                column: column.clone(),
+                side: Side::Database,
+            });
+        }
+    }
+}
+
+/// Indexes and unique constraints by name, in name order: removed, changed
+/// (drop + create), added; then unnamed unique constraints by columns.
+fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<Op>) {
+    let table = TableRef::of(a);
+    let same = |x: &crate::schema::Index, y: &crate::schema::Index| {
+        x.unique == y.unique
+            && x.expressions == y.expressions
+            && x.r#where == y.r#where
+            && x.using.as_deref().unwrap_or("btree") == y.using.as_deref().unwrap_or("btree")
+    };
+    let mut names: Vec<String> = b
+        .indexes
+        .iter()
+        .chain(&a.indexes)
+        .filter_map(|i| i.name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    let index_named = |t: &Table, n: &str| {
+        t.indexes
+            .iter()
+            .find(|i| i.name.as_deref() == Some(n))
+            .cloned()
+    };
+    // Removed first, then changed and added, each in name order.
+    for name in &names {
+        if let (Some(old), None) = (index_named(b, name), index_named(a, name)) {
+            ops.push(Op::DropIndex {
+                table: table.clone(),
+                index: old,
+                convention_name: false,
+            });
+        }
+    }
+    for name in &names {
+        if let (Some(old), Some(new)) = (index_named(b, name), index_named(a, name))
+            && !same(&old, &new)
+        {
+            ops.push(Op::DropIndex {
+                table: table.clone(),
+                index: old,
+                convention_name: false,
+            });
+            ops.push(Op::CreateIndex {
+                table: table.clone(),
+                convention_name: is_convention_name(a, new.name.as_deref()),
+                index: new,
+            });
+        }
+    }
+    for name in &names {
+        if let (None, Some(new)) = (index_named(b, name), index_named(a, name)) {
+            ops.push(Op::CreateIndex {
+                table: table.clone(),
+                convention_name: is_convention_name(a, new.name.as_deref()),
+                index: new,
+            });
+        }
+    }
+    // Unique constraints: named ones by name, unnamed ones by columns.
+    for (old, old_db) in b.unique_constraints.iter().zip(&b_db.unique_constraints) {
+        let kept = a
+            .unique_constraints
+            .iter()
+            .any(|u| match (&u.name, &old.name) {
+                (Some(n), Some(m)) => n == m,
+                _ => u.columns == old.columns,
+            });
+        if !kept {
+            ops.push(Op::DropUniqueConstraint {
+                table: table.clone(),
+                constraint: old_db.clone(),
+                convention_name: false,
+            });
+        }
+    }
+    for new in &a.unique_constraints {
+        let present = b
+            .unique_constraints
+            .iter()
+            .any(|u| match (&u.name, &new.name) {
+                (Some(n), Some(m)) => n == m,
+                _ => u.columns == new.columns,
+            });
+        if !present {
+            ops.push(Op::CreateUniqueConstraint {
+                table: table.clone(),
+                constraint: new.clone(),
+                convention_name: is_convention_name(a, new.name.as_deref()),
+            });
+        }
+    }
+}
+
+/// SQLAlchemy's `MetaData.sorted_tables`: tables by key (`schema.name`),
+/// then in dependency order — a table after the tables its foreign keys
+/// point at — taking each round's ready tables in key order.
+pub fn sorted_tables(schema: &Schema) -> Vec<&Table> {
+    let key = |t: &Table| match &t.schema {
+        Some(s) => format!("{s}.{}", t.name),
+        None => t.name.clone(),
+    };
+    let mut pending: Vec<&Table> = schema.tables.iter().collect();
+    pending.sort_by_key(|t| key(t));
+    let depends_on = |t: &Table, other: &Table| {
+        !std::ptr::eq(t, other)
+            && t.foreign_keys
+                .iter()
+                .any(|fk| fk.referred_table == other.name && fk.referred_schema == other.schema)
+    };
+    let mut sorted: Vec<&Table> = Vec::new();
+    while !pending.is_empty() {
+        let ready: Vec<&Table> = pending
+            .iter()
+            .filter(|t| !pending.iter().any(|o| depends_on(t, o)))
+            .copied()
+            .collect();
+        // A cycle: take the rest in key order (SQLAlchemy warns, Alembic
+        // renders the foreign keys inline all the same).
+        let ready = if ready.is_empty() {
+            pending.clone()
+        } else {
+            ready
+        };
+        pending.retain(|t| !ready.iter().any(|r| std::ptr::eq(*r, *t)));
+        sorted.extend(ready);
+    }
+    sorted
+}

@@ -1,0 +1,275 @@
+//! The `Op` IR: one migration operation, in Alembic's terms.
+//!
+//! The diff produces `Op`s, the renderer prints them as Alembic's `op.*`
+//! calls (and, later, as PostgreSQL SQL); the linter and the simulator will
+//! read the same values. An op carries what rendering and inverting it need:
+//! a dropped column keeps its definition so its inverse can add it back.
+
+use crate::python::py_repr;
+use crate::schema::{Column, EnumType, Index, SqlType, Table, UniqueConstraint};
+
+/// Which side of a diff a table or column came from decides how its type is
+/// rendered: a model's type as written (`sa.String(length=50)`), a
+/// database's as reflected (`sa.VARCHAR(length=50)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The target model (`metadata` in Alembic's terms).
+    Model,
+    /// The current database (reflected by Alembic).
+    Database,
+}
+
+/// A table a migration operates on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRef {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl TableRef {
+    pub fn of(table: &Table) -> Self {
+        TableRef {
+            schema: table.schema.clone(),
+            name: table.name.clone(),
+        }
+    }
+}
+
+/// One operation of a migration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// `op.create_table(...)`; the table is rendered from `side`.
+    CreateTable {
+        table: Table,
+        side: Side,
+    },
+    /// `op.drop_table(...)`; the table's definition is kept for the inverse.
+    DropTable {
+        table: Table,
+        side: Side,
+    },
+    /// `op.add_column(table, sa.Column(...))`.
+    AddColumn {
+        table: TableRef,
+        column: Column,
+        side: Side,
+    },
+    /// `op.drop_column(table, name)`.
+    DropColumn {
+        table: TableRef,
+        column: Column,
+        side: Side,
+    },
+    AlterColumn(AlterColumn),
+    /// `op.create_index(...)`, from `side`'s table (for `op.f()` names).
+    CreateIndex {
+        table: TableRef,
+        index: Index,
+        convention_name: bool,
+    },
+    DropIndex {
+        table: TableRef,
+        index: Index,
+        convention_name: bool,
+    },
+    /// `op.create_unique_constraint(...)`.
+    CreateUniqueConstraint {
+        table: TableRef,
+        constraint: UniqueConstraint,
+        convention_name: bool,
+    },
+    /// `op.drop_constraint(name, table, type_='unique')`; keeps the
+    /// constraint for the inverse.
+    DropUniqueConstraint {
+        table: TableRef,
+        constraint: UniqueConstraint,
+        convention_name: bool,
+    },
+}
+
+/// `op.alter_column(...)`: the `modify_*` changes and the `existing_*`
+/// state Alembic renders beside them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlterColumn {
+    pub table: TableRef,
+    pub column: String,
+    /// The column as it is (rendered with `existing_side`'s type spelling)…
+    pub existing: Column,
+    pub existing_side: Side,
+    /// …and as it becomes, on the other side.
+    pub target: Column,
+    pub target_side: Side,
+    pub nullable: bool,
+    pub ty: bool,
+    pub server_default: bool,
+    pub comment: bool,
+}
+
+impl AlterColumn {
+    pub fn has_changes(&self) -> bool {
+        self.nullable || self.ty || self.server_default || self.comment
+    }
+}
+
+impl Op {
+    /// The operation that undoes this one.
+    pub fn inverse(&self) -> Op {
+        match self {
+            Op::CreateTable { table, side } => Op::DropTable {
+                table: table.clone(),
+                side: *side,
+            },
+            Op::DropTable { table, side } => Op::CreateTable {
+                table: table.clone(),
+                side: *side,
+            },
+            Op::AddColumn {
+                table,
+                column,
+                side,
+            } => Op::DropColumn {
+                table: table.clone(),
+                column: column.clone(),
+                side: *side,
+            },
+            Op::DropColumn {
+                table,
+                column,
+                side,
+            } => Op::AddColumn {
+                table: table.clone(),
+                column: column.clone(),
+                side: *side,
+            },
+            Op::AlterColumn(alter) => Op::AlterColumn(AlterColumn {
+                existing: alter.target.clone(),
+                existing_side: alter.target_side,
+                target: alter.existing.clone(),
+                target_side: alter.existing_side,
+                ..alter.clone()
+            }),
+            Op::CreateIndex {
+                table,
+                index,
+                convention_name,
+            } => Op::DropIndex {
+                table: table.clone(),
+                index: index.clone(),
+                convention_name: *convention_name,
+            },
+            Op::DropIndex {
+                table,
+                index,
+                convention_name,
+            } => Op::CreateIndex {
+                table: table.clone(),
+                index: index.clone(),
+                convention_name: *convention_name,
+            },
+            Op::CreateUniqueConstraint {
+                table,
+                constraint,
+                convention_name,
+            } => Op::DropUniqueConstraint {
+                table: table.clone(),
+                constraint: constraint.clone(),
+                convention_name: *convention_name,
+            },
+            Op::DropUniqueConstraint {
+                table,
+                constraint,
+                convention_name,
+            } => Op::CreateUniqueConstraint {
+                table: table.clone(),
+                constraint: constraint.clone(),
+                convention_name: *convention_name,
+            },
+        }
+    }
+}
+
+/// A type PostgreSQL stores, as SQLAlchemy's PostgreSQL dialect reflects it
+/// and Alembic renders it (`sa.VARCHAR(length=50)`, `sa.INTEGER()`,
+/// `postgresql.TIMESTAMP(timezone=True)`).
+pub fn reflected_type(ty: &SqlType, enums: &[EnumType]) -> String {
+    let length = |name: &str, n: &Option<u32>| match n {
+        Some(n) => format!("sa.{name}(length={n})"),
+        None => format!("sa.{name}()"),
+    };
+    let precision = |p: &Option<u32>| p.map(|p| format!(", precision={p}")).unwrap_or_default();
+    match ty {
+        SqlType::SmallInt => "sa.SMALLINT()".into(),
+        SqlType::Integer => "sa.INTEGER()".into(),
+        SqlType::BigInt => "sa.BIGINT()".into(),
+        SqlType::Numeric { precision, scale } => match (precision, scale) {
+            (Some(p), Some(s)) => format!("sa.NUMERIC(precision={p}, scale={s})"),
+            (Some(p), None) => format!("sa.NUMERIC(precision={p}, scale=0)"),
+            _ => "sa.NUMERIC()".into(),
+        },
+        SqlType::Float { precision: Some(p) } if *p <= 24 => "sa.REAL()".into(),
+        SqlType::Float { .. } | SqlType::DoublePrecision => {
+            "sa.DOUBLE_PRECISION(precision=53)".into()
+        }
+        SqlType::Real => "sa.REAL()".into(),
+        SqlType::Varchar { length: n } => length("VARCHAR", n),
+        SqlType::Char { length: n } => length("CHAR", &n.or(Some(1))),
+        SqlType::Text => "sa.TEXT()".into(),
+        SqlType::Boolean => "sa.BOOLEAN()".into(),
+        SqlType::Date => "sa.DATE()".into(),
+        SqlType::Time {
+            timezone,
+            precision: p,
+        } => {
+            if *timezone {
+                format!("postgresql.TIME(timezone=True{})", precision(p))
+            } else {
+                match p {
+                    Some(p) => format!("postgresql.TIME(precision={p})"),
+                    None => "postgresql.TIME()".into(),
+                }
+            }
+        }
+        SqlType::Timestamp {
+            timezone,
+            precision: p,
+        } => {
+            if *timezone {
+                format!("postgresql.TIMESTAMP(timezone=True{})", precision(p))
+            } else {
+                match p {
+                    Some(p) => format!("postgresql.TIMESTAMP(precision={p})"),
+                    None => "postgresql.TIMESTAMP()".into(),
+                }
+            }
+        }
+        SqlType::Interval { .. } => "postgresql.INTERVAL()".into(),
+        SqlType::Json => "postgresql.JSON(astext_type=sa.Text())".into(),
+        SqlType::Jsonb => "postgresql.JSONB(astext_type=sa.Text())".into(),
+        SqlType::Bytea => "postgresql.BYTEA()".into(),
+        SqlType::Uuid => "sa.UUID()".into(),
+        SqlType::Inet => "postgresql.INET()".into(),
+        SqlType::Cidr => "postgresql.CIDR()".into(),
+        SqlType::Macaddr => "postgresql.MACADDR()".into(),
+        SqlType::Money => "postgresql.MONEY()".into(),
+        SqlType::Oid => "postgresql.OID()".into(),
+        SqlType::TsVector => "postgresql.TSVECTOR()".into(),
+        SqlType::Bit { length: n } => format!("postgresql.BIT(length={})", n.unwrap_or(1)),
+        SqlType::Array { element, .. } => {
+            format!("postgresql.ARRAY({})", reflected_type(element, enums))
+        }
+        SqlType::Enum { schema, name } => {
+            let values = enums
+                .iter()
+                .find(|e| &e.name == name && &e.schema == schema)
+                .map(|e| e.values.iter().map(|v| py_repr(v)).collect::<Vec<_>>())
+                .unwrap_or_default();
+            let mut parts = values;
+            parts.push(format!("name={}", py_repr(name)));
+            if let Some(schema) = schema {
+                parts.push(format!("schema={}", py_repr(schema)));
+            }
+            format!("postgresql.ENUM({})", parts.join(", "))
+        }
+        SqlType::Named(name) => format!("sa.{}()", name.to_uppercase()),
+    }
+}

@@ -1,0 +1,57 @@
+"""Every fixture pair's revision, written by real Alembic autogenerate
+(against a real PostgreSQL holding the before model) and by `retort
+revision`, must be the same file, but for the Create Date line.
+
+    python check_revisions.py --retort target/debug/retort tests/fixtures/pairs
+
+Exit status 0 when all pairs agree, 1 otherwise (with a diff per pair).
+"""
+
+import argparse
+import difflib
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "sqlalchemy"))
+
+from autogen import REV_ID, autogenerate  # noqa: E402
+from check_models import finish, report  # noqa: E402
+from pgcluster import Cluster  # noqa: E402
+
+
+def without_date(text):
+    return [line for line in text.splitlines() if not line.startswith("Create Date:")]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--retort", required=True)
+    parser.add_argument("pairs")
+    args = parser.parse_args()
+    pairs = sorted(p for p in Path(args.pairs).iterdir() if (p / "after.py").exists())
+    out = HERE.parents[1] / "target" / "alembic"
+    out.mkdir(parents=True, exist_ok=True)
+    failed = []
+    with Cluster(HERE.parents[1] / "target" / "pg-alembic") as cluster:
+        for pair in pairs:
+            alembic = autogenerate(cluster, pair, out).read_text()
+            message = (pair / "message.txt").read_text().strip() if (pair / "message.txt").exists() else pair.name
+            run = subprocess.run(
+                [args.retort, "revision", "--from", str(pair / "before.py"), "--to", str(pair / "after.py"),
+                 "-m", message, "--rev-id", REV_ID],
+                capture_output=True, text=True)
+            problems = []
+            if run.returncode != 0 or run.stderr.strip():
+                problems.append(f"retort exited {run.returncode}\n{run.stderr}")
+            ours = without_date(run.stdout)
+            truth = without_date(alembic)
+            if ours != truth:
+                problems.append("\n".join(difflib.unified_diff(truth, ours, "alembic", "retort", lineterm="")))
+            report(pair.name, problems, failed)
+    finish(len(pairs), failed, "retort writes the revision Alembic writes")
+
+
+if __name__ == "__main__":
+    main()
