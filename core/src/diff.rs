@@ -133,7 +133,7 @@ fn compare_table(b: &Table, a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec
             comment: existing_db.comment != target_db.comment,
         };
         if alter.has_changes() {
-            ops.push(Op::AlterColumn(alter));
+            ops.push(Op::AlterColumn(Box::new(alter)));
         }
     }
     compare_indexes(b, a, b_db, ops);

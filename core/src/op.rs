@@ -60,7 +60,7 @@ pub enum Op {
         column: Column,
         side: Side,
     },
-    AlterColumn(AlterColumn),
+    AlterColumn(Box<AlterColumn>),
     /// `op.create_index(...)`, from `side`'s table (for `op.f()` names).
     CreateIndex {
         table: TableRef,
@@ -141,13 +141,13 @@ impl Op {
                 column: column.clone(),
                 side: *side,
             },
-            Op::AlterColumn(alter) => Op::AlterColumn(AlterColumn {
+            Op::AlterColumn(alter) => Op::AlterColumn(Box::new(AlterColumn {
                 existing: alter.target.clone(),
                 existing_side: alter.target_side,
                 target: alter.existing.clone(),
                 target_side: alter.existing_side,
-                ..alter.clone()
-            }),
+                ..(**alter).clone()
+            })),
             Op::CreateIndex {
                 table,
                 index,
