@@ -10,7 +10,8 @@
 //! then each existing table by (schema, name) — added columns, altered
 //! columns, index and unique-constraint changes, dropped columns.
 
-use crate::op::{AlterColumn, Op, Side, TableRef};
+use crate::op::{AlterColumn, Change, Op, Side, Sided, TableRef};
+use crate::schema::Autoincrement;
 use crate::schema::{Schema, Table};
 use crate::sql::stored::database_form;
 
@@ -51,12 +52,18 @@ pub fn diff(before: &Schema, after: &Schema) -> Migration {
         .filter(|t| find(after, t).is_none())
         .collect();
     removed.sort_by_key(|t| (t.schema.clone().unwrap_or_default(), t.name.clone()));
-    for table in removed {
+    // What Alembic reflects: the database form (PostgreSQL's names, serial
+    // columns, stored types), every name rendered as `op.f()`.
+    let removed: Vec<Table> = removed
+        .into_iter()
+        .filter_map(|t| find(&before_db, t))
+        .collect();
+    for table in &removed {
         for index in sorted_indexes(table) {
             ops.push(Op::DropIndex {
                 table: TableRef::of(table),
                 index: index.clone(),
-                convention_name: false,
+                convention_name: true,
             });
         }
         ops.push(Op::DropTable {
@@ -112,32 +119,57 @@ fn compare_table(b: &Table, a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec
             });
         }
     }
+    let auto_column = autoincrement_column(a);
     for column in &a.columns {
-        let (Some(existing), Some(existing_db), Some(target_db)) = (
-            b.column(&column.name),
-            b_db.column(&column.name),
-            a_db.column(&column.name),
-        ) else {
+        let (Some(existing_db), Some(target_db)) =
+            (b_db.column(&column.name), a_db.column(&column.name))
+        else {
             continue;
         };
+        let existing = Sided {
+            column: existing_db.clone(),
+            side: Side::Database,
+        };
+        let target = Sided {
+            column: column.clone(),
+            side: Side::Model,
+        };
+        let changed = |differs: bool| differs.then(|| target.clone());
         let alter = AlterColumn {
             table: table.clone(),
             column: column.name.clone(),
-            existing: existing.clone(),
-            existing_side: Side::Database,
-            target: column.clone(),
-            target_side: Side::Model,
-            nullable: existing_db.nullable != target_db.nullable,
-            ty: existing_db.ty != target_db.ty,
-            server_default: existing_db.server_default != target_db.server_default,
-            comment: existing_db.comment != target_db.comment,
+            ty: Change {
+                existing: existing.clone(),
+                target: changed(existing_db.ty != target_db.ty),
+            },
+            server_default: Change {
+                existing: existing.clone(),
+                target: changed(existing_db.server_default != target_db.server_default),
+            },
+            nullable: Change {
+                existing: existing_db.nullable,
+                target: (existing_db.nullable != target_db.nullable).then_some(target_db.nullable),
+            },
+            comment: Change {
+                existing: existing_db.comment.clone(),
+                target: (existing_db.comment != target_db.comment).then(|| column.comment.clone()),
+            },
+            autoincrement: if auto_column.as_deref() == Some(column.name.as_str()) {
+                Some(true)
+            } else {
+                match column.autoincrement {
+                    Autoincrement::True => Some(true),
+                    Autoincrement::False => Some(false),
+                    Autoincrement::Auto => None,
+                }
+            },
         };
         if alter.has_changes() {
             ops.push(Op::AlterColumn(Box::new(alter)));
         }
     }
     compare_indexes(b, a, b_db, ops);
-    for column in &b.columns {
+    for column in &b_db.columns {
         if a.column(&column.name).is_none() {
             ops.push(Op::DropColumn {
                 table: table.clone(),
@@ -178,7 +210,7 @@ fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<Op>) {
             ops.push(Op::DropIndex {
                 table: table.clone(),
                 index: old,
-                convention_name: false,
+                convention_name: true,
             });
         }
     }
@@ -189,7 +221,7 @@ fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<Op>) {
             ops.push(Op::DropIndex {
                 table: table.clone(),
                 index: old,
-                convention_name: false,
+                convention_name: true,
             });
             ops.push(Op::CreateIndex {
                 table: table.clone(),
@@ -220,7 +252,7 @@ fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<Op>) {
             ops.push(Op::DropUniqueConstraint {
                 table: table.clone(),
                 constraint: old_db.clone(),
-                convention_name: false,
+                convention_name: true,
             });
         }
     }
@@ -240,6 +272,38 @@ fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<Op>) {
             });
         }
     }
+}
+
+/// SQLAlchemy's `Table._autoincrement_column`: the one primary key column
+/// marked `autoincrement=True`, or a lone integer primary key column left at
+/// `"auto"` that is no foreign key and has no server default.
+fn autoincrement_column(table: &Table) -> Option<String> {
+    let pk = table.primary_key.as_ref()?;
+    let columns: Vec<_> = pk.columns.iter().filter_map(|c| table.column(c)).collect();
+    if let Some(explicit) = columns
+        .iter()
+        .find(|c| c.autoincrement == Autoincrement::True)
+    {
+        return Some(explicit.name.clone());
+    }
+    let [only] = columns.as_slice() else {
+        return None;
+    };
+    let integer = matches!(
+        only.ty,
+        crate::schema::SqlType::Integer
+            | crate::schema::SqlType::BigInt
+            | crate::schema::SqlType::SmallInt
+    );
+    let in_fk = table
+        .foreign_keys
+        .iter()
+        .any(|fk| fk.columns.contains(&only.name));
+    (only.autoincrement == Autoincrement::Auto
+        && integer
+        && !in_fk
+        && only.server_default.is_none())
+    .then(|| only.name.clone())
 }
 
 /// SQLAlchemy's `MetaData.sorted_tables`: tables by key (`schema.name`),

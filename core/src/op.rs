@@ -87,27 +87,53 @@ pub enum Op {
     },
 }
 
-/// `op.alter_column(...)`: the `modify_*` changes and the `existing_*`
-/// state Alembic renders beside them.
+/// One attribute of `op.alter_column`: its `existing_*` value and, when it
+/// changes, the `modify_*` one. Inverting swaps the two for changed
+/// attributes only, as Alembic's `AlterColumnOp.reverse()` does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change<T> {
+    pub existing: T,
+    pub target: Option<T>,
+}
+
+impl<T: Clone> Change<T> {
+    fn inverse(&self) -> Self {
+        match &self.target {
+            Some(target) => Change {
+                existing: target.clone(),
+                target: Some(self.existing.clone()),
+            },
+            None => self.clone(),
+        }
+    }
+}
+
+/// A column's type or server default, with the side it is rendered from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sided {
+    pub column: Column,
+    pub side: Side,
+}
+
+/// `op.alter_column(...)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlterColumn {
     pub table: TableRef,
     pub column: String,
-    /// The column as it is (rendered with `existing_side`'s type spelling)…
-    pub existing: Column,
-    pub existing_side: Side,
-    /// …and as it becomes, on the other side.
-    pub target: Column,
-    pub target_side: Side,
-    pub nullable: bool,
-    pub ty: bool,
-    pub server_default: bool,
-    pub comment: bool,
+    pub ty: Change<Sided>,
+    pub server_default: Change<Sided>,
+    pub nullable: Change<bool>,
+    pub comment: Change<Option<String>>,
+    /// Alembic's `autoincrement=` keyword: set from the model column.
+    pub autoincrement: Option<bool>,
 }
 
 impl AlterColumn {
     pub fn has_changes(&self) -> bool {
-        self.nullable || self.ty || self.server_default || self.comment
+        self.ty.target.is_some()
+            || self.server_default.target.is_some()
+            || self.nullable.target.is_some()
+            || self.comment.target.is_some()
     }
 }
 
@@ -142,10 +168,10 @@ impl Op {
                 side: *side,
             },
             Op::AlterColumn(alter) => Op::AlterColumn(Box::new(AlterColumn {
-                existing: alter.target.clone(),
-                existing_side: alter.target_side,
-                target: alter.existing.clone(),
-                target_side: alter.existing_side,
+                ty: alter.ty.inverse(),
+                server_default: alter.server_default.inverse(),
+                nullable: alter.nullable.inverse(),
+                comment: alter.comment.inverse(),
                 ..(**alter).clone()
             })),
             Op::CreateIndex {

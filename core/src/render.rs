@@ -161,12 +161,21 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
             table,
             constraint,
             convention_name,
-        } => format!(
-            "op.drop_constraint({}, {}{}, type_='unique')",
-            name_repr(constraint.name.as_deref(), *convention_name),
-            py_repr(&table.name),
-            schema_arg(table)
-        ),
+        } => {
+            let warning = if constraint.name.is_none() {
+                "# WARNING: constraint name is None; this directive will fail as\n\
+                 # rendered.  Add a name, or use a naming convention; see\n\
+                 # https://alembic.sqlalchemy.org/en/latest/naming.html\n"
+            } else {
+                ""
+            };
+            format!(
+                "{warning}op.drop_constraint({}, {}{}, type_='unique')",
+                name_repr(constraint.name.as_deref(), *convention_name),
+                py_repr(&table.name),
+                schema_arg(table)
+            )
+        }
     }
 }
 
@@ -209,7 +218,8 @@ fn create_table(table: &Table, side: Side, ctx: &Context<'_>) -> String {
     let conv = |name: &Option<String>| {
         name.as_deref().map(|n| match side {
             Side::Model => name_repr(Some(n), table.convention_names.iter().any(|c| c == n)),
-            Side::Database => py_repr(n),
+            // Alembic wraps reflected names in `conv`: `op.f('t_pkey')`.
+            Side::Database => name_repr(Some(n), true),
         })
     };
     let mut constraints = Vec::new();
@@ -423,61 +433,51 @@ fn render_column(column: &Column, side: Side, ctx: &Context<'_>) -> String {
 
 fn alter_column(alter: &AlterColumn, ctx: &Context<'_>) -> String {
     let indent = " ".repeat(11);
+    let flag = |b: bool| if b { "True" } else { "False" };
     let mut text = format!(
         "op.alter_column({}, {}",
         py_repr(&alter.table.name),
         py_repr(&alter.column)
     );
+    let existing_type = &alter.ty.existing;
     text.push_str(&format!(
         ",\n{indent}existing_type={}",
-        type_of(&alter.existing, alter.existing_side, ctx)
+        type_of(&existing_type.column, existing_type.side, ctx)
     ));
-    if alter.server_default {
-        let rendered =
-            server_default(&alter.target, alter.target_side).unwrap_or_else(|| "None".into());
+    if let Some(target) = &alter.server_default.target {
+        let rendered = server_default(&target.column, target.side).unwrap_or_else(|| "None".into());
         text.push_str(&format!(",\n{indent}server_default={rendered}"));
     }
-    if alter.ty {
+    if let Some(target) = &alter.ty.target {
         text.push_str(&format!(
             ",\n{indent}type_={}",
-            type_of(&alter.target, alter.target_side, ctx)
+            type_of(&target.column, target.side, ctx)
         ));
     }
-    if alter.nullable {
-        text.push_str(&format!(
-            ",\n{indent}nullable={}",
-            if alter.target.nullable {
-                "True"
-            } else {
-                "False"
-            }
-        ));
+    if let Some(nullable) = alter.nullable.target {
+        text.push_str(&format!(",\n{indent}nullable={}", flag(nullable)));
     }
-    if alter.comment {
-        let comment = alter
-            .target
-            .comment
-            .as_deref()
-            .map_or("None".to_string(), py_repr);
+    if let Some(comment) = &alter.comment.target {
+        let comment = comment.as_deref().map_or("None".to_string(), py_repr);
         text.push_str(&format!(",\n{indent}comment={comment}"));
     }
-    if let Some(comment) = &alter.existing.comment {
+    if let Some(comment) = &alter.comment.existing {
         text.push_str(&format!(",\n{indent}existing_comment={}", py_repr(comment)));
     }
-    if !alter.nullable {
+    if alter.nullable.target.is_none() {
         text.push_str(&format!(
             ",\n{indent}existing_nullable={}",
-            if alter.existing.nullable {
-                "True"
-            } else {
-                "False"
-            }
+            flag(alter.nullable.existing)
         ));
     }
-    if !alter.server_default
-        && let Some(default) = server_default(&alter.existing, alter.existing_side)
-    {
-        text.push_str(&format!(",\n{indent}existing_server_default={default}"));
+    if let Some(autoincrement) = alter.autoincrement {
+        text.push_str(&format!(",\n{indent}autoincrement={}", flag(autoincrement)));
+    }
+    if alter.server_default.target.is_none() {
+        let existing = &alter.server_default.existing;
+        if let Some(default) = server_default(&existing.column, existing.side) {
+            text.push_str(&format!(",\n{indent}existing_server_default={default}"));
+        }
     }
     if let Some(schema) = &alter.table.schema {
         text.push_str(&format!(",\n{indent}schema={}", py_repr(schema)));

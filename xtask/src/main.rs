@@ -439,6 +439,21 @@ fn test() -> Result {
         },
     )?;
     step(
+        "revisions equal real Alembic autogenerate on PostgreSQL",
+        &mut || {
+            let python = ensure_venv()?;
+            run(&mut cmd(
+                &python.to_string_lossy(),
+                &[
+                    "tests/alembic/check_revisions.py",
+                    "--retort",
+                    "target/debug/retort",
+                    "tests/fixtures/pairs",
+                ],
+            ))
+        },
+    )?;
+    step(
         "models round-trip through PostgreSQL (create_all, pg_dump, SQL reader)",
         &mut || {
             let python = ensure_venv()?;
