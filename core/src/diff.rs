@@ -169,6 +169,20 @@ fn compare_table(b: &Table, a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec
         }
     }
     compare_indexes(b, a, b_db, ops);
+    compare_foreign_keys(a, b_db, a_db, ops);
+    if b_db.comment != a_db.comment {
+        ops.push(match &a.comment {
+            Some(comment) => Op::CreateTableComment {
+                table: table.clone(),
+                comment: comment.clone(),
+                existing: b_db.comment.clone(),
+            },
+            None => Op::DropTableComment {
+                table: table.clone(),
+                existing: b_db.comment.clone().unwrap_or_default(),
+            },
+        });
+    }
     for column in &b_db.columns {
         if a.column(&column.name).is_none() {
             ops.push(Op::DropColumn {
@@ -253,6 +267,7 @@ fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<Op>) {
                 table: table.clone(),
                 constraint: old_db.clone(),
                 convention_name: true,
+                side: Side::Database,
             });
         }
     }
@@ -269,6 +284,51 @@ fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<Op>) {
                 table: table.clone(),
                 constraint: new.clone(),
                 convention_name: is_convention_name(a, new.name.as_deref()),
+                side: Side::Model,
+            });
+        }
+    }
+}
+
+/// Foreign keys by what they do (columns, target, actions), as Alembic
+/// compares them on PostgreSQL: removed ones first, then added ones.
+fn compare_foreign_keys(a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec<Op>) {
+    let table = TableRef::of(a);
+    let signature = |fk: &crate::schema::ForeignKey| {
+        (
+            fk.columns.clone(),
+            fk.referred_schema.clone(),
+            fk.referred_table.clone(),
+            fk.referred_columns.clone(),
+            fk.ondelete.clone(),
+            fk.onupdate.clone(),
+            fk.deferrable,
+            fk.initially.clone(),
+        )
+    };
+    for old in &b_db.foreign_keys {
+        if !a_db
+            .foreign_keys
+            .iter()
+            .any(|f| signature(f) == signature(old))
+        {
+            ops.push(Op::DropForeignKey {
+                table: table.clone(),
+                fk: old.clone(),
+                convention_name: true,
+            });
+        }
+    }
+    for (new, new_db) in a.foreign_keys.iter().zip(&a_db.foreign_keys) {
+        if !b_db
+            .foreign_keys
+            .iter()
+            .any(|f| signature(f) == signature(new_db))
+        {
+            ops.push(Op::CreateForeignKey {
+                table: table.clone(),
+                convention_name: is_convention_name(a, new.name.as_deref()),
+                fk: new.clone(),
             });
         }
     }

@@ -6,7 +6,7 @@
 //! a dropped column keeps its definition so its inverse can add it back.
 
 use crate::python::py_repr;
-use crate::schema::{Column, EnumType, Index, SqlType, Table, UniqueConstraint};
+use crate::schema::{Column, EnumType, ForeignKey, Index, SqlType, Table, UniqueConstraint};
 
 /// Which side of a diff a table or column came from decides how its type is
 /// rendered: a model's type as written (`sa.String(length=50)`), a
@@ -77,6 +77,7 @@ pub enum Op {
         table: TableRef,
         constraint: UniqueConstraint,
         convention_name: bool,
+        side: Side,
     },
     /// `op.drop_constraint(name, table, type_='unique')`; keeps the
     /// constraint for the inverse.
@@ -84,6 +85,30 @@ pub enum Op {
         table: TableRef,
         constraint: UniqueConstraint,
         convention_name: bool,
+        side: Side,
+    },
+    /// `op.create_foreign_key(name, source, referent, [cols], [cols], ...)`.
+    CreateForeignKey {
+        table: TableRef,
+        fk: ForeignKey,
+        convention_name: bool,
+    },
+    /// `op.drop_constraint(name, table, type_='foreignkey')`.
+    DropForeignKey {
+        table: TableRef,
+        fk: ForeignKey,
+        convention_name: bool,
+    },
+    /// `op.create_table_comment(table, comment, existing_comment=...)`.
+    CreateTableComment {
+        table: TableRef,
+        comment: String,
+        existing: Option<String>,
+    },
+    /// `op.drop_table_comment(table, existing_comment=...)`.
+    DropTableComment {
+        table: TableRef,
+        existing: String,
     },
 }
 
@@ -196,19 +221,61 @@ impl Op {
                 table,
                 constraint,
                 convention_name,
+                side,
             } => Op::DropUniqueConstraint {
                 table: table.clone(),
                 constraint: constraint.clone(),
                 convention_name: *convention_name,
+                side: *side,
             },
             Op::DropUniqueConstraint {
                 table,
                 constraint,
                 convention_name,
+                side,
             } => Op::CreateUniqueConstraint {
                 table: table.clone(),
                 constraint: constraint.clone(),
                 convention_name: *convention_name,
+                side: *side,
+            },
+            Op::CreateForeignKey {
+                table,
+                fk,
+                convention_name,
+            } => Op::DropForeignKey {
+                table: table.clone(),
+                fk: fk.clone(),
+                convention_name: *convention_name,
+            },
+            Op::DropForeignKey {
+                table,
+                fk,
+                convention_name,
+            } => Op::CreateForeignKey {
+                table: table.clone(),
+                fk: fk.clone(),
+                convention_name: *convention_name,
+            },
+            Op::CreateTableComment {
+                table,
+                comment,
+                existing,
+            } => match existing {
+                Some(existing) => Op::CreateTableComment {
+                    table: table.clone(),
+                    comment: existing.clone(),
+                    existing: Some(comment.clone()),
+                },
+                None => Op::DropTableComment {
+                    table: table.clone(),
+                    existing: comment.clone(),
+                },
+            },
+            Op::DropTableComment { table, existing } => Op::CreateTableComment {
+                table: table.clone(),
+                comment: existing.clone(),
+                existing: None,
             },
         }
     }

@@ -147,10 +147,17 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
             table,
             constraint,
             convention_name,
+            side,
         } => {
             let columns: Vec<String> = constraint.columns.iter().map(|c| py_repr(c)).collect();
+            // A reflected unique constraint carries PostgreSQL's option.
+            let reflected = if *side == Side::Database {
+                ", postgresql_nulls_not_distinct=False"
+            } else {
+                ""
+            };
             format!(
-                "op.create_unique_constraint({}, {}, [{}]{})",
+                "op.create_unique_constraint({}, {}, [{}]{}{reflected})",
                 name_repr(constraint.name.as_deref(), *convention_name),
                 py_repr(&table.name),
                 columns.join(", "),
@@ -161,14 +168,9 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
             table,
             constraint,
             convention_name,
+            ..
         } => {
-            let warning = if constraint.name.is_none() {
-                "# WARNING: constraint name is None; this directive will fail as\n\
-                 # rendered.  Add a name, or use a naming convention; see\n\
-                 # https://alembic.sqlalchemy.org/en/latest/naming.html\n"
-            } else {
-                ""
-            };
+            let warning = unnamed_warning(constraint.name.as_deref());
             format!(
                 "{warning}op.drop_constraint({}, {}{}, type_='unique')",
                 name_repr(constraint.name.as_deref(), *convention_name),
@@ -176,7 +178,90 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
                 schema_arg(table)
             )
         }
+        Op::CreateForeignKey {
+            table,
+            fk,
+            convention_name,
+        } => {
+            let list = |items: &[String]| {
+                let quoted: Vec<String> = items.iter().map(|c| py_repr(c)).collect();
+                format!("[{}]", quoted.join(", "))
+            };
+            let mut args = vec![
+                name_repr(fk.name.as_deref(), *convention_name),
+                py_repr(&table.name),
+                py_repr(&fk.referred_table),
+                list(&fk.columns),
+                list(&fk.referred_columns),
+            ];
+            if let Some(schema) = &table.schema {
+                args.push(format!("source_schema={}", py_repr(schema)));
+            }
+            if let Some(schema) = &fk.referred_schema {
+                args.push(format!("referent_schema={}", py_repr(schema)));
+            }
+            if let Some(v) = &fk.onupdate {
+                args.push(format!("onupdate={}", py_repr(v)));
+            }
+            if let Some(v) = &fk.ondelete {
+                args.push(format!("ondelete={}", py_repr(v)));
+            }
+            if let Some(v) = &fk.initially {
+                args.push(format!("initially={}", py_repr(v)));
+            }
+            if fk.deferrable == Some(true) {
+                args.push("deferrable=True".into());
+            }
+            format!("op.create_foreign_key({})", args.join(", "))
+        }
+        Op::DropForeignKey {
+            table,
+            fk,
+            convention_name,
+        } => {
+            let warning = unnamed_warning(fk.name.as_deref());
+            format!(
+                "{warning}op.drop_constraint({}, {}{}, type_='foreignkey')",
+                name_repr(fk.name.as_deref(), *convention_name),
+                py_repr(&table.name),
+                schema_arg(table)
+            )
+        }
+        Op::CreateTableComment {
+            table,
+            comment,
+            existing,
+        } => format!(
+            "op.create_table_comment(\n    '{}',\n    {},\n    existing_comment={},\n    schema={}\n)",
+            table.name,
+            py_repr(comment),
+            existing.as_deref().map_or("None".to_string(), py_repr),
+            table
+                .schema
+                .as_ref()
+                .map_or("None".to_string(), |s| format!("'{s}'"))
+        ),
+        Op::DropTableComment { table, existing } => format!(
+            "op.drop_table_comment(\n    '{}',\n    existing_comment={},\n    schema={}\n)",
+            table.name,
+            py_repr(existing),
+            table
+                .schema
+                .as_ref()
+                .map_or("None".to_string(), |s| format!("'{s}'"))
+        ),
     }
+}
+
+/// The comment Alembic puts above a `drop_constraint` of an unnamed
+/// constraint.
+fn unnamed_warning(name: Option<&str>) -> &'static str {
+    if name.is_some() {
+        return "";
+    }
+    "# WARNING: constraint name is None; this directive will fail as\n\
+     # rendered.  Add a name, or use a naming convention; see\n\
+     # https://alembic.sqlalchemy.org/en/latest/naming.html\n"
 }
 
 fn index_elements(index: &Index) -> String {
@@ -269,7 +354,14 @@ fn create_table(table: &Table, side: Side, ctx: &Context<'_>) -> String {
     for unique in &table.unique_constraints {
         constraints.push(unique_constraint(unique, conv(&unique.name)));
     }
-    for check in &table.check_constraints {
+    // Alembic renders `table.constraints` only: a check declared on a model
+    // column is not there (the database has it; the revision does not).
+    let model_side = side == Side::Model;
+    for check in table
+        .check_constraints
+        .iter()
+        .filter(|c| !(model_side && c.on_column))
+    {
         let mut text = format!("sa.CheckConstraint({}", py_repr(&check.sqltext));
         if let Some(name) = conv(&check.name) {
             text.push_str(&format!(", name={name}"));

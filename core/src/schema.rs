@@ -366,6 +366,10 @@ pub struct CheckConstraint {
     pub name: Option<String>,
     /// The condition as SQL text, without the surrounding `CHECK ( )`.
     pub sqltext: String,
+    /// Declared on a column (`Column(..., CheckConstraint(...))`): in the
+    /// database like any other, but Alembic's `create_table` leaves it out.
+    #[serde(skip)]
+    pub on_column: bool,
 }
 
 /// `EXCLUDE USING method (element WITH operator, …) [WHERE (…)]`.

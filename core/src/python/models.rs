@@ -1825,11 +1825,16 @@ impl<'a> Reader<'a> {
                 columns: columns.iter().map(|c| c.name.clone()).collect(),
             });
         }
-        let column_checks = spec.columns.iter().flat_map(|c| c.checks.iter());
-        for (explicit, sqltext, span) in spec.checks.iter().chain(column_checks) {
+        let table_checks = spec.checks.iter().map(|c| (c, false));
+        let column_checks = spec
+            .columns
+            .iter()
+            .flat_map(|c| c.checks.iter().map(|check| (check, true)));
+        for ((explicit, sqltext, span), on_column) in table_checks.chain(column_checks) {
             table.check_constraints.push(CheckConstraint {
                 name: name_for(ConstraintKind::Check, &[], explicit.as_deref(), None, *span),
                 sqltext: sqltext.clone(),
+                on_column,
             });
         }
         for index in &spec.indexes {

@@ -485,6 +485,7 @@ impl<'s> Reader<'s> {
                 ColumnOption::Check(check) => table.check_constraints.push(CheckConstraint {
                     name: constraint_name.or(check.name.map(|n| n.value)),
                     sqltext: bare(&check.expr),
+                    on_column: false,
                 }),
                 other => self.skipped(span, &format!("column option `{other}` on `{name}`")),
             }
@@ -527,6 +528,7 @@ impl<'s> Reader<'s> {
             TableConstraint::Check(check) => table.check_constraints.push(CheckConstraint {
                 name: check.name.map(|n| n.value),
                 sqltext: bare(&check.expr),
+                on_column: false,
             }),
             TableConstraint::Exclude(exclude) => {
                 table.exclude_constraints.push(ExcludeConstraint {
