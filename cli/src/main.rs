@@ -62,6 +62,10 @@ enum Command {
         /// Write `<rev>_<slug>.py` into this folder instead of printing it.
         #[arg(long, value_name = "DIR")]
         versions: Option<PathBuf>,
+        /// Exactly what Alembic writes, without retort's additions (schemas,
+        /// enum types, constraint names its revision would need to run).
+        #[arg(long)]
+        no_safe: bool,
     },
     /// Print where retort's playground, documentation and sources are.
     About,
@@ -89,13 +93,17 @@ fn main() -> ExitCode {
             rev_id,
             down_revision,
             versions,
+            no_safe,
         } => revision(
             &from,
             &to,
-            &message,
-            rev_id,
-            down_revision,
-            versions.as_deref(),
+            RevisionOptions {
+                message: &message,
+                rev_id,
+                down_revision,
+                versions: versions.as_deref(),
+                safe: !no_safe,
+            },
         ),
         Command::About => {
             println!(
@@ -214,14 +222,22 @@ fn print_diagnostics(path: &Path, source: &str, diagnostics: &[Diagnostic]) {
     }
 }
 
-fn revision(
-    from: &Path,
-    to: &Path,
-    message: &str,
+struct RevisionOptions<'a> {
+    message: &'a str,
     rev_id: Option<String>,
     down_revision: Option<String>,
-    versions: Option<&Path>,
-) -> ExitCode {
+    versions: Option<&'a Path>,
+    safe: bool,
+}
+
+fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
+    let RevisionOptions {
+        message,
+        rev_id,
+        down_revision,
+        versions,
+        safe,
+    } = options;
     let before = match read_input(from) {
         Ok(input) => input,
         Err(code) => return code,
@@ -232,7 +248,7 @@ fn revision(
     };
     print_diagnostics(from, &before.source, &before.diagnostics);
     print_diagnostics(to, &after.source, &after.diagnostics);
-    let migration = diff::diff(&before.schema, &after.schema);
+    let migration = diff::diff_with(&before.schema, &after.schema, diff::Options { safe });
     let rev_id = rev_id.unwrap_or_else(random_rev_id);
     let create_date = now();
     let header = RevisionHeader {

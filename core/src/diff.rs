@@ -12,7 +12,7 @@
 
 use crate::op::{AlterColumn, Change, Op, Side, Sided, TableRef};
 use crate::schema::Autoincrement;
-use crate::schema::{Schema, Table};
+use crate::schema::{EnumType, Schema, SqlType, Table};
 use crate::sql::stored::database_form;
 
 /// The upgrade and its exact inverse.
@@ -22,8 +22,31 @@ pub struct Migration {
     pub downgrade: Vec<Op>,
 }
 
-/// Compares `before` (the database) with `after` (the model).
+/// How much of retort's own judgement goes into the revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Safe mode: also what Alembic's revision would need to run at all —
+    /// schemas it does not create, enum types `add_column` does not create
+    /// (and `drop_table` does not drop), names for constraints Alembic
+    /// leaves unnamed in `drop_constraint`. Each addition is marked in the
+    /// revision with a `# retort:` comment.
+    pub safe: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { safe: true }
+    }
+}
+
+/// Compares `before` (the database) with `after` (the model), as Alembic
+/// does (no safe-mode additions).
 pub fn diff(before: &Schema, after: &Schema) -> Migration {
+    diff_with(before, after, Options { safe: false })
+}
+
+/// Compares `before` (the database) with `after` (the model).
+pub fn diff_with(before: &Schema, after: &Schema, options: Options) -> Migration {
     let before_db = database_form(before);
     let after_db = database_form(after);
     let find = |schema: &Schema, t: &Table| schema.table(t.schema.as_deref(), &t.name).cloned();
@@ -91,11 +114,162 @@ pub fn diff(before: &Schema, after: &Schema) -> Migration {
         compare_table(b, a, &b_db, &a_db, &mut ops);
     }
 
+    if options.safe {
+        return safe(before, after, &after_db, ops);
+    }
     let downgrade = ops.iter().rev().map(Op::inverse).collect();
     Migration {
         upgrade: ops,
         downgrade,
     }
+}
+
+const SCHEMA_NOTE: &str = "Alembic does not create schemas; the tables below need this one";
+const SCHEMA_UNDO_NOTE: &str = "the schema the upgrade created";
+const NAME_NOTE: &str = "Alembic leaves this name None; this is the name PostgreSQL gave it";
+
+/// What Alembic's revision needs to run, added around its ops.
+fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<Op>) -> Migration {
+    let mut upgrade = Vec::new();
+    // Schemas the new tables live in that the database does not use yet.
+    let mut new_schemas: Vec<String> = after
+        .tables
+        .iter()
+        .filter_map(|t| t.schema.clone())
+        .filter(|s| !before.tables.iter().any(|b| b.schema.as_deref() == Some(s)))
+        .collect();
+    new_schemas.sort();
+    new_schemas.dedup();
+    for schema in &new_schemas {
+        upgrade.push(Op::Execute {
+            sql: format!("CREATE SCHEMA IF NOT EXISTS {schema}"),
+            note: SCHEMA_NOTE,
+            undo: format!("DROP SCHEMA IF EXISTS {schema}"),
+            undo_note: SCHEMA_UNDO_NOTE,
+        });
+    }
+    let new_enum = |ty: &SqlType| -> Option<EnumType> {
+        let SqlType::Enum { schema, name } = element_type(ty) else {
+            return None;
+        };
+        let exists = before
+            .enums
+            .iter()
+            .any(|e| &e.name == name && &e.schema == schema);
+        (!exists)
+            .then(|| {
+                after
+                    .enums
+                    .iter()
+                    .find(|e| &e.name == name && &e.schema == schema)
+                    .cloned()
+            })
+            .flatten()
+    };
+    let mut created: Vec<EnumType> = Vec::new();
+    let mut with_tables: Vec<EnumType> = Vec::new();
+    for op in ops {
+        match &op {
+            Op::AddColumn { column, .. } => {
+                if let Some(enum_type) = new_enum(&column.ty)
+                    && !created.contains(&enum_type)
+                    && !with_tables.contains(&enum_type)
+                {
+                    created.push(enum_type.clone());
+                    upgrade.push(Op::CreateEnumType { enum_type });
+                }
+            }
+            Op::CreateTable { table, .. } => {
+                for column in &table.columns {
+                    if let Some(enum_type) = new_enum(&column.ty)
+                        && !created.contains(&enum_type)
+                        && !with_tables.contains(&enum_type)
+                    {
+                        with_tables.push(enum_type);
+                    }
+                }
+            }
+            _ => {}
+        }
+        upgrade.push(op);
+    }
+    let mut downgrade: Vec<Op> = upgrade.iter().rev().map(Op::inverse).collect();
+    // Enum types `create_table` made implicitly: dropped after the tables.
+    let mut at = downgrade.len();
+    while at > 0 && matches!(downgrade[at - 1], Op::Execute { .. }) {
+        at -= 1; // before the schemas are dropped
+    }
+    for enum_type in with_tables.into_iter().rev() {
+        downgrade.insert(at, Op::DropEnumType { enum_type });
+    }
+    // Unnamed constraints the downgrade drops: PostgreSQL named them.
+    for op in &mut downgrade {
+        name_dropped_constraint(op, after_db);
+    }
+    Migration { upgrade, downgrade }
+}
+
+fn element_type(ty: &SqlType) -> &SqlType {
+    match ty {
+        SqlType::Array { element, .. } => element_type(element),
+        other => other,
+    }
+}
+
+/// Gives an unnamed dropped constraint the name PostgreSQL gave it (the
+/// database form of the model has it), with a note.
+fn name_dropped_constraint(op: &mut Op, after_db: &Schema) {
+    let (table, columns, is_fk) = match op {
+        Op::DropUniqueConstraint {
+            table, constraint, ..
+        } if constraint.name.is_none() => (table.clone(), constraint.columns.clone(), false),
+        Op::DropForeignKey { table, fk, .. } if fk.name.is_none() => {
+            (table.clone(), fk.columns.clone(), true)
+        }
+        _ => return,
+    };
+    let Some(stored) = after_db.table(table.schema.as_deref(), &table.name) else {
+        return;
+    };
+    let name = if is_fk {
+        stored
+            .foreign_keys
+            .iter()
+            .find(|f| f.columns == columns)
+            .and_then(|f| f.name.clone())
+    } else {
+        stored
+            .unique_constraints
+            .iter()
+            .find(|u| u.columns == columns)
+            .and_then(|u| u.name.clone())
+    };
+    let Some(name) = name else { return };
+    let note = match op {
+        Op::DropUniqueConstraint {
+            constraint,
+            convention_name,
+            ..
+        } => {
+            constraint.name = Some(name);
+            *convention_name = false;
+            NAME_NOTE
+        }
+        Op::DropForeignKey {
+            fk,
+            convention_name,
+            ..
+        } => {
+            fk.name = Some(name);
+            *convention_name = false;
+            NAME_NOTE
+        }
+        _ => return,
+    };
+    *op = Op::Noted {
+        note,
+        op: Box::new(op.clone()),
+    };
 }
 
 fn is_convention_name(table: &Table, name: Option<&str>) -> bool {
@@ -400,4 +574,64 @@ pub fn sorted_tables(schema: &Schema) -> Vec<&Table> {
         sorted.extend(ready);
     }
     sorted
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use crate::python::read_schema;
+
+    const HEAD: &str = "import enum\nimport sqlalchemy as sa\nfrom sqlalchemy import ForeignKey, String\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\nclass Base(DeclarativeBase):\n    pass\n\n\nclass Mood(enum.Enum):\n    sad = 'sad'\n    glad = 'glad'\n";
+
+    fn schema(body: &str) -> Schema {
+        let (schema, diagnostics) = read_schema(&format!("{HEAD}{body}"));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        schema
+    }
+
+    const USERS: &str = "\n\nclass User(Base):\n    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    email: Mapped[str] = mapped_column(String(255))\n";
+
+    #[test]
+    fn new_tables_come_after_the_tables_they_reference() {
+        let after = schema(&format!(
+            "{USERS}\n\nclass Post(Base):\n    __tablename__ = 'a_posts'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    user_id: Mapped[int] = mapped_column(ForeignKey('users.id'))\n"
+        ));
+        let names: Vec<&str> = sorted_tables(&after)
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names, ["users", "a_posts"]);
+    }
+
+    #[test]
+    fn the_downgrade_undoes_the_upgrade_in_reverse() {
+        let before = schema(USERS);
+        let after = schema(&format!(
+            "{USERS}    bio: Mapped[str | None]\n    mood: Mapped[Mood] = mapped_column(sa.Enum(Mood, name='mood'))\n"
+        ));
+        let plain = diff(&before, &after);
+        assert_eq!(plain.upgrade.len(), 2);
+        assert!(
+            matches!(&plain.downgrade[0], Op::DropColumn { column, .. } if column.name == "mood")
+        );
+        // Inverting twice gives the upgrade back.
+        let again: Vec<Op> = plain.downgrade.iter().rev().map(Op::inverse).collect();
+        assert_eq!(again, plain.upgrade);
+
+        // Safe mode creates the enum type add_column needs, and drops it.
+        let safe = diff_with(&before, &after, Options { safe: true });
+        assert!(
+            matches!(&safe.upgrade[1], Op::CreateEnumType { enum_type } if enum_type.name == "mood")
+        );
+        assert!(matches!(&safe.downgrade[1], Op::DropEnumType { .. }));
+    }
+
+    #[test]
+    fn no_change_is_no_op() {
+        let before = schema(USERS);
+        assert_eq!(diff(&before, &before).upgrade, vec![]);
+    }
 }

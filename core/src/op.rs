@@ -110,6 +110,30 @@ pub enum Op {
         table: TableRef,
         existing: String,
     },
+    /// `op.execute(sql)`, added by retort (`note` says why); `undo` is the
+    /// statement of its inverse.
+    Execute {
+        sql: String,
+        note: &'static str,
+        undo: String,
+        undo_note: &'static str,
+    },
+    /// `postgresql.ENUM(...).create(op.get_bind(), checkfirst=True)`:
+    /// retort's, where Alembic would not create the type.
+    CreateEnumType {
+        enum_type: EnumType,
+    },
+    /// `postgresql.ENUM(name=...).drop(op.get_bind(), checkfirst=True)`:
+    /// retort's, where Alembic would leave the type behind.
+    DropEnumType {
+        enum_type: EnumType,
+    },
+    /// An Alembic op that retort changed, with why (rendered as a
+    /// `# retort:` comment above it).
+    Noted {
+        note: &'static str,
+        op: Box<Op>,
+    },
 }
 
 /// One attribute of `op.alter_column`: its `existing_*` value and, when it
@@ -276,6 +300,27 @@ impl Op {
                 table: table.clone(),
                 comment: existing.clone(),
                 existing: None,
+            },
+            Op::Execute {
+                sql,
+                note,
+                undo,
+                undo_note,
+            } => Op::Execute {
+                sql: undo.clone(),
+                note: undo_note,
+                undo: sql.clone(),
+                undo_note: note,
+            },
+            Op::CreateEnumType { enum_type } => Op::DropEnumType {
+                enum_type: enum_type.clone(),
+            },
+            Op::DropEnumType { enum_type } => Op::CreateEnumType {
+                enum_type: enum_type.clone(),
+            },
+            Op::Noted { note, op } => Op::Noted {
+                note,
+                op: Box::new(op.inverse()),
             },
         }
     }

@@ -454,6 +454,21 @@ fn test() -> Result {
         },
     )?;
     step(
+        "revisions upgrade and downgrade on PostgreSQL with seed rows",
+        &mut || {
+            let python = ensure_venv()?;
+            run(&mut cmd(
+                &python.to_string_lossy(),
+                &[
+                    "tests/alembic/check_upgrades.py",
+                    "--retort",
+                    "target/debug/retort",
+                    "tests/fixtures/pairs",
+                ],
+            ))
+        },
+    )?;
+    step(
         "models round-trip through PostgreSQL (create_all, pg_dump, SQL reader)",
         &mut || {
             let python = ensure_venv()?;

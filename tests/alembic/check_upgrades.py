@@ -1,0 +1,194 @@
+"""retort's revisions run both ways on real Alembic and PostgreSQL.
+
+For each fixture pair: the before model is created with `create_all`, every
+table gets seed rows, retort's revision is run with `alembic upgrade head`;
+then `alembic.autogenerate.compare_metadata` against the after model must
+find nothing and every table that exists on both sides must keep its rows.
+`alembic downgrade base` must then bring the database back to the before
+model (compare_metadata against it finds nothing) with the rows still there.
+
+    python check_upgrades.py --retort target/debug/retort tests/fixtures/pairs
+"""
+
+import argparse
+import datetime
+import decimal
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "sqlalchemy"))
+
+import sqlalchemy as sa  # noqa: E402
+from alembic import command  # noqa: E402
+from alembic.autogenerate import compare_metadata  # noqa: E402
+from alembic.config import Config  # noqa: E402
+from alembic.migration import MigrationContext  # noqa: E402
+from check_models import finish, report  # noqa: E402
+from check_roundtrip import create_all  # noqa: E402
+from dump_schema import load, metadatas  # noqa: E402
+from pgcluster import Cluster  # noqa: E402
+
+ROWS = 3
+
+
+def seed_value(column, i):
+    """A value of the column's type for row i (1-based), distinct per row."""
+    ty = column.type
+    if isinstance(ty, sa.ARRAY):
+        return []
+    if isinstance(ty, sa.Enum):
+        return ty.enums[0]
+    python = None
+    try:
+        python = ty.python_type
+    except NotImplementedError:
+        pass
+    if python is bool:
+        return i % 2 == 0
+    if python is int:
+        return i
+    if python in (float, decimal.Decimal):
+        return i
+    if python is str:
+        text = f"v{i}"
+        length = getattr(ty, "length", None)
+        return text[:length] if length else text
+    if python is datetime.datetime:
+        return datetime.datetime(2026, 1, i, tzinfo=datetime.timezone.utc)
+    if python is datetime.date:
+        return datetime.date(2026, 1, i)
+    if python is datetime.time:
+        return datetime.time(12, i)
+    if python is datetime.timedelta:
+        return datetime.timedelta(days=i)
+    if python is uuid.UUID:
+        return uuid.UUID(int=i)
+    if python is dict:
+        return {}
+    if python is bytes:
+        return b""
+    if python is list:
+        return []
+    return None
+
+
+def seed(url, mds):
+    """ROWS rows in every table (parents first); returns the counts."""
+    engine = sa.create_engine(url)
+    counts = {}
+    with engine.begin() as conn:
+        for md in mds:
+            for table in md.sorted_tables:
+                rows = []
+                for i in range(1, ROWS + 1):
+                    row = {}
+                    for column in table.columns:
+                        if column.computed is not None or column.identity is not None:
+                            continue
+                        if column.foreign_keys:
+                            row[column.key] = i
+                        elif column.primary_key and column is table.autoincrement_column:
+                            continue
+                        else:
+                            value = seed_value(column, i)
+                            if value is not None or column.nullable:
+                                row[column.key] = value
+                    rows.append(row)
+                conn.execute(table.insert(), rows)
+                counts[table.fullname] = ROWS
+    engine.dispose()
+    return counts
+
+
+def differences(url, md_list):
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn,
+            opts={"compare_type": True, "compare_server_default": True, "include_schemas": True,
+                  "include_name": lambda name, type_, parent: type_ != "schema" or name in (None, "public") or name in {
+                      t.schema for md in md_list for t in md.tables.values()}},
+        )
+        diffs = compare_metadata(context, md_list[0] if len(md_list) == 1 else md_list)
+    engine.dispose()
+    return diffs
+
+
+def row_counts(url, names):
+    engine = sa.create_engine(url)
+    counts = {}
+    with engine.connect() as conn:
+        for name in names:
+            counts[name] = conn.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar()
+    engine.dispose()
+    return counts
+
+
+def run_pair(cluster, pair, retort):
+    url = cluster.create_database("run_" + pair.name)
+    before = metadatas(load(str(pair / "before.py")))
+    after = metadatas(load(str(pair / "after.py")))
+    create_all(url, pair / "before.py")
+    seeded = seed(url, before)
+    problems = []
+    with tempfile.TemporaryDirectory() as scripts:
+        versions = Path(scripts) / "versions"
+        versions.mkdir()
+        shutil.copy(HERE / "env.py", Path(scripts) / "env.py")
+        shutil.copy(Path(command.__file__).parent / "templates" / "generic" / "script.py.mako",
+                    Path(scripts) / "script.py.mako")
+        written = subprocess.run([retort, "revision", "--from", str(pair / "before.py"), "--to",
+                                  str(pair / "after.py"), "-m", pair.name, "--rev-id", "0123456789ab",
+                                  "--versions", str(versions)], capture_output=True, text=True)
+        if written.returncode != 0:
+            return [f"retort revision exited {written.returncode}: {written.stderr}"]
+        config = Config()
+        config.set_main_option("script_location", scripts)
+        config.set_main_option("sqlalchemy.url", url)
+        os.environ["RETORT_MODEL"] = str(pair / "after.py")
+        kept = [name for name in seeded if any(name in md.tables for md in after)]
+        try:
+            command.upgrade(config, "head")
+        except Exception as error:  # noqa: BLE001 - reported per pair
+            return [f"upgrade failed: {error}"]
+        diffs = differences(url, after)
+        if diffs:
+            problems.append(f"after upgrade, the database differs from the after model: {diffs}")
+        counts = row_counts(url, kept)
+        if any(counts[name] != seeded[name] for name in kept):
+            problems.append(f"rows lost in upgrade: {counts} (seeded {seeded})")
+        os.environ["RETORT_MODEL"] = str(pair / "before.py")
+        try:
+            command.downgrade(config, "base")
+        except Exception as error:  # noqa: BLE001
+            return problems + [f"downgrade failed: {error}"]
+        diffs = differences(url, before)
+        if diffs:
+            problems.append(f"after downgrade, the database differs from the before model: {diffs}")
+        counts = row_counts(url, kept)
+        if any(counts[name] != seeded[name] for name in kept):
+            problems.append(f"rows lost in downgrade: {counts} (seeded {seeded})")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--retort", required=True)
+    parser.add_argument("pairs")
+    args = parser.parse_args()
+    pairs = sorted(p for p in Path(args.pairs).iterdir() if (p / "after.py").exists())
+    failed = []
+    with Cluster(HERE.parents[1] / "target" / "pg-upgrades") as cluster:
+        for pair in pairs:
+            report(pair.name, run_pair(cluster, pair, args.retort), failed)
+    finish(len(pairs), failed, "retort's revision upgrades and downgrades on PostgreSQL with rows kept")
+
+
+if __name__ == "__main__":
+    main()
