@@ -327,8 +327,14 @@ fn bench(args: &[String]) -> Result {
         "cargo",
         &["bench", "-p", "retort-core", "--bench", "read_models"],
     );
-    reader.env("RETORT_PYTHON", python);
+    reader.env("RETORT_PYTHON", &python);
     run(&mut reader)?;
+    let mut revisions = cmd(
+        "cargo",
+        &["bench", "-p", "retort-core", "--bench", "revisions"],
+    );
+    revisions.env("RETORT_PYTHON", &python);
+    run(&mut revisions)?;
     build()?;
     let mut node = cmd("node", &["tests/e2e/bench.mjs", &runs]);
     node.env("RETORT_DIST", root().join("dist"))
