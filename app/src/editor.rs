@@ -19,6 +19,9 @@ extern "C" {
     #[wasm_bindgen(method, js_name = setLanguage)]
     fn set_language(this: &JsEditor, language: &str);
 
+    #[wasm_bindgen(method, js_name = setDoc)]
+    fn set_doc(this: &JsEditor, text: &str);
+
     #[wasm_bindgen(method)]
     fn destroy(this: &JsEditor);
 }
@@ -157,6 +160,19 @@ pub fn CodeEditor(
                     .unwrap_or_else(|| "the editor script did not load".into()),
             )),
         }
+    });
+
+    // Text set from outside (a generated revision): shown in the editor.
+    // Edits typed in it come back through `text` too; setDoc ignores
+    // a text equal to the document.
+    Effect::new(move |_| {
+        // A copy: setting the document calls back into `text` (onChange).
+        let current = text.get();
+        mounted.with_value(|m| {
+            if let Some(m) = m {
+                m.editor.set_doc(&current);
+            }
+        });
     });
 
     if let Some(language_of) = language_of {

@@ -10,18 +10,20 @@
 // worth boxing.
 #![allow(clippy::result_large_err)]
 
+pub mod analysis;
 pub mod console;
 pub mod editor;
 pub mod model;
 pub mod pglite;
 pub mod postgres;
-pub mod sqlread;
+pub mod revision;
 
 use leptos::prelude::*;
 
 use crate::console::SqlConsole;
 use crate::model::{ModelEditor, Side};
 use crate::postgres::{PgStatusBadge, Postgres};
+use crate::revision::RevisionPane;
 
 const MODEL_BEFORE: &str = r#"from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -88,7 +90,7 @@ pub fn App() -> impl IntoView {
                 <ModelEditor text=after side=Side::After label="Model after the change" />
             </Pane>
             <Pane title="Revision" test_id="pane-revision" subtitle="what alembic revision --autogenerate writes">
-                <p class="notice">"Revision generation is not part of this build yet: the diff and the Alembic renderer are being written. Nothing here is guessed."</p>
+                <RevisionPane before=before after=after />
             </Pane>
             <Pane title="SQL" test_id="pane-sql" subtitle="what alembic upgrade --sql prints">
                 <p class="notice">"The PostgreSQL for a revision appears here once revisions are generated."</p>

@@ -2,48 +2,16 @@
 //!
 //! A model file is read on every edit by `retort_core::python::read_schema`
 //! (no Python runs); SQL (a pane whose first statement is SQL) by the SQL
-//! reader in its Web Worker ([`crate::sqlread`]). Either way the diagnostics
+//! reader in its Web Worker ([`crate::analysis`]). Either way the diagnostics
 //! are underlined in the editor, the first one is summarised under it, and
 //! the schema read is shown as a compact outline.
 
 use leptos::prelude::*;
+use retort_core::input::looks_like_sql;
 use retort_core::{Diagnostic, LineIndex, python};
 
+use crate::analysis;
 use crate::editor::{CodeEditor, Language, Underline};
-use crate::sqlread;
-
-/// Whether a pane holds SQL rather than Python: its first comment is
-/// `--`/`/*` (Python's is `#`), or its first word, followed by a space, starts
-/// a SQL statement (`CREATE`, `ALTER`… not `create_engine(`); `SET` and `WITH`,
-/// which open Python statements too, only on a line ending in `;`.
-pub fn looks_like_sql(text: &str) -> bool {
-    const SQL_STARTS: [&str; 15] = [
-        "create", "alter", "drop", "comment", "set", "begin", "start", "commit", "select",
-        "insert", "update", "delete", "grant", "revoke", "with",
-    ];
-    let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
-        return false;
-    };
-    if line.starts_with('#') {
-        return false;
-    }
-    if line.starts_with("--") || line.starts_with("/*") || line.starts_with('\\') {
-        return true;
-    }
-    let word_end = line
-        .find(|c: char| !c.is_ascii_alphabetic())
-        .unwrap_or(line.len());
-    let (word, rest) = line.split_at(word_end);
-    let word = word.to_ascii_lowercase();
-    // `select = 3`, `update(x)`: Python using the word as a name.
-    let python_name = rest
-        .trim_start()
-        .starts_with(['=', '(', '.', ':', ',', '[']);
-    let ends_word = !python_name
-        && (rest.is_empty() || rest.starts_with(|c: char| c.is_whitespace() || c == ';'));
-    let ambiguous = matches!(word.as_str(), "set" | "with");
-    ends_word && SQL_STARTS.contains(&word.as_str()) && (!ambiguous || line.ends_with(';'))
-}
 
 /// One line under the editor: what was read, or the first problem and how
 /// many there are.
@@ -132,7 +100,7 @@ pub fn ModelEditor(text: RwSignal<String>, side: Side, label: &'static str) -> i
             return;
         }
         let id = text.with(|t| {
-            sqlread::read(t, move |reply| {
+            analysis::read_sql(t, move |reply| {
                 let wanted = latest.get_value();
                 match reply {
                     Ok(reply) if reply.id as u64 == wanted => sql_read.set(Some(Ok(Read {
@@ -209,35 +177,6 @@ mod tests {
     fn summarise(source: &str) -> String {
         let (schema, diagnostics) = python::read_schema(source);
         summary(source, schema.tables.len(), &diagnostics)
-    }
-
-    #[test]
-    fn sql_is_told_from_python_by_its_first_statement() {
-        for sql in [
-            "CREATE TABLE t (id int);",
-            "-- migration\nALTER TABLE t ADD COLUMN x int;",
-            "\n  create table t (id int)",
-            "/* header */ CREATE TYPE mood AS ENUM ('a');",
-            "\\restrict abc\nSET x = 1;",
-            "SET lock_timeout = '2s';",
-            "BEGIN;",
-        ] {
-            assert!(looks_like_sql(sql), "{sql:?}");
-        }
-        for python in [
-            "from sqlalchemy import Column",
-            "# CREATE TABLE in a comment\nimport sqlalchemy as sa",
-            "import enum",
-            "\"\"\"Models.\"\"\"",
-            "class User(Base):",
-            "set_a = 1",
-            "create_engine = None",
-            "select = 3",
-            "with open('x') as f:",
-            "",
-        ] {
-            assert!(!looks_like_sql(python), "{python:?}");
-        }
     }
 
     #[test]

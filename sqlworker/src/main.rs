@@ -1,37 +1,93 @@
-//! A Web Worker that reads SQL DDL for the playground.
+//! The playground's analysis worker: what needs the SQL parser, off the
+//! main thread.
 //!
 //! The SQL reader (sqlparser) is ~450 KB gzip of wasm; kept out of the main
-//! app, it is downloaded only when a model pane first holds SQL, and it reads
-//! off the main thread. Protocol: the page posts `{id, text}`; the worker
-//! answers `{id, tables, outline, diagnostics: [{start, end, severity,
-//! message, help}]}` (byte offsets into `text`), in order.
+//! app, it downloads after the page is up. The diff and the Alembic renderer
+//! live here too (they compare expressions in PostgreSQL's canonical form,
+//! which needs the parser).
+//!
+//! Protocol: the page posts `{id, kind: "read", text}` or `{id, kind:
+//! "revision", before, after, safe}`; the worker answers, in order,
+//! `{id, tables, outline, diagnostics: [{span: {start, end}, severity,
+//! message, help}]}` (byte offsets into `text`) or `{id, revision, errors}`.
+//! It posts `"ready"` once, when it can take requests.
 
-use retort_core::{Diagnostic, sql};
+use retort_core::render::{self, Context, RevisionHeader};
+use retort_core::{Diagnostic, Severity, diff, input, sql};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// What the page shows for a SQL pane.
 #[derive(Serialize)]
-struct Reply<'a> {
+struct ReadReply<'a> {
     id: f64,
     tables: usize,
     outline: String,
     diagnostics: &'a [Diagnostic],
 }
 
+/// The revision for a pair of models.
+#[derive(Serialize)]
+struct RevisionReply {
+    id: f64,
+    revision: String,
+    errors: usize,
+}
+
+fn serialize(value: &impl Serialize) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+}
+
 fn read(id: f64, text: &str) -> Result<JsValue, serde_wasm_bindgen::Error> {
     let (schema, diagnostics) = sql::read_schema(text);
-    let reply = Reply {
+    serialize(&ReadReply {
         id,
         tables: schema.tables.len(),
         outline: schema.outline(),
         diagnostics: &diagnostics,
-    };
-    reply.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    })
+}
+
+fn revision(
+    id: f64,
+    before: &str,
+    after: &str,
+    safe: bool,
+) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    let (before, before_problems) = input::read_schema(before);
+    let (after, after_problems) = input::read_schema(after);
+    let migration = diff::diff_with(&before, &after, diff::Options { safe });
+    let enums = render::database_enums(&before);
+    let text = render::revision(
+        &RevisionHeader {
+            message: "your change",
+            rev_id: "0123456789ab",
+            down_revision: None,
+            create_date: "(now)",
+        },
+        &migration,
+        &Context {
+            database_enums: &enums,
+        },
+    );
+    let errors = before_problems
+        .iter()
+        .chain(&after_problems)
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    serialize(&RevisionReply {
+        id,
+        revision: text,
+        errors,
+    })
 }
 
 fn field(data: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn text(data: &JsValue, name: &str) -> String {
+    field(data, name).as_string().unwrap_or_default()
 }
 
 fn main() {
@@ -44,14 +100,20 @@ fn main() {
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             let data = event.data();
             let id = field(&data, "id").as_f64().unwrap_or(0.0);
-            let text = field(&data, "text").as_string().unwrap_or_default();
-            let message =
-                read(id, &text).unwrap_or_else(|error| JsValue::from_str(&error.to_string()));
+            let reply = match text(&data, "kind").as_str() {
+                "revision" => revision(
+                    id,
+                    &text(&data, "before"),
+                    &text(&data, "after"),
+                    field(&data, "safe").as_bool().unwrap_or(true),
+                ),
+                _ => read(id, &text(&data, "text")),
+            };
+            let message = reply.unwrap_or_else(|error| JsValue::from_str(&error.to_string()));
             let _ = reply_to.post_message(&message);
         });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The worker lives as long as the page: its handler must too.
     on_message.forget();
-    // Tell the page the reader is ready (queued messages are answered next).
     let _ = scope.post_message(&JsValue::from_str("ready"));
 }

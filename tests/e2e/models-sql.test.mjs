@@ -1,5 +1,6 @@
 // A model pane also reads PostgreSQL DDL: paste SQL and the pane switches to
-// the SQL reader, which runs in a Web Worker whose wasm is fetched only then.
+// the SQL reader, which runs in the analysis worker: its own wasm, not part
+// of what the page loads before it is interactive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open } from './harness.mjs';
@@ -36,7 +37,9 @@ test('a pane holding SQL is read by the SQL reader, loaded on first use', { time
     await status.waitFor();
     assert.equal(await status.innerText(), '1 table, no problems');
     assert.equal(await status.getAttribute('data-language'), 'python');
-    assert.deepEqual(workerRequests(session), [], 'the SQL reader was fetched before any SQL');
+    const html = await (await fetch(url)).text();
+    assert.match(html, /rel="preload" href="\.\/retort-app-[0-9a-f]+_bg\.wasm"/);
+    assert.doesNotMatch(html, /retort-sql-worker/, 'the worker is on the page\'s critical path');
 
     await replaceText(page, 'editor-before', DDL);
     await page.waitForFunction(
@@ -46,7 +49,7 @@ test('a pane holding SQL is read by the SQL reader, loaded on first use', { time
     const outline = page.getByTestId('outline-before');
     assert.match(await outline.innerText(), /^account\n {2}id INTEGER NOT NULL PK\n {2}slug VARCHAR\(40\) NOT NULL\n/);
     assert.match(await outline.innerText(), /\n {2}account_id INTEGER → account\n/);
-    assert.ok(workerRequests(session).some((u) => u.endsWith('_bg.wasm')), 'the SQL reader wasm was not fetched');
+    assert.ok(workerRequests(session).some((u) => u.endsWith('_bg.wasm')), 'the worker wasm was not fetched');
 
     // A statement the reader cannot parse is underlined where it breaks;
     // the tables before it are still read.

@@ -1,11 +1,12 @@
-//! SQL in a model pane, read by retort's SQL reader in a Web Worker.
+//! The analysis worker: what needs the SQL parser runs in a Web Worker.
 //!
 //! The SQL reader (sqlparser) would add ~460 KB gzip to the wasm every visitor
-//! downloads before the page works; most panes hold Python. So it lives in
-//! its own wasm (`sqlworker/`, built by Trunk as a worker), fetched the first
-//! time a pane holds SQL, and it reads off the main thread. One worker serves
-//! every pane; each request carries an id and its reply goes to the pane that
-//! asked, which keeps only the reply to its latest text.
+//! downloads before the page works. So it lives in its own wasm
+//! (`sqlworker/`, built by Trunk as a worker), fetched after the page is up,
+//! with what depends on it: reading SQL panes, and the diff and Alembic
+//! renderer (which compare expressions in PostgreSQL's canonical form). It
+//! works off the main thread. Each request carries an id and its reply goes
+//! to the caller that asked, which keeps only the reply to its latest input.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -23,7 +24,16 @@ pub struct SqlReply {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-type Callback = Box<dyn FnOnce(Result<SqlReply, String>)>;
+/// The revision the worker writes for a pair of models.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RevisionReply {
+    pub id: f64,
+    pub revision: String,
+    /// Errors in either model (the revision is still written).
+    pub errors: usize,
+}
+
+type Callback = Box<dyn FnOnce(Result<JsValue, String>)>;
 
 struct Client {
     worker: web_sys::Worker,
@@ -70,19 +80,19 @@ fn on_message(event: web_sys::MessageEvent) {
         });
         return;
     }
-    match serde_wasm_bindgen::from_value::<SqlReply>(data) {
-        Ok(reply) => {
-            let id = reply.id as u64;
+    let id = js_sys::Reflect::get(&data, &"id".into())
+        .ok()
+        .and_then(|v| v.as_f64());
+    match id {
+        Some(id) => {
             let callback =
-                CLIENT.with_borrow_mut(|c| c.as_mut().and_then(|c| c.pending.remove(&id)));
+                CLIENT.with_borrow_mut(|c| c.as_mut().and_then(|c| c.pending.remove(&(id as u64))));
             if let Some(callback) = callback {
-                callback(Ok(reply));
+                callback(Ok(data));
             }
         }
-        // Not a reply the page understands: every waiting pane is told.
-        Err(error) => fail_all(&format!(
-            "the SQL reader's answer was not understood: {error}"
-        )),
+        // Not a reply the page understands: every waiting caller is told.
+        None => fail_all("the analysis worker's answer was not understood"),
     }
 }
 
@@ -94,11 +104,11 @@ fn start() -> Result<Client, String> {
     let url = web_sys::Url::new_with_base(WORKER_SCRIPT, &base)
         .map(|u| u.href())
         .unwrap_or_else(|_| WORKER_SCRIPT.to_string());
-    let worker =
-        web_sys::Worker::new(&url).map_err(|e| format!("the SQL reader could not start: {e:?}"))?;
+    let worker = web_sys::Worker::new(&url)
+        .map_err(|e| format!("the analysis worker could not start: {e:?}"))?;
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_message);
     let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|event: web_sys::ErrorEvent| {
-        fail_all(&format!("the SQL reader failed: {}", event.message()));
+        fail_all(&format!("the analysis worker failed: {}", event.message()));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -113,9 +123,37 @@ fn start() -> Result<Client, String> {
     })
 }
 
-/// Asks the worker (started on first use) to read `text`; `done` gets the
-/// reply. Returns the request's id.
-pub fn read(text: &str, done: impl FnOnce(Result<SqlReply, String>) + 'static) -> u64 {
+/// Asks the worker (started on first use) to read `text` as SQL.
+pub fn read_sql(text: &str, done: impl FnOnce(Result<SqlReply, String>) + 'static) -> u64 {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"kind".into(), &"read".into());
+    let _ = js_sys::Reflect::set(&message, &"text".into(), &JsValue::from_str(text));
+    request(message, move |reply| done(reply.and_then(decode)))
+}
+
+/// Asks the worker for the revision from `before` to `after` (each a model
+/// file or SQL DDL).
+pub fn revision(
+    before: &str,
+    after: &str,
+    safe: bool,
+    done: impl FnOnce(Result<RevisionReply, String>) + 'static,
+) -> u64 {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"kind".into(), &"revision".into());
+    let _ = js_sys::Reflect::set(&message, &"before".into(), &JsValue::from_str(before));
+    let _ = js_sys::Reflect::set(&message, &"after".into(), &JsValue::from_str(after));
+    let _ = js_sys::Reflect::set(&message, &"safe".into(), &JsValue::from_bool(safe));
+    request(message, move |reply| done(reply.and_then(decode)))
+}
+
+fn decode<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, String> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| format!("the analysis worker's answer was not understood: {e}"))
+}
+
+/// Posts `message` (an id is added) and calls `done` with the reply.
+fn request(message: js_sys::Object, done: impl FnOnce(Result<JsValue, String>) + 'static) -> u64 {
     let done: Callback = Box::new(done);
     // `done` is called outside the borrow: it may ask for another read.
     let outcome = CLIENT.with_borrow_mut(|slot| {
@@ -126,13 +164,11 @@ pub fn read(text: &str, done: impl FnOnce(Result<SqlReply, String>) + 'static) -
             }
         }
         let Some(client) = slot.as_mut() else {
-            return Err((done, "the SQL reader is not running".to_string()));
+            return Err((done, "the analysis worker is not running".to_string()));
         };
         let id = client.next_id;
         client.next_id += 1;
-        let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&message, &"id".into(), &JsValue::from_f64(id as f64));
-        let _ = js_sys::Reflect::set(&message, &"text".into(), &JsValue::from_str(text));
         if !client.ready {
             client.queue.push(message.into());
             client.pending.insert(id, done);
@@ -143,7 +179,10 @@ pub fn read(text: &str, done: impl FnOnce(Result<SqlReply, String>) + 'static) -
                 client.pending.insert(id, done);
                 Ok(id)
             }
-            Err(error) => Err((done, format!("the SQL reader is unreachable: {error:?}"))),
+            Err(error) => Err((
+                done,
+                format!("the analysis worker is unreachable: {error:?}"),
+            )),
         }
     });
     match outcome {
