@@ -168,7 +168,21 @@ fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<Op>) -> Mig
     };
     let mut created: Vec<EnumType> = Vec::new();
     let mut with_tables: Vec<EnumType> = Vec::new();
+    let new_tables: Vec<TableRef> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::CreateTable { table, .. } => Some(TableRef::of(table)),
+            _ => None,
+        })
+        .collect();
     for op in ops {
+        // An index on a table that already has rows: built CONCURRENTLY.
+        if let Op::CreateIndex { table, .. } | Op::DropIndex { table, .. } = &op
+            && !new_tables.contains(table)
+        {
+            upgrade.push(Op::Concurrently(Box::new(op)));
+            continue;
+        }
         match &op {
             Op::AddColumn { column, .. } => {
                 if let Some(enum_type) = new_enum(&column.ty)

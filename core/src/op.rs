@@ -134,6 +134,9 @@ pub enum Op {
         note: &'static str,
         op: Box<Op>,
     },
+    /// An index op run `CONCURRENTLY`, in its own
+    /// `op.get_context().autocommit_block()` (retort's safe mode).
+    Concurrently(Box<Op>),
 }
 
 /// One attribute of `op.alter_column`: its `existing_*` value and, when it
@@ -322,6 +325,7 @@ impl Op {
                 note,
                 op: Box::new(op.inverse()),
             },
+            Op::Concurrently(op) => Op::Concurrently(Box::new(op.inverse())),
         }
     }
 }

@@ -255,6 +255,22 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
             enum_repr(enum_type, false)
         ),
         Op::Noted { note, op } => format!("# retort: {note}\n{}", render_op(op, ctx)),
+        Op::Concurrently(op) => {
+            let inner = render_op(op, ctx);
+            let inner = match inner.strip_suffix(')') {
+                Some(call) => format!("{call}, postgresql_concurrently=True)"),
+                None => inner,
+            };
+            let (verb, why) = if matches!(**op, Op::DropIndex { .. }) {
+                ("drop", "without blocking the table")
+            } else {
+                ("build", "without blocking writes")
+            };
+            format!(
+                "# retort: {verb} the index CONCURRENTLY, {why} (not possible inside a transaction)\n\
+                 with op.get_context().autocommit_block():\n    {inner}"
+            )
+        }
         Op::DropTableComment { table, existing } => format!(
             "op.drop_table_comment(\n    '{}',\n    existing_comment={},\n    schema={}\n)",
             table.name,
