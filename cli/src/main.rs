@@ -63,9 +63,14 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         versions: Option<PathBuf>,
         /// Exactly what Alembic writes, without retort's additions (schemas,
-        /// enum types, constraint names its revision would need to run).
+        /// enum types, constraint names its revision would need to run,
+        /// CONCURRENTLY indexes, the 3-step NOT NULL split).
         #[arg(long)]
         no_safe: bool,
+        /// How to fill existing rows of a new NOT NULL column (safe mode):
+        /// `TABLE.COLUMN=SQL`, e.g. `users.bio=''`. Repeatable.
+        #[arg(long, value_name = "TABLE.COLUMN=EXPR")]
+        backfill: Vec<String>,
     },
     /// Print where retort's playground, documentation and sources are.
     About,
@@ -94,6 +99,7 @@ fn main() -> ExitCode {
             down_revision,
             versions,
             no_safe,
+            backfill,
         } => revision(
             &from,
             &to,
@@ -103,6 +109,7 @@ fn main() -> ExitCode {
                 down_revision,
                 versions: versions.as_deref(),
                 safe: !no_safe,
+                backfill: &backfill,
             },
         ),
         Command::About => {
@@ -228,6 +235,7 @@ struct RevisionOptions<'a> {
     down_revision: Option<String>,
     versions: Option<&'a Path>,
     safe: bool,
+    backfill: &'a [String],
 }
 
 fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
@@ -237,7 +245,23 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         down_revision,
         versions,
         safe,
+        backfill,
     } = options;
+    let mut fills = Vec::new();
+    for given in backfill {
+        let parsed = given
+            .split_once('=')
+            .and_then(|(target, expr)| target.split_once('.').map(|(t, c)| (t, c, expr)));
+        match parsed {
+            Some((table, column, expr)) if !expr.trim().is_empty() => {
+                fills.push((table.to_string(), column.to_string(), expr.to_string()));
+            }
+            _ => {
+                eprintln!("--backfill {given}: expected TABLE.COLUMN=EXPR, e.g. users.bio=''");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let before = match read_input(from) {
         Ok(input) => input,
         Err(code) => return code,
@@ -248,33 +272,75 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
     };
     print_diagnostics(from, &before.source, &before.diagnostics);
     print_diagnostics(to, &after.source, &after.diagnostics);
-    let migration = diff::diff_with(&before.schema, &after.schema, diff::Options { safe });
-    let rev_id = rev_id.unwrap_or_else(random_rev_id);
-    let create_date = now();
-    let header = RevisionHeader {
-        message,
-        rev_id: &rev_id,
-        down_revision: down_revision.as_deref(),
-        create_date: &create_date,
-    };
-    let enums = render::database_enums(&before.schema);
-    let text = render::revision(
-        &header,
-        &migration,
-        &render::Context {
-            database_enums: &enums,
-        },
+    let (steps, backfills) = diff::plan(
+        &before.schema,
+        &after.schema,
+        diff::Options { safe },
+        &fills,
     );
-    match versions {
-        Some(dir) => {
-            let path = dir.join(format!("{rev_id}_{}.py", slug(message)));
-            if let Err(error) = std::fs::write(&path, text) {
-                eprintln!("{}: cannot write: {error}", path.display());
-                return ExitCode::from(2);
+    for fill in backfills.iter().filter(|f| !f.given) {
+        eprintln!(
+            "{}: warning: {}.{} is NOT NULL without a default: existing rows get {} (choose with --backfill {}.{}=EXPR)",
+            to.display(),
+            fill.table.name,
+            fill.column,
+            fill.expression,
+            fill.table.name,
+            fill.column
+        );
+    }
+    let base_id = rev_id.unwrap_or_else(random_rev_id);
+    let enums = render::database_enums(&before.schema);
+    let create_date = now();
+    let mut down = down_revision;
+    let count = steps.len();
+    for (i, step) in steps.iter().enumerate() {
+        let id = if i == 0 {
+            base_id.clone()
+        } else {
+            derived_rev_id(&base_id, i)
+        };
+        let step_message = if step.message.is_empty() {
+            message.to_string()
+        } else if message.is_empty() {
+            step.message.clone()
+        } else {
+            format!("{message} ({})", step.message)
+        };
+        let header = RevisionHeader {
+            message: &step_message,
+            rev_id: &id,
+            down_revision: down.as_deref(),
+            create_date: &create_date,
+        };
+        let text = render::revision(
+            &header,
+            &step.migration,
+            &render::Context {
+                database_enums: &enums,
+            },
+        );
+        match versions {
+            Some(dir) => {
+                let path = dir.join(format!("{id}_{}.py", slug(&step_message)));
+                if let Err(error) = std::fs::write(&path, text) {
+                    eprintln!("{}: cannot write: {error}", path.display());
+                    return ExitCode::from(2);
+                }
+                println!("Generating {} ...  done", path.display());
             }
-            println!("Generating {} ...  done", path.display());
+            None => {
+                if count > 1 {
+                    println!(
+                        "# ---- revision {}/{count}: {id}_{}.py ----",
+                        i + 1,
+                        slug(&step_message)
+                    );
+                }
+                print!("{text}");
+            }
         }
-        None => print!("{text}"),
+        down = Some(id);
     }
     let failed = before
         .diagnostics
@@ -286,6 +352,18 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The id of the `step`-th revision after `base` in a split plan: 12 hex
+/// digits derived from both, so the same `--rev-id` gives the same chain.
+fn derived_rev_id(base: &str, step: usize) -> String {
+    // FNV-1a: stable across runs and platforms (unlike the std hasher).
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in base.bytes().chain(step.to_string().bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:012x}", hash & 0xffff_ffff_ffff)
 }
 
 /// Alembic's file-name slug: the message's words, lower case, joined by

@@ -39,6 +39,224 @@ impl Default for Options {
     }
 }
 
+/// One revision of a plan: a suffix for its message, and its ops.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub message: String,
+    pub migration: Migration,
+}
+
+/// A `NOT NULL` column added to an existing table without a server default
+/// fails on a table with rows. Safe mode splits it the way the SOP says:
+/// add it nullable, backfill, then set `NOT NULL` — three revisions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backfill {
+    pub table: TableRef,
+    pub column: String,
+    /// The SQL that fills existing rows.
+    pub expression: String,
+    /// Whether the user gave it (`false`: the type's empty value).
+    pub given: bool,
+}
+
+/// The revisions for a change: one, or three when safe mode splits `NOT
+/// NULL` columns. `backfill` gives the fill expressions by
+/// (table, column); a column without one gets its type's empty value (and
+/// a `Backfill` with `given: false` says so).
+pub fn plan(
+    before: &Schema,
+    after: &Schema,
+    options: Options,
+    backfill: &[(String, String, String)],
+) -> (Vec<Step>, Vec<Backfill>) {
+    if !options.safe {
+        return (
+            vec![Step {
+                message: String::new(),
+                migration: diff_with(before, after, options),
+            }],
+            Vec::new(),
+        );
+    }
+    let (ops, after_db) = compare(before, after);
+    let mut fills = Vec::new();
+    let ops: Vec<Op> = ops
+        .into_iter()
+        .map(|op| match op {
+            Op::AddColumn {
+                table,
+                mut column,
+                side,
+            } if needs_backfill(&column) => {
+                let given = backfill
+                    .iter()
+                    .find(|(t, c, _)| *t == table.name && *c == column.name)
+                    .map(|(_, _, e)| e.clone());
+                fills.push(Backfill {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                    given: given.is_some(),
+                    expression: given.unwrap_or_else(|| empty_value(&column.ty, after)),
+                });
+                column.nullable = true;
+                Op::Noted {
+                    note: NULLABLE_NOTE,
+                    op: Box::new(Op::AddColumn {
+                        table,
+                        column,
+                        side,
+                    }),
+                }
+            }
+            other => other,
+        })
+        .collect();
+    let first = safe(before, after, &after_db, ops);
+    if fills.is_empty() {
+        return (
+            vec![Step {
+                message: String::new(),
+                migration: first,
+            }],
+            fills,
+        );
+    }
+    let backfills: Vec<Op> = fills
+        .iter()
+        .map(|f| Op::Execute {
+            sql: format!(
+                "UPDATE {} SET {} = {} WHERE {} IS NULL",
+                qualified(&f.table),
+                f.column,
+                f.expression,
+                f.column
+            ),
+            note: if f.given {
+                BACKFILL_NOTE
+            } else {
+                BACKFILL_EMPTY_NOTE
+            },
+            undo: String::new(),
+            undo_note: BACKFILL_UNDO_NOTE,
+        })
+        .collect();
+    let set_not_null: Vec<Op> = fills
+        .iter()
+        .filter_map(|f| {
+            let table = after_db.table(f.table.schema.as_deref(), &f.table.name)?;
+            let column = table.column(&f.column)?;
+            let stored = Sided {
+                column: column.clone(),
+                side: Side::Database,
+            };
+            Some(Op::Noted {
+                note: NOT_NULL_NOTE,
+                op: Box::new(Op::AlterColumn(Box::new(AlterColumn {
+                    table: f.table.clone(),
+                    column: f.column.clone(),
+                    ty: Change {
+                        existing: stored.clone(),
+                        target: None,
+                    },
+                    server_default: Change {
+                        existing: stored,
+                        target: None,
+                    },
+                    nullable: Change {
+                        existing: true,
+                        target: Some(false),
+                    },
+                    comment: Change {
+                        existing: column.comment.clone(),
+                        target: None,
+                    },
+                    autoincrement: None,
+                }))),
+            })
+        })
+        .collect();
+    let step = |message: &str, upgrade: Vec<Op>| Step {
+        message: message.to_string(),
+        migration: Migration {
+            downgrade: upgrade.iter().rev().map(Op::inverse).collect(),
+            upgrade,
+        },
+    };
+    (
+        vec![
+            Step {
+                message: "1/3: new NOT NULL columns added as nullable".into(),
+                migration: first,
+            },
+            Step {
+                message: "2/3: backfill".into(),
+                migration: Migration {
+                    upgrade: backfills,
+                    downgrade: vec![Op::Execute {
+                        sql: String::new(),
+                        note: BACKFILL_UNDO_NOTE,
+                        undo: String::new(),
+                        undo_note: BACKFILL_UNDO_NOTE,
+                    }],
+                },
+            },
+            step("3/3: set NOT NULL", set_not_null),
+        ],
+        fills,
+    )
+}
+
+const NULLABLE_NOTE: &str = "added nullable: NOT NULL without a default fails on a table with rows; revision 3/3 sets NOT NULL after the backfill";
+const NOT_NULL_NOTE: &str = "every row has a value now (revision 2/3)";
+const BACKFILL_NOTE: &str = "fill the rows that exist, as given";
+const BACKFILL_EMPTY_NOTE: &str = "fill the rows that exist with the type's empty value (give your own: --backfill TABLE.COLUMN=EXPR)";
+const BACKFILL_UNDO_NOTE: &str =
+    "the filled values stay: revision 1/3's downgrade drops the column";
+
+fn needs_backfill(column: &crate::schema::Column) -> bool {
+    !column.nullable
+        && column.server_default.is_none()
+        && column.identity.is_none()
+        && column.computed.is_none()
+}
+
+fn qualified(table: &TableRef) -> String {
+    match &table.schema {
+        Some(schema) => format!("{schema}.{}", table.name),
+        None => table.name.clone(),
+    }
+}
+
+/// A value every type has, for rows that existed before the column.
+fn empty_value(ty: &SqlType, schema: &Schema) -> String {
+    match ty {
+        SqlType::SmallInt
+        | SqlType::Integer
+        | SqlType::BigInt
+        | SqlType::Numeric { .. }
+        | SqlType::Float { .. }
+        | SqlType::Real
+        | SqlType::DoublePrecision
+        | SqlType::Money
+        | SqlType::Oid => "0".into(),
+        SqlType::Boolean => "false".into(),
+        SqlType::Timestamp { .. } | SqlType::Time { .. } => "now()".into(),
+        SqlType::Date => "CURRENT_DATE".into(),
+        SqlType::Interval { .. } => "'0'::interval".into(),
+        SqlType::Json | SqlType::Jsonb => "'{}'".into(),
+        SqlType::Uuid => "gen_random_uuid()".into(),
+        SqlType::Array { .. } => "'{}'".into(),
+        SqlType::Enum { schema: s, name } => schema
+            .enums
+            .iter()
+            .find(|e| &e.name == name && &e.schema == s)
+            .and_then(|e| e.values.first())
+            .map_or_else(|| "NULL".into(), |v| format!("'{}'", v.replace('\'', "''"))),
+        SqlType::Bytea => "''::bytea".into(),
+        _ => "''".into(),
+    }
+}
+
 /// Compares `before` (the database) with `after` (the model), as Alembic
 /// does (no safe-mode additions).
 pub fn diff(before: &Schema, after: &Schema) -> Migration {
@@ -47,6 +265,19 @@ pub fn diff(before: &Schema, after: &Schema) -> Migration {
 
 /// Compares `before` (the database) with `after` (the model).
 pub fn diff_with(before: &Schema, after: &Schema, options: Options) -> Migration {
+    let (ops, after_db) = compare(before, after);
+    if options.safe {
+        return safe(before, after, &after_db, ops);
+    }
+    let downgrade = ops.iter().rev().map(Op::inverse).collect();
+    Migration {
+        upgrade: ops,
+        downgrade,
+    }
+}
+
+/// Alembic's comparison: the upgrade ops, and the model in database form.
+fn compare(before: &Schema, after: &Schema) -> (Vec<Op>, Schema) {
     let before_db = database_form(before);
     let after_db = database_form(after);
     let find = |schema: &Schema, t: &Table| schema.table(t.schema.as_deref(), &t.name).cloned();
@@ -114,14 +345,7 @@ pub fn diff_with(before: &Schema, after: &Schema, options: Options) -> Migration
         compare_table(b, a, &b_db, &a_db, &mut ops);
     }
 
-    if options.safe {
-        return safe(before, after, &after_db, ops);
-    }
-    let downgrade = ops.iter().rev().map(Op::inverse).collect();
-    Migration {
-        upgrade: ops,
-        downgrade,
-    }
+    (ops, after_db)
 }
 
 const SCHEMA_NOTE: &str = "Alembic does not create schemas; the tables below need this one";

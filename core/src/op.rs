@@ -321,10 +321,8 @@ impl Op {
             Op::DropEnumType { enum_type } => Op::CreateEnumType {
                 enum_type: enum_type.clone(),
             },
-            Op::Noted { note, op } => Op::Noted {
-                note,
-                op: Box::new(op.inverse()),
-            },
+            // The note explains the change, not its undoing.
+            Op::Noted { op, .. } => op.inverse(),
             Op::Concurrently(op) => Op::Concurrently(Box::new(op.inverse())),
         }
     }

@@ -64,7 +64,8 @@ fn body(ops: &[Op], ctx: &Context<'_>) -> String {
     for op in ops {
         lines.extend(render_op(op, ctx).lines().map(str::to_string));
     }
-    if lines.len() == 1 {
+    // Only comments (a note without a statement): Python needs one.
+    if lines.iter().all(|l| l.trim_start().starts_with('#')) {
         lines.push("pass".into());
     }
     lines.push("# ### end Alembic commands ###".into());
@@ -241,6 +242,7 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
                 .as_ref()
                 .map_or("None".to_string(), |s| format!("'{s}'"))
         ),
+        Op::Execute { sql, note, .. } if sql.is_empty() => format!("# retort: {note}"),
         Op::Execute { sql, note, .. } => {
             format!("# retort: {note}\nop.execute({})", py_repr(sql))
         }

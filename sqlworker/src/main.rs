@@ -56,20 +56,40 @@ fn revision(
 ) -> Result<JsValue, serde_wasm_bindgen::Error> {
     let (before, before_problems) = input::read_schema(before);
     let (after, after_problems) = input::read_schema(after);
-    let migration = diff::diff_with(&before, &after, diff::Options { safe });
+    let (steps, _) = diff::plan(&before, &after, diff::Options { safe }, &[]);
     let enums = render::database_enums(&before);
-    let text = render::revision(
-        &RevisionHeader {
-            message: "your change",
-            rev_id: "0123456789ab",
-            down_revision: None,
-            create_date: "(now)",
-        },
-        &migration,
-        &Context {
-            database_enums: &enums,
-        },
-    );
+    let ids = ["0123456789ab", "0123456789ac", "0123456789ad"];
+    let mut text = String::new();
+    for (i, step) in steps.iter().enumerate() {
+        let message = if step.message.is_empty() {
+            "your change".to_string()
+        } else {
+            format!("your change ({})", step.message)
+        };
+        if steps.len() > 1 {
+            text.push_str(&format!(
+                "# ---- revision {} of {}: {} ----\n",
+                i + 1,
+                steps.len(),
+                ids[i.min(2)]
+            ));
+        }
+        text.push_str(&render::revision(
+            &RevisionHeader {
+                message: &message,
+                rev_id: ids[i.min(2)],
+                down_revision: i.checked_sub(1).map(|p| ids[p.min(2)]),
+                create_date: "(now)",
+            },
+            &step.migration,
+            &Context {
+                database_enums: &enums,
+            },
+        ));
+        if i + 1 < steps.len() {
+            text.push('\n');
+        }
+    }
     let errors = before_problems
         .iter()
         .chain(&after_problems)
