@@ -151,3 +151,133 @@ fn schema_reads_sql_ddl_with_positioned_diagnostics() {
         "lower(email)"
     );
 }
+
+fn pair(name: &str, file: &str) -> String {
+    format!(
+        "{}/../tests/fixtures/pairs/{name}/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn revision_prints_what_alembic_writes_with_no_safe() {
+    let out = retort(&[
+        "revision",
+        "--from",
+        &pair("02_add_column", "before.py"),
+        "--to",
+        &pair("02_add_column", "after.py"),
+        "-m",
+        "add post summary",
+        "--rev-id",
+        "0123456789ab",
+        "--no-safe",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("\"\"\"add post summary\n\nRevision ID: 0123456789ab\nRevises: \n"));
+    assert!(text.contains(
+        "    op.add_column('posts', sa.Column('published', sa.Boolean(), server_default=sa.text('false'), nullable=False))\n"
+    ));
+    assert!(text.contains("    op.drop_column('posts', 'summary')\n"));
+}
+
+#[test]
+fn a_not_null_column_becomes_three_chained_revision_files() {
+    let dir = std::env::temp_dir().join(format!("retort-cli-versions-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = retort(&[
+        "revision",
+        "--from",
+        &pair("51_add_not_null_column", "before.py"),
+        "--to",
+        &pair("51_add_not_null_column", "after.py"),
+        "-m",
+        "user handles",
+        "--rev-id",
+        "0123456789ab",
+        "--backfill",
+        "users.handle='user_' || id",
+        "--versions",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The column without --backfill is named in a warning.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("users.signup_year is NOT NULL without a default: existing rows get 0"),
+        "{stderr}"
+    );
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 3, "{files:?}");
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
+        .collect();
+    let first = texts
+        .iter()
+        .find(|t| t.contains("Revision ID: 0123456789ab\n"))
+        .unwrap();
+    assert!(first.contains("nullable=True))"));
+    let backfill = texts
+        .iter()
+        .find(|t| t.contains("(2/3: backfill)"))
+        .unwrap();
+    assert!(backfill.contains("Revises: 0123456789ab\n"));
+    assert!(backfill.contains("UPDATE users SET handle = 'user_' || id WHERE handle IS NULL"));
+    let last = texts
+        .iter()
+        .find(|t| t.contains("(3/3: set NOT NULL)"))
+        .unwrap();
+    assert!(last.contains("nullable=False)"));
+}
+
+#[test]
+fn revision_usage_errors_exit_2_and_bad_models_exit_1_with_the_revision_still_written() {
+    let out = retort(&[
+        "revision",
+        "--from",
+        &pair("02_add_column", "before.py"),
+        "--to",
+        &pair("02_add_column", "after.py"),
+        "--backfill",
+        "no-equals-sign",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected TABLE.COLUMN=EXPR"));
+
+    let broken = temp_file(
+        "broken_after.py",
+        b"from sqlalchemy import Column, Integer, MetaData, Table\n\nt = Table('t', MetaData(), Column('id', Integer))\nclass (:\n",
+    );
+    let empty = temp_file(
+        "empty_before.py",
+        b"from sqlalchemy import MetaData\nm = MetaData()\n",
+    );
+    let out = retort(&[
+        "revision",
+        "--from",
+        empty.to_str().unwrap(),
+        "--to",
+        broken.to_str().unwrap(),
+        "--rev-id",
+        "0123456789ab",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken_after.py:4:"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("op.create_table('t',"));
+}
