@@ -71,6 +71,11 @@ enum Command {
         /// `TABLE.COLUMN=SQL`, e.g. `users.bio=''`. Repeatable.
         #[arg(long, value_name = "TABLE.COLUMN=EXPR")]
         backfill: Vec<String>,
+        /// Rename a column instead of dropping one and adding another:
+        /// `TABLE.OLD=NEW` (retort suggests the pairs that look alike).
+        /// Repeatable.
+        #[arg(long, value_name = "TABLE.OLD=NEW")]
+        rename: Vec<String>,
     },
     /// Print where retort's playground, documentation and sources are.
     About,
@@ -100,6 +105,7 @@ fn main() -> ExitCode {
             versions,
             no_safe,
             backfill,
+            rename,
         } => revision(
             &from,
             &to,
@@ -110,6 +116,7 @@ fn main() -> ExitCode {
                 versions: versions.as_deref(),
                 safe: !no_safe,
                 backfill: &backfill,
+                rename: &rename,
             },
         ),
         Command::About => {
@@ -236,6 +243,7 @@ struct RevisionOptions<'a> {
     versions: Option<&'a Path>,
     safe: bool,
     backfill: &'a [String],
+    rename: &'a [String],
 }
 
 fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
@@ -246,18 +254,24 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         versions,
         safe,
         backfill,
+        rename,
     } = options;
     let mut fills = Vec::new();
     for given in backfill {
-        let parsed = given
-            .split_once('=')
-            .and_then(|(target, expr)| target.split_once('.').map(|(t, c)| (t, c, expr)));
-        match parsed {
-            Some((table, column, expr)) if !expr.trim().is_empty() => {
-                fills.push((table.to_string(), column.to_string(), expr.to_string()));
-            }
-            _ => {
+        match table_column_value(given) {
+            Some((table, column, expr)) => fills.push((table, column, expr)),
+            None => {
                 eprintln!("--backfill {given}: expected TABLE.COLUMN=EXPR, e.g. users.bio=''");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut accepted = Vec::new();
+    for given in rename {
+        match table_column_value(given) {
+            Some((table, old, new)) => accepted.push((table, old, new)),
+            None => {
+                eprintln!("--rename {given}: expected TABLE.OLD=NEW, e.g. users.bio=about");
                 return ExitCode::from(2);
             }
         }
@@ -272,11 +286,40 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
     };
     print_diagnostics(from, &before.source, &before.diagnostics);
     print_diagnostics(to, &after.source, &after.diagnostics);
+    let candidates = diff::rename_candidates(&before.schema, &after.schema);
+    let renames: Vec<diff::Rename> = candidates
+        .iter()
+        .filter(|c| {
+            accepted
+                .iter()
+                .any(|(t, old, new)| *t == c.table.name && *old == c.old && *new == c.new)
+        })
+        .cloned()
+        .collect();
+    for (table, old, new) in &accepted {
+        if !renames
+            .iter()
+            .any(|r| r.table.name == *table && r.old == *old && r.new == *new)
+        {
+            eprintln!(
+                "--rename {table}.{old}={new}: {table}.{old} is not dropped with {table}.{new} added alike (same type and nullability); nothing renamed"
+            );
+            return ExitCode::from(2);
+        }
+    }
+    for candidate in candidates.iter().filter(|c| !renames.contains(c)) {
+        let (t, old, new) = (&candidate.table.name, &candidate.old, &candidate.new);
+        eprintln!(
+            "{}: note: {t}.{old} dropped and {t}.{new} added look alike: if it is a rename, pass --rename {t}.{old}={new} (dropping loses the data)",
+            to.display()
+        );
+    }
     let (steps, backfills) = diff::plan(
         &before.schema,
         &after.schema,
         diff::Options { safe },
         &fills,
+        &renames,
     );
     for fill in backfills.iter().filter(|f| !f.given) {
         eprintln!(
@@ -352,6 +395,14 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `TABLE.COLUMN=VALUE` → its three parts (the value non-empty).
+fn table_column_value(given: &str) -> Option<(String, String, String)> {
+    let (target, value) = given.split_once('=')?;
+    let (table, column) = target.split_once('.')?;
+    (!value.trim().is_empty() && !table.is_empty() && !column.is_empty())
+        .then(|| (table.to_string(), column.to_string(), value.to_string()))
 }
 
 /// The id of the `step`-th revision after `base` in a split plan: 12 hex

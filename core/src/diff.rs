@@ -12,7 +12,7 @@
 
 use crate::op::{AlterColumn, Change, Op, Side, Sided, TableRef};
 use crate::schema::Autoincrement;
-use crate::schema::{EnumType, Schema, SqlType, Table};
+use crate::schema::{Column, EnumType, Schema, SqlType, Table};
 use crate::sql::stored::database_form;
 
 /// The upgrade and its exact inverse.
@@ -63,22 +63,29 @@ pub struct Backfill {
 /// NULL` columns. `backfill` gives the fill expressions by
 /// (table, column); a column without one gets its type's empty value (and
 /// a `Backfill` with `given: false` says so).
+/// `renames` are the [`rename_candidates`] the user accepted.
 pub fn plan(
     before: &Schema,
     after: &Schema,
     options: Options,
     backfill: &[(String, String, String)],
+    renames: &[Rename],
 ) -> (Vec<Step>, Vec<Backfill>) {
+    let (ops, after_db) = compare(before, after);
+    let ops = apply_renames(ops, renames, &database_form(before), after, &after_db);
     if !options.safe {
+        let downgrade = ops.iter().rev().map(Op::inverse).collect();
         return (
             vec![Step {
                 message: String::new(),
-                migration: diff_with(before, after, options),
+                migration: Migration {
+                    upgrade: ops,
+                    downgrade,
+                },
             }],
             Vec::new(),
         );
     }
-    let (ops, after_db) = compare(before, after);
     let mut fills = Vec::new();
     let ops: Vec<Op> = ops
         .into_iter()
@@ -171,6 +178,7 @@ pub fn plan(
                         target: None,
                     },
                     autoincrement: None,
+                    new_name: None,
                 }))),
             })
         })
@@ -207,6 +215,7 @@ pub fn plan(
 }
 
 const NULLABLE_NOTE: &str = "added nullable: NOT NULL without a default fails on a table with rows; revision 3/3 sets NOT NULL after the backfill";
+const RENAME_NOTE: &str = "a rename you accepted (--rename), where autogenerate sees drop + add";
 const NOT_NULL_NOTE: &str = "every row has a value now (revision 2/3)";
 const BACKFILL_NOTE: &str = "fill the rows that exist, as given";
 const BACKFILL_EMPTY_NOTE: &str = "fill the rows that exist with the type's empty value (give your own: --backfill TABLE.COLUMN=EXPR)";
@@ -538,44 +547,13 @@ fn compare_table(b: &Table, a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec
         else {
             continue;
         };
-        let existing = Sided {
-            column: existing_db.clone(),
-            side: Side::Database,
-        };
-        let target = Sided {
-            column: column.clone(),
-            side: Side::Model,
-        };
-        let changed = |differs: bool| differs.then(|| target.clone());
-        let alter = AlterColumn {
-            table: table.clone(),
-            column: column.name.clone(),
-            ty: Change {
-                existing: existing.clone(),
-                target: changed(existing_db.ty != target_db.ty),
-            },
-            server_default: Change {
-                existing: existing.clone(),
-                target: changed(existing_db.server_default != target_db.server_default),
-            },
-            nullable: Change {
-                existing: existing_db.nullable,
-                target: (existing_db.nullable != target_db.nullable).then_some(target_db.nullable),
-            },
-            comment: Change {
-                existing: existing_db.comment.clone(),
-                target: (existing_db.comment != target_db.comment).then(|| column.comment.clone()),
-            },
-            autoincrement: if auto_column.as_deref() == Some(column.name.as_str()) {
-                Some(true)
-            } else {
-                match column.autoincrement {
-                    Autoincrement::True => Some(true),
-                    Autoincrement::False => Some(false),
-                    Autoincrement::Auto => None,
-                }
-            },
-        };
+        let alter = alter_column(
+            &table,
+            existing_db,
+            target_db,
+            column,
+            auto_column.as_deref(),
+        );
         if alter.has_changes() {
             ops.push(Op::AlterColumn(Box::new(alter)));
         }
@@ -604,6 +582,146 @@ fn compare_table(b: &Table, a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec
             });
         }
     }
+}
+
+/// The `alter_column` that takes `existing_db` (the database's column, in
+/// database form) to `model` (`target_db` its database form).
+fn alter_column(
+    table: &TableRef,
+    existing_db: &Column,
+    target_db: &Column,
+    model: &Column,
+    auto_column: Option<&str>,
+) -> AlterColumn {
+    let existing = Sided {
+        column: existing_db.clone(),
+        side: Side::Database,
+    };
+    let target = Sided {
+        column: model.clone(),
+        side: Side::Model,
+    };
+    let changed = |differs: bool| differs.then(|| target.clone());
+    AlterColumn {
+        table: table.clone(),
+        column: existing_db.name.clone(),
+        ty: Change {
+            existing: existing.clone(),
+            target: changed(existing_db.ty != target_db.ty),
+        },
+        server_default: Change {
+            existing,
+            target: changed(existing_db.server_default != target_db.server_default),
+        },
+        nullable: Change {
+            existing: existing_db.nullable,
+            target: (existing_db.nullable != target_db.nullable).then_some(target_db.nullable),
+        },
+        comment: Change {
+            existing: existing_db.comment.clone(),
+            target: (existing_db.comment != target_db.comment).then(|| model.comment.clone()),
+        },
+        autoincrement: if auto_column == Some(model.name.as_str()) {
+            Some(true)
+        } else {
+            match model.autoincrement {
+                Autoincrement::True => Some(true),
+                Autoincrement::False => Some(false),
+                Autoincrement::Auto => None,
+            }
+        },
+        new_name: (existing_db.name != model.name).then(|| model.name.clone()),
+    }
+}
+
+/// A dropped and an added column of one table that look alike (same stored
+/// type and nullability): perhaps a rename that autogenerate sees as drop +
+/// add. Offered, never applied unless accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rename {
+    pub table: TableRef,
+    pub old: String,
+    pub new: String,
+}
+
+/// The renames `before` → `after` may hide: in each table on both sides,
+/// each dropped column paired with the first added column that looks alike.
+pub fn rename_candidates(before: &Schema, after: &Schema) -> Vec<Rename> {
+    let (before_db, after_db) = (database_form(before), database_form(after));
+    let mut found = Vec::new();
+    for a in &after_db.tables {
+        let Some(b) = before_db.table(a.schema.as_deref(), &a.name) else {
+            continue;
+        };
+        let mut taken: Vec<&str> = Vec::new();
+        for old in b.columns.iter().filter(|c| a.column(&c.name).is_none()) {
+            let new = a.columns.iter().find(|c| {
+                b.column(&c.name).is_none()
+                    && !taken.contains(&c.name.as_str())
+                    && c.ty == old.ty
+                    && c.nullable == old.nullable
+            });
+            if let Some(new) = new {
+                taken.push(&new.name);
+                found.push(Rename {
+                    table: TableRef::of(a),
+                    old: old.name.clone(),
+                    new: new.name.clone(),
+                });
+            }
+        }
+    }
+    found
+}
+
+/// Replaces an accepted rename's drop + add by `alter_column(...,
+/// new_column_name=...)` where the add was.
+fn apply_renames(
+    ops: Vec<Op>,
+    renames: &[Rename],
+    before_db: &Schema,
+    after: &Schema,
+    after_db: &Schema,
+) -> Vec<Op> {
+    let mut ops = ops;
+    for rename in renames {
+        let is_drop = |op: &Op| matches!(op, Op::DropColumn { table, column, .. } if *table == rename.table && column.name == rename.old);
+        let is_add = |op: &Op| matches!(op, Op::AddColumn { table, column, .. } if *table == rename.table && column.name == rename.new);
+        let (Some(drop_at), Some(add_at)) =
+            (ops.iter().position(is_drop), ops.iter().position(is_add))
+        else {
+            continue;
+        };
+        let schema = rename.table.schema.as_deref();
+        let found = (
+            before_db
+                .table(schema, &rename.table.name)
+                .and_then(|t| t.column(&rename.old)),
+            after_db
+                .table(schema, &rename.table.name)
+                .and_then(|t| t.column(&rename.new)),
+            after.table(schema, &rename.table.name),
+        );
+        let (Some(existing_db), Some(target_db), Some(model_table)) = found else {
+            continue;
+        };
+        let Some(model) = model_table.column(&rename.new) else {
+            continue;
+        };
+        let alter = alter_column(
+            &rename.table,
+            existing_db,
+            target_db,
+            model,
+            autoincrement_column(model_table).as_deref(),
+        );
+        ops[add_at] = Op::Noted {
+            note: RENAME_NOTE,
+            op: Box::new(Op::AlterColumn(Box::new(alter))),
+        };
+        ops.remove(drop_at);
+    }
+    ops
 }
 
 /// Indexes and unique constraints by name, in name order: removed, changed

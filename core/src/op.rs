@@ -178,11 +178,15 @@ pub struct AlterColumn {
     pub comment: Change<Option<String>>,
     /// Alembic's `autoincrement=` keyword: set from the model column.
     pub autoincrement: Option<bool>,
+    /// `new_column_name=`: a rename the user accepted (`column` is the
+    /// old name).
+    pub new_name: Option<String>,
 }
 
 impl AlterColumn {
     pub fn has_changes(&self) -> bool {
-        self.ty.target.is_some()
+        self.new_name.is_some()
+            || self.ty.target.is_some()
             || self.server_default.target.is_some()
             || self.nullable.target.is_some()
             || self.comment.target.is_some()
@@ -220,6 +224,12 @@ impl Op {
                 side: *side,
             },
             Op::AlterColumn(alter) => Op::AlterColumn(Box::new(AlterColumn {
+                // A rename undone: the new name back to the old one.
+                column: alter
+                    .new_name
+                    .clone()
+                    .unwrap_or_else(|| alter.column.clone()),
+                new_name: alter.new_name.as_ref().map(|_| alter.column.clone()),
                 ty: alter.ty.inverse(),
                 server_default: alter.server_default.inverse(),
                 nullable: alter.nullable.inverse(),

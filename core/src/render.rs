@@ -587,6 +587,9 @@ fn alter_column(alter: &AlterColumn, ctx: &Context<'_>) -> String {
         let rendered = server_default(&target.column, target.side).unwrap_or_else(|| "None".into());
         text.push_str(&format!(",\n{indent}server_default={rendered}"));
     }
+    if let Some(new_name) = &alter.new_name {
+        text.push_str(&format!(",\n{indent}new_column_name={}", py_repr(new_name)));
+    }
     if let Some(target) = &alter.ty.target {
         text.push_str(&format!(
             ",\n{indent}type_={}",

@@ -56,7 +56,7 @@ fn revision(
 ) -> Result<JsValue, serde_wasm_bindgen::Error> {
     let (before, before_problems) = input::read_schema(before);
     let (after, after_problems) = input::read_schema(after);
-    let (steps, _) = diff::plan(&before, &after, diff::Options { safe }, &[]);
+    let (steps, _) = diff::plan(&before, &after, diff::Options { safe }, &[], &[]);
     let enums = render::database_enums(&before);
     let ids = ["0123456789ab", "0123456789ac", "0123456789ad"];
     let mut text = String::new();

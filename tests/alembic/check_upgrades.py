@@ -130,6 +130,15 @@ def row_counts(url, names):
     return counts
 
 
+def extra_args(pair, safe):
+    """Options a pair gives retort (`retort_args.txt`, one per line), for
+    the safe run: what a user accepts, such as `--rename`."""
+    args = pair / "retort_args.txt"
+    if not safe or not args.exists():
+        return []
+    return [line for line in args.read_text().splitlines() if line.strip()]
+
+
 def run_pair(cluster, pair, retort, safe=True):
     url = cluster.create_database(("run_" if safe else "alembic_") + pair.name)
     before = metadatas(load(str(pair / "before.py")))
@@ -145,7 +154,7 @@ def run_pair(cluster, pair, retort, safe=True):
                     Path(scripts) / "script.py.mako")
         written = subprocess.run([retort, "revision", "--from", str(pair / "before.py"), "--to",
                                   str(pair / "after.py"), "-m", pair.name, "--rev-id", "0123456789ab",
-                                  "--versions", str(versions)] + ([] if safe else ["--no-safe"]),
+                                  "--versions", str(versions)] + ([] if safe else ["--no-safe"]) + extra_args(pair, safe),
                                  capture_output=True, text=True)
         if written.returncode != 0:
             return [f"retort revision exited {written.returncode}: {written.stderr}"]
