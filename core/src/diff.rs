@@ -381,6 +381,25 @@ fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<Op>) -> Mig
             undo_note: SCHEMA_UNDO_NOTE,
         });
     }
+    // Values added to enum types both sides have, in the type's order.
+    for enum_type in &after.enums {
+        let Some(old) = before
+            .enums
+            .iter()
+            .find(|e| e.name == enum_type.name && e.schema == enum_type.schema)
+        else {
+            continue;
+        };
+        for (i, value) in enum_type.values.iter().enumerate() {
+            if !old.values.contains(value) {
+                upgrade.push(Op::AddEnumValue {
+                    enum_type: enum_type.clone(),
+                    value: value.clone(),
+                    after: i.checked_sub(1).map(|p| enum_type.values[p].clone()),
+                });
+            }
+        }
+    }
     let new_enum = |ty: &SqlType| -> Option<EnumType> {
         let SqlType::Enum { schema, name } = element_type(ty) else {
             return None;

@@ -137,6 +137,14 @@ pub enum Op {
     /// An index op run `CONCURRENTLY`, in its own
     /// `op.get_context().autocommit_block()` (retort's safe mode).
     Concurrently(Box<Op>),
+    /// `ALTER TYPE … ADD VALUE`: a value added to an enum type, which
+    /// Alembic's autogenerate does not see (retort's safe mode).
+    AddEnumValue {
+        enum_type: EnumType,
+        value: String,
+        /// The value it follows in the type's order.
+        after: Option<String>,
+    },
 }
 
 /// One attribute of `op.alter_column`: its `existing_*` value and, when it
@@ -334,6 +342,12 @@ impl Op {
             // The note explains the change, not its undoing.
             Op::Noted { op, .. } => op.inverse(),
             Op::Concurrently(op) => Op::Concurrently(Box::new(op.inverse())),
+            Op::AddEnumValue { .. } => Op::Execute {
+                sql: String::new(),
+                note: "PostgreSQL cannot drop a value from an enum type: the values added stay",
+                undo: String::new(),
+                undo_note: "",
+            },
         }
     }
 }

@@ -257,6 +257,30 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
             enum_repr(enum_type, false)
         ),
         Op::Noted { note, op } => format!("# retort: {note}\n{}", render_op(op, ctx)),
+        Op::AddEnumValue {
+            enum_type,
+            value,
+            after,
+        } => {
+            let name = match &enum_type.schema {
+                Some(schema) => format!("{schema}.{}", enum_type.name),
+                None => enum_type.name.clone(),
+            };
+            let quote = |v: &str| format!("'{}'", v.replace('\'', "''"));
+            let position = after
+                .as_deref()
+                .map(|a| format!(" AFTER {}", quote(a)))
+                .unwrap_or_default();
+            let sql = format!(
+                "ALTER TYPE {name} ADD VALUE IF NOT EXISTS {}{position}",
+                quote(value)
+            );
+            format!(
+                "# retort: Alembic does not see values added to an enum type; ADD VALUE commits on its own\n\
+                 with op.get_context().autocommit_block():\n    op.execute({})",
+                py_repr(&sql)
+            )
+        }
         Op::Concurrently(op) => {
             let inner = render_op(op, ctx);
             let inner = match inner.strip_suffix(')') {
