@@ -1645,6 +1645,32 @@ impl<'a> Reader<'a> {
     // ------------------------------------------------------------ finish
 
     fn finish(mut self) -> (Schema, Vec<Diagnostic>) {
+        // A foreign key to a table the file does not declare: SQLAlchemy's
+        // create_all (and a migration) fails on it.
+        let mut missing = Vec::new();
+        for table in &self.tables {
+            let column_fks = table.columns.iter().flat_map(|c| c.foreign_keys.iter());
+            for fk in column_fks.chain(table.foreign_keys.iter()) {
+                let Some(target) = fk.targets.first() else {
+                    continue;
+                };
+                let (schema, name, _) = split_targets(std::slice::from_ref(target));
+                let known = self
+                    .tables
+                    .iter()
+                    .any(|t| t.name == name && t.schema == schema);
+                if !known {
+                    missing.push(
+                        Diagnostic::error(
+                            fk.span,
+                            format!("foreign key to {target}: no table {name} in this file"),
+                        )
+                        .with_help("declare the table in the model, or check the name"),
+                    );
+                }
+            }
+        }
+        self.diagnostics.extend(missing);
         // Columns typed by their foreign key take the target column's type.
         let mut resolved: Vec<(usize, usize, Typed)> = Vec::new();
         for (t, table) in self.tables.iter().enumerate() {
@@ -2425,6 +2451,21 @@ class Base(DeclarativeBase):
         );
         assert!(schema.table(None, "a").is_some());
         assert!(schema.table(None, "c").is_some(), "{schema:#?}");
+    }
+
+    #[test]
+    fn a_foreign_key_to_a_missing_table_is_an_error_at_the_key() {
+        let source = format!(
+            "{HEADER}\n\nclass Post(Base):\n    __tablename__ = \"posts\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    author_id: Mapped[int] = mapped_column(sa.ForeignKey(\"authors.id\"))\n"
+        );
+        let (schema, diagnostics) = read_schema(&source);
+        assert!(table(&schema, "posts").column("author_id").is_some());
+        let d = diagnostics
+            .iter()
+            .find(|d| d.message.contains("no table authors"))
+            .expect("a diagnostic");
+        assert_eq!(d.severity, Severity::Error);
+        assert!(source[d.span.start..d.span.end].starts_with("sa.ForeignKey("));
     }
 
     #[test]
