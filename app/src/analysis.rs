@@ -31,6 +31,33 @@ pub struct RevisionReply {
     pub revision: String,
     /// Errors in either model (the revision is still written).
     pub errors: usize,
+    /// Drop + add pairs that look like renames: `[table, old, new]`.
+    pub renames: Vec<[String; 3]>,
+    /// New NOT NULL columns backfilled: `[table, column, expression]`.
+    pub backfills: Vec<[String; 3]>,
+}
+
+/// What the user decided in the Revision pane.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Choices {
+    pub safe: bool,
+    /// Accepted renames: `[table, old, new]`.
+    pub renames: Vec<[String; 3]>,
+    /// Backfill expressions typed in: `[table, column, expression]`.
+    pub backfills: Vec<[String; 3]>,
+}
+
+fn triples(items: &[[String; 3]]) -> js_sys::Array {
+    items
+        .iter()
+        .map(|[a, b, c]| {
+            js_sys::Array::of3(
+                &JsValue::from_str(a),
+                &JsValue::from_str(b),
+                &JsValue::from_str(c),
+            )
+        })
+        .collect()
 }
 
 type Callback = Box<dyn FnOnce(Result<JsValue, String>)>;
@@ -136,14 +163,16 @@ pub fn read_sql(text: &str, done: impl FnOnce(Result<SqlReply, String>) + 'stati
 pub fn revision(
     before: &str,
     after: &str,
-    safe: bool,
+    choices: &Choices,
     done: impl FnOnce(Result<RevisionReply, String>) + 'static,
 ) -> u64 {
     let message = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&message, &"kind".into(), &"revision".into());
     let _ = js_sys::Reflect::set(&message, &"before".into(), &JsValue::from_str(before));
     let _ = js_sys::Reflect::set(&message, &"after".into(), &JsValue::from_str(after));
-    let _ = js_sys::Reflect::set(&message, &"safe".into(), &JsValue::from_bool(safe));
+    let _ = js_sys::Reflect::set(&message, &"safe".into(), &JsValue::from_bool(choices.safe));
+    let _ = js_sys::Reflect::set(&message, &"renames".into(), &triples(&choices.renames));
+    let _ = js_sys::Reflect::set(&message, &"backfills".into(), &triples(&choices.backfills));
     request(message, move |reply| done(reply.and_then(decode)))
 }
 

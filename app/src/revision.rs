@@ -1,9 +1,11 @@
 //! The Revision pane: the Alembic revision for the change between the two
-//! model panes, written by the analysis worker as you type.
+//! model panes, written by the analysis worker as you type, with what the
+//! user decides: safe mode, which look-alike drop + add pairs are renames,
+//! and how new NOT NULL columns are backfilled.
 
 use leptos::prelude::*;
 
-use crate::analysis;
+use crate::analysis::{self, Choices};
 use crate::editor::{CodeEditor, Language};
 
 /// What the line above the revision says.
@@ -20,20 +22,36 @@ pub fn status_line(errors: usize, safe: bool) -> String {
     }
 }
 
+/// `choices` with `item` in or out of `list`.
+fn toggle(list: &mut Vec<[String; 3]>, item: &[String; 3], on: bool) {
+    list.retain(|i| i != item);
+    if on {
+        list.push(item.clone());
+    }
+}
+
 #[component]
 pub fn RevisionPane(before: RwSignal<String>, after: RwSignal<String>) -> impl IntoView {
-    let safe = RwSignal::new(true);
+    let choices = RwSignal::new(Choices {
+        safe: true,
+        ..Choices::default()
+    });
     let revision = RwSignal::new(String::new());
     let status = RwSignal::new("writing the revision…".to_string());
+    let renames = RwSignal::new(Vec::<[String; 3]>::new());
+    let backfills = RwSignal::new(Vec::<[String; 3]>::new());
     let latest = StoredValue::new(0u64);
     Effect::new(move |_| {
-        let is_safe = safe.get();
+        let current = choices.get();
         let id = before.with(|b| {
             after.with(|a| {
-                analysis::revision(b, a, is_safe, move |reply| match reply {
+                let safe = current.safe;
+                analysis::revision(b, a, &current, move |reply| match reply {
                     Ok(reply) if reply.id as u64 == latest.get_value() => {
                         revision.set(reply.revision);
-                        status.set(status_line(reply.errors, is_safe));
+                        status.set(status_line(reply.errors, safe));
+                        renames.set(reply.renames);
+                        backfills.set(reply.backfills);
                     }
                     Ok(_) => {} // for older text
                     Err(error) => status.set(error),
@@ -42,19 +60,79 @@ pub fn RevisionPane(before: RwSignal<String>, after: RwSignal<String>) -> impl I
         });
         latest.set_value(id);
     });
+    let rename_list = move || {
+        renames
+            .get()
+            .into_iter()
+            .map(|item| {
+                let [table, old, new] = item.clone();
+                let label = format!(" {table}.{old} → {new} is a rename");
+                let checked = {
+                    let item = item.clone();
+                    move || choices.with(|c| c.renames.contains(&item))
+                };
+                view! {
+                    <label class="choice" data-testid="rename-choice">
+                        <input
+                            type="checkbox"
+                            prop:checked=checked
+                            on:change=move |event| {
+                                let on = event_target_checked(&event);
+                                choices.update(|c| toggle(&mut c.renames, &item, on));
+                            }
+                        />
+                        {label}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let backfill_list = move || {
+        backfills
+            .get()
+            .into_iter()
+            .map(|[table, column, expression]| {
+                let label = format!("fill existing {table}.{column} with ");
+                view! {
+                    <label class="choice" data-testid="backfill-choice">
+                        {label}
+                        <input
+                            type="text"
+                            prop:value=expression
+                            spellcheck="false"
+                            on:change=move |event| {
+                                let value = event_target_value(&event);
+                                let key = [table.clone(), column.clone(), String::new()];
+                                choices.update(|c| {
+                                    c.backfills.retain(|b| b[0] != key[0] || b[1] != key[1]);
+                                    if !value.trim().is_empty() {
+                                        c.backfills.push([table.clone(), column.clone(), value]);
+                                    }
+                                });
+                            }
+                        />
+                    </label>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <div class="revision-controls">
             <label>
                 <input
                     type="checkbox"
                     data-testid="safe-mode"
-                    prop:checked=move || safe.get()
-                    on:change=move |event| safe.set(event_target_checked(&event))
+                    prop:checked=move || choices.with(|c| c.safe)
+                    on:change=move |event| {
+                        let on = event_target_checked(&event);
+                        choices.update(|c| c.safe = on);
+                    }
                 />
                 " safe mode"
             </label>
             <span class="muted" data-testid="revision-status">{move || status.get()}</span>
         </div>
+        <div class="revision-choices">{rename_list}{backfill_list}</div>
         <CodeEditor
             language=Language::Python
             text=revision
@@ -73,5 +151,16 @@ mod tests {
     fn status_says_the_mode_and_the_errors() {
         assert_eq!(status_line(0, false), "as Alembic writes it");
         assert!(status_line(2, true).ends_with("2 errors in the models (see their panes)"));
+    }
+
+    #[test]
+    fn toggling_adds_once_and_removes() {
+        let item = ["users".to_string(), "bio".to_string(), "about".to_string()];
+        let mut list = Vec::new();
+        toggle(&mut list, &item, true);
+        toggle(&mut list, &item, true);
+        assert_eq!(list.len(), 1);
+        toggle(&mut list, &item, false);
+        assert!(list.is_empty());
     }
 }

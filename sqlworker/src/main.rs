@@ -7,9 +7,11 @@
 //! which needs the parser).
 //!
 //! Protocol: the page posts `{id, kind: "read", text}` or `{id, kind:
-//! "revision", before, after, safe}`; the worker answers, in order,
+//! "revision", before, after, safe, renames: [[table, old, new]],
+//! backfills: [[table, column, expr]]}`; the worker answers, in order,
 //! `{id, tables, outline, diagnostics: [{span: {start, end}, severity,
-//! message, help}]}` (byte offsets into `text`) or `{id, revision, errors}`.
+//! message, help}]}` (byte offsets into `text`) or `{id, revision, errors,
+//! renames, backfills}` (the rename candidates, the backfills used).
 //! It posts `"ready"` once, when it can take requests.
 
 use retort_core::render::{self, Context, RevisionHeader};
@@ -26,12 +28,33 @@ struct ReadReply<'a> {
     diagnostics: &'a [Diagnostic],
 }
 
-/// The revision for a pair of models.
+/// The revision for a pair of models, with what the user may decide.
 #[derive(Serialize)]
 struct RevisionReply {
     id: f64,
     revision: String,
     errors: usize,
+    /// Drop + add pairs that look like renames: `[table, old, new]`.
+    renames: Vec<[String; 3]>,
+    /// New NOT NULL columns the safe revision backfills: `[table, column,
+    /// expression used]`.
+    backfills: Vec<[String; 3]>,
+}
+
+/// `[[a, b, c], ...]` from a JS array of 3-string arrays.
+fn triples(value: &JsValue) -> Vec<(String, String, String)> {
+    let array = js_sys::Array::from(value);
+    array
+        .iter()
+        .filter_map(|item| {
+            let item = js_sys::Array::from(&item);
+            Some((
+                item.get(0).as_string()?,
+                item.get(1).as_string()?,
+                item.get(2).as_string()?,
+            ))
+        })
+        .collect()
 }
 
 fn serialize(value: &impl Serialize) -> Result<JsValue, serde_wasm_bindgen::Error> {
@@ -48,15 +71,23 @@ fn read(id: f64, text: &str) -> Result<JsValue, serde_wasm_bindgen::Error> {
     })
 }
 
-fn revision(
-    id: f64,
-    before: &str,
-    after: &str,
-    safe: bool,
-) -> Result<JsValue, serde_wasm_bindgen::Error> {
-    let (before, before_problems) = input::read_schema(before);
-    let (after, after_problems) = input::read_schema(after);
-    let (steps, _) = diff::plan(&before, &after, diff::Options { safe }, &[], &[]);
+fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    let safe = field(data, "safe").as_bool().unwrap_or(true);
+    let (before, before_problems) = input::read_schema(&text(data, "before"));
+    let (after, after_problems) = input::read_schema(&text(data, "after"));
+    let accepted = triples(&field(data, "renames"));
+    let fills = triples(&field(data, "backfills"));
+    let candidates = diff::rename_candidates(&before, &after);
+    let renames: Vec<diff::Rename> = candidates
+        .iter()
+        .filter(|c| {
+            accepted
+                .iter()
+                .any(|(t, o, n)| *t == c.table.name && *o == c.old && *n == c.new)
+        })
+        .cloned()
+        .collect();
+    let (steps, backfills) = diff::plan(&before, &after, diff::Options { safe }, &fills, &renames);
     let enums = render::database_enums(&before);
     let ids = ["0123456789ab", "0123456789ac", "0123456789ad"];
     let mut text = String::new();
@@ -99,6 +130,14 @@ fn revision(
         id,
         revision: text,
         errors,
+        renames: candidates
+            .into_iter()
+            .map(|c| [c.table.name, c.old, c.new])
+            .collect(),
+        backfills: backfills
+            .into_iter()
+            .map(|b| [b.table.name, b.column, b.expression])
+            .collect(),
     })
 }
 
@@ -121,12 +160,7 @@ fn main() {
             let data = event.data();
             let id = field(&data, "id").as_f64().unwrap_or(0.0);
             let reply = match text(&data, "kind").as_str() {
-                "revision" => revision(
-                    id,
-                    &text(&data, "before"),
-                    &text(&data, "after"),
-                    field(&data, "safe").as_bool().unwrap_or(true),
-                ),
+                "revision" => revision(id, &data),
                 _ => read(id, &text(&data, "text")),
             };
             let message = reply.unwrap_or_else(|error| JsValue::from_str(&error.to_string()));

@@ -27,6 +27,16 @@ test('the revision follows the models', { timeout: 180_000 }, async () => {
     const status = page.getByTestId('revision-status');
     assert.match(await status.innerText(), /^safe mode/);
 
+    // The backfill is the user's to choose.
+    const fill = page.getByTestId('backfill-choice').locator('input');
+    assert.equal(await fill.inputValue(), "''");
+    await fill.fill("'(no bio yet)'");
+    await fill.press('Enter');
+    await fill.blur();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="editor-revision"]')?.textContent.includes("SET bio = '(no bio yet)'"),
+    );
+
     // An index on email in the after model: the revision gains create_index.
     const editor = page.getByTestId('editor-after');
     await editor.click();
@@ -42,6 +52,37 @@ test('the revision follows the models', { timeout: 180_000 }, async () => {
       /with op\.get_context\(\)\.autocommit_block\(\):\s+op\.create_index\(op\.f\('ix_users_nickname'\), 'users', \['nickname'\], unique=False, postgresql_concurrently=True\)/,
     );
 
+    // A column renamed in the model looks like drop + add: offered as a
+    // rename, applied only when accepted.
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    const renamed = [
+      'from sqlalchemy import String',
+      'from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column',
+      '',
+      '',
+      'class Base(DeclarativeBase):',
+      '    pass',
+      '',
+      '',
+      'class User(Base):',
+      '    __tablename__ = "users"',
+      '',
+      '    id: Mapped[int] = mapped_column(primary_key=True)',
+      '    mail: Mapped[str] = mapped_column(String(255), unique=True)',
+      '',
+    ].join('\n');
+    await page.keyboard.insertText(renamed);
+    const choice = page.getByTestId('rename-choice');
+    await choice.waitFor();
+    assert.match(await choice.innerText(), /users\.email → mail is a rename/);
+    assert.doesNotMatch(await revisionText(page), /new_column_name/);
+    await choice.locator('input').check();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="editor-revision"]')?.textContent.includes("new_column_name='mail'"),
+    );
+
     // Safe mode off: Alembic's text exactly (the status says so): one
     // revision, the NOT NULL column added as such.
     await page.getByTestId('safe-mode').uncheck();
@@ -51,9 +92,10 @@ test('the revision follows the models', { timeout: 180_000 }, async () => {
     await page.waitForFunction(() =>
       !document.querySelector('[data-testid="editor-revision"]')?.textContent.includes('revision 1 of 3'),
     );
+    // The accepted rename stays (the user's decision, not safe mode's).
     text = await revisionText(page);
-    assert.match(text, /op\.add_column\('users', sa\.Column\('bio', sa\.String\(length=500\), nullable=False\)\)/);
-    assert.match(text, /op\.create_index\(op\.f\('ix_users_nickname'\), 'users', \['nickname'\], unique=False\)/);
+    assert.match(text, /new_column_name='mail'/);
+    assert.match(text, /# retort: a rename you accepted/);
 
     // The revision is read-only.
     assert.equal(
