@@ -10,6 +10,7 @@ are written to OUT/<pair>.py.
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -27,22 +28,37 @@ from pgcluster import Cluster  # noqa: E402
 REV_ID = "0123456789ab"
 
 
+def message_of(pair):
+    """The pair's revision message (message.txt), or its folder name."""
+    message = pair / "message.txt"
+    return message.read_text().strip() if message.exists() else pair.name
+
+
+@contextlib.contextmanager
+def scripts(url, model):
+    """A throwaway Alembic script directory (our env.py, Alembic's generic
+    template, an empty versions/) on `url`, targeting the model file
+    `model`: yields (config, versions folder)."""
+    with tempfile.TemporaryDirectory() as folder:
+        versions = Path(folder) / "versions"
+        versions.mkdir()
+        shutil.copy(HERE / "env.py", Path(folder) / "env.py")
+        shutil.copy(Path(command.__file__).parent / "templates" / "generic" / "script.py.mako",
+                    Path(folder) / "script.py.mako")
+        config = Config()
+        config.set_main_option("script_location", folder)
+        config.set_main_option("sqlalchemy.url", url)
+        os.environ["RETORT_MODEL"] = str(model)
+        yield config, versions
+
+
 def autogenerate(cluster, pair, out):
     database = "pair_" + pair.name
     url = cluster.create_database(database)
     create_all(url, pair / "before.py")
-    with tempfile.TemporaryDirectory() as scripts:
-        (Path(scripts) / "versions").mkdir()
-        shutil.copy(HERE / "env.py", Path(scripts) / "env.py")
-        shutil.copy(Path(command.__file__).parent / "templates" / "generic" / "script.py.mako",
-                    Path(scripts) / "script.py.mako")
-        config = Config()
-        config.set_main_option("script_location", scripts)
-        config.set_main_option("sqlalchemy.url", url)
-        os.environ["RETORT_MODEL"] = str(pair / "after.py")
-        message = (pair / "message.txt").read_text().strip() if (pair / "message.txt").exists() else pair.name
-        command.revision(config, message=message, autogenerate=True, rev_id=REV_ID)
-        [written] = list((Path(scripts) / "versions").glob("*.py"))
+    with scripts(url, pair / "after.py") as (config, versions):
+        command.revision(config, message=message_of(pair), autogenerate=True, rev_id=REV_ID)
+        [written] = list(versions.glob("*.py"))
         target = out / f"{pair.name}.py"
         shutil.copy(written, target)
         return target

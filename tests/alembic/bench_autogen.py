@@ -8,11 +8,8 @@ the environment and the model, reflect, compare, render, write the file).
 Prints the sum over the pairs of each pair's median time, in ms.
 """
 
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "sqlalchemy"))
 
 from alembic import command  # noqa: E402
-from alembic.config import Config  # noqa: E402
+from autogen import scripts  # noqa: E402
 from check_roundtrip import create_all  # noqa: E402
 from pgcluster import Cluster  # noqa: E402
 
@@ -34,16 +31,7 @@ def main():
             url = cluster.create_database("bench_" + pair.name)
             create_all(url, pair / "before.py")
             samples = []
-            with tempfile.TemporaryDirectory() as scripts:
-                versions = Path(scripts) / "versions"
-                versions.mkdir()
-                shutil.copy(HERE / "env.py", Path(scripts) / "env.py")
-                shutil.copy(Path(command.__file__).parent / "templates" / "generic" / "script.py.mako",
-                            Path(scripts) / "script.py.mako")
-                config = Config()
-                config.set_main_option("script_location", scripts)
-                config.set_main_option("sqlalchemy.url", url)
-                os.environ["RETORT_MODEL"] = str(pair / "after.py")
+            with scripts(url, pair / "after.py") as (config, versions):
                 for i in range(runs):
                     started = time.perf_counter()
                     command.revision(config, message=pair.name, autogenerate=True, rev_id=f"{i:012x}")

@@ -16,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "sqlalchemy"))
 
-from autogen import REV_ID, autogenerate  # noqa: E402
+from autogen import REV_ID, autogenerate, message_of  # noqa: E402
 from check_models import finish, report  # noqa: E402
 from pgcluster import Cluster  # noqa: E402
 
@@ -37,7 +37,7 @@ def main():
     with Cluster(HERE.parents[1] / "target" / "pg-alembic") as cluster:
         for pair in pairs:
             alembic = autogenerate(cluster, pair, out).read_text()
-            message = (pair / "message.txt").read_text().strip() if (pair / "message.txt").exists() else pair.name
+            message = message_of(pair)
             run = subprocess.run(
                 [args.retort, "revision", "--from", str(pair / "before.py"), "--to", str(pair / "after.py"),
                  "-m", message, "--rev-id", REV_ID, "--no-safe"],

@@ -14,10 +14,8 @@ import argparse
 import datetime
 import decimal
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -27,8 +25,8 @@ sys.path.insert(0, str(HERE.parent / "sqlalchemy"))
 import sqlalchemy as sa  # noqa: E402
 from alembic import command  # noqa: E402
 from alembic.autogenerate import compare_metadata  # noqa: E402
-from alembic.config import Config  # noqa: E402
 from alembic.migration import MigrationContext  # noqa: E402
+from autogen import scripts  # noqa: E402
 from check_models import finish, report  # noqa: E402
 from check_roundtrip import create_all  # noqa: E402
 from dump_schema import load, metadatas  # noqa: E402
@@ -146,22 +144,13 @@ def run_pair(cluster, pair, retort, safe=True):
     create_all(url, pair / "before.py")
     seeded = seed(url, before)
     problems = []
-    with tempfile.TemporaryDirectory() as scripts:
-        versions = Path(scripts) / "versions"
-        versions.mkdir()
-        shutil.copy(HERE / "env.py", Path(scripts) / "env.py")
-        shutil.copy(Path(command.__file__).parent / "templates" / "generic" / "script.py.mako",
-                    Path(scripts) / "script.py.mako")
+    with scripts(url, pair / "after.py") as (config, versions):
         written = subprocess.run([retort, "revision", "--from", str(pair / "before.py"), "--to",
                                   str(pair / "after.py"), "-m", pair.name, "--rev-id", "0123456789ab",
                                   "--versions", str(versions)] + ([] if safe else ["--no-safe"]) + extra_args(pair, safe),
                                  capture_output=True, text=True)
         if written.returncode != 0:
             return [f"retort revision exited {written.returncode}: {written.stderr}"]
-        config = Config()
-        config.set_main_option("script_location", scripts)
-        config.set_main_option("sqlalchemy.url", url)
-        os.environ["RETORT_MODEL"] = str(pair / "after.py")
         kept = [name for name in seeded if any(name in md.tables for md in after)]
         try:
             command.upgrade(config, "head")
