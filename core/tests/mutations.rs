@@ -6,7 +6,8 @@
 //!
 //! `RETORT_MUTATIONS` sets how many inputs per reader (default 2,000 for a
 //! quick `cargo test`); `cargo xtask test` runs 100,000 each in release
-//! mode. The inputs
+//! mode (and a tenth as many mutated model pairs through the diff and the
+//! renderer). The inputs
 //! are deterministic (a fixed-seed generator), so a failure names the input
 //! number to replay.
 
@@ -279,4 +280,74 @@ fn mutated_sql_scripts_never_panic_and_diagnostics_stay_inside_the_text() {
         sql::read_schema,
     );
     println!("{count} mutated SQL scripts read, {found} with diagnostics, no panic");
+}
+
+/// Pairs whose models are mutated on both sides: the diff and the renderer
+/// take whatever the readers made of them.
+const PAIRS: &[(&str, &str)] = &[
+    (
+        include_str!("../../tests/fixtures/pairs/15_create_table_with_fk/before.py"),
+        include_str!("../../tests/fixtures/pairs/15_create_table_with_fk/after.py"),
+    ),
+    (
+        include_str!("../../tests/fixtures/pairs/28_naming_convention_alter/before.py"),
+        include_str!("../../tests/fixtures/pairs/28_naming_convention_alter/after.py"),
+    ),
+    (
+        include_str!("../../tests/fixtures/pairs/33_create_table_enum_check_identity/before.py"),
+        include_str!("../../tests/fixtures/pairs/33_create_table_enum_check_identity/after.py"),
+    ),
+    (
+        include_str!("../../tests/fixtures/pairs/51_add_not_null_column/before.py"),
+        include_str!("../../tests/fixtures/pairs/51_add_not_null_column/after.py"),
+    ),
+];
+
+#[test]
+fn revisions_of_mutated_model_pairs_never_panic() {
+    use retort_core::diff::{Options, plan, rename_candidates};
+    use retort_core::render::{self, Context, RevisionHeader};
+
+    let count = mutations() / 10;
+    let mut rng = Rng(0x000b_ad5e_ed0f_d1ff);
+    for i in 0..count {
+        let (before, after) = PAIRS[i % PAIRS.len()];
+        let before = mutate(before, FRAGMENTS, &mut rng);
+        let after = if i % 3 == 0 {
+            mutate(after, FRAGMENTS, &mut rng)
+        } else {
+            after.to_string()
+        };
+        let outcome = std::panic::catch_unwind(|| {
+            let (b, _) = python::read_schema(&before);
+            let (a, _) = python::read_schema(&after);
+            let renames = rename_candidates(&b, &a);
+            let fills = vec![("users".to_string(), "bio".to_string(), "''".to_string())];
+            let (steps, _) = plan(&b, &a, Options { safe: i % 2 == 0 }, &fills, &renames);
+            let enums = render::database_enums(&b);
+            steps
+                .iter()
+                .map(|s| {
+                    render::revision(
+                        &RevisionHeader {
+                            message: "m",
+                            rev_id: "0123456789ab",
+                            down_revision: None,
+                            create_date: "now",
+                        },
+                        &s.migration,
+                        &Context {
+                            database_enums: &enums,
+                        },
+                    )
+                    .len()
+                })
+                .sum::<usize>()
+        });
+        assert!(
+            outcome.is_ok(),
+            "pair input {i} panicked:\n--- before\n{before}\n--- after\n{after}"
+        );
+    }
+    println!("{count} mutated model pairs diffed and rendered, no panic");
 }
