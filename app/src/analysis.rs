@@ -35,6 +35,9 @@ pub struct RevisionReply {
     pub renames: Vec<[String; 3]>,
     /// New NOT NULL columns backfilled: `[table, column, expression]`.
     pub backfills: Vec<[String; 3]>,
+    /// What the revision cannot do on its own (foreign keys in a cycle).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// What the user decided in the Revision pane.

@@ -40,6 +40,7 @@ pub fn RevisionPane(before: RwSignal<String>, after: RwSignal<String>) -> impl I
     let status = RwSignal::new("writing the revision…".to_string());
     let renames = RwSignal::new(Vec::<[String; 3]>::new());
     let backfills = RwSignal::new(Vec::<[String; 3]>::new());
+    let warnings = RwSignal::new(Vec::<String>::new());
     let latest = StoredValue::new(0u64);
     Effect::new(move |_| {
         let current = choices.get();
@@ -52,6 +53,7 @@ pub fn RevisionPane(before: RwSignal<String>, after: RwSignal<String>) -> impl I
                         status.set(status_line(reply.errors, safe));
                         renames.set(reply.renames);
                         backfills.set(reply.backfills);
+                        warnings.set(reply.warnings);
                     }
                     Ok(_) => {} // for older text
                     Err(error) => status.set(error),
@@ -132,6 +134,15 @@ pub fn RevisionPane(before: RwSignal<String>, after: RwSignal<String>) -> impl I
             </label>
             <span class="muted" data-testid="revision-status">{move || status.get()}</span>
         </div>
+        <ul class="revision-warnings" data-testid="revision-warnings">
+            {move || {
+                warnings
+                    .get()
+                    .into_iter()
+                    .map(|w| view! { <li class="warning">{w}</li> })
+                    .collect_view()
+            }}
+        </ul>
         <div class="revision-choices">{rename_list}{backfill_list}</div>
         <CodeEditor
             language=Language::Python

@@ -286,6 +286,9 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
     };
     print_diagnostics(from, &before.source, &before.diagnostics);
     print_diagnostics(to, &after.source, &after.diagnostics);
+    // Foreign keys in a cycle: the revision is written, but it cannot run.
+    let cycle = diff::foreign_key_cycle(&before.schema, &after.schema);
+    print_diagnostics(to, &after.source, cycle.as_slice());
     let candidates = diff::rename_candidates(&before.schema, &after.schema);
     let renames: Vec<diff::Rename> = candidates
         .iter()
@@ -389,6 +392,7 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         .diagnostics
         .iter()
         .chain(&after.diagnostics)
+        .chain(&cycle)
         .any(|d| d.severity == Severity::Error);
     if failed {
         ExitCode::from(1)

@@ -281,3 +281,31 @@ fn revision_usage_errors_exit_2_and_bad_models_exit_1_with_the_revision_still_wr
     assert!(stderr.contains("broken_after.py:4:"), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("op.create_table('t',"));
 }
+
+#[test]
+fn foreign_keys_in_a_cycle_are_an_error_at_the_table_and_the_revision_is_still_written() {
+    let before = temp_file(
+        "cycle_before.py",
+        b"from sqlalchemy import MetaData\nm = MetaData()\n",
+    );
+    let after = temp_file(
+        "cycle_after.py",
+        b"from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table\n\nm = MetaData()\na = Table('a', m, Column('id', Integer, primary_key=True), Column('b_id', ForeignKey('b.id')))\nb = Table('b', m, Column('id', Integer, primary_key=True), Column('a_id', ForeignKey('a.id')))\nc = Table('c', m, Column('id', Integer, primary_key=True), Column('a_id', ForeignKey('a.id')))\n",
+    );
+    let out = retort(&[
+        "revision",
+        "--from",
+        before.to_str().unwrap(),
+        "--to",
+        after.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cycle_after.py:4:")
+            && stderr.contains("the new tables a, b reference each other"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("op.create_table('c',"), "{stdout}");
+}

@@ -10,6 +10,7 @@
 //! then each existing table by (schema, name) — added columns, altered
 //! columns, index and unique-constraint changes, dropped columns.
 
+use crate::diagnostic::Diagnostic;
 use crate::op::{AlterColumn, Change, Op, Side, Sided, TableRef};
 use crate::schema::Autoincrement;
 use crate::schema::{Column, EnumType, Schema, SqlType, Table};
@@ -915,6 +916,66 @@ fn autoincrement_column(table: &Table) -> Option<String> {
     .then(|| only.name.clone())
 }
 
+/// The new tables (in `after`, not in `before`) whose foreign keys form a
+/// cycle: no `create_table` order satisfies them, and the revision fails
+/// unless one key is created after the tables. An error at the first such
+/// table's declaration, or `None`.
+pub fn foreign_key_cycle(before: &Schema, after: &Schema) -> Option<Diagnostic> {
+    let new: Vec<&Table> = after
+        .tables
+        .iter()
+        .filter(|t| before.table(t.schema.as_deref(), &t.name).is_none())
+        .collect();
+    // deps[i]: the new tables table i's foreign keys point at (itself aside:
+    // a self-reference is created with its table).
+    let deps: Vec<Vec<usize>> = new
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            new.iter()
+                .enumerate()
+                .filter(|&(j, other)| {
+                    i != j
+                        && t.foreign_keys.iter().any(|fk| {
+                            fk.referred_table == other.name && fk.referred_schema == other.schema
+                        })
+                })
+                .map(|(j, _)| j)
+                .collect()
+        })
+        .collect();
+    // A table is on a cycle when following foreign keys leads back to it.
+    let on_cycle = |start: usize| {
+        let mut seen = vec![false; new.len()];
+        let mut stack = deps[start].clone();
+        while let Some(i) = stack.pop() {
+            if i == start {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[i], true) {
+                stack.extend(&deps[i]);
+            }
+        }
+        false
+    };
+    let pending: Vec<&Table> = (0..new.len())
+        .filter(|&i| on_cycle(i))
+        .map(|i| new[i])
+        .collect();
+    let first = pending.first()?;
+    let names: Vec<String> = pending.iter().map(|t| t.qualified_name()).collect();
+    Some(
+        Diagnostic::error(
+            first.span,
+            format!(
+                "the new tables {} reference each other: no create_table order satisfies their foreign keys",
+                names.join(", ")
+            ),
+        )
+        .with_help("create one of the foreign keys after the tables: ForeignKey(..., use_alter=True), or a later op.create_foreign_key"),
+    )
+}
+
 /// SQLAlchemy's `MetaData.sorted_tables`: tables by key (`schema.name`),
 /// then in dependency order — a table after the tables its foreign keys
 /// point at — taking each round's ready tables in key order.
@@ -1002,6 +1063,22 @@ mod tests {
             matches!(&safe.upgrade[1], Op::CreateEnumType { enum_type } if enum_type.name == "mood")
         );
         assert!(matches!(&safe.downgrade[1], Op::DropEnumType { .. }));
+    }
+
+    #[test]
+    fn foreign_key_cycles_among_new_tables_are_found() {
+        let before = schema("");
+        let after_body = "\n\nclass A(Base):\n    __tablename__ = 'a'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    b_id: Mapped[int] = mapped_column(ForeignKey('b.id'))\n\n\nclass B(Base):\n    __tablename__ = 'b'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    a_id: Mapped[int] = mapped_column(ForeignKey('a.id'))\n\n\nclass C(Base):\n    __tablename__ = 'c'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    a_id: Mapped[int] = mapped_column(ForeignKey('a.id'))\n";
+        let after = schema(after_body);
+        let after_text = format!("{HEAD}{after_body}");
+        let warning = foreign_key_cycle(&before, &after).expect("a cycle");
+        assert!(
+            warning.message.contains("the new tables a, b reference"),
+            "{}",
+            warning.message
+        );
+        assert!(after_text[warning.span.start..].starts_with("A(Base)"));
+        assert!(foreign_key_cycle(&after, &after).is_none());
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! backfills: [[table, column, expr]]}`; the worker answers, in order,
 //! `{id, tables, outline, diagnostics: [{span: {start, end}, severity,
 //! message, help}]}` (byte offsets into `text`) or `{id, revision, errors,
-//! renames, backfills}` (the rename candidates, the backfills used).
+//! renames, backfills, warnings}` (the rename candidates, the backfills
+//! used, what the revision cannot do on its own).
 //! It posts `"ready"` once, when it can take requests.
 
 use retort_core::render::{self, Context, RevisionHeader};
@@ -39,6 +40,8 @@ struct RevisionReply {
     /// New NOT NULL columns the safe revision backfills: `[table, column,
     /// expression used]`.
     backfills: Vec<[String; 3]>,
+    /// What the revision cannot do on its own (foreign keys in a cycle).
+    warnings: Vec<String>,
 }
 
 /// `[[a, b, c], ...]` from a JS array of 3-string arrays.
@@ -77,6 +80,13 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
     let (after, after_problems) = input::read_schema(&text(data, "after"));
     let accepted = triples(&field(data, "renames"));
     let fills = triples(&field(data, "backfills"));
+    let warnings = diff::foreign_key_cycle(&before, &after)
+        .into_iter()
+        .map(|d| match d.help {
+            Some(help) => format!("{}: {help}", d.message),
+            None => d.message,
+        })
+        .collect();
     let candidates = diff::rename_candidates(&before, &after);
     let renames: Vec<diff::Rename> = candidates
         .iter()
@@ -138,6 +148,7 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
             .into_iter()
             .map(|b| [b.table.name, b.column, b.expression])
             .collect(),
+        warnings,
     })
 }
 
