@@ -76,9 +76,19 @@ enum Command {
         /// Repeatable.
         #[arg(long, value_name = "TABLE.OLD=NEW")]
         rename: Vec<String>,
+        /// Print the PostgreSQL SQL the revision(s) run, as `alembic upgrade
+        /// --sql` (or `downgrade --sql`) prints it, instead of the Python.
+        #[arg(long, value_enum, value_name = "DIRECTION", num_args = 0..=1, default_missing_value = "upgrade")]
+        sql: Option<SqlDirection>,
     },
     /// Print where retort's playground, documentation and sources are.
     About,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SqlDirection {
+    Upgrade,
+    Downgrade,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -106,6 +116,7 @@ fn main() -> ExitCode {
             no_safe,
             backfill,
             rename,
+            sql,
         } => revision(
             &from,
             &to,
@@ -117,6 +128,7 @@ fn main() -> ExitCode {
                 safe: !no_safe,
                 backfill: &backfill,
                 rename: &rename,
+                sql,
             },
         ),
         Command::About => {
@@ -244,6 +256,7 @@ struct RevisionOptions<'a> {
     safe: bool,
     backfill: &'a [String],
     rename: &'a [String],
+    sql: Option<SqlDirection>,
 }
 
 fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
@@ -255,6 +268,7 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         safe,
         backfill,
         rename,
+        sql: sql_direction,
     } = options;
     let mut fills = Vec::new();
     for given in backfill {
@@ -338,14 +352,51 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
     let base_id = rev_id.unwrap_or_else(random_rev_id);
     let enums = render::database_enums(&before.schema);
     let create_date = now();
-    let mut down = down_revision;
-    let count = steps.len();
-    for (i, step) in steps.iter().enumerate() {
+    // Each step's id and the id it follows.
+    let mut chain: Vec<(String, Option<String>)> = Vec::new();
+    for i in 0..steps.len() {
         let id = if i == 0 {
             base_id.clone()
         } else {
             derived_rev_id(&base_id, i)
         };
+        let down = match chain.last() {
+            Some((previous, _)) => Some(previous.clone()),
+            None => down_revision.clone(),
+        };
+        chain.push((id, down));
+    }
+    let mut sql_failed = false;
+    if let Some(direction) = sql_direction {
+        // Enum types a create_table makes: the model's, and the database's
+        // for tables a downgrade re-creates.
+        let mut all_enums = after.schema.enums.clone();
+        all_enums.extend(enums.iter().cloned());
+        let revisions: Vec<render::sql::ScriptRevision<'_>> = steps
+            .iter()
+            .zip(&chain)
+            .map(|(step, (id, down))| render::sql::ScriptRevision {
+                rev_id: id,
+                down_revision: down.as_deref(),
+                migration: &step.migration,
+            })
+            .collect();
+        let direction = match direction {
+            SqlDirection::Upgrade => render::sql::Direction::Upgrade,
+            SqlDirection::Downgrade => render::sql::Direction::Downgrade,
+        };
+        let script = render::sql::script(&revisions, direction, &all_enums);
+        for error in &script.errors {
+            eprintln!("{}: error: {error}", to.display());
+        }
+        sql_failed = !script.errors.is_empty();
+        print!("{}", script.text);
+    }
+    let count = steps.len();
+    for (i, (step, (id, down))) in steps.iter().zip(&chain).enumerate() {
+        if sql_direction.is_some() && versions.is_none() {
+            break;
+        }
         let step_message = if step.message.is_empty() {
             message.to_string()
         } else if message.is_empty() {
@@ -355,7 +406,7 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         };
         let header = RevisionHeader {
             message: &step_message,
-            rev_id: &id,
+            rev_id: id,
             down_revision: down.as_deref(),
             create_date: &create_date,
         };
@@ -373,7 +424,10 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
                     eprintln!("{}: cannot write: {error}", path.display());
                     return ExitCode::from(2);
                 }
-                println!("Generating {} ...  done", path.display());
+                // With --sql, stdout is the SQL: the files go unannounced.
+                if sql_direction.is_none() {
+                    println!("Generating {} ...  done", path.display());
+                }
             }
             None => {
                 if count > 1 {
@@ -386,7 +440,6 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
                 print!("{text}");
             }
         }
-        down = Some(id);
     }
     let failed = before
         .diagnostics
@@ -394,7 +447,7 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         .chain(&after.diagnostics)
         .chain(&cycle)
         .any(|d| d.severity == Severity::Error);
-    if failed {
+    if failed || sql_failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

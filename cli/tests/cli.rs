@@ -309,3 +309,39 @@ fn foreign_keys_in_a_cycle_are_an_error_at_the_table_and_the_revision_is_still_w
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("op.create_table('c',"), "{stdout}");
 }
+
+#[test]
+fn revision_sql_prints_what_alembic_upgrade_and_downgrade_sql_print() {
+    let args = |direction: &'static str| {
+        retort(&[
+            "revision",
+            "--from",
+            &pair("51_add_not_null_column", "before.py"),
+            "--to",
+            &pair("51_add_not_null_column", "after.py"),
+            "--rev-id",
+            "0123456789ab",
+            "--sql",
+            direction,
+        ])
+    };
+    let up = args("upgrade");
+    assert_eq!(up.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&up.stdout);
+    assert!(
+        text.starts_with("BEGIN;\n\nCREATE TABLE alembic_version ("),
+        "{text}"
+    );
+    assert_eq!(text.matches("-- Running upgrade").count(), 3, "{text}");
+    assert!(text.contains("ALTER TABLE users ALTER COLUMN handle SET NOT NULL;"));
+    assert!(!text.contains("def upgrade"));
+    let down = args("downgrade");
+    let text = String::from_utf8_lossy(&down.stdout);
+    assert!(
+        text.contains("ALTER TABLE users DROP COLUMN handle;"),
+        "{text}"
+    );
+    assert!(text.ends_with(
+        "DELETE FROM alembic_version WHERE alembic_version.version_num = '0123456789ab';\n\nCOMMIT;\n\n"
+    ));
+}

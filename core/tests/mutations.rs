@@ -343,11 +343,30 @@ fn revisions_of_mutated_model_pairs_never_panic() {
                     .len()
                 })
                 .sum::<usize>()
+                + [
+                    render::sql::Direction::Upgrade,
+                    render::sql::Direction::Downgrade,
+                ]
+                .iter()
+                .map(|&direction| {
+                    let revisions: Vec<render::sql::ScriptRevision<'_>> = steps
+                        .iter()
+                        .map(|s| render::sql::ScriptRevision {
+                            rev_id: "0123456789ab",
+                            down_revision: None,
+                            migration: &s.migration,
+                        })
+                        .collect();
+                    render::sql::script(&revisions, direction, &a.enums)
+                        .text
+                        .len()
+                })
+                .sum::<usize>()
         });
         assert!(
             outcome.is_ok(),
             "pair input {i} panicked:\n--- before\n{before}\n--- after\n{after}"
         );
     }
-    println!("{count} mutated model pairs diffed and rendered, no panic");
+    println!("{count} mutated model pairs diffed and rendered (Python and SQL), no panic");
 }

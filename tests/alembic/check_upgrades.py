@@ -123,7 +123,9 @@ def row_counts(url, names):
     counts = {}
     with engine.connect() as conn:
         for name in names:
-            counts[name] = conn.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar()
+            schema, _, table = name.rpartition(".")
+            query = sa.select(sa.func.count()).select_from(sa.table(table, schema=schema or None))
+            counts[name] = conn.execute(query).scalar()
     engine.dispose()
     return counts
 

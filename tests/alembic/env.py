@@ -28,7 +28,9 @@ def include_name(name, type_, parent_names):
 
 
 def run_migrations_offline():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True,
+    # A `pyformat` dialect (every PostgreSQL driver's) prints each `%` in a
+    # literal doubled, which PostgreSQL reads as two: named parameters do not.
+    context.configure(dialect_name="postgresql", dialect_opts={"paramstyle": "named"}, literal_binds=True,
                       include_name=include_name, **OPTIONS)
     with context.begin_transaction():
         context.run_migrations()

@@ -460,6 +460,21 @@ fn test() -> Result {
         },
     )?;
     step(
+        "offline SQL equals `alembic upgrade/downgrade --sql`",
+        &mut || {
+            let python = ensure_venv()?;
+            run(&mut cmd(
+                &python.to_string_lossy(),
+                &[
+                    "tests/alembic/check_offline_sql.py",
+                    "--retort",
+                    "target/debug/retort",
+                    "tests/fixtures/pairs",
+                ],
+            ))
+        },
+    )?;
+    step(
         "revisions upgrade and downgrade on PostgreSQL with seed rows",
         &mut || {
             let python = ensure_venv()?;

@@ -8,9 +8,14 @@
 
 pub use crate::python::py_repr;
 
+pub mod sql;
+
 use crate::diff::Migration;
 use crate::op::{AlterColumn, Op, Side, TableRef, reflected_type};
-use crate::schema::{Autoincrement, Column, EnumType, Index, SqlType, Table, UniqueConstraint};
+use crate::schema::{
+    Autoincrement, CheckConstraint, Column, EnumType, ForeignKey, Index, PrimaryKey, SqlType,
+    Table, UniqueConstraint,
+};
 use crate::sql::stored::database_form;
 
 /// The revision file's header fields.
@@ -365,12 +370,18 @@ fn index_options(index: &Index) -> String {
     options
 }
 
-fn create_table(table: &Table, side: Side, ctx: &Context<'_>) -> String {
-    let mut args: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| render_column(c, side, ctx))
-        .collect();
+/// A table-level constraint of `op.create_table`.
+pub(crate) enum TableConstraint<'a> {
+    PrimaryKey(&'a PrimaryKey),
+    ForeignKey(&'a ForeignKey),
+    Unique(&'a UniqueConstraint),
+    Check(&'a CheckConstraint),
+}
+
+/// The constraints `op.create_table` lists after the columns, each with its
+/// Python text, in the revision's order (Alembic sorts them by that text;
+/// SQLAlchemy creates them, and compiles them, in that order).
+pub(crate) fn table_constraints(table: &Table, side: Side) -> Vec<(String, TableConstraint<'_>)> {
     let conv = |name: &Option<String>| {
         name.as_deref().map(|n| match side {
             Side::Model => name_repr(Some(n), table.convention_names.iter().any(|c| c == n)),
@@ -384,7 +395,10 @@ fn create_table(table: &Table, side: Side, ctx: &Context<'_>) -> String {
         if let Some(name) = conv(&pk.name) {
             parts.push(format!("name={name}"));
         }
-        constraints.push(format!("sa.PrimaryKeyConstraint({})", parts.join(", ")));
+        constraints.push((
+            format!("sa.PrimaryKeyConstraint({})", parts.join(", ")),
+            TableConstraint::PrimaryKey(pk),
+        ));
     }
     for fk in &table.foreign_keys {
         let columns: Vec<String> = fk.columns.iter().map(|c| py_repr(c)).collect();
@@ -415,15 +429,21 @@ fn create_table(table: &Table, side: Side, ctx: &Context<'_>) -> String {
         if fk.deferrable == Some(true) {
             options.push("deferrable=True".into());
         }
-        constraints.push(format!(
-            "sa.ForeignKeyConstraint([{}], [{}], {})",
-            columns.join(", "),
-            referred.join(", "),
-            options.join(", ")
+        constraints.push((
+            format!(
+                "sa.ForeignKeyConstraint([{}], [{}], {})",
+                columns.join(", "),
+                referred.join(", "),
+                options.join(", ")
+            ),
+            TableConstraint::ForeignKey(fk),
         ));
     }
     for unique in &table.unique_constraints {
-        constraints.push(unique_constraint(unique, conv(&unique.name)));
+        constraints.push((
+            unique_constraint(unique, conv(&unique.name)),
+            TableConstraint::Unique(unique),
+        ));
     }
     // Alembic renders `table.constraints` only: a check declared on a model
     // column is not there (the database has it; the revision does not).
@@ -438,10 +458,23 @@ fn create_table(table: &Table, side: Side, ctx: &Context<'_>) -> String {
             text.push_str(&format!(", name={name}"));
         }
         text.push(')');
-        constraints.push(text);
+        constraints.push((text, TableConstraint::Check(check)));
     }
-    constraints.sort();
-    args.extend(constraints);
+    constraints.sort_by(|a, b| a.0.cmp(&b.0));
+    constraints
+}
+
+fn create_table(table: &Table, side: Side, ctx: &Context<'_>) -> String {
+    let mut args: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| render_column(c, side, ctx))
+        .collect();
+    args.extend(
+        table_constraints(table, side)
+            .into_iter()
+            .map(|(text, _)| text),
+    );
     let mut text = format!(
         "op.create_table({},\n{}",
         py_repr(&table.name),
@@ -476,7 +509,7 @@ fn type_of(column: &Column, side: Side, ctx: &Context<'_>) -> String {
 /// A server default as Alembic renders it: a plain string default as the
 /// string, an expression as `sa.text(...)`; reflected defaults are
 /// PostgreSQL's own text (`'draft'::character varying`).
-fn server_default(column: &Column, side: Side) -> Option<String> {
+pub(crate) fn server_default(column: &Column, side: Side) -> Option<String> {
     let sql = column.server_default.as_deref()?;
     match side {
         Side::Model => Some(match string_literal(sql) {
@@ -491,7 +524,7 @@ fn server_default(column: &Column, side: Side) -> Option<String> {
 }
 
 /// The content of a SQL string literal that is the whole text (`'it''s'`).
-fn string_literal(sql: &str) -> Option<String> {
+pub(crate) fn string_literal(sql: &str) -> Option<String> {
     let inner = sql.strip_prefix('\'')?.strip_suffix('\'')?;
     let mut out = String::new();
     let mut chars = inner.chars().peekable();
@@ -509,7 +542,7 @@ fn string_literal(sql: &str) -> Option<String> {
 
 /// A default as PostgreSQL prints it back (`pg_get_expr`): a string literal
 /// gets a cast to the column's type.
-fn stored_default(sql: &str, ty: &SqlType) -> String {
+pub(crate) fn stored_default(sql: &str, ty: &SqlType) -> String {
     let Some(text) = string_literal(sql) else {
         return sql.to_string();
     };
@@ -531,6 +564,16 @@ fn stored_default(sql: &str, ty: &SqlType) -> String {
         _ => return quoted,
     };
     format!("{quoted}::{cast}")
+}
+
+/// The `autoincrement=` a column is rendered with: the model's setting, or
+/// for a reflected column `True` (a serial) or `False`.
+pub(crate) fn autoincrement_of(column: &Column, side: Side) -> Autoincrement {
+    match side {
+        Side::Model => column.autoincrement,
+        Side::Database if column.autoincrement == Autoincrement::True => Autoincrement::True,
+        Side::Database => Autoincrement::False,
+    }
 }
 
 /// `sa.Column('name', type, ..., nullable=...)`.
@@ -559,17 +602,7 @@ fn render_column(column: &Column, side: Side, ctx: &Context<'_>) -> String {
     {
         options.push(format!("server_default={default}"));
     }
-    let autoincrement = match side {
-        Side::Model => column.autoincrement,
-        Side::Database => {
-            if column.autoincrement == Autoincrement::True {
-                Autoincrement::True
-            } else {
-                Autoincrement::False
-            }
-        }
-    };
-    match autoincrement {
+    match autoincrement_of(column, side) {
         Autoincrement::True => options.push("autoincrement=True".into()),
         Autoincrement::False => options.push("autoincrement=False".into()),
         Autoincrement::Auto => {}

@@ -1,0 +1,895 @@
+//! `Op`s → PostgreSQL SQL, as `alembic upgrade --sql` (offline mode) prints
+//! the revision the Python renderer writes for the same ops.
+//!
+//! Each op becomes the statements Alembic's PostgreSQL implementation
+//! emits for the objects the revision builds, compiled the way SQLAlchemy's
+//! PostgreSQL dialect compiles them: identifiers quoted only where needed,
+//! `SERIAL` for a table's autoincrement column, `CREATE TYPE` before the
+//! first table that uses an enum, column comments after `CREATE TABLE`,
+//! `COMMIT;` … `BEGIN;` around an `autocommit_block`.
+//!
+//! Two of Alembic's offline quirks are not copied, because they make SQL
+//! that PostgreSQL reads differently: `%` doubled in text (with a
+//! `pyformat` driver's dialect) and `\` doubled in string literals (an
+//! offline dialect assumes `standard_conforming_strings = off`).
+
+use std::collections::HashSet;
+
+use super::{TableConstraint, autoincrement_of, stored_default, table_constraints};
+use crate::diff::Migration;
+use crate::op::{AlterColumn, Op, Side, TableRef};
+use crate::schema::{Autoincrement, Column, EnumType, ForeignKey, Index, SqlType, Table};
+
+/// PostgreSQL's reserved words, as SQLAlchemy's PostgreSQL dialect lists
+/// them: an identifier spelled like one is quoted.
+const RESERVED: [&str; 102] = [
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "binary",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "natural",
+    "new",
+    "not",
+    "notnull",
+    "null",
+    "of",
+    "off",
+    "offset",
+    "old",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "over",
+    "overlaps",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "right",
+    "select",
+    "session_user",
+    "similar",
+    "some",
+    "symmetric",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+/// An identifier as SQLAlchemy writes it: bare when it is lower case
+/// letters, digits, `_` and `$`, starts with neither a digit nor `$`, and
+/// is no reserved word; otherwise in double quotes.
+pub fn ident(name: &str) -> String {
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii_digit() && c != '$')
+        && RESERVED.binary_search(&name).is_err();
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// `schema.name`, each part quoted as needed.
+fn qualified(schema: Option<&str>, name: &str) -> String {
+    match schema {
+        Some(schema) => format!("{}.{}", ident(schema), ident(name)),
+        None => ident(name),
+    }
+}
+
+fn table_name(table: &TableRef) -> String {
+    qualified(table.schema.as_deref(), &table.name)
+}
+
+/// A SQL string literal.
+pub fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// A column type as SQLAlchemy's PostgreSQL dialect compiles the type the
+/// revision names: the model's own, or the reflected one
+/// ([`crate::op::reflected_type`]), which fills in what PostgreSQL stores.
+pub fn type_sql(ty: &SqlType, side: Side) -> String {
+    match (ty, side) {
+        (SqlType::Enum { schema, name }, _) => qualified(schema.as_deref(), name),
+        (
+            SqlType::Array {
+                element,
+                dimensions,
+            },
+            _,
+        ) => {
+            format!(
+                "{}{}",
+                type_sql(element, side),
+                "[]".repeat((*dimensions).max(1) as usize)
+            )
+        }
+        (SqlType::Interval { fields, precision }, _) => {
+            let mut text = "INTERVAL".to_string();
+            if side == Side::Model {
+                if let Some(fields) = fields {
+                    text.push_str(&format!(" {fields}"));
+                }
+                if let Some(p) = precision {
+                    text.push_str(&format!(" ({p})"));
+                }
+            }
+            text
+        }
+        (SqlType::Float { precision: Some(p) }, Side::Database) if *p <= 24 => "REAL".into(),
+        (SqlType::Float { .. }, Side::Database) => "DOUBLE PRECISION".into(),
+        (
+            SqlType::Numeric {
+                precision: Some(p),
+                scale: None,
+            },
+            Side::Database,
+        ) => format!("NUMERIC({p}, 0)"),
+        (SqlType::Char { length: None }, Side::Database) => "CHAR(1)".into(),
+        (SqlType::Bit { length: None }, Side::Database) => "BIT(1)".into(),
+        (SqlType::Named(name), Side::Database) => name.to_uppercase(),
+        _ => ty.to_string(),
+    }
+}
+
+/// What one op is written as: SQL statements, or a step out of the
+/// migration's transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Statement {
+    Sql(String),
+    /// `COMMIT;` — an `autocommit_block` begins.
+    Commit,
+    /// `BEGIN;` — it ends.
+    Begin,
+    /// What Alembic cannot write (it stops there); retort writes the rest.
+    Error(String),
+}
+
+/// What SQLAlchemy remembers while it runs a migration: the enum types its
+/// `CREATE TABLE`s have created (each is created once).
+#[derive(Debug, Default)]
+pub struct Memo {
+    enums: HashSet<(Option<String>, String)>,
+}
+
+/// The statements of one op.
+pub fn statements(op: &Op, enums: &[EnumType], memo: &mut Memo) -> Vec<Statement> {
+    let sql = |text: String| vec![Statement::Sql(text)];
+    match op {
+        Op::CreateTable { table, side } => create_table(table, *side, enums, memo),
+        Op::DropTable { table, .. } => sql(format!(
+            "DROP TABLE {}",
+            qualified(table.schema.as_deref(), &table.name)
+        )),
+        Op::AddColumn {
+            table,
+            column,
+            side,
+        } => {
+            let mut out = sql(format!(
+                "ALTER TABLE {} ADD COLUMN {}",
+                table_name(table),
+                column_spec(column, *side, false)
+            ));
+            if let Some(comment) = &column.comment {
+                out.push(Statement::Sql(column_comment(
+                    table,
+                    &column.name,
+                    Some(comment),
+                )));
+            }
+            out
+        }
+        Op::DropColumn { table, column, .. } => sql(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            table_name(table),
+            ident(&column.name)
+        )),
+        Op::AlterColumn(alter) => alter_column(alter),
+        Op::CreateIndex { table, index, .. } => sql(create_index(table, index, false)),
+        Op::DropIndex { table, index, .. } => drop_index(table, index, false),
+        Op::CreateUniqueConstraint {
+            table,
+            constraint,
+            side,
+            ..
+        } => sql(format!(
+            "ALTER TABLE {} ADD {}UNIQUE {}({})",
+            table_name(table),
+            constraint_name(constraint.name.as_deref()),
+            // A reflected constraint carries postgresql_nulls_not_distinct=False.
+            if *side == Side::Database {
+                "NULLS DISTINCT "
+            } else {
+                ""
+            },
+            idents(&constraint.columns)
+        )),
+        Op::DropUniqueConstraint {
+            table, constraint, ..
+        } => drop_constraint(table, constraint.name.as_deref(), "UniqueConstraint"),
+        Op::CreateForeignKey { table, fk, .. } => sql(format!(
+            "ALTER TABLE {} ADD {}",
+            table_name(table),
+            foreign_key(fk)
+        )),
+        Op::DropForeignKey { table, fk, .. } => {
+            drop_constraint(table, fk.name.as_deref(), "ForeignKeyConstraint")
+        }
+        Op::CreateTableComment { table, comment, .. } => sql(format!(
+            "COMMENT ON TABLE {} IS {}",
+            table_name(table),
+            literal(comment)
+        )),
+        Op::DropTableComment { table, .. } => {
+            sql(format!("COMMENT ON TABLE {} IS NULL", table_name(table)))
+        }
+        Op::Execute { sql: text, .. } if text.trim().is_empty() => Vec::new(),
+        Op::Execute { sql: text, .. } => sql(text.trim().to_string()),
+        Op::CreateEnumType { enum_type } => sql(create_type(enum_type)),
+        Op::DropEnumType { enum_type } => sql(format!(
+            "DROP TYPE {}",
+            qualified(enum_type.schema.as_deref(), &enum_type.name)
+        )),
+        Op::Noted { op, .. } => statements(op, enums, memo),
+        Op::Concurrently(op) => {
+            let inner = match &**op {
+                Op::CreateIndex { table, index, .. } => {
+                    vec![Statement::Sql(create_index(table, index, true))]
+                }
+                Op::DropIndex { table, index, .. } => drop_index(table, index, true),
+                other => statements(other, enums, memo),
+            };
+            let mut out = vec![Statement::Commit];
+            out.extend(inner);
+            out.push(Statement::Begin);
+            out
+        }
+        Op::AddEnumValue {
+            enum_type,
+            value,
+            after,
+        } => {
+            let position = after
+                .as_deref()
+                .map(|a| format!(" AFTER {}", literal(a)))
+                .unwrap_or_default();
+            // The revision spells the type as the model does (unquoted).
+            let name = match &enum_type.schema {
+                Some(schema) => format!("{schema}.{}", enum_type.name),
+                None => enum_type.name.clone(),
+            };
+            vec![
+                Statement::Commit,
+                Statement::Sql(format!(
+                    "ALTER TYPE {name} ADD VALUE IF NOT EXISTS {}{position}",
+                    literal(value)
+                )),
+                Statement::Begin,
+            ]
+        }
+    }
+}
+
+fn idents(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| ident(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn constraint_name(name: Option<&str>) -> String {
+    name.map(|n| format!("CONSTRAINT {} ", ident(n)))
+        .unwrap_or_default()
+}
+
+fn create_type(enum_type: &EnumType) -> String {
+    let values: Vec<String> = enum_type.values.iter().map(|v| literal(v)).collect();
+    format!(
+        "CREATE TYPE {} AS ENUM ({})",
+        qualified(enum_type.schema.as_deref(), &enum_type.name),
+        values.join(", ")
+    )
+}
+
+fn drop_constraint(table: &TableRef, name: Option<&str>, kind: &str) -> Vec<Statement> {
+    match name {
+        Some(name) => vec![Statement::Sql(format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            table_name(table),
+            ident(name)
+        ))],
+        None => vec![Statement::Error(format!(
+            "cannot drop an unnamed {kind} on {}: DROP CONSTRAINT needs its name (give it one, or use a naming convention)",
+            table.name
+        ))],
+    }
+}
+
+/// `FOREIGN KEY(a) REFERENCES t (b) ON DELETE … ON UPDATE … DEFERRABLE
+/// INITIALLY …`, with `CONSTRAINT name` first when named.
+fn foreign_key(fk: &ForeignKey) -> String {
+    let mut text = format!(
+        "{}FOREIGN KEY({}) REFERENCES {} ({})",
+        constraint_name(fk.name.as_deref()),
+        idents(&fk.columns),
+        qualified(fk.referred_schema.as_deref(), &fk.referred_table),
+        idents(&fk.referred_columns)
+    );
+    if let Some(action) = &fk.ondelete {
+        text.push_str(&format!(" ON DELETE {action}"));
+    }
+    if let Some(action) = &fk.onupdate {
+        text.push_str(&format!(" ON UPDATE {action}"));
+    }
+    if fk.deferrable == Some(true) {
+        text.push_str(" DEFERRABLE");
+    }
+    if let Some(initially) = &fk.initially {
+        text.push_str(&format!(" INITIALLY {initially}"));
+    }
+    text
+}
+
+fn column_comment(table: &TableRef, column: &str, comment: Option<&str>) -> String {
+    format!(
+        "COMMENT ON COLUMN {}.{} IS {}",
+        table_name(table),
+        ident(column),
+        comment.map_or("NULL".to_string(), literal)
+    )
+}
+
+/// The server default as the revision passes it: the model's SQL (a string
+/// literal stays one), or PostgreSQL's stored text for a reflected column.
+fn default_sql(column: &Column, side: Side) -> Option<String> {
+    let sql = column.server_default.as_deref()?;
+    Some(match side {
+        Side::Model => sql.to_string(),
+        Side::Database => stored_default(sql, &column.ty),
+    })
+}
+
+/// A column in `CREATE TABLE` or `ADD COLUMN`; `serial`: it is its
+/// table's autoincrement column.
+fn column_spec(column: &Column, side: Side, serial: bool) -> String {
+    let mut spec = ident(&column.name);
+    let identity = column.identity.as_ref();
+    if serial && identity.is_none() {
+        spec.push_str(match column.ty {
+            SqlType::BigInt => " BIGSERIAL",
+            SqlType::SmallInt => " SMALLSERIAL",
+            _ => " SERIAL",
+        });
+    } else {
+        spec.push(' ');
+        spec.push_str(&type_sql(&column.ty, side));
+        if identity.is_none()
+            && column.computed.is_none()
+            && let Some(default) = default_sql(column, side)
+        {
+            spec.push_str(&format!(" DEFAULT {default}"));
+        }
+    }
+    if let Some(expression) = &column.computed {
+        spec.push_str(&format!(" GENERATED ALWAYS AS ({expression}) STORED"));
+    }
+    if let Some(identity) = identity {
+        spec.push_str(if identity.always {
+            " GENERATED ALWAYS AS IDENTITY"
+        } else {
+            " GENERATED BY DEFAULT AS IDENTITY"
+        });
+        let mut options = Vec::new();
+        if let Some(increment) = identity.increment {
+            options.push(format!("INCREMENT BY {increment}"));
+        }
+        if let Some(start) = identity.start {
+            options.push(format!("START WITH {start}"));
+        }
+        if !options.is_empty() {
+            spec.push_str(&format!(" ({})", options.join(" ")));
+        }
+        if column.nullable {
+            spec.push_str(" NULL");
+        }
+    } else if !column.nullable {
+        spec.push_str(" NOT NULL");
+    }
+    spec
+}
+
+/// SQLAlchemy's `Table._autoincrement_column` for the table the revision
+/// builds: the primary key column rendered `autoincrement=True`, or a lone
+/// integer (or numeric) primary key column left at "auto" that is in no
+/// foreign key and has no server default.
+fn autoincrement_column(table: &Table, side: Side) -> Option<&str> {
+    let pk = table.primary_key.as_ref()?;
+    let columns: Vec<&Column> = pk.columns.iter().filter_map(|c| table.column(c)).collect();
+    if let [only] = columns.as_slice() {
+        let numeric = matches!(
+            only.ty,
+            SqlType::Integer | SqlType::BigInt | SqlType::SmallInt | SqlType::Numeric { .. }
+        );
+        let in_fk = table
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.columns.contains(&only.name));
+        let has_default = only.server_default.is_some() && only.identity.is_none();
+        return match autoincrement_of(only, side) {
+            Autoincrement::True => Some(&only.name),
+            Autoincrement::Auto if numeric && !in_fk && !has_default => Some(&only.name),
+            _ => None,
+        };
+    }
+    columns
+        .iter()
+        .rev()
+        .find(|c| autoincrement_of(c, side) == Autoincrement::True)
+        .map(|c| c.name.as_str())
+}
+
+fn create_table(table: &Table, side: Side, enums: &[EnumType], memo: &mut Memo) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let table_ref = TableRef::of(table);
+    // SQLAlchemy's enum types create themselves before the first table
+    // that uses them.
+    for column in &table.columns {
+        let mut ty = &column.ty;
+        while let SqlType::Array { element, .. } = ty {
+            ty = element;
+        }
+        let SqlType::Enum { schema, name } = ty else {
+            continue;
+        };
+        if !memo.enums.insert((schema.clone(), name.clone())) {
+            continue;
+        }
+        if let Some(enum_type) = enums
+            .iter()
+            .find(|e| &e.name == name && &e.schema == schema)
+        {
+            out.push(Statement::Sql(create_type(enum_type)));
+        }
+    }
+    let serial = autoincrement_column(table, side);
+    let mut items: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| column_spec(c, side, serial == Some(c.name.as_str())))
+        .collect();
+    let constraints = table_constraints(table, side);
+    // The primary key first, then the others in the revision's order.
+    let (primary, others): (Vec<_>, Vec<_>) = constraints
+        .iter()
+        .partition(|(_, c)| matches!(c, TableConstraint::PrimaryKey(_)));
+    for (_, constraint) in primary.into_iter().chain(others) {
+        items.push(match constraint {
+            TableConstraint::PrimaryKey(pk) => format!(
+                "{}PRIMARY KEY ({})",
+                constraint_name(pk.name.as_deref()),
+                idents(&pk.columns)
+            ),
+            TableConstraint::ForeignKey(fk) => foreign_key(fk),
+            TableConstraint::Unique(unique) => format!(
+                "{}UNIQUE ({})",
+                constraint_name(unique.name.as_deref()),
+                idents(&unique.columns)
+            ),
+            TableConstraint::Check(check) => format!(
+                "{}CHECK ({})",
+                constraint_name(check.name.as_deref()),
+                check.sqltext
+            ),
+        });
+    }
+    out.push(Statement::Sql(format!(
+        "CREATE TABLE {} (\n    {}\n)",
+        table_name(&table_ref),
+        items.join(", \n    ")
+    )));
+    if let Some(comment) = &table.comment {
+        out.push(Statement::Sql(format!(
+            "COMMENT ON TABLE {} IS {}",
+            table_name(&table_ref),
+            literal(comment)
+        )));
+    }
+    for column in &table.columns {
+        if let Some(comment) = &column.comment {
+            out.push(Statement::Sql(column_comment(
+                &table_ref,
+                &column.name,
+                Some(comment),
+            )));
+        }
+    }
+    out
+}
+
+/// An index element: a column name (quoted as needed) or an expression.
+fn index_element(element: &str) -> String {
+    let plain = !element.is_empty() && element.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if plain {
+        ident(element)
+    } else {
+        element.to_string()
+    }
+}
+
+fn create_index(table: &TableRef, index: &Index, concurrently: bool) -> String {
+    let elements: Vec<String> = index.expressions.iter().map(|e| index_element(e)).collect();
+    let mut text = format!(
+        "CREATE {}INDEX {}{} ON {}",
+        if index.unique { "UNIQUE " } else { "" },
+        if concurrently { "CONCURRENTLY " } else { "" },
+        index.name.as_deref().map(ident).unwrap_or_default(),
+        table_name(table)
+    );
+    if let Some(using) = &index.using {
+        text.push_str(&format!(" USING {}", using.to_lowercase()));
+    }
+    text.push_str(&format!(" ({})", elements.join(", ")));
+    if let Some(predicate) = &index.r#where {
+        text.push_str(&format!(" WHERE {predicate}"));
+    }
+    text
+}
+
+fn drop_index(table: &TableRef, index: &Index, concurrently: bool) -> Vec<Statement> {
+    let Some(name) = &index.name else {
+        return vec![Statement::Error(format!(
+            "cannot drop an unnamed index on {}",
+            table.name
+        ))];
+    };
+    vec![Statement::Sql(format!(
+        "DROP INDEX {}{}",
+        if concurrently { "CONCURRENTLY " } else { "" },
+        qualified(table.schema.as_deref(), name)
+    ))]
+}
+
+/// Alembic's PostgreSQL `alter_column`: the type first, then nullability,
+/// the default, the comment, and the new name last.
+fn alter_column(alter: &AlterColumn) -> Vec<Statement> {
+    let table = table_name(&alter.table);
+    let column = ident(&alter.column);
+    let mut out = Vec::new();
+    if let Some(target) = &alter.ty.target {
+        out.push(format!(
+            "ALTER TABLE {table} ALTER COLUMN {column} TYPE {}",
+            type_sql(&target.column.ty, target.side)
+        ));
+    }
+    if let Some(nullable) = alter.nullable.target {
+        out.push(format!(
+            "ALTER TABLE {table} ALTER COLUMN {column} {} NOT NULL",
+            if nullable { "DROP" } else { "SET" }
+        ));
+    }
+    if let Some(target) = &alter.server_default.target {
+        out.push(match default_sql(&target.column, target.side) {
+            Some(default) => {
+                format!("ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {default}")
+            }
+            None => format!("ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"),
+        });
+    }
+    if let Some(comment) = &alter.comment.target {
+        out.push(column_comment(
+            &alter.table,
+            &alter.column,
+            comment.as_deref(),
+        ));
+    }
+    if let Some(new_name) = &alter.new_name {
+        out.push(format!(
+            "ALTER TABLE {table} RENAME {column} TO {}",
+            ident(new_name)
+        ));
+    }
+    out.into_iter().map(Statement::Sql).collect()
+}
+
+/// One revision of an offline script.
+#[derive(Debug, Clone, Copy)]
+pub struct ScriptRevision<'a> {
+    pub rev_id: &'a str,
+    pub down_revision: Option<&'a str>,
+    pub migration: &'a Migration,
+}
+
+/// Which way an offline script runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Upgrade,
+    Downgrade,
+}
+
+/// An offline script and what could not be written into it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Script {
+    pub text: String,
+    pub errors: Vec<String>,
+}
+
+/// The SQL `alembic upgrade --sql` (or `downgrade --sql`) prints for a
+/// chain of revisions, oldest first: one transaction, the version table
+/// created when the chain starts at the base, `-- Running upgrade` before
+/// each revision, the version row written after it.
+pub fn script(
+    revisions: &[ScriptRevision<'_>],
+    direction: Direction,
+    enums: &[EnumType],
+) -> Script {
+    let mut text = String::new();
+    let mut memo = Memo::default();
+    let emit = |text: &mut String, statement: &str| {
+        text.push_str(statement);
+        text.push_str(";\n\n");
+    };
+    emit(&mut text, "BEGIN");
+    let starts_at_base = revisions.first().is_some_and(|r| r.down_revision.is_none());
+    if direction == Direction::Upgrade && starts_at_base {
+        emit(
+            &mut text,
+            "CREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)",
+        );
+    }
+    let ordered: Vec<&ScriptRevision<'_>> = match direction {
+        Direction::Upgrade => revisions.iter().collect(),
+        Direction::Downgrade => revisions.iter().rev().collect(),
+    };
+    let mut errors = Vec::new();
+    for revision in ordered {
+        let down = revision.down_revision.unwrap_or("");
+        let (ops, heading) = match direction {
+            Direction::Upgrade => (
+                &revision.migration.upgrade,
+                format!("-- Running upgrade {down} -> {}\n\n", revision.rev_id),
+            ),
+            Direction::Downgrade => (
+                &revision.migration.downgrade,
+                format!("-- Running downgrade {} -> {down}\n\n", revision.rev_id),
+            ),
+        };
+        text.push_str(&heading);
+        for op in ops {
+            for statement in statements(op, enums, &mut memo) {
+                match statement {
+                    Statement::Sql(sql) => emit(&mut text, &sql),
+                    Statement::Commit => emit(&mut text, "COMMIT"),
+                    Statement::Begin => emit(&mut text, "BEGIN"),
+                    Statement::Error(message) => {
+                        text.push_str(&format!("-- retort: error: {message}\n\n"));
+                        errors.push(message);
+                    }
+                }
+            }
+        }
+        let version = match (direction, revision.down_revision) {
+            (Direction::Upgrade, None) => format!(
+                "INSERT INTO alembic_version (version_num) VALUES ('{}') RETURNING alembic_version.version_num",
+                revision.rev_id
+            ),
+            (Direction::Upgrade, Some(down)) => format!(
+                "UPDATE alembic_version SET version_num='{}' WHERE alembic_version.version_num = '{down}'",
+                revision.rev_id
+            ),
+            (Direction::Downgrade, None) => format!(
+                "DELETE FROM alembic_version WHERE alembic_version.version_num = '{}'",
+                revision.rev_id
+            ),
+            (Direction::Downgrade, Some(down)) => format!(
+                "UPDATE alembic_version SET version_num='{down}' WHERE alembic_version.version_num = '{}'",
+                revision.rev_id
+            ),
+        };
+        emit(&mut text, &version);
+    }
+    emit(&mut text, "COMMIT");
+    Script { text, errors }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use crate::diff::{Options, plan};
+    use crate::python::read_schema;
+
+    #[test]
+    fn identifiers_are_quoted_only_when_postgresql_would_misread_them() {
+        assert!(RESERVED.windows(2).all(|w| w[0] < w[1]), "sorted");
+        assert_eq!(ident("users"), "users");
+        assert_eq!(ident("user"), "\"user\"");
+        assert_eq!(ident("Grant"), "\"Grant\"");
+        assert_eq!(ident("2fa"), "\"2fa\"");
+        assert_eq!(ident("a b"), "\"a b\"");
+        assert_eq!(ident("say\"hi"), "\"say\"\"hi\"");
+        assert_eq!(ident("price$"), "price$");
+        assert_eq!(literal("it's"), "'it''s'");
+    }
+
+    fn upgrade_sql(before: &str, after: &str) -> Script {
+        let head = "import sqlalchemy as sa\nfrom sqlalchemy import ForeignKey, Identity, String\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\nclass Base(DeclarativeBase):\n    pass\n";
+        let (before, _) = read_schema(&format!("{head}{before}"));
+        let (after, _) = read_schema(&format!("{head}{after}"));
+        let (steps, _) = plan(&before, &after, Options { safe: true }, &[], &[]);
+        let ids = ["a1", "a2", "a3"];
+        let revisions: Vec<ScriptRevision<'_>> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| ScriptRevision {
+                rev_id: ids[i],
+                down_revision: i.checked_sub(1).map(|p| ids[p]),
+                migration: &step.migration,
+            })
+            .collect();
+        script(&revisions, Direction::Upgrade, &after.enums)
+    }
+
+    #[test]
+    fn a_new_table_is_created_with_serial_identity_and_constraints() {
+        let script = upgrade_sql(
+            "",
+            "\n\nclass T(Base):\n    __tablename__ = 'tickets'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    n: Mapped[int] = mapped_column(Identity(start=5, increment=2))\n    title: Mapped[str] = mapped_column(String(20), server_default='x', comment='the title')\n",
+        );
+        assert!(script.errors.is_empty());
+        assert!(
+            script.text.contains(
+                "CREATE TABLE tickets (\n    id SERIAL NOT NULL, \n    n INTEGER GENERATED BY DEFAULT AS IDENTITY (INCREMENT BY 2 START WITH 5), \n    title VARCHAR(20) DEFAULT 'x' NOT NULL, \n    PRIMARY KEY (id)\n);\n\nCOMMENT ON COLUMN tickets.title IS 'the title';"
+            ),
+            "{}",
+            script.text
+        );
+        assert!(
+            script
+                .text
+                .starts_with("BEGIN;\n\nCREATE TABLE alembic_version")
+        );
+        assert!(
+            script
+                .text
+                .ends_with("RETURNING alembic_version.version_num;\n\nCOMMIT;\n\n")
+        );
+    }
+
+    #[test]
+    fn a_not_null_column_runs_as_three_revisions_in_one_transaction() {
+        let users = "\n\nclass U(Base):\n    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n";
+        let script = upgrade_sql(
+            users,
+            &format!("{users}    handle: Mapped[str] = mapped_column(String(40))\n"),
+        );
+        let text = &script.text;
+        let order = [
+            "-- Running upgrade  -> a1",
+            "ALTER TABLE users ADD COLUMN handle VARCHAR(40);",
+            "-- Running upgrade a1 -> a2",
+            "UPDATE users SET handle = '' WHERE handle IS NULL;",
+            "UPDATE alembic_version SET version_num='a2' WHERE alembic_version.version_num = 'a1';",
+            "-- Running upgrade a2 -> a3",
+            "ALTER TABLE users ALTER COLUMN handle SET NOT NULL;",
+        ];
+        let positions: Vec<usize> = order
+            .iter()
+            .map(|s| {
+                text.find(s)
+                    .unwrap_or_else(|| panic!("{s} missing in {text}"))
+            })
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+        assert_eq!(text.matches("BEGIN;").count(), 1);
+    }
+
+    #[test]
+    fn concurrent_indexes_leave_the_transaction_and_unnamed_drops_are_errors() {
+        let users = "\n\nclass U(Base):\n    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    email: Mapped[str] = mapped_column(String(40)";
+        let script = upgrade_sql(&format!("{users})\n"), &format!("{users}, index=True)\n"));
+        assert!(
+            script.text.contains(
+                "COMMIT;\n\nCREATE INDEX CONCURRENTLY ix_users_email ON users (email);\n\nBEGIN;"
+            ),
+            "{}",
+            script.text
+        );
+        let table = TableRef {
+            schema: None,
+            name: "users".into(),
+        };
+        let drop = Op::DropUniqueConstraint {
+            table,
+            constraint: crate::schema::UniqueConstraint {
+                name: None,
+                columns: vec!["email".into()],
+            },
+            convention_name: false,
+            side: Side::Model,
+        };
+        let out = statements(&drop, &[], &mut Memo::default());
+        assert!(matches!(&out[..], [Statement::Error(m)] if m.contains("unnamed")));
+    }
+}
