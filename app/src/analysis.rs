@@ -38,6 +38,15 @@ pub struct RevisionReply {
     /// What the revision cannot do on its own (foreign keys in a cycle).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// The PostgreSQL the revision(s) run: `alembic upgrade --sql`.
+    #[serde(default)]
+    pub upgrade_sql: String,
+    /// `alembic downgrade --sql`.
+    #[serde(default)]
+    pub downgrade_sql: String,
+    /// What could not be written as SQL.
+    #[serde(default)]
+    pub sql_errors: Vec<String>,
 }
 
 /// What the user decided in the Revision pane.

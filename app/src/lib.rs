@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use crate::console::SqlConsole;
 use crate::model::{ModelEditor, Side};
 use crate::postgres::{PgStatusBadge, Postgres};
-use crate::revision::RevisionPane;
+use crate::revision::{RevisionPane, RevisionSql, SqlPane};
 
 const MODEL_BEFORE: &str = r#"from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
     let postgres = Postgres::new();
     let before = RwSignal::new(MODEL_BEFORE.to_string());
     let after = RwSignal::new(model_after());
+    let sql = RwSignal::new(RevisionSql::default());
 
     let page = view! {
         <header class="top">
@@ -90,10 +91,10 @@ pub fn App() -> impl IntoView {
                 <ModelEditor text=after side=Side::After label="Model after the change" />
             </Pane>
             <Pane title="Revision" test_id="pane-revision" subtitle="what alembic revision --autogenerate writes">
-                <RevisionPane before=before after=after />
+                <RevisionPane before=before after=after sql=sql />
             </Pane>
             <Pane title="SQL" test_id="pane-sql" subtitle="what alembic upgrade --sql prints">
-                <p class="notice">"The PostgreSQL for a revision appears here once revisions are generated."</p>
+                <SqlPane sql=sql />
             </Pane>
             <Pane title="Review" test_id="pane-review" subtitle="locks, rewrites, failures on live data">
                 <p class="notice">"The safety review appears here once revisions are generated."</p>

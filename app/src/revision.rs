@@ -30,8 +30,20 @@ fn toggle(list: &mut Vec<[String; 3]>, item: &[String; 3], on: bool) {
     }
 }
 
+/// The PostgreSQL of the current revision(s), shared with the SQL pane.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RevisionSql {
+    pub upgrade: String,
+    pub downgrade: String,
+    pub errors: Vec<String>,
+}
+
 #[component]
-pub fn RevisionPane(before: RwSignal<String>, after: RwSignal<String>) -> impl IntoView {
+pub fn RevisionPane(
+    before: RwSignal<String>,
+    after: RwSignal<String>,
+    sql: RwSignal<RevisionSql>,
+) -> impl IntoView {
     let choices = RwSignal::new(Choices {
         safe: true,
         ..Choices::default()
@@ -54,6 +66,11 @@ pub fn RevisionPane(before: RwSignal<String>, after: RwSignal<String>) -> impl I
                         renames.set(reply.renames);
                         backfills.set(reply.backfills);
                         warnings.set(reply.warnings);
+                        sql.set(RevisionSql {
+                            upgrade: reply.upgrade_sql,
+                            downgrade: reply.downgrade_sql,
+                            errors: reply.sql_errors,
+                        });
                     }
                     Ok(_) => {} // for older text
                     Err(error) => status.set(error),
@@ -149,6 +166,61 @@ pub fn RevisionPane(before: RwSignal<String>, after: RwSignal<String>) -> impl I
             text=revision
             test_id="editor-revision"
             label="The Alembic revision"
+            read_only=true
+        />
+    }
+}
+
+/// The SQL pane: what `alembic upgrade --sql` or `alembic downgrade --sql`
+/// prints for the revision(s) in the Revision pane.
+#[component]
+pub fn SqlPane(sql: RwSignal<RevisionSql>) -> impl IntoView {
+    let downgrade = RwSignal::new(false);
+    let text = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let down = downgrade.get();
+        sql.with(|s| {
+            text.set(if down {
+                s.downgrade.clone()
+            } else {
+                s.upgrade.clone()
+            })
+        });
+    });
+    let direction = move |label: &'static str, down: bool, id: &'static str| {
+        view! {
+            <label>
+                <input
+                    type="radio"
+                    name="sql-direction"
+                    data-testid=id
+                    prop:checked=move || downgrade.get() == down
+                    on:change=move |_| downgrade.set(down)
+                />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <div class="revision-controls">
+            {direction(" upgrade", false, "sql-upgrade")}
+            {direction(" downgrade", true, "sql-downgrade")}
+        </div>
+        <ul class="revision-warnings" data-testid="sql-errors">
+            {move || {
+                sql.with(|s| {
+                    s.errors
+                        .iter()
+                        .map(|e| view! { <li class="warning">{e.clone()}</li> })
+                        .collect_view()
+                })
+            }}
+        </ul>
+        <CodeEditor
+            language=Language::Sql
+            text=text
+            test_id="editor-sql"
+            label="The PostgreSQL the revision runs"
             read_only=true
         />
     }

@@ -11,8 +11,9 @@
 //! backfills: [[table, column, expr]]}`; the worker answers, in order,
 //! `{id, tables, outline, diagnostics: [{span: {start, end}, severity,
 //! message, help}]}` (byte offsets into `text`) or `{id, revision, errors,
-//! renames, backfills, warnings}` (the rename candidates, the backfills
-//! used, what the revision cannot do on its own).
+//! renames, backfills, warnings, upgrade_sql, downgrade_sql, sql_errors}`
+//! (the rename candidates, the backfills used, what the revision cannot do
+//! on its own, its PostgreSQL both ways).
 //! It posts `"ready"` once, when it can take requests.
 
 use retort_core::render::{self, Context, RevisionHeader};
@@ -42,6 +43,12 @@ struct RevisionReply {
     backfills: Vec<[String; 3]>,
     /// What the revision cannot do on its own (foreign keys in a cycle).
     warnings: Vec<String>,
+    /// The PostgreSQL the revision(s) run, as `alembic upgrade --sql` and
+    /// `alembic downgrade --sql` print it.
+    upgrade_sql: String,
+    downgrade_sql: String,
+    /// What Alembic could not write as SQL (an unnamed constraint dropped).
+    sql_errors: Vec<String>,
 }
 
 /// `[[a, b, c], ...]` from a JS array of 3-string arrays.
@@ -131,6 +138,26 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
             text.push('\n');
         }
     }
+    let mut all_enums = after.enums.clone();
+    all_enums.extend(enums.iter().cloned());
+    let revisions: Vec<render::sql::ScriptRevision<'_>> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| render::sql::ScriptRevision {
+            rev_id: ids[i.min(2)],
+            down_revision: i.checked_sub(1).map(|p| ids[p.min(2)]),
+            migration: &step.migration,
+        })
+        .collect();
+    let upgrade = render::sql::script(&revisions, render::sql::Direction::Upgrade, &all_enums);
+    let downgrade = render::sql::script(&revisions, render::sql::Direction::Downgrade, &all_enums);
+    let mut sql_errors = upgrade.errors;
+    sql_errors.extend(
+        downgrade
+            .errors
+            .into_iter()
+            .map(|e| format!("downgrade: {e}")),
+    );
     let errors = before_problems
         .iter()
         .chain(&after_problems)
@@ -149,6 +176,9 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
             .map(|b| [b.table.name, b.column, b.expression])
             .collect(),
         warnings,
+        upgrade_sql: upgrade.text,
+        downgrade_sql: downgrade.text,
+        sql_errors,
     })
 }
 

@@ -66,7 +66,7 @@ test('console runs SQL on PGlite, shows rows and Postgres errors, stays on its o
   );
   await result.waitFor();
   fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-  await page.screenshot({ path: path.join(ROOT, 'docs/screenshot.png') });
+  await page.screenshot({ path: path.join(ROOT, 'docs/screenshot.png'), fullPage: true });
 
   const measured = await marks(page);
   const navigation = await page.evaluate(() => {
