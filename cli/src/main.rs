@@ -81,6 +81,18 @@ enum Command {
         #[arg(long, value_enum, value_name = "DIRECTION", num_args = 0..=1, default_missing_value = "upgrade")]
         sql: Option<SqlDirection>,
     },
+    /// Print the PostgreSQL SQL that Alembic revision files run, as
+    /// `alembic upgrade --sql` (or `downgrade --sql`) prints it. Give one
+    /// revision or a chain of them (e.g. `versions/*.py`).
+    Sql {
+        /// Revision files (`.py`), in any order: they are run in the order
+        /// their `down_revision`s chain them.
+        #[arg(required = true)]
+        revisions: Vec<PathBuf>,
+        /// Print the downgrade (newest revision first) instead.
+        #[arg(long)]
+        downgrade: bool,
+    },
     /// Print where retort's playground, documentation and sources are.
     About,
 }
@@ -131,6 +143,10 @@ fn main() -> ExitCode {
                 sql,
             },
         ),
+        Command::Sql {
+            revisions,
+            downgrade,
+        } => sql_command(&revisions, downgrade),
         Command::About => {
             println!(
                 "retort {}: review and rehearse Alembic migrations.\n\
@@ -387,7 +403,12 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         };
         let script = render::sql::script(&revisions, direction, &all_enums);
         for error in &script.errors {
-            eprintln!("{}: error: {error}", to.display());
+            eprintln!(
+                "{}: error: revision {}: {}",
+                to.display(),
+                error.rev_id,
+                error.message
+            );
         }
         sql_failed = !script.errors.is_empty();
         print!("{}", script.text);
@@ -448,6 +469,127 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         .chain(&cycle)
         .any(|d| d.severity == Severity::Error);
     if failed || sql_failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A file's text, or the exit code after saying why it cannot be read.
+fn read_text(path: &Path) -> Result<String, ExitCode> {
+    let bytes = std::fs::read(path).map_err(|error| {
+        eprintln!("{}: cannot read: {error}", path.display());
+        ExitCode::from(2)
+    })?;
+    String::from_utf8(bytes).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+        let line_col = LineIndex::new(&text).line_col(at);
+        eprintln!(
+            "{}:{}:{}: error: not UTF-8 (byte {at})",
+            path.display(),
+            line_col.line,
+            line_col.column
+        );
+        ExitCode::from(2)
+    })
+}
+
+fn sql_command(paths: &[PathBuf], downgrade: bool) -> ExitCode {
+    use retort_core::revision::{self, DownRevision};
+    let mut read = Vec::new();
+    let mut failed = false;
+    for path in paths {
+        let source = match read_text(path) {
+            Ok(source) => source,
+            Err(code) => return code,
+        };
+        let (rev, diagnostics) = revision::read_revision(&source);
+        print_diagnostics(path, &source, &diagnostics);
+        failed |= diagnostics.iter().any(|d| d.severity == Severity::Error);
+        let Some(id) = rev.id.clone() else {
+            continue;
+        };
+        let down = match &rev.down_revision {
+            DownRevision::Base => None,
+            DownRevision::One(down) => Some(down.clone()),
+            DownRevision::Merge(downs) => {
+                eprintln!(
+                    "{}: error: {id} merges {}: retort sql does not run merge revisions yet",
+                    path.display(),
+                    downs.join(", ")
+                );
+                return ExitCode::from(1);
+            }
+        };
+        read.push((path, id, down, rev));
+    }
+    // The chain: each revision after the one it revises.
+    let mut ordered: Vec<usize> = Vec::new();
+    let ids: Vec<&str> = read.iter().map(|(_, id, _, _)| id.as_str()).collect();
+    let mut current = read
+        .iter()
+        .position(|(_, _, down, _)| down.as_deref().is_none_or(|d| !ids.contains(&d)));
+    while let Some(i) = current {
+        if ordered.contains(&i) {
+            break;
+        }
+        ordered.push(i);
+        let id = &read[i].1;
+        let next: Vec<usize> = (0..read.len())
+            .filter(|&j| read[j].2.as_deref() == Some(id.as_str()))
+            .collect();
+        if next.len() > 1 {
+            eprintln!(
+                "error: {} revisions follow {id} (a branch): give one line of revisions",
+                next.len()
+            );
+            return ExitCode::from(1);
+        }
+        current = next.first().copied();
+    }
+    if ordered.len() != read.len() {
+        let left: Vec<String> = (0..read.len())
+            .filter(|i| !ordered.contains(i))
+            .map(|i| read[i].0.display().to_string())
+            .collect();
+        eprintln!(
+            "error: these revisions are not on one chain with the others: {}",
+            left.join(", ")
+        );
+        return ExitCode::from(1);
+    }
+    let mut enums = Vec::new();
+    for (_, _, _, rev) in &read {
+        for e in &rev.enums {
+            if !enums.contains(e) {
+                enums.push(e.clone());
+            }
+        }
+    }
+    let revisions: Vec<render::sql::ScriptRevision<'_>> = ordered
+        .iter()
+        .map(|&i| render::sql::ScriptRevision {
+            rev_id: &read[i].1,
+            down_revision: read[i].2.as_deref(),
+            migration: &read[i].3.migration,
+        })
+        .collect();
+    let direction = if downgrade {
+        render::sql::Direction::Downgrade
+    } else {
+        render::sql::Direction::Upgrade
+    };
+    let script = render::sql::script(&revisions, direction, &enums);
+    for error in &script.errors {
+        let path = read
+            .iter()
+            .find(|(_, id, _, _)| *id == error.rev_id)
+            .map_or(String::new(), |(path, _, _, _)| path.display().to_string());
+        eprintln!("{path}: error: {}", error.message);
+    }
+    print!("{}", script.text);
+    if failed || !script.errors.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

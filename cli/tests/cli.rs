@@ -345,3 +345,65 @@ fn revision_sql_prints_what_alembic_upgrade_and_downgrade_sql_print() {
         "DELETE FROM alembic_version WHERE alembic_version.version_num = '0123456789ab';\n\nCOMMIT;\n\n"
     ));
 }
+
+#[test]
+fn sql_reads_revision_files_in_chain_order_and_reports_what_it_cannot_read() {
+    let dir = std::env::temp_dir().join(format!("retort-sql-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = retort(&[
+        "revision",
+        "--from",
+        &pair("51_add_not_null_column", "before.py"),
+        "--to",
+        &pair("51_add_not_null_column", "after.py"),
+        "--rev-id",
+        "0123456789ab",
+        "--versions",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 3);
+    // Any order on the command line: the chain decides.
+    files.sort();
+    files.reverse();
+    let mut args = vec!["sql"];
+    args.extend(files.iter().map(String::as_str));
+    let out = retort(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let from_files = String::from_utf8_lossy(&out.stdout).into_owned();
+    let from_models = retort(&[
+        "revision",
+        "--from",
+        &pair("51_add_not_null_column", "before.py"),
+        "--to",
+        &pair("51_add_not_null_column", "after.py"),
+        "--rev-id",
+        "0123456789ab",
+        "--sql",
+    ]);
+    assert_eq!(from_files, String::from_utf8_lossy(&from_models.stdout));
+
+    let helper = temp_file(
+        "helper_revision.py",
+        b"from alembic import op\n\nrevision = 'aa'\ndown_revision = None\n\n\ndef upgrade():\n    op.drop_column('t', 'a')\n    migrate_data(op)\n",
+    );
+    let out = retort(&["sql", helper.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("helper_revision.py:9:5: warning: not read"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ALTER TABLE t DROP COLUMN a;"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

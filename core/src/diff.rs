@@ -17,7 +17,7 @@ use crate::schema::{Column, EnumType, Schema, SqlType, Table};
 use crate::sql::stored::database_form;
 
 /// The upgrade and its exact inverse.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Migration {
     pub upgrade: Vec<Op>,
     pub downgrade: Vec<Op>,

@@ -20,6 +20,8 @@ pub mod op;
 pub mod python;
 #[cfg(feature = "sql")]
 pub mod render;
+#[cfg(feature = "sql")]
+pub mod revision;
 pub mod schema;
 #[cfg(feature = "sql")]
 pub mod sql;

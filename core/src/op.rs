@@ -145,6 +145,34 @@ pub enum Op {
         /// The value it follows in the type's order.
         after: Option<String>,
     },
+    /// `op.rename_table(old, new, schema=...)`.
+    RenameTable {
+        schema: Option<String>,
+        old: String,
+        new: String,
+    },
+    /// `op.create_check_constraint(name, table, condition)`.
+    CreateCheckConstraint {
+        table: TableRef,
+        name: Option<String>,
+        sqltext: String,
+    },
+    /// `op.drop_constraint(name, table, type_=...)` of a constraint the
+    /// revision does not describe (read from a revision file): `kind` is
+    /// Alembic's `type_` (`check`, `primary`, …), if given.
+    DropConstraint {
+        table: TableRef,
+        name: Option<String>,
+        kind: Option<String>,
+    },
+    /// `with op.get_context().autocommit_block():` around several ops (read
+    /// from a revision file; retort's own use is [`Op::Concurrently`]).
+    AutocommitBlock(Vec<Op>),
+    /// A statement of a revision file that retort cannot follow (a helper
+    /// call, a loop): kept as written, never dropped.
+    Unread {
+        code: String,
+    },
 }
 
 /// One attribute of `op.alter_column`: its `existing_*` value and, when it
@@ -342,6 +370,32 @@ impl Op {
             // The note explains the change, not its undoing.
             Op::Noted { op, .. } => op.inverse(),
             Op::Concurrently(op) => Op::Concurrently(Box::new(op.inverse())),
+            Op::RenameTable { schema, old, new } => Op::RenameTable {
+                schema: schema.clone(),
+                old: new.clone(),
+                new: old.clone(),
+            },
+            Op::CreateCheckConstraint { table, name, .. } => Op::DropConstraint {
+                table: table.clone(),
+                name: name.clone(),
+                kind: Some("check".into()),
+            },
+            Op::DropConstraint { table, name, .. } => Op::Unread {
+                code: format!(
+                    "# retort: the constraint {} of {} cannot be re-created from this revision",
+                    name.as_deref().unwrap_or("(unnamed)"),
+                    table.name
+                ),
+            },
+            Op::AutocommitBlock(ops) => {
+                Op::AutocommitBlock(ops.iter().rev().map(Op::inverse).collect())
+            }
+            Op::Unread { code } => Op::Unread {
+                code: format!(
+                    "# retort: cannot undo: {}",
+                    code.lines().next().unwrap_or("")
+                ),
+            },
             Op::AddEnumValue { .. } => Op::Execute {
                 sql: String::new(),
                 note: "PostgreSQL cannot drop a value from an enum type: the values added stay",

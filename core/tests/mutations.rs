@@ -370,3 +370,105 @@ fn revisions_of_mutated_model_pairs_never_panic() {
     }
     println!("{count} mutated model pairs diffed and rendered (Python and SQL), no panic");
 }
+
+const REVISION_FRAGMENTS: &[&str] = &[
+    "op.",
+    "op.f(",
+    "sa.Column(",
+    "sa.Integer()",
+    "postgresql.ENUM('a', name='e')",
+    "nullable=",
+    "server_default=",
+    "existing_type=",
+    "type_=",
+    "with op.get_context().autocommit_block():\n    ",
+    "for x in y:\n    ",
+    "op.execute(sa.text(",
+    "raise NotImplementedError\n",
+    "down_revision = ('a', 'b')\n",
+    "\n",
+    "    ",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "'",
+    "\"\"\"",
+    "é",
+    "\u{0}",
+];
+
+#[test]
+fn mutated_revision_files_never_panic_and_their_sql_is_always_written() {
+    use retort_core::diff::{Options, plan};
+    use retort_core::render::{self, Context, RevisionHeader};
+    use retort_core::revision::read_revision;
+
+    // Seeds: the revisions retort writes for the fixture pairs.
+    let seeds: Vec<String> = PAIRS
+        .iter()
+        .flat_map(|(before, after)| {
+            let (b, _) = python::read_schema(before);
+            let (a, _) = python::read_schema(after);
+            let enums = render::database_enums(&b);
+            let (steps, _) = plan(&b, &a, Options { safe: true }, &[], &[]);
+            steps
+                .iter()
+                .map(|s| {
+                    render::revision(
+                        &RevisionHeader {
+                            message: "m",
+                            rev_id: "0123456789ab",
+                            down_revision: Some("ffffffffffff"),
+                            create_date: "now",
+                        },
+                        &s.migration,
+                        &Context {
+                            database_enums: &enums,
+                        },
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let count = mutations();
+    let mut rng = Rng(0x0e71_5105_5eed);
+    let mut with_diagnostics = 0;
+    for i in 0..count {
+        let source = mutate(&seeds[i % seeds.len()], REVISION_FRAGMENTS, &mut rng);
+        let outcome = std::panic::catch_unwind(|| {
+            let (read, diagnostics) = read_revision(&source);
+            let revisions = [render::sql::ScriptRevision {
+                rev_id: "0123456789ab",
+                down_revision: None,
+                migration: &read.migration,
+            }];
+            let up = render::sql::script(&revisions, render::sql::Direction::Upgrade, &read.enums);
+            let down =
+                render::sql::script(&revisions, render::sql::Direction::Downgrade, &read.enums);
+            (diagnostics, up.text.len() + down.text.len())
+        });
+        let Ok((diagnostics, _)) = outcome else {
+            panic!("revision input {i} panicked:\n{source}");
+        };
+        if !diagnostics.is_empty() {
+            with_diagnostics += 1;
+        }
+        for d in &diagnostics {
+            assert!(
+                d.span.end <= source.len()
+                    && source.is_char_boundary(d.span.start)
+                    && source.is_char_boundary(d.span.end),
+                "revision input {i}: diagnostic {d:?} outside the text"
+            );
+        }
+    }
+    assert!(
+        with_diagnostics * 4 > count,
+        "only {with_diagnostics} of {count} mutated revisions had diagnostics"
+    );
+    println!(
+        "{count} mutated revision files read and written as SQL, {with_diagnostics} with diagnostics, no panic"
+    );
+}

@@ -151,12 +151,16 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
         .collect();
     let upgrade = render::sql::script(&revisions, render::sql::Direction::Upgrade, &all_enums);
     let downgrade = render::sql::script(&revisions, render::sql::Direction::Downgrade, &all_enums);
-    let mut sql_errors = upgrade.errors;
+    let mut sql_errors: Vec<String> = upgrade
+        .errors
+        .into_iter()
+        .map(|e| format!("upgrade: {}", e.message))
+        .collect();
     sql_errors.extend(
         downgrade
             .errors
             .into_iter()
-            .map(|e| format!("downgrade: {e}")),
+            .map(|e| format!("downgrade: {}", e.message)),
     );
     let errors = before_problems
         .iter()

@@ -54,9 +54,17 @@ def check(retort, pair, safe):
         written = subprocess.run(base + ["--versions", str(versions)], capture_output=True, text=True)
         if written.returncode != 0:
             return [f"retort revision exited {written.returncode}: {written.stderr}"]
+        files = sorted(str(f) for f in versions.glob("*.py"))
+        runs = []
         for direction in ("upgrade", "downgrade"):
             truth, error = alembic_sql(config, direction)
-            ours = subprocess.run(base + ["--sql", direction], capture_output=True, text=True)
+            runs.append((direction, "from the models", truth, error,
+                         subprocess.run(base + ["--sql", direction], capture_output=True, text=True)))
+            read_back = [retort, "sql", *files] + (["--downgrade"] if direction == "downgrade" else [])
+            runs.append((direction, "from the revision files", truth, error,
+                         subprocess.run(read_back, capture_output=True, text=True)))
+        for direction, source, truth, error, ours in runs:
+            direction = f"{direction} ({source})"
             if error is not None:
                 if ": error:" not in ours.stderr or ours.returncode != 1:
                     problems.append(f"{direction}: Alembic fails ({error}) but retort reported no error "

@@ -248,9 +248,54 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
                 .map_or("None".to_string(), |s| format!("'{s}'"))
         ),
         Op::Execute { sql, note, .. } if sql.is_empty() => format!("# retort: {note}"),
+        Op::Execute { sql, note: "", .. } => format!("op.execute({})", py_repr(sql)),
         Op::Execute { sql, note, .. } => {
             format!("# retort: {note}\nop.execute({})", py_repr(sql))
         }
+        Op::RenameTable { schema, old, new } => format!(
+            "op.rename_table({}, {}{})",
+            py_repr(old),
+            py_repr(new),
+            schema
+                .as_ref()
+                .map(|s| format!(", schema={}", py_repr(s)))
+                .unwrap_or_default()
+        ),
+        Op::CreateCheckConstraint {
+            table,
+            name,
+            sqltext,
+        } => format!(
+            "op.create_check_constraint({}, {}, {}{})",
+            name_repr(name.as_deref(), false),
+            py_repr(&table.name),
+            py_repr(sqltext),
+            schema_arg(table)
+        ),
+        Op::DropConstraint { table, name, kind } => format!(
+            "{}op.drop_constraint({}, {}{}{})",
+            unnamed_warning(name.as_deref()),
+            name_repr(name.as_deref(), false),
+            py_repr(&table.name),
+            schema_arg(table),
+            kind.as_ref()
+                .map(|k| format!(", type_={}", py_repr(k)))
+                .unwrap_or_default()
+        ),
+        Op::AutocommitBlock(ops) => {
+            let mut text = "with op.get_context().autocommit_block():".to_string();
+            for op in ops {
+                for line in render_op(op, ctx).lines() {
+                    text.push_str("\n    ");
+                    text.push_str(line);
+                }
+            }
+            if ops.is_empty() {
+                text.push_str("\n    pass");
+            }
+            text
+        }
+        Op::Unread { code } => code.clone(),
         Op::CreateEnumType { enum_type } => format!(
             "# retort: Alembic creates enum types only with create_table; created here\n\
              {}.create(op.get_bind(), checkfirst=True)",

@@ -323,6 +323,42 @@ pub fn statements(op: &Op, enums: &[EnumType], memo: &mut Memo) -> Vec<Statement
             out.push(Statement::Begin);
             out
         }
+        Op::RenameTable { schema, old, new } => sql(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            qualified(schema.as_deref(), old),
+            ident(new)
+        )),
+        Op::CreateCheckConstraint {
+            table,
+            name,
+            sqltext,
+        } => sql(format!(
+            "ALTER TABLE {} ADD {}CHECK ({sqltext})",
+            table_name(table),
+            constraint_name(name.as_deref())
+        )),
+        Op::DropConstraint { table, name, kind } => drop_constraint(
+            table,
+            name.as_deref(),
+            kind.as_deref().unwrap_or("constraint"),
+        ),
+        Op::AutocommitBlock(ops) => {
+            let mut out = vec![Statement::Commit];
+            for op in ops {
+                out.extend(statements(op, enums, memo));
+            }
+            out.push(Statement::Begin);
+            out
+        }
+        Op::Unread { code } => {
+            if code.trim_start().starts_with('#') {
+                return Vec::new();
+            }
+            vec![Statement::Error(format!(
+                "not read, so not in the SQL: {}",
+                code.lines().next().unwrap_or("").trim()
+            ))]
+        }
         Op::AddEnumValue {
             enum_type,
             value,
@@ -686,11 +722,18 @@ pub enum Direction {
     Downgrade,
 }
 
+/// What could not be written into an offline script, and in which revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptError {
+    pub rev_id: String,
+    pub message: String,
+}
+
 /// An offline script and what could not be written into it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Script {
     pub text: String,
-    pub errors: Vec<String>,
+    pub errors: Vec<ScriptError>,
 }
 
 /// The SQL `alembic upgrade --sql` (or `downgrade --sql`) prints for a
@@ -742,7 +785,10 @@ pub fn script(
                     Statement::Begin => emit(&mut text, "BEGIN"),
                     Statement::Error(message) => {
                         text.push_str(&format!("-- retort: error: {message}\n\n"));
-                        errors.push(message);
+                        errors.push(ScriptError {
+                            rev_id: revision.rev_id.to_string(),
+                            message,
+                        });
                     }
                 }
             }

@@ -1,0 +1,987 @@
+//! An Alembic revision file → [`Revision`]: its identifiers and its
+//! `upgrade()` / `downgrade()` bodies as [`Op`]s.
+//!
+//! Nothing is executed. The `op.*` calls are read from the syntax tree;
+//! what they build (`sa.Column(...)`, types, constraints) is read by the
+//! model reader: each `create_table`, `add_column` and `alter_column` is
+//! restated as a `sa.Table(...)` in a small generated module (with the
+//! revision's own imports) and read like a model file, so a type means the
+//! same in a revision as in a model. A statement retort cannot follow (a
+//! helper call, a loop) stays in the ops as [`Op::Unread`], with a warning
+//! at its position.
+
+use ruff_python_ast::{Arguments, Expr, ExprCall, Stmt, StmtFunctionDef};
+use ruff_text_size::Ranged;
+
+use crate::diagnostic::Diagnostic;
+use crate::diff::Migration;
+use crate::op::{AlterColumn, Change, Op, Side, Sided, TableRef};
+use crate::schema::{
+    Column, EnumType, ForeignKey, Index, Schema, SqlType, Table, UniqueConstraint,
+};
+use crate::text::Span;
+
+/// `down_revision`: none (a base), one, or several (a merge).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum DownRevision {
+    #[default]
+    Base,
+    One(String),
+    Merge(Vec<String>),
+}
+
+/// What a `downgrade()` (or `upgrade()`) holds besides ops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Body {
+    /// Statements (possibly none read).
+    #[default]
+    Ops,
+    /// Only `pass` (or a docstring, or comments).
+    Empty,
+    /// `raise NotImplementedError`.
+    NotImplemented,
+    /// The function is not in the file.
+    Missing,
+}
+
+/// A revision file, read.
+#[derive(Debug, Clone, Default)]
+pub struct Revision {
+    pub id: Option<String>,
+    pub down_revision: DownRevision,
+    pub branch_labels: Vec<String>,
+    pub depends_on: Vec<String>,
+    /// The docstring's first line.
+    pub message: String,
+    /// The docstring's `Create Date:` value.
+    pub create_date: Option<String>,
+    pub migration: Migration,
+    pub upgrade_body: Body,
+    pub downgrade_body: Body,
+    /// Enum types the revision's columns name (for `CREATE TYPE`).
+    pub enums: Vec<EnumType>,
+}
+
+/// Reads a revision file. Never panics: what cannot be read is a diagnostic
+/// (and an [`Op::Unread`] where it was a statement).
+pub fn read_revision(source: &str) -> (Revision, Vec<Diagnostic>) {
+    let file = crate::python::parse(source);
+    let mut diagnostics = file.diagnostics;
+    let body = &file.module.body;
+    let mut revision = Revision::default();
+    if let Some(Stmt::Expr(first)) = body.first()
+        && let Expr::StringLiteral(doc) = &*first.value
+    {
+        let doc = doc.value.to_str();
+        revision.message = doc.lines().next().unwrap_or("").trim().to_string();
+        revision.create_date = doc
+            .lines()
+            .find_map(|l| l.strip_prefix("Create Date:"))
+            .map(|d| d.trim().to_string());
+    }
+    let imports: Vec<&str> = body
+        .iter()
+        .filter(|s| matches!(s, Stmt::Import(_) | Stmt::ImportFrom(_)))
+        .map(|s| &source[s.range()])
+        .collect();
+    let mut upgrade = None;
+    let mut downgrade = None;
+    for stmt in body {
+        match stmt {
+            Stmt::Assign(assign) => {
+                if let [Expr::Name(target)] = assign.targets.as_slice() {
+                    identifier(&mut revision, target.id.as_str(), &assign.value);
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let (Expr::Name(target), Some(value)) = (&*assign.target, &assign.value) {
+                    identifier(&mut revision, target.id.as_str(), value);
+                }
+            }
+            Stmt::FunctionDef(def) if def.name.as_str() == "upgrade" => upgrade = Some(def),
+            Stmt::FunctionDef(def) if def.name.as_str() == "downgrade" => downgrade = Some(def),
+            _ => {}
+        }
+    }
+    if revision.id.is_none() {
+        diagnostics.push(
+            Diagnostic::error(Span::new(0, 0), "no `revision = '...'` in the file")
+                .with_help("a revision file names its id: revision = 'ae1027a6acf'"),
+        );
+    }
+    let mut context = Context {
+        source,
+        imports,
+        diagnostics: Vec::new(),
+        enums: Vec::new(),
+    };
+    let (up, up_body) = context.function(upgrade);
+    let (down, down_body) = context.function(downgrade);
+    revision.migration = Migration {
+        upgrade: up,
+        downgrade: down,
+    };
+    revision.upgrade_body = up_body;
+    revision.downgrade_body = down_body;
+    revision.enums = context.enums;
+    diagnostics.extend(context.diagnostics);
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    (revision, diagnostics)
+}
+
+fn strings(expr: &Expr) -> Vec<String> {
+    match expr {
+        Expr::StringLiteral(s) => vec![s.value.to_str().to_string()],
+        Expr::Tuple(t) => t.elts.iter().filter_map(string).collect(),
+        Expr::List(l) => l.elts.iter().filter_map(string).collect(),
+        Expr::Set(s) => s.elts.iter().filter_map(string).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn identifier(revision: &mut Revision, name: &str, value: &Expr) {
+    match name {
+        "revision" => revision.id = string(value),
+        "down_revision" => {
+            revision.down_revision = match value {
+                Expr::NoneLiteral(_) => DownRevision::Base,
+                Expr::StringLiteral(s) => DownRevision::One(s.value.to_str().to_string()),
+                other => {
+                    let all = strings(other);
+                    match all.as_slice() {
+                        [] => DownRevision::Base,
+                        [one] => DownRevision::One(one.clone()),
+                        _ => DownRevision::Merge(all),
+                    }
+                }
+            }
+        }
+        "branch_labels" => revision.branch_labels = strings(value),
+        "depends_on" => revision.depends_on = strings(value),
+        _ => {}
+    }
+}
+
+fn string(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+        _ => None,
+    }
+}
+
+fn keyword<'e>(arguments: &'e Arguments, name: &str) -> Option<&'e Expr> {
+    arguments
+        .keywords
+        .iter()
+        .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == name))
+        .map(|k| &k.value)
+}
+
+/// The argument given by keyword `name`, or else the `position`-th
+/// positional one.
+fn argument<'e>(call: &'e ExprCall, position: usize, name: &str) -> Option<&'e Expr> {
+    keyword(&call.arguments, name).or_else(|| call.arguments.args.get(position))
+}
+
+fn flag(expr: Option<&Expr>) -> Option<bool> {
+    match expr? {
+        Expr::BooleanLiteral(b) => Some(b.value),
+        _ => None,
+    }
+}
+
+fn span_of(node: &impl Ranged) -> Span {
+    Span::new(node.start().to_usize(), node.end().to_usize())
+}
+
+/// `op.<name>` → `name`.
+fn op_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Attribute(a) if matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "op") => {
+            Some(a.attr.id.as_str())
+        }
+        _ => None,
+    }
+}
+
+/// `'name'`, `op.f('name')` or `None` → the name.
+fn name_arg(expr: Option<&Expr>) -> Option<String> {
+    match expr? {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+        Expr::Call(c) if op_name(&c.func) == Some("f") => c.arguments.args.first().and_then(string),
+        _ => None,
+    }
+}
+
+/// `'sql'` or `sa.text('sql')` → the SQL.
+fn sql_arg(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+        Expr::Call(c) => match &*c.func {
+            Expr::Attribute(a) if matches!(a.attr.id.as_str(), "text" | "literal_column") => {
+                c.arguments.args.first().and_then(string)
+            }
+            Expr::Name(n) if matches!(n.id.as_str(), "text" | "literal_column") => {
+                c.arguments.args.first().and_then(string)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// What one function body reading needs.
+struct Context<'s> {
+    source: &'s str,
+    imports: Vec<&'s str>,
+    diagnostics: Vec<Diagnostic>,
+    enums: Vec<EnumType>,
+}
+
+/// A table-ish piece of the generated module: what it stands for.
+enum Piece {
+    Create { schema: Option<String> },
+    Column,
+    Types,
+}
+
+impl<'s> Context<'s> {
+    fn text(&self, node: &impl Ranged) -> &'s str {
+        &self.source[node.range()]
+    }
+
+    fn function(&mut self, def: Option<&StmtFunctionDef>) -> (Vec<Op>, Body) {
+        let Some(def) = def else {
+            return (Vec::new(), Body::Missing);
+        };
+        let statements: Vec<&Stmt> = def
+            .body
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Expr(e) if e.value.is_string_literal_expr()))
+            .collect();
+        if statements.iter().all(|s| matches!(s, Stmt::Pass(_))) {
+            return (Vec::new(), Body::Empty);
+        }
+        if let [Stmt::Raise(raise)] = statements.as_slice()
+            && raise.exc.as_deref().is_some_and(|e| {
+                let text = self.text(e);
+                text.starts_with("NotImplementedError")
+            })
+        {
+            return (Vec::new(), Body::NotImplemented);
+        }
+        let ops = self.statements(&statements);
+        (ops, Body::Ops)
+    }
+
+    fn unread(&mut self, stmt: &Stmt, why: &str) -> Op {
+        self.diagnostics.push(
+            Diagnostic::warning(span_of(stmt), format!("not read: {why}")).with_help(
+                "retort follows op.* calls, op.execute and autocommit blocks; this statement is kept as written",
+            ),
+        );
+        Op::Unread {
+            code: self.text(stmt).to_string(),
+        }
+    }
+
+    fn statements(&mut self, statements: &[&Stmt]) -> Vec<Op> {
+        // Pass 1: the op calls; what needs the model reader is queued.
+        let mut pending: Vec<Pending<'_>> = Vec::new();
+        for stmt in statements {
+            match stmt {
+                Stmt::Pass(_) => {}
+                Stmt::Expr(e) => match &*e.value {
+                    Expr::Call(call) => pending.push(self.call(stmt, call)),
+                    _ => pending.push(Pending::done(self.unread(stmt, "an expression"))),
+                },
+                Stmt::With(with) => {
+                    let is_block = with.items.iter().any(|item| {
+                        self.text(&item.context_expr)
+                            .ends_with("autocommit_block()")
+                    });
+                    if !is_block {
+                        pending.push(Pending::done(self.unread(stmt, "a with block")));
+                        continue;
+                    }
+                    let inner: Vec<&Stmt> = with.body.iter().collect();
+                    let ops = self.statements(&inner);
+                    pending.push(Pending::done(match ops.as_slice() {
+                        [op @ (Op::CreateIndex { .. } | Op::DropIndex { .. })]
+                            if self.text(*stmt).contains("postgresql_concurrently=True") =>
+                        {
+                            Op::Concurrently(Box::new(op.clone()))
+                        }
+                        _ => Op::AutocommitBlock(ops),
+                    }));
+                }
+                other => {
+                    let why = match other {
+                        Stmt::For(_) | Stmt::While(_) => "a loop",
+                        Stmt::If(_) => "a condition",
+                        Stmt::Assign(_) | Stmt::AnnAssign(_) => "an assignment",
+                        _ => "a statement retort does not run",
+                    };
+                    pending.push(Pending::done(self.unread(other, why)));
+                }
+            }
+        }
+        // Pass 2: the generated module, read by the model reader.
+        let mut module = String::new();
+        for import in &self.imports {
+            module.push_str(import);
+            module.push('\n');
+        }
+        module.push_str(
+            "import sqlalchemy as __retort_sa\n__retort_metadata = __retort_sa.MetaData()\n",
+        );
+        let mut pieces = Vec::new();
+        for (i, p) in pending.iter().enumerate() {
+            if let Pending::Model { table, piece, .. } = p {
+                let name = match piece {
+                    Piece::Create { .. } => None,
+                    _ => Some(format!("__retort_{i}")),
+                };
+                module.push_str(&table.replace(
+                    "__RETORT_NAME__",
+                    &name.clone().map(|n| format!("'{n}'")).unwrap_or_default(),
+                ));
+                module.push('\n');
+                pieces.push(i);
+            }
+        }
+        let schema = if pieces.is_empty() {
+            Schema::default()
+        } else {
+            crate::python::read_schema(&module).0
+        };
+        for enum_type in &schema.enums {
+            if !self.enums.contains(enum_type) {
+                self.enums.push(enum_type.clone());
+            }
+        }
+        let mut ops = Vec::new();
+        for (i, p) in pending.into_iter().enumerate() {
+            match p {
+                Pending::Done(op) => ops.push(*op),
+                Pending::Model {
+                    piece,
+                    finish,
+                    stmt,
+                    name,
+                    ..
+                } => {
+                    let found = match &piece {
+                        Piece::Create { schema: s } => schema.table(s.as_deref(), &name),
+                        _ => schema.table(None, &format!("__retort_{i}")),
+                    };
+                    match found.and_then(|t| finish(t.clone())) {
+                        Some(op) => ops.push(op),
+                        None => {
+                            ops.push(self.unread(stmt, "its columns or types could not be read"))
+                        }
+                    }
+                }
+            }
+        }
+        ops
+    }
+
+    /// One `op.*(...)` call (or `ENUM(...).create(op.get_bind())`).
+    fn call<'c>(&mut self, stmt: &'c Stmt, call: &'c ExprCall) -> Pending<'c> {
+        let Some(name) = op_name(&call.func) else {
+            return self.enum_call(stmt, call);
+        };
+        let table_at = |position: usize, key: &str| {
+            argument(call, position, key)
+                .and_then(string)
+                .map(|name| TableRef {
+                    schema: keyword(&call.arguments, "schema").and_then(string),
+                    name,
+                })
+        };
+        let done = |op: Option<Op>, this: &mut Self| match op {
+            Some(op) => Pending::done(op),
+            None => Pending::done(this.unread(stmt, "arguments retort does not understand")),
+        };
+        match name {
+            "create_table" => self.create_table(stmt, call),
+            "drop_table" => {
+                let op = table_at(0, "table_name").map(|t| Op::DropTable {
+                    table: Table {
+                        schema: t.schema,
+                        name: t.name,
+                        ..Table::default()
+                    },
+                    side: Side::Model,
+                });
+                done(op, self)
+            }
+            "add_column" => self.add_column(stmt, call),
+            "drop_column" => {
+                let op = table_at(0, "table_name").and_then(|table| {
+                    let column = argument(call, 1, "column_name").and_then(string)?;
+                    Some(Op::DropColumn {
+                        table,
+                        column: Column::new(column, SqlType::Named(String::new())),
+                        side: Side::Model,
+                    })
+                });
+                done(op, self)
+            }
+            "alter_column" => self.alter_column(stmt, call),
+            "create_index" | "drop_index" => {
+                let op = self.index(call, name == "create_index");
+                done(op, self)
+            }
+            "create_unique_constraint" => {
+                let op = table_at(1, "table_name").map(|table| Op::CreateUniqueConstraint {
+                    table,
+                    constraint: UniqueConstraint {
+                        name: name_arg(argument(call, 0, "constraint_name")),
+                        columns: argument(call, 2, "columns")
+                            .map(strings)
+                            .unwrap_or_default(),
+                    },
+                    convention_name: false,
+                    side: if keyword(&call.arguments, "postgresql_nulls_not_distinct").is_some() {
+                        Side::Database
+                    } else {
+                        Side::Model
+                    },
+                });
+                done(op, self)
+            }
+            "create_check_constraint" => {
+                let op = table_at(1, "table_name").and_then(|table| {
+                    Some(Op::CreateCheckConstraint {
+                        table,
+                        name: name_arg(argument(call, 0, "constraint_name")),
+                        sqltext: argument(call, 2, "condition").and_then(sql_arg)?,
+                    })
+                });
+                done(op, self)
+            }
+            "drop_constraint" => {
+                let op = table_at(1, "table_name").map(|table| {
+                    let constraint = name_arg(argument(call, 0, "constraint_name"));
+                    match keyword(&call.arguments, "type_")
+                        .and_then(string)
+                        .as_deref()
+                    {
+                        Some("unique") => Op::DropUniqueConstraint {
+                            table,
+                            constraint: UniqueConstraint {
+                                name: constraint,
+                                columns: Vec::new(),
+                            },
+                            convention_name: false,
+                            side: Side::Model,
+                        },
+                        Some("foreignkey") => Op::DropForeignKey {
+                            table,
+                            fk: ForeignKey {
+                                name: constraint,
+                                columns: Vec::new(),
+                                referred_schema: None,
+                                referred_table: String::new(),
+                                referred_columns: Vec::new(),
+                                ondelete: None,
+                                onupdate: None,
+                                deferrable: None,
+                                initially: None,
+                            },
+                            convention_name: false,
+                        },
+                        kind => Op::DropConstraint {
+                            table,
+                            name: constraint,
+                            kind: kind.map(str::to_string),
+                        },
+                    }
+                });
+                done(op, self)
+            }
+            "create_foreign_key" => {
+                let op = argument(call, 1, "source_table")
+                    .and_then(string)
+                    .and_then(|source| {
+                        let text = |k: &str| keyword(&call.arguments, k).and_then(string);
+                        Some(Op::CreateForeignKey {
+                            table: TableRef {
+                                schema: text("source_schema"),
+                                name: source,
+                            },
+                            fk: ForeignKey {
+                                name: name_arg(argument(call, 0, "constraint_name")),
+                                columns: argument(call, 3, "local_cols").map(strings)?,
+                                referred_schema: text("referent_schema"),
+                                referred_table: argument(call, 2, "referent_table")
+                                    .and_then(string)?,
+                                referred_columns: argument(call, 4, "remote_cols").map(strings)?,
+                                ondelete: text("ondelete"),
+                                onupdate: text("onupdate"),
+                                deferrable: flag(keyword(&call.arguments, "deferrable")),
+                                initially: text("initially"),
+                            },
+                            convention_name: false,
+                        })
+                    });
+                done(op, self)
+            }
+            "create_table_comment" => {
+                let op = table_at(0, "table_name").and_then(|table| {
+                    Some(Op::CreateTableComment {
+                        table,
+                        comment: argument(call, 1, "comment").and_then(string)?,
+                        existing: keyword(&call.arguments, "existing_comment").and_then(string),
+                    })
+                });
+                done(op, self)
+            }
+            "drop_table_comment" => {
+                let op = table_at(0, "table_name").map(|table| Op::DropTableComment {
+                    table,
+                    existing: keyword(&call.arguments, "existing_comment")
+                        .and_then(string)
+                        .unwrap_or_default(),
+                });
+                done(op, self)
+            }
+            "rename_table" => {
+                let op = argument(call, 0, "old_table_name")
+                    .and_then(string)
+                    .and_then(|old| {
+                        Some(Op::RenameTable {
+                            schema: keyword(&call.arguments, "schema").and_then(string),
+                            old,
+                            new: argument(call, 1, "new_table_name").and_then(string)?,
+                        })
+                    });
+                done(op, self)
+            }
+            "execute" => {
+                let op = argument(call, 0, "sqltext")
+                    .and_then(sql_arg)
+                    .map(|sql| Op::Execute {
+                        sql,
+                        note: "",
+                        undo: String::new(),
+                        undo_note: "",
+                    });
+                done(op, self)
+            }
+            _ => Pending::done(self.unread(
+                stmt,
+                &format!("op.{name} is not an operation retort reads yet"),
+            )),
+        }
+    }
+
+    /// `postgresql.ENUM(...).create(op.get_bind(), ...)` / `.drop(...)`.
+    fn enum_call<'c>(&mut self, stmt: &'c Stmt, call: &'c ExprCall) -> Pending<'c> {
+        let Expr::Attribute(method) = &*call.func else {
+            return Pending::done(self.unread(stmt, "a call that is not an op.* operation"));
+        };
+        let Expr::Call(inner) = &*method.value else {
+            return Pending::done(self.unread(stmt, "a call that is not an op.* operation"));
+        };
+        let is_enum = matches!(&*inner.func, Expr::Attribute(a) if a.attr.id.as_str() == "ENUM")
+            || matches!(&*inner.func, Expr::Name(n) if n.id.as_str() == "ENUM");
+        let create = method.attr.id.as_str() == "create";
+        if !is_enum || !(create || method.attr.id.as_str() == "drop") {
+            return Pending::done(self.unread(stmt, "a call that is not an op.* operation"));
+        }
+        let Some(name) = keyword(&inner.arguments, "name").and_then(string) else {
+            return Pending::done(self.unread(stmt, "an ENUM without name="));
+        };
+        let enum_type = EnumType {
+            schema: keyword(&inner.arguments, "schema").and_then(string),
+            name,
+            values: inner.arguments.args.iter().filter_map(string).collect(),
+        };
+        if create && !self.enums.contains(&enum_type) {
+            self.enums.push(enum_type.clone());
+        }
+        Pending::done(if create {
+            Op::CreateEnumType { enum_type }
+        } else {
+            Op::DropEnumType { enum_type }
+        })
+    }
+
+    /// The arguments of `call` from the `skip`-th on, as source text.
+    fn rest(&self, call: &ExprCall, skip: usize) -> Vec<&'s str> {
+        let mut items: Vec<&Expr> = call.arguments.args.iter().skip(skip).collect();
+        items.sort_by_key(|e| e.start());
+        items.iter().map(|e| self.text(*e)).collect()
+    }
+
+    fn create_table<'c>(&mut self, stmt: &'c Stmt, call: &'c ExprCall) -> Pending<'c> {
+        let Some(name) = call.arguments.args.first().and_then(string) else {
+            return Pending::done(self.unread(stmt, "create_table without a table name"));
+        };
+        let mut items: Vec<String> = self.rest(call, 1).into_iter().map(without_op_f).collect();
+        for key in ["schema", "comment"] {
+            if let Some(value) = keyword(&call.arguments, key) {
+                items.push(format!("{key}={}", self.text(value)));
+            }
+        }
+        let schema = keyword(&call.arguments, "schema").and_then(string);
+        Pending::Model {
+            table: format!(
+                "__retort_sa.Table({}, __retort_metadata, {})",
+                crate::python::py_repr(&name),
+                items.join(", ")
+            ),
+            piece: Piece::Create { schema },
+            finish: Box::new(|table| {
+                Some(Op::CreateTable {
+                    table,
+                    side: Side::Model,
+                })
+            }),
+            stmt,
+            name,
+        }
+    }
+
+    fn add_column<'c>(&mut self, stmt: &'c Stmt, call: &'c ExprCall) -> Pending<'c> {
+        let (Some(table), Some(column)) = (
+            call.arguments.args.first().and_then(string),
+            argument(call, 1, "column"),
+        ) else {
+            return Pending::done(self.unread(stmt, "add_column without a table and a column"));
+        };
+        let table = TableRef {
+            schema: keyword(&call.arguments, "schema").and_then(string),
+            name: table,
+        };
+        Pending::Model {
+            table: format!(
+                "__retort_sa.Table(__RETORT_NAME__, __retort_metadata, {})",
+                without_op_f(self.text(column))
+            ),
+            piece: Piece::Column,
+            finish: Box::new(move |read: Table| {
+                let column = read.columns.into_iter().next()?;
+                Some(Op::AddColumn {
+                    table,
+                    column,
+                    side: Side::Model,
+                })
+            }),
+            stmt,
+            name: String::new(),
+        }
+    }
+
+    fn alter_column<'c>(&mut self, stmt: &'c Stmt, call: &'c ExprCall) -> Pending<'c> {
+        let (Some(table), Some(column)) = (
+            call.arguments.args.first().and_then(string),
+            argument(call, 1, "column_name").and_then(string),
+        ) else {
+            return Pending::done(self.unread(stmt, "alter_column without a table and a column"));
+        };
+        let args = &call.arguments;
+        let text = |key: &str| keyword(args, key).map(|v| self.text(v));
+        // Two columns carry the existing and the target type and default.
+        let type_of = |key: &str| text(key).unwrap_or("__retort_sa.NullType()");
+        let default_of = |key: &str| match keyword(args, key) {
+            None | Some(Expr::NoneLiteral(_)) => String::new(),
+            Some(Expr::BooleanLiteral(b)) if !b.value => String::new(),
+            Some(value) => format!(", server_default={}", self.text(value)),
+        };
+        let existing_type = type_of("existing_type");
+        let target_type = text("type_").unwrap_or(existing_type);
+        let table_text = format!(
+            "__retort_sa.Table(__RETORT_NAME__, __retort_metadata, __retort_sa.Column('existing', {existing_type}{}), __retort_sa.Column('target', {target_type}{}))",
+            default_of("existing_server_default"),
+            default_of("server_default"),
+        );
+        let changes_type = keyword(args, "type_").is_some();
+        let changes_default = keyword(args, "server_default").is_some();
+        let nullable = flag(keyword(args, "nullable"));
+        let existing_nullable = flag(keyword(args, "existing_nullable"));
+        let comment = keyword(args, "comment").map(string);
+        let existing_comment = keyword(args, "existing_comment").and_then(string);
+        let new_name = keyword(args, "new_column_name").and_then(string);
+        let autoincrement = flag(keyword(args, "autoincrement"));
+        let table = TableRef {
+            schema: keyword(args, "schema").and_then(string),
+            name: table,
+        };
+        Pending::Model {
+            table: table_text,
+            piece: Piece::Types,
+            finish: Box::new(move |read: Table| {
+                let mut columns = read.columns.into_iter();
+                let existing = columns.next()?;
+                let target = columns.next()?;
+                let sided = |column: Column| Sided {
+                    column,
+                    side: Side::Model,
+                };
+                Some(Op::AlterColumn(Box::new(AlterColumn {
+                    table,
+                    column,
+                    ty: Change {
+                        existing: sided(existing.clone()),
+                        target: changes_type.then(|| sided(target.clone())),
+                    },
+                    server_default: Change {
+                        existing: sided(existing),
+                        target: changes_default.then(|| sided(target)),
+                    },
+                    nullable: Change {
+                        existing: existing_nullable.unwrap_or(true),
+                        target: nullable,
+                    },
+                    comment: Change {
+                        existing: existing_comment,
+                        target: comment,
+                    },
+                    autoincrement,
+                    new_name,
+                })))
+            }),
+            stmt,
+            name: String::new(),
+        }
+    }
+
+    fn index(&mut self, call: &ExprCall, create: bool) -> Option<Op> {
+        let args = &call.arguments;
+        let name = name_arg(argument(call, 0, "index_name"));
+        let table = argument(call, 1, "table_name").and_then(string)?;
+        let table = TableRef {
+            schema: keyword(args, "schema").and_then(string),
+            name: table,
+        };
+        let expressions = if create {
+            match argument(call, 2, "columns")? {
+                Expr::List(list) => list
+                    .elts
+                    .iter()
+                    .map(|e| string(e).or_else(|| sql_arg(e)))
+                    .collect::<Option<Vec<_>>>()?,
+                Expr::Tuple(tuple) => tuple
+                    .elts
+                    .iter()
+                    .map(|e| string(e).or_else(|| sql_arg(e)))
+                    .collect::<Option<Vec<_>>>()?,
+                single => vec![string(single)?],
+            }
+        } else {
+            Vec::new()
+        };
+        let index = Index {
+            name,
+            unique: flag(keyword(args, "unique")).unwrap_or(false),
+            expressions,
+            r#where: keyword(args, "postgresql_where").and_then(sql_arg),
+            using: keyword(args, "postgresql_using").and_then(string),
+        };
+        Some(if create {
+            Op::CreateIndex {
+                table,
+                index,
+                convention_name: false,
+            }
+        } else {
+            Op::DropIndex {
+                table,
+                index,
+                convention_name: false,
+            }
+        })
+    }
+}
+
+/// `op.f('name')` → `('name')`: the model reader reads the name.
+fn without_op_f(text: &str) -> String {
+    text.replace("op.f(", "(")
+}
+
+type Finish = Box<dyn FnOnce(Table) -> Option<Op>>;
+
+/// A statement read in pass 1: an op, or one waiting for the model reader.
+enum Pending<'c> {
+    Done(Box<Op>),
+    Model {
+        /// The `sa.Table(...)` that restates it.
+        table: String,
+        piece: Piece,
+        finish: Finish,
+        stmt: &'c Stmt,
+        /// The table's name (for `create_table`).
+        name: String,
+    },
+}
+
+impl Pending<'_> {
+    fn done(op: Op) -> Self {
+        Pending::Done(Box::new(op))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use crate::diff::{Options, plan};
+    use crate::render::sql::{Direction, ScriptRevision, script};
+    use crate::render::{Context, RevisionHeader, database_enums, revision};
+
+    const PAIRS: [(&str, &str); 6] = [
+        (
+            include_str!("../../tests/fixtures/pairs/01_create_table/before.py"),
+            include_str!("../../tests/fixtures/pairs/01_create_table/after.py"),
+        ),
+        (
+            include_str!("../../tests/fixtures/pairs/16_drop_table/before.py"),
+            include_str!("../../tests/fixtures/pairs/16_drop_table/after.py"),
+        ),
+        (
+            include_str!(
+                "../../tests/fixtures/pairs/33_create_table_enum_check_identity/before.py"
+            ),
+            include_str!("../../tests/fixtures/pairs/33_create_table_enum_check_identity/after.py"),
+        ),
+        (
+            include_str!("../../tests/fixtures/pairs/47_type_and_nullable_together/before.py"),
+            include_str!("../../tests/fixtures/pairs/47_type_and_nullable_together/after.py"),
+        ),
+        (
+            include_str!("../../tests/fixtures/pairs/53_enum_value_added/before.py"),
+            include_str!("../../tests/fixtures/pairs/53_enum_value_added/after.py"),
+        ),
+        (
+            include_str!("../../tests/fixtures/pairs/54_quoted_names/before.py"),
+            include_str!("../../tests/fixtures/pairs/54_quoted_names/after.py"),
+        ),
+    ];
+
+    #[test]
+    fn a_rendered_revision_reads_back_to_the_same_sql() {
+        for (before, after) in PAIRS {
+            let (b, _) = crate::python::read_schema(before);
+            let (a, _) = crate::python::read_schema(after);
+            let enums = database_enums(&b);
+            for safe in [true, false] {
+                let (steps, _) = plan(&b, &a, Options { safe }, &[], &[]);
+                let migration = &steps[0].migration;
+                let text = revision(
+                    &RevisionHeader {
+                        message: "m",
+                        rev_id: "0123456789ab",
+                        down_revision: None,
+                        create_date: "now",
+                    },
+                    migration,
+                    &Context {
+                        database_enums: &enums,
+                    },
+                );
+                let (read, diagnostics) = read_revision(&text);
+                assert!(diagnostics.is_empty(), "{diagnostics:?}\n{text}");
+                assert_eq!(read.id.as_deref(), Some("0123456789ab"));
+                let mut all_enums = a.enums.clone();
+                all_enums.extend(enums.iter().cloned());
+                for direction in [Direction::Upgrade, Direction::Downgrade] {
+                    let sql_of = |migration: &Migration, enums: &[EnumType]| {
+                        script(
+                            &[ScriptRevision {
+                                rev_id: "0123456789ab",
+                                down_revision: None,
+                                migration,
+                            }],
+                            direction,
+                            enums,
+                        )
+                        .text
+                    };
+                    assert_eq!(
+                        sql_of(&read.migration, &read.enums),
+                        sql_of(migration, &all_enums),
+                        "{text}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn identifiers_merges_and_bodies_are_read() {
+        let (read, diagnostics) = read_revision(
+            "\"\"\"merge heads\n\nRevision ID: abc\nRevises: a1, b2\nCreate Date: 2026-11-24 10:00:00.000000\n\n\"\"\"\nfrom alembic import op\n\nrevision = 'abc'\ndown_revision = ('a1', 'b2')\nbranch_labels = ('feature',)\ndepends_on = None\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    raise NotImplementedError()\n",
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(read.message, "merge heads");
+        assert_eq!(
+            read.create_date.as_deref(),
+            Some("2026-11-24 10:00:00.000000")
+        );
+        assert_eq!(
+            read.down_revision,
+            DownRevision::Merge(vec!["a1".into(), "b2".into()])
+        );
+        assert_eq!(read.branch_labels, ["feature"]);
+        assert_eq!(read.upgrade_body, Body::Empty);
+        assert_eq!(read.downgrade_body, Body::NotImplemented);
+        let (read, _) = read_revision("revision = 'x'\ndown_revision = 'w'\n");
+        assert_eq!(read.down_revision, DownRevision::One("w".into()));
+        assert_eq!(read.downgrade_body, Body::Missing);
+    }
+
+    #[test]
+    fn what_cannot_be_followed_is_kept_with_a_warning_at_its_place() {
+        let source = "from alembic import op\nimport sqlalchemy as sa\n\nrevision = 'x'\ndown_revision = None\n\n\ndef upgrade():\n    op.add_column('t', sa.Column('a', sa.Integer(), nullable=True))\n    for name in ('b', 'c'):\n        op.add_column('t', sa.Column(name, sa.Text()))\n    helper()\n    op.rename_table('t', 'u')\n";
+        let (read, diagnostics) = read_revision(source);
+        let ops = &read.migration.upgrade;
+        assert_eq!(ops.len(), 4, "{ops:?}");
+        assert!(
+            matches!(&ops[0], Op::AddColumn { column, .. } if column.name == "a" && column.ty == SqlType::Integer)
+        );
+        assert!(matches!(&ops[1], Op::Unread { code } if code.starts_with("for name in")));
+        assert!(matches!(&ops[2], Op::Unread { code } if code == "helper()"));
+        assert!(matches!(&ops[3], Op::RenameTable { old, new, .. } if old == "t" && new == "u"));
+        assert_eq!(diagnostics.len(), 2);
+        assert_eq!(
+            &source[diagnostics[0].span.start..diagnostics[0].span.start + 3],
+            "for"
+        );
+        assert!(diagnostics[0].message.contains("a loop"));
+        // The SQL says what is missing instead of leaving it out silently.
+        let sql = script(
+            &[ScriptRevision {
+                rev_id: "x",
+                down_revision: None,
+                migration: &read.migration,
+            }],
+            Direction::Upgrade,
+            &read.enums,
+        );
+        assert_eq!(sql.errors.len(), 2);
+        assert!(sql.text.contains("ALTER TABLE t RENAME TO u;"));
+    }
+
+    #[test]
+    fn syntax_errors_are_reported_and_the_rest_is_read() {
+        let source = "from alembic import op\n\nrevision = 'x'\n\ndef upgrade():\n    op.drop_column('t', 'a')\n    op.drop_column('t',\n\ndef downgrade():\n    op.execute(sa.text('SELECT 1'))\n";
+        let (read, diagnostics) = read_revision(source);
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message.starts_with("syntax error"))
+        );
+        assert!(
+            matches!(&read.migration.upgrade[0], Op::DropColumn { column, .. } if column.name == "a")
+        );
+        assert!(
+            matches!(&read.migration.downgrade[..], [Op::Execute { sql, .. }] if sql == "SELECT 1")
+        );
+    }
+}
