@@ -215,6 +215,14 @@ pub fn plan(
     )
 }
 
+const CHECK_CHANGED_NOTE: &str =
+    "Alembic does not compare CHECK constraints: this one's condition changed in the model";
+const CHECK_REMOVED_NOTE: &str =
+    "Alembic does not compare CHECK constraints: this one is gone from the model";
+const CHECK_ADDED_NOTE: &str =
+    "Alembic does not compare CHECK constraints: this one is new in the model";
+const COLUMN_CHECK_NOTE: &str =
+    "Alembic's create_table leaves out CHECK constraints declared on a column";
 const NULLABLE_NOTE: &str = "added nullable: NOT NULL without a default fails on a table with rows; revision 3/3 sets NOT NULL after the backfill";
 const RENAME_NOTE: &str = "a rename you accepted (--rename), where autogenerate sees drop + add";
 const NOT_NULL_NOTE: &str = "every row has a value now (revision 2/3)";
@@ -428,7 +436,98 @@ fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<Op>) -> Mig
             _ => None,
         })
         .collect();
+    // CHECK constraints Alembic does not compare, on tables both sides have.
+    let before_db = database_form(before);
+    let mut checks = Vec::new();
+    for a in &after_db.tables {
+        let Some(b) = before_db.table(a.schema.as_deref(), &a.name) else {
+            continue;
+        };
+        let model = after.table(a.schema.as_deref(), &a.name);
+        let was_model = before.table(b.schema.as_deref(), &b.name);
+        let table = TableRef::of(a);
+        for (i, old) in b.check_constraints.iter().enumerate() {
+            let kept = a
+                .check_constraints
+                .iter()
+                .any(|c| c.name == old.name && c.sqltext == old.sqltext);
+            if !kept {
+                let written = was_model
+                    .and_then(|t| t.check_constraints.get(i))
+                    .map_or(&old.sqltext, |c| &c.sqltext);
+                let changed = a.check_constraints.iter().any(|c| c.name == old.name);
+                checks.push(Op::Noted {
+                    note: if changed {
+                        CHECK_CHANGED_NOTE
+                    } else {
+                        CHECK_REMOVED_NOTE
+                    },
+                    op: Box::new(Op::DropConstraint {
+                        table: table.clone(),
+                        name: old.name.clone(),
+                        kind: Some("check".into()),
+                        check: Some(written.clone()),
+                    }),
+                });
+            }
+        }
+        for (i, new) in a.check_constraints.iter().enumerate() {
+            let existed = b
+                .check_constraints
+                .iter()
+                .any(|c| c.name == new.name && c.sqltext == new.sqltext);
+            if !existed {
+                let written = model
+                    .and_then(|t| t.check_constraints.get(i))
+                    .map_or(&new.sqltext, |c| &c.sqltext);
+                let changed = b.check_constraints.iter().any(|c| c.name == new.name);
+                checks.push(Op::Noted {
+                    note: if changed {
+                        CHECK_CHANGED_NOTE
+                    } else {
+                        CHECK_ADDED_NOTE
+                    },
+                    op: Box::new(Op::CreateCheckConstraint {
+                        table: table.clone(),
+                        name: new.name.clone(),
+                        sqltext: written.clone(),
+                    }),
+                });
+            }
+        }
+    }
+    let mut column_checks: Vec<TableRef> = Vec::new();
     for op in ops {
+        // CHECK constraints declared on a column: Alembic's create_table
+        // leaves them out; created right after the table.
+        let mut extra: Vec<Op> = Vec::new();
+        if let Op::CreateTable {
+            table,
+            side: Side::Model,
+        } = &op
+        {
+            let stored = after_db.table(table.schema.as_deref(), &table.name);
+            extra = table
+                .check_constraints
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.on_column)
+                .map(|(i, c)| Op::Noted {
+                    note: COLUMN_CHECK_NOTE,
+                    op: Box::new(Op::CreateCheckConstraint {
+                        table: TableRef::of(table),
+                        name: stored
+                            .and_then(|t| t.check_constraints.get(i))
+                            .and_then(|s| s.name.clone())
+                            .or_else(|| c.name.clone()),
+                        sqltext: c.sqltext.clone(),
+                    }),
+                })
+                .collect();
+            if !extra.is_empty() {
+                column_checks.push(TableRef::of(table));
+            }
+        }
         // An index on a table that already has rows: built CONCURRENTLY.
         if let Op::CreateIndex { table, .. } | Op::DropIndex { table, .. } = &op
             && !new_tables.contains(table)
@@ -459,8 +558,19 @@ fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<Op>) -> Mig
             _ => {}
         }
         upgrade.push(op);
+        upgrade.extend(extra);
     }
-    let mut downgrade: Vec<Op> = upgrade.iter().rev().map(Op::inverse).collect();
+    upgrade.extend(checks);
+    let mut downgrade: Vec<Op> = upgrade
+        .iter()
+        .rev()
+        // A dropped table takes its column CHECKs with it.
+        .filter(|op| {
+            !matches!(op, Op::Noted { op, .. }
+                if matches!(&**op, Op::CreateCheckConstraint { table, .. } if column_checks.contains(table)))
+        })
+        .map(Op::inverse)
+        .collect();
     // Enum types `create_table` made implicitly: dropped after the tables.
     let mut at = downgrade.len();
     while at > 0 && matches!(downgrade[at - 1], Op::Execute { .. }) {

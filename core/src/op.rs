@@ -164,6 +164,9 @@ pub enum Op {
         table: TableRef,
         name: Option<String>,
         kind: Option<String>,
+        /// A CHECK constraint's condition, when known: its inverse
+        /// re-creates it.
+        check: Option<String>,
     },
     /// `with op.get_context().autocommit_block():` around several ops (read
     /// from a revision file; retort's own use is [`Op::Concurrently`]).
@@ -375,10 +378,25 @@ impl Op {
                 old: new.clone(),
                 new: old.clone(),
             },
-            Op::CreateCheckConstraint { table, name, .. } => Op::DropConstraint {
+            Op::CreateCheckConstraint {
+                table,
+                name,
+                sqltext,
+            } => Op::DropConstraint {
                 table: table.clone(),
                 name: name.clone(),
                 kind: Some("check".into()),
+                check: Some(sqltext.clone()),
+            },
+            Op::DropConstraint {
+                table,
+                name,
+                check: Some(sqltext),
+                ..
+            } => Op::CreateCheckConstraint {
+                table: table.clone(),
+                name: name.clone(),
+                sqltext: sqltext.clone(),
             },
             Op::DropConstraint { table, name, .. } => Op::Unread {
                 code: format!(

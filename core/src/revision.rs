@@ -497,6 +497,7 @@ impl<'s> Context<'s> {
                             table,
                             name: constraint,
                             kind: kind.map(str::to_string),
+                            check: None,
                         },
                     }
                 });

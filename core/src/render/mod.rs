@@ -272,7 +272,9 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
             py_repr(sqltext),
             schema_arg(table)
         ),
-        Op::DropConstraint { table, name, kind } => format!(
+        Op::DropConstraint {
+            table, name, kind, ..
+        } => format!(
             "{}op.drop_constraint({}, {}{}{})",
             unnamed_warning(name.as_deref()),
             name_repr(name.as_deref(), false),

@@ -337,7 +337,9 @@ pub fn statements(op: &Op, enums: &[EnumType], memo: &mut Memo) -> Vec<Statement
             table_name(table),
             constraint_name(name.as_deref())
         )),
-        Op::DropConstraint { table, name, kind } => drop_constraint(
+        Op::DropConstraint {
+            table, name, kind, ..
+        } => drop_constraint(
             table,
             name.as_deref(),
             kind.as_deref().unwrap_or("constraint"),
