@@ -47,6 +47,10 @@ pub struct RevisionReply {
     /// What could not be written as SQL.
     #[serde(default)]
     pub sql_errors: Vec<String>,
+    /// Dropped + created tables that look like renames: `[schema, old, new]`
+    /// (`schema` empty for the default one).
+    #[serde(default)]
+    pub table_renames: Vec<[String; 3]>,
 }
 
 /// What the user decided in the Revision pane.
@@ -55,6 +59,8 @@ pub struct Choices {
     pub safe: bool,
     /// Accepted renames: `[table, old, new]`.
     pub renames: Vec<[String; 3]>,
+    /// Accepted table renames: `[schema, old, new]`.
+    pub table_renames: Vec<[String; 3]>,
     /// Backfill expressions typed in: `[table, column, expression]`.
     pub backfills: Vec<[String; 3]>,
 }
@@ -184,6 +190,11 @@ pub fn revision(
     let _ = js_sys::Reflect::set(&message, &"after".into(), &JsValue::from_str(after));
     let _ = js_sys::Reflect::set(&message, &"safe".into(), &JsValue::from_bool(choices.safe));
     let _ = js_sys::Reflect::set(&message, &"renames".into(), &triples(&choices.renames));
+    let _ = js_sys::Reflect::set(
+        &message,
+        &"table_renames".into(),
+        &triples(&choices.table_renames),
+    );
     let _ = js_sys::Reflect::set(&message, &"backfills".into(), &triples(&choices.backfills));
     request(message, move |reply| done(reply.and_then(decode)))
 }

@@ -51,6 +51,7 @@ pub fn RevisionPane(
     let revision = RwSignal::new(String::new());
     let status = RwSignal::new("writing the revision…".to_string());
     let renames = RwSignal::new(Vec::<[String; 3]>::new());
+    let table_renames = RwSignal::new(Vec::<[String; 3]>::new());
     let backfills = RwSignal::new(Vec::<[String; 3]>::new());
     let warnings = RwSignal::new(Vec::<String>::new());
     let latest = StoredValue::new(0u64);
@@ -64,6 +65,7 @@ pub fn RevisionPane(
                         revision.set(reply.revision);
                         status.set(status_line(reply.errors, safe));
                         renames.set(reply.renames);
+                        table_renames.set(reply.table_renames);
                         backfills.set(reply.backfills);
                         warnings.set(reply.warnings);
                         sql.set(RevisionSql {
@@ -98,6 +100,38 @@ pub fn RevisionPane(
                             on:change=move |event| {
                                 let on = event_target_checked(&event);
                                 choices.update(|c| toggle(&mut c.renames, &item, on));
+                            }
+                        />
+                        {label}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let table_rename_list = move || {
+        table_renames
+            .get()
+            .into_iter()
+            .map(|item| {
+                let [schema, old, new] = item.clone();
+                let prefix = if schema.is_empty() {
+                    String::new()
+                } else {
+                    format!("{schema}.")
+                };
+                let label = format!(" table {prefix}{old} → {new} is a rename");
+                let checked = {
+                    let item = item.clone();
+                    move || choices.with(|c| c.table_renames.contains(&item))
+                };
+                view! {
+                    <label class="choice" data-testid="table-rename-choice">
+                        <input
+                            type="checkbox"
+                            prop:checked=checked
+                            on:change=move |event| {
+                                let on = event_target_checked(&event);
+                                choices.update(|c| toggle(&mut c.table_renames, &item, on));
                             }
                         />
                         {label}
@@ -160,7 +194,7 @@ pub fn RevisionPane(
                     .collect_view()
             }}
         </ul>
-        <div class="revision-choices">{rename_list}{backfill_list}</div>
+        <div class="revision-choices">{table_rename_list}{rename_list}{backfill_list}</div>
         <CodeEditor
             language=Language::Python
             text=revision

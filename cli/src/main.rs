@@ -76,6 +76,11 @@ enum Command {
         /// Repeatable.
         #[arg(long, value_name = "TABLE.OLD=NEW")]
         rename: Vec<String>,
+        /// Rename a table instead of dropping one and creating another:
+        /// `[SCHEMA.]OLD=NEW` (retort suggests the pairs whose columns are
+        /// the same). Repeatable.
+        #[arg(long, value_name = "OLD=NEW")]
+        rename_table: Vec<String>,
         /// Print the PostgreSQL SQL the revision(s) run, as `alembic upgrade
         /// --sql` (or `downgrade --sql`) prints it, instead of the Python.
         #[arg(long, value_enum, value_name = "DIRECTION", num_args = 0..=1, default_missing_value = "upgrade")]
@@ -128,6 +133,7 @@ fn main() -> ExitCode {
             no_safe,
             backfill,
             rename,
+            rename_table,
             sql,
         } => revision(
             &from,
@@ -140,6 +146,7 @@ fn main() -> ExitCode {
                 safe: !no_safe,
                 backfill: &backfill,
                 rename: &rename,
+                rename_table: &rename_table,
                 sql,
             },
         ),
@@ -272,6 +279,7 @@ struct RevisionOptions<'a> {
     safe: bool,
     backfill: &'a [String],
     rename: &'a [String],
+    rename_table: &'a [String],
     sql: Option<SqlDirection>,
 }
 
@@ -284,6 +292,7 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         safe,
         backfill,
         rename,
+        rename_table,
         sql: sql_direction,
     } = options;
     let mut fills = Vec::new();
@@ -319,7 +328,55 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
     // Foreign keys in a cycle: the revision is written, but it cannot run.
     let cycle = diff::foreign_key_cycle(&before.schema, &after.schema);
     print_diagnostics(to, &after.source, cycle.as_slice());
-    let candidates = diff::rename_candidates(&before.schema, &after.schema);
+    let table_candidates = diff::table_rename_candidates(&before.schema, &after.schema);
+    let mut table_renames = Vec::new();
+    for given in rename_table {
+        let Some((old, new)) = given.split_once('=') else {
+            eprintln!("--rename-table {given}: expected OLD=NEW, e.g. users=accounts");
+            return ExitCode::from(2);
+        };
+        let (schema, old) = match old.rsplit_once('.') {
+            Some((schema, old)) => (Some(schema.to_string()), old),
+            None => (None, old),
+        };
+        let wanted = diff::TableRename {
+            schema,
+            old: old.to_string(),
+            new: new.trim().to_string(),
+        };
+        if !table_candidates.contains(&wanted) {
+            eprintln!(
+                "--rename-table {given}: {old} is not dropped with {new} created alike (the same columns); nothing renamed"
+            );
+            return ExitCode::from(2);
+        }
+        table_renames.push(wanted);
+    }
+    for candidate in table_candidates
+        .iter()
+        .filter(|c| !table_renames.contains(c))
+    {
+        let prefix = candidate
+            .schema
+            .as_ref()
+            .map(|s| format!("{s}."))
+            .unwrap_or_default();
+        eprintln!(
+            "{}: note: table {prefix}{} dropped and {} created look alike: if it is a rename, pass --rename-table {prefix}{}={} (dropping loses the data)",
+            to.display(),
+            candidate.old,
+            candidate.new,
+            candidate.old,
+            candidate.new
+        );
+    }
+    // Column renames are looked for after the accepted table renames.
+    let renamed_before = if table_renames.is_empty() {
+        before.schema.clone()
+    } else {
+        diff::renamed_tables(&before.schema, &table_renames)
+    };
+    let candidates = diff::rename_candidates(&renamed_before, &after.schema);
     let renames: Vec<diff::Rename> = candidates
         .iter()
         .filter(|c| {
@@ -347,12 +404,13 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
             to.display()
         );
     }
-    let (steps, backfills) = diff::plan(
+    let (steps, backfills) = diff::plan_with_table_renames(
         &before.schema,
         &after.schema,
         diff::Options { safe },
         &fills,
         &renames,
+        &table_renames,
     );
     for fill in backfills.iter().filter(|f| !f.given) {
         eprintln!(

@@ -224,6 +224,8 @@ const CHECK_ADDED_NOTE: &str =
 const COLUMN_CHECK_NOTE: &str =
     "Alembic's create_table leaves out CHECK constraints declared on a column";
 const NULLABLE_NOTE: &str = "added nullable: NOT NULL without a default fails on a table with rows; revision 3/3 sets NOT NULL after the backfill";
+const TABLE_RENAME_NOTE: &str =
+    "a table rename you accepted (--rename-table), where autogenerate sees drop + create";
 const RENAME_NOTE: &str = "a rename you accepted (--rename), where autogenerate sees drop + add";
 const NOT_NULL_NOTE: &str = "every row has a value now (revision 2/3)";
 const BACKFILL_NOTE: &str = "fill the rows that exist, as given";
@@ -804,6 +806,108 @@ pub fn rename_candidates(before: &Schema, after: &Schema) -> Vec<Rename> {
     found
 }
 
+/// A table the user says was renamed: dropped as `old`, added as `new`
+/// (in `schema`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRename {
+    pub schema: Option<String>,
+    pub old: String,
+    pub new: String,
+}
+
+/// The table renames `before` → `after` may hide: each dropped table paired
+/// with the first added table of the same schema whose columns are the same
+/// (names, types, nullability, in order).
+pub fn table_rename_candidates(before: &Schema, after: &Schema) -> Vec<TableRename> {
+    let (before_db, after_db) = (database_form(before), database_form(after));
+    let shape = |t: &Table| -> Vec<(String, SqlType, bool)> {
+        t.columns
+            .iter()
+            .map(|c| (c.name.clone(), c.ty.clone(), c.nullable))
+            .collect()
+    };
+    let mut taken: Vec<&str> = Vec::new();
+    let mut found = Vec::new();
+    for old in before_db
+        .tables
+        .iter()
+        .filter(|t| after_db.table(t.schema.as_deref(), &t.name).is_none())
+    {
+        let new = after_db.tables.iter().find(|t| {
+            t.schema == old.schema
+                && before_db.table(t.schema.as_deref(), &t.name).is_none()
+                && !taken.contains(&t.name.as_str())
+                && shape(t) == shape(old)
+        });
+        if let Some(new) = new {
+            taken.push(&new.name);
+            found.push(TableRename {
+                schema: old.schema.clone(),
+                old: old.name.clone(),
+                new: new.name.clone(),
+            });
+        }
+    }
+    found
+}
+
+/// `before` as PostgreSQL stores it, with the accepted table renames made:
+/// the tables' new names, foreign keys pointing at them; the names of their
+/// indexes and constraints are PostgreSQL's, which a rename keeps.
+pub fn renamed_tables(before: &Schema, renames: &[TableRename]) -> Schema {
+    let mut schema = database_form(before);
+    for rename in renames {
+        for table in &mut schema.tables {
+            if table.schema == rename.schema && table.name == rename.old {
+                table.name = rename.new.clone();
+            }
+            for fk in &mut table.foreign_keys {
+                if fk.referred_schema == rename.schema && fk.referred_table == rename.old {
+                    fk.referred_table = rename.new.clone();
+                }
+            }
+        }
+    }
+    schema
+}
+
+/// [`plan`] with tables renamed first: `op.rename_table` opens the first
+/// revision (and closes its downgrade), then the change from the renamed
+/// tables to `after`.
+pub fn plan_with_table_renames(
+    before: &Schema,
+    after: &Schema,
+    options: Options,
+    backfill: &[(String, String, String)],
+    renames: &[Rename],
+    table_renames: &[TableRename],
+) -> (Vec<Step>, Vec<Backfill>) {
+    if table_renames.is_empty() {
+        return plan(before, after, options, backfill, renames);
+    }
+    let renamed = renamed_tables(before, table_renames);
+    let (mut steps, fills) = plan(&renamed, after, options, backfill, renames);
+    if let Some(first) = steps.first_mut() {
+        let ops: Vec<Op> = table_renames
+            .iter()
+            .map(|r| Op::Noted {
+                note: TABLE_RENAME_NOTE,
+                op: Box::new(Op::RenameTable {
+                    schema: r.schema.clone(),
+                    old: r.old.clone(),
+                    new: r.new.clone(),
+                }),
+            })
+            .collect();
+        first
+            .migration
+            .downgrade
+            .extend(ops.iter().rev().map(Op::inverse));
+        first.migration.upgrade.splice(0..0, ops);
+    }
+    (steps, fills)
+}
+
 /// Replaces an accepted rename's drop + add by `alter_column(...,
 /// new_column_name=...)` where the add was.
 fn apply_renames(
@@ -1189,6 +1293,57 @@ mod tests {
         );
         assert!(after_text[warning.span.start..].starts_with("A(Base)"));
         assert!(foreign_key_cycle(&after, &after).is_none());
+    }
+
+    #[test]
+    fn a_table_renamed_alike_is_offered_and_applied_only_when_accepted() {
+        let before = schema(USERS);
+        let after = schema(
+            &USERS
+                .replace("'users'", "'accounts'")
+                .replace("class User", "class Account"),
+        );
+        let candidates = table_rename_candidates(&before, &after);
+        assert_eq!(
+            candidates,
+            [TableRename {
+                schema: None,
+                old: "users".into(),
+                new: "accounts".into()
+            }]
+        );
+        let (plain, _) =
+            plan_with_table_renames(&before, &after, Options { safe: true }, &[], &[], &[]);
+        assert!(
+            plain[0]
+                .migration
+                .upgrade
+                .iter()
+                .any(|op| matches!(op, Op::DropTable { .. }))
+        );
+        let (renamed, _) = plan_with_table_renames(
+            &before,
+            &after,
+            Options { safe: true },
+            &[],
+            &[],
+            &candidates,
+        );
+        let migration = &renamed[0].migration;
+        assert!(
+            matches!(&migration.upgrade[..], [Op::Noted { op, .. }] if matches!(&**op, Op::RenameTable { old, new, .. } if old == "users" && new == "accounts")),
+            "{:?}",
+            migration.upgrade
+        );
+        assert!(
+            matches!(&migration.downgrade[..], [Op::RenameTable { old, new, .. }] if old == "accounts" && new == "users")
+        );
+        // A different column set is no rename.
+        let other = schema(&format!(
+            "{}    extra: Mapped[int]\n",
+            USERS.replace("'users'", "'accounts'")
+        ));
+        assert!(table_rename_candidates(&before, &other).is_empty());
     }
 
     #[test]

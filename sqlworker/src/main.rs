@@ -8,11 +8,12 @@
 //!
 //! Protocol: the page posts `{id, kind: "read", text}` or `{id, kind:
 //! "revision", before, after, safe, renames: [[table, old, new]],
+//! table_renames: [[schema, old, new]],
 //! backfills: [[table, column, expr]]}`; the worker answers, in order,
 //! `{id, tables, outline, diagnostics: [{span: {start, end}, severity,
 //! message, help}]}` (byte offsets into `text`) or `{id, revision, errors,
-//! renames, backfills, warnings, upgrade_sql, downgrade_sql, sql_errors}`
-//! (the rename candidates, the backfills used, what the revision cannot do
+//! renames, backfills, warnings, upgrade_sql, downgrade_sql, sql_errors, table_renames}`
+//! (the column rename candidates, the backfills used, what the revision cannot do
 //! on its own, its PostgreSQL both ways).
 //! It posts `"ready"` once, when it can take requests.
 
@@ -49,6 +50,9 @@ struct RevisionReply {
     downgrade_sql: String,
     /// What Alembic could not write as SQL (an unnamed constraint dropped).
     sql_errors: Vec<String>,
+    /// Dropped + created tables that look like renames: `[schema, old,
+    /// new]`.
+    table_renames: Vec<[String; 3]>,
 }
 
 /// `[[a, b, c], ...]` from a JS array of 3-string arrays.
@@ -94,7 +98,19 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
             None => d.message,
         })
         .collect();
-    let candidates = diff::rename_candidates(&before, &after);
+    let table_candidates = diff::table_rename_candidates(&before, &after);
+    let accepted_tables = triples(&field(data, "table_renames"));
+    let table_renames: Vec<diff::TableRename> = table_candidates
+        .iter()
+        .filter(|c| {
+            accepted_tables.iter().any(|(s, o, n)| {
+                *s == c.schema.clone().unwrap_or_default() && *o == c.old && *n == c.new
+            })
+        })
+        .cloned()
+        .collect();
+    let renamed_before = diff::renamed_tables(&before, &table_renames);
+    let candidates = diff::rename_candidates(&renamed_before, &after);
     let renames: Vec<diff::Rename> = candidates
         .iter()
         .filter(|c| {
@@ -104,7 +120,14 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
         })
         .cloned()
         .collect();
-    let (steps, backfills) = diff::plan(&before, &after, diff::Options { safe }, &fills, &renames);
+    let (steps, backfills) = diff::plan_with_table_renames(
+        &before,
+        &after,
+        diff::Options { safe },
+        &fills,
+        &renames,
+        &table_renames,
+    );
     let enums = render::database_enums(&before);
     let ids = ["0123456789ab", "0123456789ac", "0123456789ad"];
     let mut text = String::new();
@@ -183,6 +206,10 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
         upgrade_sql: upgrade.text,
         downgrade_sql: downgrade.text,
         sql_errors,
+        table_renames: table_candidates
+            .into_iter()
+            .map(|c| [c.schema.unwrap_or_default(), c.old, c.new])
+            .collect(),
     })
 }
 

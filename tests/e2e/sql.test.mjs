@@ -66,6 +66,37 @@ test('the SQL pane follows the revision, both ways', { timeout: 180_000 }, async
       document.querySelector('[data-testid="editor-sql"]')?.textContent.includes('CREATE TABLE b ('),
     );
 
+    // The table renamed in the model: offered as a rename, applied when ticked.
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText([
+      'from sqlalchemy import String',
+      'from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column',
+      '',
+      '',
+      'class Base(DeclarativeBase):',
+      '    pass',
+      '',
+      '',
+      'class Account(Base):',
+      '    __tablename__ = "accounts"',
+      '',
+      '    id: Mapped[int] = mapped_column(primary_key=True)',
+      '    email: Mapped[str] = mapped_column(String(255), unique=True)',
+      '',
+    ].join('\n'));
+    const choice = page.getByTestId('table-rename-choice');
+    await choice.waitFor();
+    assert.match(await choice.innerText(), /table users → accounts is a rename/);
+    assert.match(await textOf(page, 'editor-sql'), /DROP TABLE users;/);
+    await choice.locator('input').check();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="editor-sql"]')?.textContent.includes('ALTER TABLE users RENAME TO accounts;'),
+    );
+    assert.doesNotMatch(await textOf(page, 'editor-sql'), /DROP TABLE users;/);
+    assert.match(await textOf(page, 'editor-revision'), /op\.rename_table\('users', 'accounts'\)/);
+
     assert.deepEqual(session.panics(), []);
     assert.deepEqual(session.pageErrors, []);
     assert.deepEqual(session.foreignRequests(), []);
