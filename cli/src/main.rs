@@ -67,6 +67,10 @@ enum Command {
         /// CONCURRENTLY indexes, the 3-step NOT NULL split).
         #[arg(long)]
         no_safe: bool,
+        /// Group each existing table's ops in `with op.batch_alter_table(...)`
+        /// blocks, as Alembic does with `render_as_batch=True`.
+        #[arg(long)]
+        batch: bool,
         /// How to fill existing rows of a new NOT NULL column (safe mode):
         /// `TABLE.COLUMN=SQL`, e.g. `users.bio=''`. Repeatable.
         #[arg(long, value_name = "TABLE.COLUMN=EXPR")]
@@ -131,6 +135,7 @@ fn main() -> ExitCode {
             down_revision,
             versions,
             no_safe,
+            batch,
             backfill,
             rename,
             rename_table,
@@ -144,6 +149,7 @@ fn main() -> ExitCode {
                 down_revision,
                 versions: versions.as_deref(),
                 safe: !no_safe,
+                batch,
                 backfill: &backfill,
                 rename: &rename,
                 rename_table: &rename_table,
@@ -277,6 +283,7 @@ struct RevisionOptions<'a> {
     down_revision: Option<String>,
     versions: Option<&'a Path>,
     safe: bool,
+    batch: bool,
     backfill: &'a [String],
     rename: &'a [String],
     rename_table: &'a [String],
@@ -290,6 +297,7 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         down_revision,
         versions,
         safe,
+        batch,
         backfill,
         rename,
         rename_table,
@@ -494,6 +502,7 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
             &step.migration,
             &render::Context {
                 database_enums: &enums,
+                batch,
             },
         );
         match versions {

@@ -49,6 +49,7 @@ fn revision(before: &str, after: &str) -> String {
         &migration,
         &Context {
             database_enums: &enums,
+            batch: false,
         },
     )
 }

@@ -114,6 +114,7 @@ pub fn read_revision(source: &str) -> (Revision, Vec<Diagnostic>) {
         imports,
         diagnostics: Vec::new(),
         enums: Vec::new(),
+        batch: None,
     };
     let (up, up_body) = context.function(upgrade);
     let (down, down_body) = context.function(downgrade);
@@ -194,10 +195,10 @@ fn span_of(node: &impl Ranged) -> Span {
     Span::new(node.start().to_usize(), node.end().to_usize())
 }
 
-/// `op.<name>` → `name`.
+/// `op.<name>` (or `batch_op.<name>`) → `name`.
 fn op_name(expr: &Expr) -> Option<&str> {
     match expr {
-        Expr::Attribute(a) if matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "op") => {
+        Expr::Attribute(a) if matches!(&*a.value, Expr::Name(n) if matches!(n.id.as_str(), "op" | "batch_op")) => {
             Some(a.attr.id.as_str())
         }
         _ => None,
@@ -230,12 +231,66 @@ fn sql_arg(expr: &Expr) -> Option<String> {
     }
 }
 
+/// The arguments of one op call; inside `batch_alter_table` the table is
+/// the block's and the call leaves it out (the arguments after it move up).
+struct Args<'c> {
+    call: &'c ExprCall,
+    /// The block's table, and where the table argument would be.
+    batch: Option<(TableRef, usize)>,
+}
+
+impl<'c> Args<'c> {
+    fn get(&self, position: usize, name: &str) -> Option<&'c Expr> {
+        match &self.batch {
+            Some((_, at)) if position == *at => None,
+            Some((_, at)) if position > *at => argument(self.call, position - 1, name),
+            _ => argument(self.call, position, name),
+        }
+    }
+
+    fn keyword(&self, name: &str) -> Option<&'c Expr> {
+        keyword(&self.call.arguments, name)
+    }
+
+    /// The table: the block's, or the argument at `position` / `name`
+    /// with `schema_key`'s schema.
+    fn table_with(&self, position: usize, name: &str, schema_key: &str) -> Option<TableRef> {
+        if let Some((table, _)) = &self.batch {
+            return Some(table.clone());
+        }
+        Some(TableRef {
+            schema: self.keyword(schema_key).and_then(string),
+            name: self.get(position, name).and_then(string)?,
+        })
+    }
+
+    fn table(&self, position: usize, name: &str) -> Option<TableRef> {
+        self.table_with(position, name, "schema")
+    }
+}
+
+/// Where an op's table argument is (for `batch_op` calls, which leave it
+/// out).
+fn table_position(op: &str) -> usize {
+    match op {
+        "create_index"
+        | "drop_index"
+        | "create_unique_constraint"
+        | "create_check_constraint"
+        | "drop_constraint"
+        | "create_foreign_key" => 1,
+        _ => 0,
+    }
+}
+
 /// What one function body reading needs.
 struct Context<'s> {
     source: &'s str,
     imports: Vec<&'s str>,
     diagnostics: Vec<Diagnostic>,
     enums: Vec<EnumType>,
+    /// Inside `with op.batch_alter_table(...) as batch_op:`: its table.
+    batch: Option<TableRef>,
 }
 
 /// A table-ish piece of the generated module: what it stands for.
@@ -296,6 +351,23 @@ impl<'s> Context<'s> {
                     _ => pending.push(Pending::done(self.unread(stmt, "an expression"))),
                 },
                 Stmt::With(with) => {
+                    let batch = with.items.iter().find_map(|item| match &item.context_expr {
+                        Expr::Call(c) if op_name(&c.func) == Some("batch_alter_table") => {
+                            Some(TableRef {
+                                schema: keyword(&c.arguments, "schema").and_then(string),
+                                name: argument(c, 0, "table_name").and_then(string)?,
+                            })
+                        }
+                        _ => None,
+                    });
+                    if let Some(table) = batch {
+                        let inner: Vec<&Stmt> = with.body.iter().collect();
+                        let outer = self.batch.replace(table);
+                        let ops = self.statements(&inner);
+                        self.batch = outer;
+                        pending.extend(ops.into_iter().map(Pending::done));
+                        continue;
+                    }
                     let is_block = with.items.iter().any(|item| {
                         self.text(&item.context_expr)
                             .ends_with("autocommit_block()")
@@ -392,13 +464,9 @@ impl<'s> Context<'s> {
         let Some(name) = op_name(&call.func) else {
             return self.enum_call(stmt, call);
         };
-        let table_at = |position: usize, key: &str| {
-            argument(call, position, key)
-                .and_then(string)
-                .map(|name| TableRef {
-                    schema: keyword(&call.arguments, "schema").and_then(string),
-                    name,
-                })
+        let args = Args {
+            call,
+            batch: self.batch.clone().map(|t| (t, table_position(name))),
         };
         let done = |op: Option<Op>, this: &mut Self| match op {
             Some(op) => Pending::done(op),
@@ -407,7 +475,7 @@ impl<'s> Context<'s> {
         match name {
             "create_table" => self.create_table(stmt, call),
             "drop_table" => {
-                let op = table_at(0, "table_name").map(|t| Op::DropTable {
+                let op = args.table(0, "table_name").map(|t| Op::DropTable {
                     table: Table {
                         schema: t.schema,
                         name: t.name,
@@ -417,10 +485,10 @@ impl<'s> Context<'s> {
                 });
                 done(op, self)
             }
-            "add_column" => self.add_column(stmt, call),
+            "add_column" => self.add_column(stmt, &args),
             "drop_column" => {
-                let op = table_at(0, "table_name").and_then(|table| {
-                    let column = argument(call, 1, "column_name").and_then(string)?;
+                let op = args.table(0, "table_name").and_then(|table| {
+                    let column = args.get(1, "column_name").and_then(string)?;
                     Some(Op::DropColumn {
                         table,
                         column: Column::new(column, SqlType::Named(String::new())),
@@ -429,46 +497,43 @@ impl<'s> Context<'s> {
                 });
                 done(op, self)
             }
-            "alter_column" => self.alter_column(stmt, call),
+            "alter_column" => self.alter_column(stmt, &args),
             "create_index" | "drop_index" => {
-                let op = self.index(call, name == "create_index");
+                let op = self.index(&args, name == "create_index");
                 done(op, self)
             }
             "create_unique_constraint" => {
-                let op = table_at(1, "table_name").map(|table| Op::CreateUniqueConstraint {
-                    table,
-                    constraint: UniqueConstraint {
-                        name: name_arg(argument(call, 0, "constraint_name")),
-                        columns: argument(call, 2, "columns")
-                            .map(strings)
-                            .unwrap_or_default(),
-                    },
-                    convention_name: false,
-                    side: if keyword(&call.arguments, "postgresql_nulls_not_distinct").is_some() {
-                        Side::Database
-                    } else {
-                        Side::Model
-                    },
-                });
+                let op = args
+                    .table(1, "table_name")
+                    .map(|table| Op::CreateUniqueConstraint {
+                        table,
+                        constraint: UniqueConstraint {
+                            name: name_arg(args.get(0, "constraint_name")),
+                            columns: args.get(2, "columns").map(strings).unwrap_or_default(),
+                        },
+                        convention_name: false,
+                        side: if args.keyword("postgresql_nulls_not_distinct").is_some() {
+                            Side::Database
+                        } else {
+                            Side::Model
+                        },
+                    });
                 done(op, self)
             }
             "create_check_constraint" => {
-                let op = table_at(1, "table_name").and_then(|table| {
+                let op = args.table(1, "table_name").and_then(|table| {
                     Some(Op::CreateCheckConstraint {
                         table,
-                        name: name_arg(argument(call, 0, "constraint_name")),
-                        sqltext: argument(call, 2, "condition").and_then(sql_arg)?,
+                        name: name_arg(args.get(0, "constraint_name")),
+                        sqltext: args.get(2, "condition").and_then(sql_arg)?,
                     })
                 });
                 done(op, self)
             }
             "drop_constraint" => {
-                let op = table_at(1, "table_name").map(|table| {
-                    let constraint = name_arg(argument(call, 0, "constraint_name"));
-                    match keyword(&call.arguments, "type_")
-                        .and_then(string)
-                        .as_deref()
-                    {
+                let op = args.table(1, "table_name").map(|table| {
+                    let constraint = name_arg(args.get(0, "constraint_name"));
+                    match args.keyword("type_").and_then(string).as_deref() {
                         Some("unique") => Op::DropUniqueConstraint {
                             table,
                             constraint: UniqueConstraint {
@@ -504,25 +569,21 @@ impl<'s> Context<'s> {
                 done(op, self)
             }
             "create_foreign_key" => {
-                let op = argument(call, 1, "source_table")
-                    .and_then(string)
-                    .and_then(|source| {
-                        let text = |k: &str| keyword(&call.arguments, k).and_then(string);
+                let op = args
+                    .table_with(1, "source_table", "source_schema")
+                    .and_then(|table| {
+                        let text = |k: &str| args.keyword(k).and_then(string);
                         Some(Op::CreateForeignKey {
-                            table: TableRef {
-                                schema: text("source_schema"),
-                                name: source,
-                            },
+                            table,
                             fk: ForeignKey {
-                                name: name_arg(argument(call, 0, "constraint_name")),
-                                columns: argument(call, 3, "local_cols").map(strings)?,
+                                name: name_arg(args.get(0, "constraint_name")),
+                                columns: args.get(3, "local_cols").map(strings)?,
                                 referred_schema: text("referent_schema"),
-                                referred_table: argument(call, 2, "referent_table")
-                                    .and_then(string)?,
-                                referred_columns: argument(call, 4, "remote_cols").map(strings)?,
+                                referred_table: args.get(2, "referent_table").and_then(string)?,
+                                referred_columns: args.get(4, "remote_cols").map(strings)?,
                                 ondelete: text("ondelete"),
                                 onupdate: text("onupdate"),
-                                deferrable: flag(keyword(&call.arguments, "deferrable")),
+                                deferrable: flag(args.keyword("deferrable")),
                                 initially: text("initially"),
                             },
                             convention_name: false,
@@ -531,38 +592,43 @@ impl<'s> Context<'s> {
                 done(op, self)
             }
             "create_table_comment" => {
-                let op = table_at(0, "table_name").and_then(|table| {
+                let op = args.table(0, "table_name").and_then(|table| {
                     Some(Op::CreateTableComment {
                         table,
-                        comment: argument(call, 1, "comment").and_then(string)?,
-                        existing: keyword(&call.arguments, "existing_comment").and_then(string),
+                        comment: args.get(1, "comment").and_then(string)?,
+                        existing: args.keyword("existing_comment").and_then(string),
                     })
                 });
                 done(op, self)
             }
             "drop_table_comment" => {
-                let op = table_at(0, "table_name").map(|table| Op::DropTableComment {
-                    table,
-                    existing: keyword(&call.arguments, "existing_comment")
-                        .and_then(string)
-                        .unwrap_or_default(),
-                });
+                let op = args
+                    .table(0, "table_name")
+                    .map(|table| Op::DropTableComment {
+                        table,
+                        existing: args
+                            .keyword("existing_comment")
+                            .and_then(string)
+                            .unwrap_or_default(),
+                    });
                 done(op, self)
             }
             "rename_table" => {
-                let op = argument(call, 0, "old_table_name")
+                let op = args
+                    .get(0, "old_table_name")
                     .and_then(string)
                     .and_then(|old| {
                         Some(Op::RenameTable {
-                            schema: keyword(&call.arguments, "schema").and_then(string),
+                            schema: args.keyword("schema").and_then(string),
                             old,
-                            new: argument(call, 1, "new_table_name").and_then(string)?,
+                            new: args.get(1, "new_table_name").and_then(string)?,
                         })
                     });
                 done(op, self)
             }
             "execute" => {
-                let op = argument(call, 0, "sqltext")
+                let op = args
+                    .get(0, "sqltext")
                     .and_then(sql_arg)
                     .map(|sql| Op::Execute {
                         sql,
@@ -647,16 +713,10 @@ impl<'s> Context<'s> {
         }
     }
 
-    fn add_column<'c>(&mut self, stmt: &'c Stmt, call: &'c ExprCall) -> Pending<'c> {
-        let (Some(table), Some(column)) = (
-            call.arguments.args.first().and_then(string),
-            argument(call, 1, "column"),
-        ) else {
+    fn add_column<'c>(&mut self, stmt: &'c Stmt, args: &Args<'c>) -> Pending<'c> {
+        let (Some(table), Some(column)) = (args.table(0, "table_name"), args.get(1, "column"))
+        else {
             return Pending::done(self.unread(stmt, "add_column without a table and a column"));
-        };
-        let table = TableRef {
-            schema: keyword(&call.arguments, "schema").and_then(string),
-            name: table,
         };
         Pending::Model {
             table: format!(
@@ -677,14 +737,14 @@ impl<'s> Context<'s> {
         }
     }
 
-    fn alter_column<'c>(&mut self, stmt: &'c Stmt, call: &'c ExprCall) -> Pending<'c> {
+    fn alter_column<'c>(&mut self, stmt: &'c Stmt, call_args: &Args<'c>) -> Pending<'c> {
         let (Some(table), Some(column)) = (
-            call.arguments.args.first().and_then(string),
-            argument(call, 1, "column_name").and_then(string),
+            call_args.table(0, "table_name"),
+            call_args.get(1, "column_name").and_then(string),
         ) else {
             return Pending::done(self.unread(stmt, "alter_column without a table and a column"));
         };
-        let args = &call.arguments;
+        let args = &call_args.call.arguments;
         let text = |key: &str| keyword(args, key).map(|v| self.text(v));
         // Two columns carry the existing and the target type and default.
         let type_of = |key: &str| text(key).unwrap_or("__retort_sa.NullType()");
@@ -708,10 +768,6 @@ impl<'s> Context<'s> {
         let existing_comment = keyword(args, "existing_comment").and_then(string);
         let new_name = keyword(args, "new_column_name").and_then(string);
         let autoincrement = flag(keyword(args, "autoincrement"));
-        let table = TableRef {
-            schema: keyword(args, "schema").and_then(string),
-            name: table,
-        };
         Pending::Model {
             table: table_text,
             piece: Piece::Types,
@@ -751,16 +807,12 @@ impl<'s> Context<'s> {
         }
     }
 
-    fn index(&mut self, call: &ExprCall, create: bool) -> Option<Op> {
-        let args = &call.arguments;
-        let name = name_arg(argument(call, 0, "index_name"));
-        let table = argument(call, 1, "table_name").and_then(string)?;
-        let table = TableRef {
-            schema: keyword(args, "schema").and_then(string),
-            name: table,
-        };
+    fn index(&mut self, call_args: &Args<'_>, create: bool) -> Option<Op> {
+        let args = &call_args.call.arguments;
+        let name = name_arg(call_args.get(0, "index_name"));
+        let table = call_args.table(1, "table_name")?;
         let expressions = if create {
-            match argument(call, 2, "columns")? {
+            match call_args.get(2, "columns")? {
                 Expr::List(list) => list
                     .elts
                     .iter()
@@ -799,9 +851,10 @@ impl<'s> Context<'s> {
     }
 }
 
-/// `op.f('name')` → `('name')`: the model reader reads the name.
+/// `op.f('name')` (or `batch_op.f('name')`) → `('name')`: the model reader
+/// reads the name.
 fn without_op_f(text: &str) -> String {
-    text.replace("op.f(", "(")
+    text.replace("batch_op.f(", "(").replace("op.f(", "(")
 }
 
 type Finish = Box<dyn FnOnce(Table) -> Option<Op>>;
@@ -871,7 +924,7 @@ mod tests {
             let (b, _) = crate::python::read_schema(before);
             let (a, _) = crate::python::read_schema(after);
             let enums = database_enums(&b);
-            for safe in [true, false] {
+            for (safe, batch) in [(true, false), (false, false), (false, true)] {
                 let (steps, _) = plan(&b, &a, Options { safe }, &[], &[]);
                 let migration = &steps[0].migration;
                 let text = revision(
@@ -884,6 +937,7 @@ mod tests {
                     migration,
                     &Context {
                         database_enums: &enums,
+                        batch,
                     },
                 );
                 let (read, diagnostics) = read_revision(&text);

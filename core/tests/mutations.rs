@@ -338,6 +338,7 @@ fn revisions_of_mutated_model_pairs_never_panic() {
                         &s.migration,
                         &Context {
                             database_enums: &enums,
+                            batch: false,
                         },
                     )
                     .len()
@@ -426,6 +427,7 @@ fn mutated_revision_files_never_panic_and_their_sql_is_always_written() {
                         &s.migration,
                         &Context {
                             database_enums: &enums,
+                            batch: false,
                         },
                     )
                 })

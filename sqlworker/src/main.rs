@@ -155,6 +155,7 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
             &step.migration,
             &Context {
                 database_enums: &enums,
+                batch: false,
             },
         ));
         if i + 1 < steps.len() {

@@ -1,7 +1,9 @@
 """retort's SQL for a revision equals what `alembic upgrade --sql` and
 `alembic downgrade --sql` print for the same revision files.
 
-For each fixture pair, in safe mode and with --no-safe: `retort revision`
+For each fixture pair, in safe mode, with --no-safe, and with --no-safe
+--batch (ops in `batch_alter_table` blocks, which PostgreSQL runs as plain
+ALTERs): `retort revision`
 writes the revision file(s) into a throwaway script directory, real Alembic
 prints the offline upgrade (base to head) and downgrade (head to base)
 scripts, and `retort revision --sql upgrade|downgrade` must print the same
@@ -45,9 +47,9 @@ def alembic_sql(config, direction):
     return buffer.getvalue(), None
 
 
-def check(retort, pair, safe):
+def check(retort, pair, safe, batch=False):
     problems = []
-    options = ([] if safe else ["--no-safe"]) + extra_args(pair, safe)
+    options = ([] if safe else ["--no-safe"]) + (["--batch"] if batch else []) + extra_args(pair, safe)
     base = [retort, "revision", "--from", str(pair / "before.py"), "--to", str(pair / "after.py"),
             "-m", message_of(pair), "--rev-id", REV_ID] + options
     with scripts(URL, pair / "after.py") as (config, versions):
@@ -87,9 +89,9 @@ def main():
     pairs = sorted(p for p in Path(args.pairs).iterdir() if (p / "after.py").exists())
     failed = []
     for pair in pairs:
-        for safe in (True, False):
-            report(f"{pair.name} ({'safe' if safe else 'no-safe'})", check(args.retort, pair, safe), failed)
-    finish(2 * len(pairs), failed, "retort's SQL is what `alembic upgrade/downgrade --sql` prints")
+        for safe, batch, mode in ((True, False, "safe"), (False, False, "no-safe"), (False, True, "no-safe, batch")):
+            report(f"{pair.name} ({mode})", check(args.retort, pair, safe, batch), failed)
+    finish(3 * len(pairs), failed, "retort's SQL is what `alembic upgrade/downgrade --sql` prints")
 
 
 if __name__ == "__main__":

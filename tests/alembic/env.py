@@ -15,7 +15,9 @@ config = context.config
 found = metadatas(load(os.environ["RETORT_MODEL"]))
 target_metadata = found[0] if len(found) == 1 else found
 
-OPTIONS = dict(target_metadata=target_metadata, compare_type=True, compare_server_default=True, include_schemas=True)
+OPTIONS = dict(target_metadata=target_metadata, compare_type=True, compare_server_default=True, include_schemas=True,
+               # RETORT_BATCH=1: ops grouped in `with op.batch_alter_table(...)` blocks.
+               render_as_batch=os.environ.get("RETORT_BATCH") == "1")
 
 
 def include_name(name, type_, parent_names):

@@ -396,7 +396,7 @@ fn test() -> Result {
         run(&mut cmd("cargo", &["test", "--workspace"]))
     })?;
     step(
-        "both readers on 100,000 mutated inputs each (release)",
+        "the model, SQL and revision readers on 100,000 mutated inputs each (release)",
         &mut || {
             let mut mutations = cmd(
                 "cargo",
