@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod history;
+
 use clap::{Parser, ValueEnum};
 
 #[global_allocator]
@@ -102,6 +104,60 @@ enum Command {
         #[arg(long)]
         downgrade: bool,
     },
+    /// List revisions newest first, as `alembic history` does.
+    History {
+        /// The versions folder (default: the current one).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// A range `[start]:[end]` (ids, prefixes, `base`, `heads`,
+        /// `label@head`, `rev+N`…).
+        #[arg(short = 'r', long = "rev-range")]
+        range: Option<String>,
+        /// Mark this revision `(current)` (the database's, as you know it).
+        #[arg(long, value_name = "REV")]
+        indicate_current: Option<String>,
+        #[arg(short, long)]
+        verbose: bool,
+        /// Read subfolders too (`recursive_version_locations`).
+        #[arg(long)]
+        recursive: bool,
+    },
+    /// The head revisions, as `alembic heads` prints them.
+    Heads {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(short, long)]
+        verbose: bool,
+        #[arg(long)]
+        recursive: bool,
+    },
+    /// The branch points and their branches, as `alembic branches`.
+    Branches {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long)]
+        recursive: bool,
+    },
+    /// One revision in full, as `alembic show REV`.
+    Show {
+        /// A revision id, a unique prefix, `head`, a branch label…
+        rev: String,
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long)]
+        recursive: bool,
+    },
+    /// The history's integrity, for CI: every file reads, the expected
+    /// number of heads, no empty upgrade, every downgrade implemented, no
+    /// duplicate id, missing parent or cycle. Exit 1 on any problem.
+    Check {
+        dir: PathBuf,
+        /// How many heads the history should have.
+        #[arg(long, default_value_t = 1)]
+        heads: usize,
+        #[arg(long)]
+        recursive: bool,
+    },
     /// Print where retort's playground, documentation and sources are.
     About,
 }
@@ -160,6 +216,37 @@ fn main() -> ExitCode {
             revisions,
             downgrade,
         } => sql_command(&revisions, downgrade),
+        Command::History {
+            dir,
+            range,
+            indicate_current,
+            verbose,
+            recursive,
+        } => history::history(
+            &dir,
+            history::HistoryOptions {
+                range: range.as_deref(),
+                current: indicate_current.as_deref(),
+                verbose,
+                recursive,
+            },
+        ),
+        Command::Heads {
+            dir,
+            verbose,
+            recursive,
+        } => history::heads(&dir, verbose, recursive),
+        Command::Branches { dir, recursive } => history::branches(&dir, recursive),
+        Command::Show {
+            rev,
+            dir,
+            recursive,
+        } => history::show(&dir, &rev, recursive),
+        Command::Check {
+            dir,
+            heads,
+            recursive,
+        } => history::check(&dir, heads, recursive),
         Command::About => {
             println!(
                 "retort {}: review and rehearse Alembic migrations.\n\
@@ -255,7 +342,7 @@ fn schema(path: &Path, format: Format, database_form: bool) -> ExitCode {
 }
 
 /// `path:line:col: severity: message`, then the help, as compilers print them.
-fn print_diagnostics(path: &Path, source: &str, diagnostics: &[Diagnostic]) {
+pub(crate) fn print_diagnostics(path: &Path, source: &str, diagnostics: &[Diagnostic]) {
     let index = LineIndex::new(source);
     for d in diagnostics {
         let at = index.line_col(d.span.start);

@@ -407,3 +407,118 @@ fn sql_reads_revision_files_in_chain_order_and_reports_what_it_cannot_read() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("ALTER TABLE t DROP COLUMN a;"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn history_fixture() -> String {
+    format!(
+        "{}/../tests/fixtures/history/branched",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn history_heads_branches_and_show_print_what_alembic_prints() {
+    let dir = history_fixture();
+    let out = retort(&["history", &dir]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some(
+            "3c4d5e6f7081, 4d5e6f708192 -> 5e6f708192a3 (billing) (head) (mergepoint), merge billing"
+        )
+    );
+    assert_eq!(
+        lines.last().copied(),
+        Some("<base> -> 1a2b3c4d5e6f, create accounts")
+    );
+    assert_eq!(lines.len(), 5);
+
+    let out = retort(&["history", &dir, "-r", "2b3c:4d5e"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        [
+            "2b3c4d5e6f70 -> 4d5e6f708192, add name",
+            "1a2b3c4d5e6f -> 2b3c4d5e6f70 (branchpoint), add email"
+        ]
+    );
+
+    let out = retort(&["heads", &dir]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "5e6f708192a3 (billing) (head)\n"
+    );
+    let out = retort(&["branches", &dir]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("             -> 3c4d5e6f7081 (billing)")
+    );
+    let out = retort(&["show", "billing@head", &dir]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with(
+        "Rev: 5e6f708192a3 (head) (mergepoint)\nMerges: 3c4d5e6f7081, 4d5e6f708192\n"
+    ));
+    let out = retort(&["show", "1", &dir]);
+    assert_eq!(out.status.code(), Some(0), "a unique prefix");
+    let out = retort(&["check", &dir]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn broken_histories_are_reported_with_positions_and_the_rest_is_listed() {
+    let dir = std::env::temp_dir().join(format!("retort-broken-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    write(
+        "a_base.py",
+        "\"\"\"base\"\"\"\nrevision = 'aaa'\ndown_revision = None\n\ndef upgrade():\n    op.drop_column('t', 'x')\n\ndef downgrade():\n    pass\n",
+    );
+    write(
+        "b_orphan.py",
+        "\"\"\"orphan\"\"\"\nrevision = 'bbb'\ndown_revision = 'zzz'\n\ndef upgrade():\n    op.drop_column('t', 'y')\n\ndef downgrade():\n    raise NotImplementedError()\n",
+    );
+    write(
+        "c_dup.py",
+        "\"\"\"dup\"\"\"\nrevision = 'aaa'\ndown_revision = None\n",
+    );
+    write(
+        "d_syntax.py",
+        "\"\"\"bad\"\"\"\nrevision = 'ddd'\ndown_revision = 'aaa'\ndef upgrade(:\n",
+    );
+    std::fs::write(dir.join("e_binary.py"), b"revision = '\xff\xfe'\n").unwrap();
+    let out = retort(&["check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "a_base.py:8:1: error: downgrade() is empty",
+        "b_orphan.py:8:1: error: downgrade() raises NotImplementedError",
+        "revision zzz referenced from bbb is not present",
+        "revision aaa is present more than once",
+        "d_syntax.py:4:13: error: syntax error",
+        "e_binary.py:1:13: error: not UTF-8",
+        "c_dup.py:1:1: error: no upgrade() function",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+    assert!(!stderr.contains("panicked"));
+    // history still lists what it can.
+    let out = retort(&["history", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("-> aaa") && stdout.contains("-> bbb"),
+        "{stdout}"
+    );
+    let out = retort(&["show", "q", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such revision"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -13,6 +13,7 @@
 pub mod diagnostic;
 #[cfg(feature = "sql")]
 pub mod diff;
+pub mod graph;
 pub mod input;
 pub mod naming;
 #[cfg(feature = "sql")]

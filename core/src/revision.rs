@@ -53,6 +53,8 @@ pub struct Revision {
     pub depends_on: Vec<String>,
     /// The docstring's first line.
     pub message: String,
+    /// The whole docstring, stripped (Alembic's `longdoc`).
+    pub longdoc: String,
     /// The docstring's `Create Date:` value.
     pub create_date: Option<String>,
     pub migration: Migration,
@@ -65,6 +67,17 @@ pub struct Revision {
 /// Reads a revision file. Never panics: what cannot be read is a diagnostic
 /// (and an [`Op::Unread`] where it was a statement).
 pub fn read_revision(source: &str) -> (Revision, Vec<Diagnostic>) {
+    read(source, true)
+}
+
+/// Reads what the revision graph needs — identifiers, docstring, whether
+/// `upgrade()`/`downgrade()` do anything — without reading the ops (the
+/// columns and types inside them are what takes time).
+pub fn read_header(source: &str) -> (Revision, Vec<Diagnostic>) {
+    read(source, false)
+}
+
+fn read(source: &str, with_ops: bool) -> (Revision, Vec<Diagnostic>) {
     let file = crate::python::parse(source);
     let mut diagnostics = file.diagnostics;
     let body = &file.module.body;
@@ -73,6 +86,7 @@ pub fn read_revision(source: &str) -> (Revision, Vec<Diagnostic>) {
         && let Expr::StringLiteral(doc) = &*first.value
     {
         let doc = doc.value.to_str();
+        revision.longdoc = doc.trim().to_string();
         revision.message = doc.lines().next().unwrap_or("").trim().to_string();
         revision.create_date = doc
             .lines()
@@ -116,18 +130,47 @@ pub fn read_revision(source: &str) -> (Revision, Vec<Diagnostic>) {
         enums: Vec::new(),
         batch: None,
     };
-    let (up, up_body) = context.function(upgrade);
-    let (down, down_body) = context.function(downgrade);
-    revision.migration = Migration {
-        upgrade: up,
-        downgrade: down,
-    };
-    revision.upgrade_body = up_body;
-    revision.downgrade_body = down_body;
+    if with_ops {
+        let (up, up_body) = context.function(upgrade);
+        let (down, down_body) = context.function(downgrade);
+        revision.migration = Migration {
+            upgrade: up,
+            downgrade: down,
+        };
+        revision.upgrade_body = up_body;
+        revision.downgrade_body = down_body;
+    } else {
+        revision.upgrade_body = body_kind(upgrade, source);
+        revision.downgrade_body = body_kind(downgrade, source);
+    }
     revision.enums = context.enums;
     diagnostics.extend(context.diagnostics);
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     (revision, diagnostics)
+}
+
+/// What a function body is, without reading its statements.
+fn body_kind(def: Option<&StmtFunctionDef>, source: &str) -> Body {
+    let Some(def) = def else {
+        return Body::Missing;
+    };
+    let statements: Vec<&Stmt> = def
+        .body
+        .iter()
+        .filter(|s| !matches!(s, Stmt::Expr(e) if e.value.is_string_literal_expr()))
+        .collect();
+    if statements.iter().all(|s| matches!(s, Stmt::Pass(_))) {
+        return Body::Empty;
+    }
+    if let [Stmt::Raise(raise)] = statements.as_slice()
+        && raise
+            .exc
+            .as_deref()
+            .is_some_and(|e| source[e.range()].starts_with("NotImplementedError"))
+    {
+        return Body::NotImplemented;
+    }
+    Body::Ops
 }
 
 fn strings(expr: &Expr) -> Vec<String> {
@@ -306,27 +349,16 @@ impl<'s> Context<'s> {
     }
 
     fn function(&mut self, def: Option<&StmtFunctionDef>) -> (Vec<Op>, Body) {
-        let Some(def) = def else {
-            return (Vec::new(), Body::Missing);
+        let kind = body_kind(def, self.source);
+        let Some(def) = def.filter(|_| kind == Body::Ops) else {
+            return (Vec::new(), kind);
         };
         let statements: Vec<&Stmt> = def
             .body
             .iter()
             .filter(|s| !matches!(s, Stmt::Expr(e) if e.value.is_string_literal_expr()))
             .collect();
-        if statements.iter().all(|s| matches!(s, Stmt::Pass(_))) {
-            return (Vec::new(), Body::Empty);
-        }
-        if let [Stmt::Raise(raise)] = statements.as_slice()
-            && raise.exc.as_deref().is_some_and(|e| {
-                let text = self.text(e);
-                text.starts_with("NotImplementedError")
-            })
-        {
-            return (Vec::new(), Body::NotImplemented);
-        }
-        let ops = self.statements(&statements);
-        (ops, Body::Ops)
+        (self.statements(&statements), Body::Ops)
     }
 
     fn unread(&mut self, stmt: &Stmt, why: &str) -> Op {

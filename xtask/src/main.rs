@@ -475,6 +475,20 @@ fn test() -> Result {
         },
     )?;
     step(
+        "real projects' migration folders read as Alembic reads them",
+        &mut || {
+            let python = ensure_venv()?;
+            run(&mut cmd(
+                &python.to_string_lossy(),
+                &[
+                    "tests/alembic/check_history.py",
+                    "--retort",
+                    "target/debug/retort",
+                ],
+            ))
+        },
+    )?;
+    step(
         "revisions upgrade and downgrade on PostgreSQL with seed rows",
         &mut || {
             let python = ensure_venv()?;

@@ -1,0 +1,162 @@
+"""retort reads real projects' migration folders as Alembic does.
+
+Pinned releases of projects that ship Alembic migrations inside their
+packages are downloaded from PyPI (wheels, no dependencies; cached in
+target/corpus/) and every `versions/` folder next to an `env.py` is read
+twice: by real Alembic's ScriptDirectory (the ground truth: heads, bases,
+and `alembic history` line by line, in order) and by `retort heads` /
+`retort history`. Then `retort check` reads every file in full: zero
+crashes, every file read, and the statements it cannot follow (helpers,
+loops) exactly as many as the expectations below say.
+
+Revision files are Python modules that import their project (some build
+SQLAlchemy objects from its models at import time); Alembic executes them
+to read `revision`, `down_revision`, `branch_labels`, `depends_on` and the
+docstring. The projects are not installed (their dependencies would be
+hundreds of MB), so the ground truth loads each file's module-level
+literals instead of running it (`ast.literal_eval` of those assignments,
+the real docstring); everything after that — the revision map, heads,
+branch labels, the history order and its text — is Alembic's own code.
+
+    python check_history.py --retort target/debug/retort
+"""
+
+import argparse
+import ast
+import io
+import subprocess
+import sys
+import types
+import zipfile
+from contextlib import redirect_stdout
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent / "sqlalchemy"))
+
+from check_models import finish, report  # noqa: E402
+
+# (PyPI requirement, {versions folder inside the wheel: statements retort
+# cannot follow}). Counts are `warning: not read` lines of `retort check`.
+CORPUS = [
+    # Conditions on the dialect, `conn = op.get_bind()` and data fixes,
+    # helper functions, loops, op.create_primary_key (not read yet).
+    ("apache-airflow-core==3.3.2", {"airflow/migrations/versions": 324}),
+    ("mlflow-skinny==3.17.2", {"mlflow/store/db_migrations/versions": 174,
+                               "mlflow/server/auth/db/migrations/versions": 28}),
+    ("dagster==1.13.29", {"dagster/_core/storage/alembic/versions": 308}),
+    ("buildbot==4.3.0", {"buildbot/db/migrations/versions": 13}),
+    # Two heads (expand and contract branches, labelled), in subfolders.
+    ("keystone==30.0.0", {"keystone/common/sql/migrations/versions": 17}),
+    # retort's own fixture: a branch point, a labelled branch, a merge.
+    (None, {"tests/fixtures/history/branched": 0}),
+]
+
+
+def literal_module(directory, filename):
+    """What Alembic's `load_python_file` gives ScriptDirectory, from the
+    file's literals: the module-level names it reads and the docstring."""
+    path = Path(directory) / filename
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    module = types.ModuleType(path.stem)
+    module.__doc__ = ast.get_docstring(tree, clean=False)
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target, value = node.targets[0].id, node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            target, value = node.target.id, node.value
+        else:
+            continue
+        if target in ("revision", "down_revision", "branch_labels", "depends_on"):
+            try:
+                setattr(module, target, ast.literal_eval(value))
+            except ValueError:
+                pass
+    return module
+
+
+def download(requirement, cache):
+    name = requirement.split("==")[0].replace("-", "_")
+    found = list(cache.glob(f"{name}-*.whl")) + list(cache.glob(f"{name.lower()}-*.whl"))
+    version = requirement.split("==")[1]
+    found = [w for w in found if f"-{version}-" in w.name]
+    if not found:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+                        "--quiet", "--dest", str(cache), requirement], check=True)
+        found = [w for w in cache.glob("*.whl") if f"-{version}-" in w.name
+                 and w.name.lower().startswith(name.lower())]
+    return found[0]
+
+
+def extract(wheel, folder, into):
+    """The wheel's files under `folder` → into/folder."""
+    with zipfile.ZipFile(wheel) as archive:
+        for member in archive.namelist():
+            if member.startswith(folder + "/") and member.endswith(".py"):
+                archive.extract(member, into)
+    return into / folder
+
+
+def alembic_truth(versions, recursive):
+    from alembic.script import ScriptDirectory
+    from alembic.script import base
+    base.util.load_python_file = literal_module
+    script = ScriptDirectory(str(versions.parent), version_locations=[str(versions)],
+                             recursive_version_locations=recursive)
+    with redirect_stdout(io.StringIO()):
+        heads = list(script.get_heads())
+        history = [sc.cmd_format(False, include_branches=True, include_doc=True, include_parents=True)
+                   for sc in script.walk_revisions()]
+    return heads, history
+
+
+def retort(binary, *args):
+    return subprocess.run([binary, *args], capture_output=True, text=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--retort", required=True)
+    args = parser.parse_args()
+    cache = ROOT / "target" / "corpus"
+    cache.mkdir(parents=True, exist_ok=True)
+    failed = []
+    total = 0
+    for requirement, folders in CORPUS:
+        wheel = download(requirement, cache) if requirement else None
+        for folder, expected_unread in folders.items():
+            total += 1
+            name = f"{requirement} {folder}" if requirement else folder
+            versions = extract(wheel, folder, cache / wheel.stem) if wheel else ROOT / folder
+            recursive = any(p.is_dir() for p in versions.iterdir())
+            flags = ["--recursive"] if recursive else []
+            problems = []
+            heads, history = alembic_truth(versions, recursive)
+            ours = retort(args.retort, "heads", str(versions), *flags)
+            our_heads = [line.split(" ")[0] for line in ours.stdout.splitlines()]
+            if ours.returncode != 0 or our_heads != heads:
+                problems.append(f"heads: Alembic {heads}, retort {our_heads} (exit {ours.returncode}) {ours.stderr}")
+            ours = retort(args.retort, "history", str(versions), *flags)
+            lines = ours.stdout.splitlines()
+            if ours.returncode != 0:
+                problems.append(f"history exited {ours.returncode}: {ours.stderr}")
+            if lines != history:
+                wrong = next((i for i, (a, b) in enumerate(zip(history, lines)) if a != b), min(len(lines), len(history)))
+                problems.append(f"history differs at line {wrong + 1} of {len(history)}:\n"
+                                f"  alembic: {history[wrong] if wrong < len(history) else '(end)'}\n"
+                                f"  retort:  {lines[wrong] if wrong < len(lines) else '(end)'}")
+            check = retort(args.retort, "check", str(versions), "--heads", str(len(heads)), *flags)
+            if "panicked" in check.stderr:
+                problems.append(f"retort check panicked: {check.stderr}")
+            unread = check.stderr.count("warning: not read")
+            if expected_unread is not None and unread != expected_unread:
+                problems.append(f"{unread} statements not read, expected {expected_unread}")
+            files = len([p for p in versions.rglob("*.py") if p.name != "__init__.py"])
+            print(f"     {name}: {files} files, {len(heads)} head(s), {unread} statements retort cannot follow")
+            report(name, problems, failed)
+    finish(total, failed, "migration folders read as Alembic reads them")
+
+
+if __name__ == "__main__":
+    main()
