@@ -111,6 +111,41 @@ def alembic_truth(versions, recursive):
     return heads, history
 
 
+def synthetic(folder, count):
+    """A generated history (the shape of `cargo bench --bench history`): a
+    main line branching every 40 revisions into a side line of 8 that is
+    merged back, a labelled revision in the middle."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.py"):
+        old.unlink()
+    n = 0
+    main = None
+
+    def write(down, label=None):
+        nonlocal n
+        rev = f"{(n * 0x9E3779B97F4A7C15 % 2**64) >> 16:012x}"
+        down_repr = "None" if not down else repr(down[0]) if len(down) == 1 else repr(tuple(down))
+        (folder / f"{rev}_step_{n}.py").write_text(
+            f'"""step {n}\n\nRevision ID: {rev}\n"""\nrevision = {rev!r}\ndown_revision = {down_repr}\n'
+            f"branch_labels = {(label,) if label else None!r}\ndepends_on = None\n\n\n"
+            f"def upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n")
+        n += 1
+        return rev
+
+    while n < count:
+        head = write([main] if main else [], "feature" if n == count // 2 else None)
+        main = head
+        if n % 40 == 0 and n + 16 < count:
+            side = head
+            for _ in range(8):
+                side = write([side])
+            line = head
+            for _ in range(7):
+                line = write([line])
+            main = write([line, side])
+    return folder
+
+
 def retort(binary, *args):
     return subprocess.run([binary, *args], capture_output=True, text=True)
 
@@ -155,6 +190,13 @@ def main():
             files = len([p for p in versions.rglob("*.py") if p.name != "__init__.py"])
             print(f"     {name}: {files} files, {len(heads)} head(s), {unread} statements retort cannot follow")
             report(name, problems, failed)
+    # A generated history with 12 merges and a labelled branch.
+    total += 1
+    versions = synthetic(cache / "synthetic-500", 500)
+    heads, history = alembic_truth(versions, False)
+    ours = retort(args.retort, "history", str(versions))
+    problems = [] if ours.stdout.splitlines() == history else ["history differs from Alembic's"]
+    report("synthetic, 500 revisions", problems, failed)
     finish(total, failed, "migration folders read as Alembic reads them")
 
 

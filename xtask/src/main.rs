@@ -335,6 +335,12 @@ fn bench(args: &[String]) -> Result {
     );
     revisions.env("RETORT_PYTHON", &python);
     run(&mut revisions)?;
+    let mut history = cmd(
+        "cargo",
+        &["bench", "-p", "retort-core", "--bench", "history"],
+    );
+    history.env("RETORT_PYTHON", &python);
+    run(&mut history)?;
     build()?;
     let mut node = cmd("node", &["tests/e2e/bench.mjs", &runs]);
     node.env("RETORT_DIST", root().join("dist"))
