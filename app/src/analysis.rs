@@ -53,6 +53,40 @@ pub struct RevisionReply {
     pub table_renames: Vec<[String; 3]>,
 }
 
+/// One revision in the picture of a history.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct HistoryNode {
+    pub id: String,
+    pub row: usize,
+    pub lane: usize,
+    /// The `alembic history` line.
+    pub line: String,
+    pub head: bool,
+    pub branchpoint: bool,
+    pub mergepoint: bool,
+    pub file: String,
+}
+
+/// A versions folder's graph, laid out by the worker.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct HistoryReply {
+    pub id: f64,
+    pub nodes: Vec<HistoryNode>,
+    /// `[child, parent]` as indices into `nodes`.
+    pub edges: Vec<[usize; 2]>,
+    pub lanes: usize,
+    pub problems: Vec<String>,
+}
+
+/// The PostgreSQL from an empty database up to one revision.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PathReply {
+    pub id: f64,
+    pub sql: String,
+    pub revisions: Vec<String>,
+    pub problems: Vec<String>,
+}
+
 /// What the user decided in the Revision pane.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Choices {
@@ -196,6 +230,37 @@ pub fn revision(
         &triples(&choices.table_renames),
     );
     let _ = js_sys::Reflect::set(&message, &"backfills".into(), &triples(&choices.backfills));
+    request(message, move |reply| done(reply.and_then(decode)))
+}
+
+fn files_array(files: &[(String, String)]) -> js_sys::Array {
+    files
+        .iter()
+        .map(|(path, text)| js_sys::Array::of2(&JsValue::from_str(path), &JsValue::from_str(text)))
+        .collect()
+}
+
+/// Asks the worker for the graph of revision files (`[path, text]`).
+pub fn history(
+    files: &[(String, String)],
+    done: impl FnOnce(Result<HistoryReply, String>) + 'static,
+) -> u64 {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"kind".into(), &"history".into());
+    let _ = js_sys::Reflect::set(&message, &"files".into(), &files_array(files));
+    request(message, move |reply| done(reply.and_then(decode)))
+}
+
+/// Asks the worker for the SQL from the base up to `target`.
+pub fn path(
+    files: &[(String, String)],
+    target: &str,
+    done: impl FnOnce(Result<PathReply, String>) + 'static,
+) -> u64 {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"kind".into(), &"path".into());
+    let _ = js_sys::Reflect::set(&message, &"files".into(), &files_array(files));
+    let _ = js_sys::Reflect::set(&message, &"target".into(), &JsValue::from_str(target));
     request(message, move |reply| done(reply.and_then(decode)))
 }
 

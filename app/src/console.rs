@@ -71,9 +71,14 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// The console's starting text.
+pub fn example() -> String {
+    EXAMPLE.to_string()
+}
+
+/// `sql` is the console's text (others may put SQL in it to run).
 #[component]
-pub fn SqlConsole(postgres: Postgres) -> impl IntoView {
-    let sql = RwSignal::new(EXAMPLE.to_string());
+pub fn SqlConsole(postgres: Postgres, sql: RwSignal<String>) -> impl IntoView {
     let outcome = RwSignal::new(Outcome::Nothing);
     let running = Memo::new(move |_| outcome.with(|o| matches!(o, Outcome::Running)));
 

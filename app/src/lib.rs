@@ -13,6 +13,7 @@
 pub mod analysis;
 pub mod console;
 pub mod editor;
+pub mod history;
 pub mod model;
 pub mod pglite;
 pub mod postgres;
@@ -21,6 +22,7 @@ pub mod revision;
 use leptos::prelude::*;
 
 use crate::console::SqlConsole;
+use crate::history::HistoryPane;
 use crate::model::{ModelEditor, Side};
 use crate::postgres::{PgStatusBadge, Postgres};
 use crate::revision::{RevisionPane, RevisionSql, SqlPane};
@@ -74,6 +76,7 @@ pub fn App() -> impl IntoView {
     let before = RwSignal::new(MODEL_BEFORE.to_string());
     let after = RwSignal::new(model_after());
     let sql = RwSignal::new(RevisionSql::default());
+    let console = RwSignal::new(console::example());
 
     let page = view! {
         <header class="top">
@@ -99,8 +102,11 @@ pub fn App() -> impl IntoView {
             <Pane title="Review" test_id="pane-review" subtitle="locks, rewrites, failures on live data">
                 <p class="notice">"The safety review appears here once revisions are generated."</p>
             </Pane>
+            <Pane title="History" test_id="pane-history" subtitle="a versions/ folder, as alembic history sees it">
+                <HistoryPane console=console />
+            </Pane>
             <Pane title="Simulate" test_id="pane-simulate" subtitle="real PostgreSQL in your browser (PGlite)">
-                <SqlConsole postgres=postgres />
+                <SqlConsole postgres=postgres sql=console />
             </Pane>
         </main>
     };

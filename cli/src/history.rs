@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use retort_core::graph::{Graph, GraphError, Line, Node};
-use retort_core::revision::{self, Body, DownRevision, Revision};
+use retort_core::graph::{Graph, GraphError, Line};
+use retort_core::revision::{self, Body, Revision};
 use retort_core::{Diagnostic, LineIndex, Severity};
 
 use crate::print_diagnostics;
@@ -113,28 +113,10 @@ pub fn load(dir: &Path, recursive: bool, with_ops: bool) -> Result<Folder, ExitC
     let mut of = Vec::new();
     let mut nodes = Vec::new();
     for (i, file) in files.iter().enumerate() {
-        let Some(id) = &file.revision.id else {
-            continue;
-        };
-        let down = match &file.revision.down_revision {
-            DownRevision::Base => Vec::new(),
-            DownRevision::One(d) => vec![d.clone()],
-            DownRevision::Merge(ds) => ds.clone(),
-        };
-        of.push(i);
-        nodes.push(Node {
-            id: id.clone(),
-            down,
-            depends_on: file.revision.depends_on.clone(),
-            branch_labels: file.revision.branch_labels.clone(),
-            doc: file
-                .revision
-                .longdoc
-                .split("\n\n")
-                .next()
-                .unwrap_or("")
-                .to_string(),
-        });
+        if let Some(node) = file.revision.node() {
+            of.push(i);
+            nodes.push(node);
+        }
     }
     let (graph, errors) = Graph::build(nodes);
     // A duplicate id is skipped by the graph: keep `of` in step with it.

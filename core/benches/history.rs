@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use retort_core::graph::{Graph, Node};
-use retort_core::revision::{DownRevision, read_header};
+use retort_core::graph::Graph;
+use retort_core::revision::read_header;
 
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
@@ -96,25 +96,7 @@ fn history(files: &[PathBuf]) -> usize {
             continue;
         };
         let (revision, _) = read_header(&source);
-        let Some(id) = revision.id else {
-            continue;
-        };
-        nodes.push(Node {
-            id,
-            down: match revision.down_revision {
-                DownRevision::Base => Vec::new(),
-                DownRevision::One(d) => vec![d],
-                DownRevision::Merge(ds) => ds,
-            },
-            depends_on: revision.depends_on,
-            branch_labels: revision.branch_labels,
-            doc: revision
-                .longdoc
-                .split("\n\n")
-                .next()
-                .unwrap_or("")
-                .to_string(),
-        });
+        nodes.extend(revision.node());
     }
     let (graph, _) = Graph::build(nodes);
     graph

@@ -702,6 +702,64 @@ impl Graph {
     }
 }
 
+/// Where each revision goes in a picture of the graph: one row per
+/// revision, newest first (the `history` order), and a lane (column) per
+/// line of development.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// `(node, row, lane)`, in row order.
+    pub placed: Vec<(usize, usize, usize)>,
+    /// `(child, parent)` for every `down_revision` (and dependency) link.
+    pub edges: Vec<(usize, usize)>,
+    pub lanes: usize,
+}
+
+impl Graph {
+    /// Lanes the way `git log --graph` assigns them: a revision takes the
+    /// lane that waits for it (the leftmost, when several children wait),
+    /// hands it to its first parent, and opens lanes for other parents.
+    pub fn layout(&self) -> Layout {
+        let order = self.history();
+        let mut lanes: Vec<Option<usize>> = Vec::new();
+        let mut layout = Layout::default();
+        for (row, &node) in order.iter().enumerate() {
+            let waiting: Vec<usize> = (0..lanes.len())
+                .filter(|&l| lanes[l] == Some(node))
+                .collect();
+            let lane = match waiting.first() {
+                Some(&l) => l,
+                None => match lanes.iter().position(Option::is_none) {
+                    Some(free) => free,
+                    None => {
+                        lanes.push(None);
+                        lanes.len() - 1
+                    }
+                },
+            };
+            for &l in &waiting {
+                lanes[l] = None;
+            }
+            let parents = self.parents(node);
+            for (k, &parent) in parents.iter().enumerate() {
+                layout.edges.push((node, parent));
+                if lanes.contains(&Some(parent)) {
+                    continue;
+                }
+                if k == 0 {
+                    lanes[lane] = Some(parent);
+                } else if let Some(free) = lanes.iter().position(Option::is_none) {
+                    lanes[free] = Some(parent);
+                } else {
+                    lanes.push(Some(parent));
+                }
+            }
+            layout.placed.push((node, row, lane));
+            layout.lanes = layout.lanes.max(lanes.len()).max(lane + 1);
+        }
+        layout
+    }
+}
+
 fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
     if !list.contains(&item) {
         list.push(item);
@@ -837,6 +895,25 @@ mod tests {
                 .any(|e| matches!(e, GraphError::Cycle { ids } if ids == &["c3", "d4"]))
         );
         assert_eq!(g.history().len(), 4);
+    }
+
+    #[test]
+    fn the_layout_gives_each_line_of_development_a_lane() {
+        let g = diamond();
+        let layout = g.layout();
+        let lane = |id: &str| {
+            let i = g.find(id).unwrap_or(usize::MAX);
+            layout.placed.iter().find(|p| p.0 == i).map(|p| (p.1, p.2))
+        };
+        // f6 e5 c3 d4 b2 a1, newest first; the side line d4 in lane 1.
+        assert_eq!(lane("f6"), Some((0, 0)));
+        assert_eq!(lane("e5"), Some((1, 0)));
+        assert_eq!(lane("c3"), Some((2, 0)));
+        assert_eq!(lane("d4"), Some((3, 1)));
+        assert_eq!(lane("b2"), Some((4, 0)));
+        assert_eq!(lane("a1"), Some((5, 0)));
+        assert_eq!(layout.lanes, 2);
+        assert_eq!(layout.edges.len(), 6);
     }
 
     #[test]

@@ -64,6 +64,24 @@ pub struct Revision {
     pub enums: Vec<EnumType>,
 }
 
+impl Revision {
+    /// The revision as the graph needs it (`None` without an id).
+    pub fn node(&self) -> Option<crate::graph::Node> {
+        Some(crate::graph::Node {
+            id: self.id.clone()?,
+            down: match &self.down_revision {
+                DownRevision::Base => Vec::new(),
+                DownRevision::One(d) => vec![d.clone()],
+                DownRevision::Merge(ds) => ds.clone(),
+            },
+            depends_on: self.depends_on.clone(),
+            branch_labels: self.branch_labels.clone(),
+            // Alembic's `doc`: the docstring's first paragraph.
+            doc: self.longdoc.split("\n\n").next().unwrap_or("").to_string(),
+        })
+    }
+}
+
 /// Reads a revision file. Never panics: what cannot be read is a diagnostic
 /// (and an [`Op::Unread`] where it was a statement).
 pub fn read_revision(source: &str) -> (Revision, Vec<Diagnostic>) {

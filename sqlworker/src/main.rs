@@ -15,10 +15,17 @@
 //! renames, backfills, warnings, upgrade_sql, downgrade_sql, sql_errors, table_renames}`
 //! (the column rename candidates, the backfills used, what the revision cannot do
 //! on its own, its PostgreSQL both ways).
+//! `{id, kind: "history", files: [[path, text]]}` → `{id, nodes: [{id, row,
+//! lane, line, head, branchpoint, mergepoint, file}], edges: [[child,
+//! parent]], lanes, problems}`: a versions folder's graph, laid out;
+//! `{id, kind: "path", files, target}` → `{id, sql, revisions, problems}`:
+//! the PostgreSQL `alembic upgrade target --sql` prints from an empty
+//! database.
 //! It posts `"ready"` once, when it can take requests.
 
+use retort_core::graph::Graph;
 use retort_core::render::{self, Context, RevisionHeader};
-use retort_core::{Diagnostic, Severity, diff, input, sql};
+use retort_core::{Diagnostic, LineIndex, Severity, diff, input, revision, sql};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -214,6 +221,177 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
     })
 }
 
+/// One revision in the picture of a history.
+#[derive(Serialize)]
+struct HistoryNode {
+    id: String,
+    row: usize,
+    lane: usize,
+    /// The `alembic history` line.
+    line: String,
+    head: bool,
+    branchpoint: bool,
+    mergepoint: bool,
+    file: String,
+}
+
+/// A dropped `versions/` folder: its graph, laid out, and what is wrong.
+#[derive(Serialize)]
+struct HistoryReply {
+    id: f64,
+    nodes: Vec<HistoryNode>,
+    /// `[child, parent]` as indices into `nodes`.
+    edges: Vec<[usize; 2]>,
+    lanes: usize,
+    problems: Vec<String>,
+}
+
+/// The PostgreSQL from the base to one revision.
+#[derive(Serialize)]
+struct PathReply {
+    id: f64,
+    sql: String,
+    revisions: Vec<String>,
+    problems: Vec<String>,
+}
+
+/// `[[path, text], ...]` → files in Alembic's load order (paths sorted).
+fn files(data: &JsValue) -> Vec<(String, String)> {
+    let array = js_sys::Array::from(&field(data, "files"));
+    let mut files: Vec<(String, String)> = array
+        .iter()
+        .filter_map(|item| {
+            let item = js_sys::Array::from(&item);
+            Some((item.get(0).as_string()?, item.get(1).as_string()?))
+        })
+        .filter(|(path, _)| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            name.ends_with(".py") && !name.starts_with("__init__") && !name.starts_with(".#")
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// Each file's revision (headers only unless `with_ops`), the graph of
+/// those with an id (`of[node]` = file index), and the problems as lines.
+fn graph_of(
+    files: &[(String, String)],
+    with_ops: bool,
+) -> (Vec<revision::Revision>, Vec<usize>, Graph, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut revisions = Vec::new();
+    let mut nodes = Vec::new();
+    let mut of = Vec::new();
+    for (i, (path, text)) in files.iter().enumerate() {
+        let (rev, diagnostics) = if with_ops {
+            revision::read_revision(text)
+        } else {
+            revision::read_header(text)
+        };
+        let index = LineIndex::new(text);
+        for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+            let at = index.line_col(d.span.start);
+            problems.push(format!("{path}:{}:{}: {}", at.line, at.column, d.message));
+        }
+        if let Some(node) = rev.node()
+            && !nodes
+                .iter()
+                .any(|n: &retort_core::graph::Node| n.id == node.id)
+        {
+            of.push(i);
+            nodes.push(node);
+        }
+        revisions.push(rev);
+    }
+    let (graph, errors) = Graph::build(nodes);
+    problems.extend(errors.iter().map(ToString::to_string));
+    (revisions, of, graph, problems)
+}
+
+fn history(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    let files = files(data);
+    let (_, of, graph, problems) = graph_of(&files, false);
+    let layout = graph.layout();
+    let mut position = vec![0; graph.len()];
+    let nodes: Vec<HistoryNode> = layout
+        .placed
+        .iter()
+        .enumerate()
+        .map(|(k, &(node, row, lane))| {
+            position[node] = k;
+            HistoryNode {
+                id: graph.node(node).id.clone(),
+                row,
+                lane,
+                line: graph.history_line(node, None),
+                head: graph.is_head(node),
+                branchpoint: graph.is_branch_point(node),
+                mergepoint: graph.is_merge_point(node),
+                file: files[of[node]].0.clone(),
+            }
+        })
+        .collect();
+    let edges = layout
+        .edges
+        .iter()
+        .map(|&(child, parent)| [position[child], position[parent]])
+        .collect();
+    serialize(&HistoryReply {
+        id,
+        nodes,
+        edges,
+        lanes: layout.lanes,
+        problems,
+    })
+}
+
+/// The offline SQL of every revision from the base up to `target`, in
+/// the order `alembic upgrade target` runs them.
+fn path(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    let files = files(data);
+    let target = text(data, "target");
+    let (revisions, of, graph, mut problems) = graph_of(&files, true);
+    let order = match graph.upgrade_path("base", &target) {
+        Ok(order) => order,
+        Err(error) => {
+            problems.push(error.to_string());
+            Vec::new()
+        }
+    };
+    let mut enums = Vec::new();
+    for &node in &order {
+        for e in &revisions[of[node]].enums {
+            if !enums.contains(e) {
+                enums.push(e.clone());
+            }
+        }
+    }
+    let steps: Vec<render::sql::ScriptRevision<'_>> = order
+        .iter()
+        .map(|&node| render::sql::ScriptRevision {
+            rev_id: &graph.node(node).id,
+            // A merge: its first parent (the version table keeps a row per
+            // head; retort writes the first parent's).
+            down_revision: graph.node(node).down.first().map(String::as_str),
+            migration: &revisions[of[node]].migration,
+        })
+        .collect();
+    let script = render::sql::script(&steps, render::sql::Direction::Upgrade, &enums);
+    problems.extend(
+        script
+            .errors
+            .iter()
+            .map(|e| format!("revision {}: {}", e.rev_id, e.message)),
+    );
+    serialize(&PathReply {
+        id,
+        sql: script.text,
+        revisions: order.iter().map(|&n| graph.node(n).id.clone()).collect(),
+        problems,
+    })
+}
+
 fn field(data: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
@@ -234,6 +412,8 @@ fn main() {
             let id = field(&data, "id").as_f64().unwrap_or(0.0);
             let reply = match text(&data, "kind").as_str() {
                 "revision" => revision(id, &data),
+                "history" => history(id, &data),
+                "path" => path(id, &data),
                 _ => read(id, &text(&data, "text")),
             };
             let message = reply.unwrap_or_else(|error| JsValue::from_str(&error.to_string()));

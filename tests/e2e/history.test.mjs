@@ -1,0 +1,65 @@
+// The History pane: revision files chosen from disk are drawn as Alembic's
+// graph (rows newest first, the merge and the head marked); clicking a
+// revision puts the PostgreSQL up to it in the console, which runs it on
+// PGlite. Also the README's picture of it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { open, ROOT } from './harness.mjs';
+
+const FIXTURE = path.join(ROOT, 'tests/fixtures/history/branched');
+
+test('a versions folder is drawn as its graph and rehearsed up to a revision', { timeout: 180_000 }, async () => {
+  const session = await open();
+  try {
+    const { page, url } = session;
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await page.goto(url);
+    const files = fs.readdirSync(FIXTURE).filter((f) => f.endsWith('.py')).map((f) => path.join(FIXTURE, f));
+    await page.getByTestId('history-files').setInputFiles(files);
+
+    const nodes = page.getByTestId('history-node');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-node"]').length === 5);
+    assert.equal(await page.getByTestId('history-edge').count(), 5);
+    assert.match(await page.getByTestId('history-status').innerText(), /^5 files, 5 revisions$/);
+    // Newest first, as `alembic history` lists them.
+    const first = nodes.first();
+    assert.equal(await first.getAttribute('data-revision'), '5e6f708192a3');
+    assert.match(await first.getAttribute('class'), /head/);
+    assert.match(await first.getAttribute('class'), /merge/);
+    assert.match(await first.textContent(), /3c4d5e6f7081, 4d5e6f708192 -> 5e6f708192a3 \(billing\) \(head\) \(mergepoint\), merge billing/);
+    assert.equal(await nodes.last().getAttribute('data-revision'), '1a2b3c4d5e6f');
+
+    // The labelled side branch: the SQL from the base up to it.
+    await page.locator('[data-revision="3c4d5e6f7081"]').click();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="console-input"]')?.textContent.includes('-- Running upgrade 2b3c4d5e6f70 -> 3c4d5e6f7081'),
+    );
+    const sql = await page.evaluate(() => document.querySelector('[data-testid="console-input"]')?.textContent ?? '');
+    assert.match(sql, /CREATE TABLE accounts \(/);
+    assert.match(sql, /ALTER TABLE accounts ADD COLUMN c_3c4d5e6f7081 INTEGER;/);
+    assert.doesNotMatch(sql, /4d5e6f708192/, 'the other branch is not on the way');
+    assert.match(await page.getByTestId('history-status').innerText(), /the 3 revisions up to 3c4d5e6f7081 are in the Simulate console/);
+
+    // And it runs on PostgreSQL in the page.
+    await page.getByTestId('console-run').click();
+    const result = page.getByTestId('console-result');
+    await result.waitFor({ timeout: 60_000 });
+    const ran = await result.innerText();
+    assert.match(ran, /^BEGIN/);
+    assert.match(ran, /CREATE/);
+    assert.match(ran, /version_num\n1a2b3c4d5e6f/, 'the version row RETURNING');
+    assert.match(ran, /COMMIT/);
+    assert.equal(await page.getByTestId('console-error').count(), 0);
+
+    fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+    await page.getByTestId('pane-history').screenshot({ path: path.join(ROOT, 'docs/history.png') });
+
+    assert.deepEqual(session.panics(), []);
+    assert.deepEqual(session.pageErrors, []);
+    assert.deepEqual(session.foreignRequests(), []);
+  } finally {
+    await session.close();
+  }
+});
