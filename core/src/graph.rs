@@ -457,6 +457,19 @@ impl Graph {
         Ok(order)
     }
 
+    /// The revisions `alembic downgrade TO` runs from `from` (the current
+    /// revisions), in the order it runs them (newest first): those below
+    /// `from` and not below `to`.
+    pub fn downgrade_path(&self, from: &str, to: &str) -> Result<Vec<usize>, ResolveError> {
+        let current = self.resolve(from)?;
+        let target = self.resolve(to)?;
+        let mut undo: HashSet<usize> = self.ancestors(&current).into_iter().collect();
+        for kept in self.ancestors(&target) {
+            undo.remove(&kept);
+        }
+        Ok(self.topological(&undo, &current))
+    }
+
     /// The revisions an identifier names: `heads`, `head` (one), `base`
     /// (none), an id or a unique prefix, a branch label, `label@head`,
     /// `rev+N` / `rev-N` / `head-N` / `base+N`.
@@ -873,6 +886,13 @@ mod tests {
             .map(|&i| g.node(i).id.as_str())
             .collect();
         assert_eq!(path, ["d4", "e5", "f6"]);
+        let down: Vec<&str> = g
+            .downgrade_path("heads", "b2")
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| g.node(i).id.as_str())
+            .collect();
+        assert_eq!(down, ["f6", "e5", "c3", "d4"]);
     }
 
     #[test]
