@@ -64,6 +64,8 @@ pub struct HistoryNode {
     pub head: bool,
     pub branchpoint: bool,
     pub mergepoint: bool,
+    #[serde(default)]
+    pub current: bool,
     pub file: String,
 }
 
@@ -240,13 +242,16 @@ fn files_array(files: &[(String, String)]) -> js_sys::Array {
         .collect()
 }
 
-/// Asks the worker for the graph of revision files (`[path, text]`).
+/// Asks the worker for the graph of revision files (`[path, text]`), with
+/// `current` (an identifier, or empty) marked.
 pub fn history(
     files: &[(String, String)],
+    current: &str,
     done: impl FnOnce(Result<HistoryReply, String>) + 'static,
 ) -> u64 {
     let message = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&message, &"kind".into(), &"history".into());
+    let _ = js_sys::Reflect::set(&message, &"current".into(), &JsValue::from_str(current));
     let _ = js_sys::Reflect::set(&message, &"files".into(), &files_array(files));
     request(message, move |reply| done(reply.and_then(decode)))
 }

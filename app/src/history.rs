@@ -56,6 +56,30 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
     let graph = RwSignal::new(None::<HistoryReply>);
     let status = RwSignal::new("Choose a versions/ folder, or revision files.".to_string());
     let selected = RwSignal::new(None::<String>);
+    let current = RwSignal::new(String::new());
+
+    // Asks for the graph of the files read, with the current revision.
+    let draw = move || {
+        let count = files.with_value(Vec::len);
+        files.with_value(|read| {
+            analysis::history(read, &current.get_untracked(), move |reply| match reply {
+                Ok(reply) => {
+                    let problems = reply.problems.len();
+                    status.set(match problems {
+                        0 => format!("{count} files, {} revisions", reply.nodes.len()),
+                        n => format!(
+                            "{count} files, {} revisions, {n} problem{}: {}",
+                            reply.nodes.len(),
+                            if n == 1 { "" } else { "s" },
+                            reply.problems[0]
+                        ),
+                    });
+                    graph.set(Some(reply));
+                }
+                Err(error) => status.set(error),
+            });
+        });
+    };
 
     let load = move |event: leptos::ev::Event| {
         let Some(input) = event
@@ -70,24 +94,8 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
                 Err(error) => status.set(error),
                 Ok(read) if read.is_empty() => status.set("no .py files chosen".into()),
                 Ok(read) => {
-                    let count = read.len();
-                    files.set_value(read.clone());
-                    analysis::history(&read, move |reply| match reply {
-                        Ok(reply) => {
-                            let problems = reply.problems.len();
-                            status.set(match problems {
-                                0 => format!("{count} files, {} revisions", reply.nodes.len()),
-                                n => format!(
-                                    "{count} files, {} revisions, {n} problem{}: {}",
-                                    reply.nodes.len(),
-                                    if n == 1 { "" } else { "s" },
-                                    reply.problems[0]
-                                ),
-                            });
-                            graph.set(Some(reply));
-                        }
-                        Err(error) => status.set(error),
-                    });
+                    files.set_value(read);
+                    draw();
                 }
             }
         });
@@ -151,9 +159,10 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
                         move || selected.with(|s| s.as_deref() == Some(id.as_str()))
                     };
                     let class = format!(
-                        "node{}{}",
+                        "node{}{}{}",
                         if n.head { " head" } else { "" },
-                        if n.mergepoint { " merge" } else { "" }
+                        if n.mergepoint { " merge" } else { "" },
+                        if n.current { " current" } else { "" }
                     );
                     let label_x = x(g.lanes) + 8.0;
                     let (cx, cy) = (x(n.lane), y(n.row));
@@ -205,6 +214,24 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
             <label class="file-choice">
                 "or files "
                 <input type="file" data-testid="history-files" accept=".py" multiple on:change=load />
+            </label>
+        </div>
+        <div class="revision-controls">
+            <label class="file-choice">
+                "the database is at "
+                <input
+                    type="text"
+                    data-testid="history-current"
+                    placeholder="revision, prefix or label"
+                    spellcheck="false"
+                    prop:value=move || current.get()
+                    on:change=move |event| {
+                        current.set(event_target_value(&event));
+                        if files.with_value(|f| !f.is_empty()) {
+                            draw();
+                        }
+                    }
+                />
             </label>
         </div>
         <p class="muted history-status" data-testid="history-status">{move || status.get()}</p>

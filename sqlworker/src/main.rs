@@ -15,8 +15,8 @@
 //! renames, backfills, warnings, upgrade_sql, downgrade_sql, sql_errors, table_renames}`
 //! (the column rename candidates, the backfills used, what the revision cannot do
 //! on its own, its PostgreSQL both ways).
-//! `{id, kind: "history", files: [[path, text]]}` → `{id, nodes: [{id, row,
-//! lane, line, head, branchpoint, mergepoint, file}], edges: [[child,
+//! `{id, kind: "history", files: [[path, text]], current}` → `{id, nodes:
+//! [{id, row, lane, line, head, branchpoint, mergepoint, current, file}], edges: [[child,
 //! parent]], lanes, problems}`: a versions folder's graph, laid out;
 //! `{id, kind: "path", files, target}` → `{id, sql, revisions, problems}`:
 //! the PostgreSQL `alembic upgrade target --sql` prints from an empty
@@ -232,6 +232,8 @@ struct HistoryNode {
     head: bool,
     branchpoint: bool,
     mergepoint: bool,
+    /// The revision the user says the database is at.
+    current: bool,
     file: String,
 }
 
@@ -311,7 +313,19 @@ fn graph_of(
 
 fn history(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
     let files = files(data);
-    let (_, of, graph, problems) = graph_of(&files, false);
+    let (_, of, graph, mut problems) = graph_of(&files, false);
+    let wanted = text(data, "current");
+    let current = if wanted.trim().is_empty() {
+        None
+    } else {
+        match graph.resolve(&wanted) {
+            Ok(nodes) => nodes.first().copied(),
+            Err(error) => {
+                problems.insert(0, format!("current revision: {error}"));
+                None
+            }
+        }
+    };
     let layout = graph.layout();
     let mut position = vec![0; graph.len()];
     let nodes: Vec<HistoryNode> = layout
@@ -324,10 +338,11 @@ fn history(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error
                 id: graph.node(node).id.clone(),
                 row,
                 lane,
-                line: graph.history_line(node, None),
+                line: graph.history_line(node, current),
                 head: graph.is_head(node),
                 branchpoint: graph.is_branch_point(node),
                 mergepoint: graph.is_merge_point(node),
+                current: current == Some(node),
                 file: files[of[node]].0.clone(),
             }
         })

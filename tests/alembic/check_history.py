@@ -38,7 +38,9 @@ sys.path.insert(0, str(HERE.parent / "sqlalchemy"))
 from check_models import finish, report  # noqa: E402
 
 # (PyPI requirement, {versions folder inside the wheel: statements retort
-# cannot follow}). Counts are `warning: not read` lines of `retort check`.
+# cannot follow}). Counts are `warning: not read` lines of `retort check`;
+# each of them, by file, line and reason, is listed in UNREAD (regenerate
+# with --update after a change that makes retort follow more).
 CORPUS = [
     # Conditions on the dialect, `conn = op.get_bind()` and data fixes,
     # helper functions, loops, op.create_primary_key (not read yet).
@@ -146,6 +148,22 @@ def synthetic(folder, count):
     return folder
 
 
+UNREAD = HERE / "corpus_unread.txt"
+
+
+def unread_lines(stderr, versions, label):
+    """`label path:line: reason` for each statement `retort check` could not
+    follow, paths relative to the versions folder."""
+    out = []
+    for line in stderr.splitlines():
+        if ": warning: not read: " not in line:
+            continue
+        where, reason = line.split(": warning: not read: ", 1)
+        path, row, _col = where.rsplit(":", 2)
+        out.append(f"{label} {Path(path).relative_to(versions)}:{row}: {reason}")
+    return out
+
+
 def retort(binary, *args):
     return subprocess.run([binary, *args], capture_output=True, text=True)
 
@@ -153,7 +171,10 @@ def retort(binary, *args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--retort", required=True)
+    parser.add_argument("--update", action="store_true", help=f"rewrite {UNREAD.name}")
     args = parser.parse_args()
+    expected_lines = UNREAD.read_text().splitlines() if UNREAD.exists() else []
+    found_lines = []
     cache = ROOT / "target" / "corpus"
     cache.mkdir(parents=True, exist_ok=True)
     failed = []
@@ -187,9 +208,19 @@ def main():
             unread = check.stderr.count("warning: not read")
             if expected_unread is not None and unread != expected_unread:
                 problems.append(f"{unread} statements not read, expected {expected_unread}")
+            label = f"{(requirement or 'fixture').split('==')[0]}:{folder}"
+            listed = unread_lines(check.stderr, versions, label)
+            found_lines += listed
+            wanted = [line for line in expected_lines if line.startswith(label + " ")]
+            if not args.update and listed != wanted:
+                new = sorted(set(listed) - set(wanted))[:3]
+                gone = sorted(set(wanted) - set(listed))[:3]
+                problems.append(f"statements not read differ from {UNREAD.name}: new {new}, gone {gone}")
             files = len([p for p in versions.rglob("*.py") if p.name != "__init__.py"])
             print(f"     {name}: {files} files, {len(heads)} head(s), {unread} statements retort cannot follow")
             report(name, problems, failed)
+    if args.update:
+        UNREAD.write_text("".join(line + "\n" for line in found_lines))
     # A generated history with 12 merges and a labelled branch.
     total += 1
     versions = synthetic(cache / "synthetic-500", 500)

@@ -31,6 +31,17 @@ test('a versions folder is drawn as its graph and rehearsed up to a revision', {
     assert.match(await first.textContent(), /3c4d5e6f7081, 4d5e6f708192 -> 5e6f708192a3 \(billing\) \(head\) \(mergepoint\), merge billing/);
     assert.equal(await nodes.last().getAttribute('data-revision'), '1a2b3c4d5e6f');
 
+    // The database's revision, by prefix: marked as `alembic history
+    // --indicate-current` marks it.
+    const current = page.getByTestId('history-current');
+    await current.fill('2b3c');
+    await current.press('Enter');
+    await current.blur();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-revision="2b3c4d5e6f70"]')?.getAttribute('class')?.includes('current'),
+    );
+    assert.match(await page.locator('[data-revision="2b3c4d5e6f70"]').textContent(), /2b3c4d5e6f70 \(current\) \(branchpoint\), add email/);
+
     // The labelled side branch: the SQL from the base up to it.
     await page.locator('[data-revision="3c4d5e6f7081"]').click();
     await page.waitForFunction(() =>
