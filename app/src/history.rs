@@ -1,5 +1,5 @@
-//! The History pane: a `versions/` folder (or revision files) chosen from
-//! disk, read by the analysis worker as Alembic reads it, drawn as a graph
+//! The History pane: a `versions/` folder (or revision files, or a zip)
+//! chosen from disk or dropped on the pane, read by the analysis worker as Alembic reads it, drawn as a graph
 //! (SVG: a row per revision, newest first, a lane per line of development,
 //! heads and merges marked). Clicking a revision puts the PostgreSQL from an
 //! empty database up to it in the Simulate console, to run on PGlite.
@@ -24,30 +24,53 @@ fn y(row: usize) -> f64 {
     TOP + row as f64 * ROW
 }
 
-/// The files of an `<input type="file">`, read as text: `[path, text]`
-/// (the path inside the chosen folder, or the file name).
-async fn read_files(input: web_sys::HtmlInputElement) -> Result<Vec<(String, String)>, String> {
-    let Some(list) = input.files() else {
-        return Ok(Vec::new());
-    };
+/// Chosen or dropped files, read as text: `[path, text]` for each `.py`
+/// (the path inside the chosen folder or zip, or the file name); a `.zip`
+/// is unpacked. Files that are not UTF-8 are left out and named in the
+/// second list.
+async fn read_files(
+    list: web_sys::FileList,
+) -> Result<(Vec<(String, String)>, Vec<String>), String> {
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
     for i in 0..list.length() {
         let Some(file) = list.item(i) else { continue };
         let name = file.name();
-        if !name.ends_with(".py") {
-            continue;
-        }
         let relative = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
             .ok()
             .and_then(|v| v.as_string())
             .unwrap_or_default();
-        let path = if relative.is_empty() { name } else { relative };
+        let path = if relative.is_empty() {
+            name.clone()
+        } else {
+            relative
+        };
+        if name.ends_with(".zip") {
+            let buffer = JsFuture::from(file.array_buffer())
+                .await
+                .map_err(|e| format!("{path}: cannot be read: {e:?}"))?;
+            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            let entries = retort_core::zip::entries(&bytes).map_err(|e| format!("{path}: {e}"))?;
+            for (inner, data) in entries {
+                if !inner.ends_with(".py") {
+                    continue;
+                }
+                match String::from_utf8(data) {
+                    Ok(text) => files.push((inner, text)),
+                    Err(_) => skipped.push(inner),
+                }
+            }
+            continue;
+        }
+        if !name.ends_with(".py") {
+            continue;
+        }
         let text = JsFuture::from(file.text())
             .await
             .map_err(|e| format!("{path}: cannot be read: {e:?}"))?;
         files.push((path, text.as_string().unwrap_or_default()));
     }
-    Ok(files)
+    Ok((files, skipped))
 }
 
 #[component]
@@ -81,24 +104,38 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
         });
     };
 
-    let load = move |event: leptos::ev::Event| {
-        let Some(input) = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
+    let take = move |list: web_sys::FileList| {
         status.set("reading…".into());
         spawn_local(async move {
-            match read_files(input).await {
+            match read_files(list).await {
                 Err(error) => status.set(error),
-                Ok(read) if read.is_empty() => status.set("no .py files chosen".into()),
-                Ok(read) => {
+                Ok((read, _)) if read.is_empty() => {
+                    status.set("no .py files in what was given".into())
+                }
+                Ok((read, skipped)) => {
                     files.set_value(read);
                     draw();
+                    if let Some(first) = skipped.first() {
+                        status.set(format!("{first}: not UTF-8, left out"));
+                    }
                 }
             }
         });
+    };
+    let load = move |event: leptos::ev::Event| {
+        if let Some(list) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+        {
+            take(list);
+        }
+    };
+    let drop = move |event: leptos::ev::DragEvent| {
+        event.prevent_default();
+        if let Some(list) = event.data_transfer().and_then(|d| d.files()) {
+            take(list);
+        }
     };
 
     let simulate = move |id: String| {
@@ -212,8 +249,14 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
                 <input type="file" data-testid="history-folder" node_ref=folder_input multiple on:change=load />
             </label>
             <label class="file-choice">
-                "or files "
-                <input type="file" data-testid="history-files" accept=".py" multiple on:change=load />
+                "or files (.py, .zip) "
+                <input
+                    type="file"
+                    data-testid="history-files"
+                    accept=".py,.zip"
+                    multiple
+                    on:change=load
+                />
             </label>
         </div>
         <div class="revision-controls">
@@ -235,6 +278,24 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
             </label>
         </div>
         <p class="muted history-status" data-testid="history-status">{move || status.get()}</p>
-        <div class="history-scroll">{picture}</div>
+        <div
+            class="history-scroll"
+            data-testid="history-drop"
+            on:dragover=move |event: leptos::ev::DragEvent| event.prevent_default()
+            on:drop=drop
+        >
+            {move || {
+                graph
+                    .with(Option::is_none)
+                    .then(|| {
+                        view! {
+                            <p class="notice">
+                                "Drop revision files or a zip of a versions/ folder here."
+                            </p>
+                        }
+                    })
+            }}
+            {picture}
+        </div>
     }
 }

@@ -27,6 +27,7 @@ pub mod schema;
 #[cfg(feature = "sql")]
 pub mod sql;
 pub mod text;
+pub mod zip;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use schema::Schema;
