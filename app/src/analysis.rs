@@ -53,30 +53,13 @@ pub struct RevisionReply {
     pub table_renames: Vec<[String; 3]>,
 }
 
-/// One revision in the picture of a history.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct HistoryNode {
-    pub id: String,
-    pub row: usize,
-    pub lane: usize,
-    /// The `alembic history` line.
-    pub line: String,
-    pub head: bool,
-    pub branchpoint: bool,
-    pub mergepoint: bool,
-    #[serde(default)]
-    pub current: bool,
-    pub file: String,
-}
-
-/// A versions folder's graph, laid out by the worker.
+/// A versions folder's graph, drawn by the worker.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct HistoryReply {
     pub id: f64,
-    pub nodes: Vec<HistoryNode>,
-    /// `[child, parent]` as indices into `nodes`.
-    pub edges: Vec<[usize; 2]>,
-    pub lanes: usize,
+    /// The picture (`Graph::svg`).
+    pub svg: String,
+    pub revisions: usize,
     pub problems: Vec<String>,
 }
 
@@ -87,6 +70,26 @@ pub struct PathReply {
     pub sql: String,
     pub revisions: Vec<String>,
     pub problems: Vec<String>,
+}
+
+/// The `.py` files of a zip archive, unpacked by the worker.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct UnzipReply {
+    pub id: f64,
+    pub files: Vec<[String; 2]>,
+    pub skipped: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// Asks the worker to unpack a zip archive.
+pub fn unzip(
+    bytes: &js_sys::Uint8Array,
+    done: impl FnOnce(Result<UnzipReply, String>) + 'static,
+) -> u64 {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"kind".into(), &"unzip".into());
+    let _ = js_sys::Reflect::set(&message, &"bytes".into(), bytes);
+    request(message, move |reply| done(reply.and_then(decode)))
 }
 
 /// What the user decided in the Revision pane.

@@ -1,7 +1,7 @@
 //! The History pane: a `versions/` folder (or revision files, or a zip)
 //! chosen from disk or dropped on the pane, read by the analysis worker as Alembic reads it, drawn as a graph
-//! (SVG: a row per revision, newest first, a lane per line of development,
-//! heads and merges marked). Clicking a revision puts the PostgreSQL from an
+//! (SVG drawn by the worker, `Graph::svg`: a row per revision, newest first,
+//! a lane per line of development, heads and merges marked). Clicking a revision puts the PostgreSQL from an
 //! empty database up to it in the Simulate console, to run on PGlite.
 
 use leptos::prelude::*;
@@ -11,28 +11,14 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::analysis::{self, HistoryReply};
 
-const ROW: f64 = 26.0;
-const LANE: f64 = 18.0;
-const TOP: f64 = 14.0;
-const LEFT: f64 = 12.0;
-
-fn x(lane: usize) -> f64 {
-    LEFT + lane as f64 * LANE
-}
-
-fn y(row: usize) -> f64 {
-    TOP + row as f64 * ROW
-}
-
-/// Chosen or dropped files, read as text: `[path, text]` for each `.py`
-/// (the path inside the chosen folder or zip, or the file name); a `.zip`
-/// is unpacked. Files that are not UTF-8 are left out and named in the
-/// second list.
+/// Chosen or dropped files: `[path, text]` for each `.py` (the path inside
+/// the chosen folder, or the file name), and the bytes of each `.zip` (the
+/// worker unpacks those).
 async fn read_files(
     list: web_sys::FileList,
-) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+) -> Result<(Vec<(String, String)>, Vec<(String, js_sys::Uint8Array)>), String> {
     let mut files = Vec::new();
-    let mut skipped = Vec::new();
+    let mut zips = Vec::new();
     for i in 0..list.length() {
         let Some(file) = list.item(i) else { continue };
         let name = file.name();
@@ -45,32 +31,25 @@ async fn read_files(
         } else {
             relative
         };
-        if name.ends_with(".zip") {
-            let buffer = JsFuture::from(file.array_buffer())
-                .await
-                .map_err(|e| format!("{path}: cannot be read: {e:?}"))?;
-            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-            let entries = retort_core::zip::entries(&bytes).map_err(|e| format!("{path}: {e}"))?;
-            for (inner, data) in entries {
-                if !inner.ends_with(".py") {
-                    continue;
-                }
-                match String::from_utf8(data) {
-                    Ok(text) => files.push((inner, text)),
-                    Err(_) => skipped.push(inner),
-                }
-            }
+        let zip = name.ends_with(".zip");
+        if !zip && !name.ends_with(".py") {
             continue;
         }
-        if !name.ends_with(".py") {
-            continue;
-        }
-        let text = JsFuture::from(file.text())
+        let read = if zip {
+            file.array_buffer()
+        } else {
+            file.text()
+        };
+        let value = JsFuture::from(read)
             .await
             .map_err(|e| format!("{path}: cannot be read: {e:?}"))?;
-        files.push((path, text.as_string().unwrap_or_default()));
+        if zip {
+            zips.push((path, js_sys::Uint8Array::new(&value)));
+        } else {
+            files.push((path, value.as_string().unwrap_or_default()));
+        }
     }
-    Ok((files, skipped))
+    Ok((files, zips))
 }
 
 #[component]
@@ -78,7 +57,6 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
     let files = StoredValue::new(Vec::<(String, String)>::new());
     let graph = RwSignal::new(None::<HistoryReply>);
     let status = RwSignal::new("Choose a versions/ folder, or revision files.".to_string());
-    let selected = RwSignal::new(None::<String>);
     let current = RwSignal::new(String::new());
 
     // Asks for the graph of the files read, with the current revision.
@@ -89,10 +67,10 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
                 Ok(reply) => {
                     let problems = reply.problems.len();
                     status.set(match problems {
-                        0 => format!("{count} files, {} revisions", reply.nodes.len()),
+                        0 => format!("{count} files, {} revisions", reply.revisions),
                         n => format!(
                             "{count} files, {} revisions, {n} problem{}: {}",
-                            reply.nodes.len(),
+                            reply.revisions,
                             if n == 1 { "" } else { "s" },
                             reply.problems[0]
                         ),
@@ -107,18 +85,33 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
     let take = move |list: web_sys::FileList| {
         status.set("reading…".into());
         spawn_local(async move {
-            match read_files(list).await {
-                Err(error) => status.set(error),
-                Ok((read, _)) if read.is_empty() => {
-                    status.set("no .py files in what was given".into())
-                }
-                Ok((read, skipped)) => {
-                    files.set_value(read);
-                    draw();
-                    if let Some(first) = skipped.first() {
-                        status.set(format!("{first}: not UTF-8, left out"));
-                    }
-                }
+            let (read, zips) = match read_files(list).await {
+                Ok(read) => read,
+                Err(error) => return status.set(error),
+            };
+            let nothing = read.is_empty() && zips.is_empty();
+            files.set_value(read);
+            if !files.with_value(Vec::is_empty) {
+                draw();
+            }
+            for (path, bytes) in zips {
+                // Each zip's .py files join the others when the worker has
+                // unpacked it.
+                analysis::unzip(&bytes, move |reply| match reply {
+                    Ok(reply) => match reply.error {
+                        Some(error) => status.set(format!("{path}: {error}")),
+                        None => {
+                            files.update_value(|f| {
+                                f.extend(reply.files.into_iter().map(|[p, t]| (p, t)));
+                            });
+                            draw();
+                        }
+                    },
+                    Err(error) => status.set(error),
+                });
+            }
+            if nothing {
+                status.set("no .py or .zip files in what was given".into());
             }
         });
     };
@@ -139,7 +132,6 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
     };
 
     let simulate = move |id: String| {
-        selected.set(Some(id.clone()));
         status.set(format!("writing the SQL up to {id}…"));
         let target = id.clone();
         files.with_value(|read| {
@@ -162,76 +154,18 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
         });
     };
 
-    let picture = move || {
-        graph.with(|g| {
-            let g = g.as_ref()?;
-            let width = x(g.lanes) + 640.0;
-            let height = y(g.nodes.len());
-            let edges = g
-                .edges
-                .iter()
-                .filter_map(|&[child, parent]| {
-                    let (c, p) = (g.nodes.get(child)?, g.nodes.get(parent)?);
-                    let d = format!(
-                        "M {} {} C {} {} {} {} {} {}",
-                        x(c.lane),
-                        y(c.row),
-                        x(c.lane),
-                        y(c.row) + ROW * 0.6,
-                        x(p.lane),
-                        y(p.row) - ROW * 0.6,
-                        x(p.lane),
-                        y(p.row)
-                    );
-                    Some(view! { <path class="edge" data-testid="history-edge" d=d /> })
-                })
-                .collect_view();
-            let nodes = g
-                .nodes
-                .iter()
-                .map(|n| {
-                    let id = n.id.clone();
-                    let is_selected = {
-                        let id = id.clone();
-                        move || selected.with(|s| s.as_deref() == Some(id.as_str()))
-                    };
-                    let class = format!(
-                        "node{}{}{}",
-                        if n.head { " head" } else { "" },
-                        if n.mergepoint { " merge" } else { "" },
-                        if n.current { " current" } else { "" }
-                    );
-                    let label_x = x(g.lanes) + 8.0;
-                    let (cx, cy) = (x(n.lane), y(n.row));
-                    let title = format!("{}\n{}", n.line, n.file);
-                    view! {
-                        <g
-                            class=class
-                            class:selected=is_selected
-                            data-testid="history-node"
-                            data-revision=id.clone()
-                            on:click=move |_| simulate(id.clone())
-                        >
-                            <title>{title}</title>
-                            <circle cx=cx cy=cy r="5" />
-                            <text x=label_x y=cy + 4.0>{n.line.clone()}</text>
-                        </g>
-                    }
-                })
-                .collect_view();
-            Some(view! {
-                <svg
-                    class="history-graph"
-                    data-testid="history-graph"
-                    width=width
-                    height=height
-                    viewBox=format!("0 0 {width} {height}")
-                >
-                    {edges}
-                    {nodes}
-                </svg>
-            })
-        })
+    // The picture is the worker's SVG; a click on a revision is found by
+    // its `data-revision`.
+    let picture = move || graph.with(|g| g.as_ref().map(|g| g.svg.clone()).unwrap_or_default());
+    let click = move |event: leptos::ev::MouseEvent| {
+        let revision = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-revision]").ok().flatten())
+            .and_then(|e| e.get_attribute("data-revision"));
+        if let Some(id) = revision {
+            simulate(id);
+        }
     };
 
     // `webkitdirectory` (a folder picker) is no attribute the view macro
@@ -295,7 +229,7 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
                         }
                     })
             }}
-            {picture}
+            <div data-testid="history-picture" inner_html=picture on:click=click></div>
         </div>
     }
 }

@@ -38,6 +38,58 @@ pub struct RevisionSql {
     pub errors: Vec<String>,
 }
 
+/// A checkbox per suggested rename (of columns, or of tables), ticked when
+/// the user accepted it.
+fn rename_choices(
+    items: Vec<[String; 3]>,
+    choices: RwSignal<Choices>,
+    tables: bool,
+    label: fn(&[String; 3]) -> String,
+) -> impl IntoView {
+    items
+        .into_iter()
+        .map(|item| {
+            let text = label(&item);
+            let checked = {
+                let item = item.clone();
+                move || {
+                    choices.with(|c| {
+                        if tables {
+                            c.table_renames.contains(&item)
+                        } else {
+                            c.renames.contains(&item)
+                        }
+                    })
+                }
+            };
+            view! {
+                <label
+                    class="choice"
+                    data-testid=if tables { "table-rename-choice" } else { "rename-choice" }
+                >
+                    <input
+                        type="checkbox"
+                        prop:checked=checked
+                        on:change=move |event| {
+                            let on = event_target_checked(&event);
+                            choices
+                                .update(|c| {
+                                    let list = if tables {
+                                        &mut c.table_renames
+                                    } else {
+                                        &mut c.renames
+                                    };
+                                    toggle(list, &item, on);
+                                });
+                        }
+                    />
+                    {text}
+                </label>
+            }
+        })
+        .collect_view()
+}
+
 #[component]
 pub fn RevisionPane(
     before: RwSignal<String>,
@@ -82,63 +134,19 @@ pub fn RevisionPane(
         latest.set_value(id);
     });
     let rename_list = move || {
-        renames
-            .get()
-            .into_iter()
-            .map(|item| {
-                let [table, old, new] = item.clone();
-                let label = format!(" {table}.{old} → {new} is a rename");
-                let checked = {
-                    let item = item.clone();
-                    move || choices.with(|c| c.renames.contains(&item))
-                };
-                view! {
-                    <label class="choice" data-testid="rename-choice">
-                        <input
-                            type="checkbox"
-                            prop:checked=checked
-                            on:change=move |event| {
-                                let on = event_target_checked(&event);
-                                choices.update(|c| toggle(&mut c.renames, &item, on));
-                            }
-                        />
-                        {label}
-                    </label>
-                }
-            })
-            .collect_view()
+        rename_choices(renames.get(), choices, false, |[table, old, new]| {
+            format!(" {table}.{old} → {new} is a rename")
+        })
     };
     let table_rename_list = move || {
-        table_renames
-            .get()
-            .into_iter()
-            .map(|item| {
-                let [schema, old, new] = item.clone();
-                let prefix = if schema.is_empty() {
-                    String::new()
-                } else {
-                    format!("{schema}.")
-                };
-                let label = format!(" table {prefix}{old} → {new} is a rename");
-                let checked = {
-                    let item = item.clone();
-                    move || choices.with(|c| c.table_renames.contains(&item))
-                };
-                view! {
-                    <label class="choice" data-testid="table-rename-choice">
-                        <input
-                            type="checkbox"
-                            prop:checked=checked
-                            on:change=move |event| {
-                                let on = event_target_checked(&event);
-                                choices.update(|c| toggle(&mut c.table_renames, &item, on));
-                            }
-                        />
-                        {label}
-                    </label>
-                }
-            })
-            .collect_view()
+        rename_choices(table_renames.get(), choices, true, |[schema, old, new]| {
+            let prefix = if schema.is_empty() {
+                String::new()
+            } else {
+                format!("{schema}.")
+            };
+            format!(" table {prefix}{old} → {new} is a rename")
+        })
     };
     let backfill_list = move || {
         backfills

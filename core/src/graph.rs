@@ -773,6 +773,77 @@ impl Graph {
     }
 }
 
+/// Text for SVG/HTML: `&`, `<`, `>` and `"` escaped.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl Graph {
+    /// The graph as an SVG picture: a row per revision (newest first) with
+    /// its `alembic history` line, a lane per line of development, curves
+    /// from each revision to its parents; heads, merges and the current
+    /// revision marked by class. Each revision is a `<g>` with
+    /// `data-revision="id"` (and `data-testid="history-node"`).
+    pub fn svg(&self, current: Option<usize>) -> String {
+        const ROW: f64 = 26.0;
+        const LANE: f64 = 18.0;
+        const TOP: f64 = 14.0;
+        const LEFT: f64 = 12.0;
+        let x = |lane: usize| LEFT + lane as f64 * LANE;
+        let y = |row: usize| TOP + row as f64 * ROW;
+        let layout = self.layout();
+        let mut at = vec![(0, 0); self.len()];
+        for &(node, row, lane) in &layout.placed {
+            at[node] = (row, lane);
+        }
+        let text_x = x(layout.lanes) + 8.0;
+        let width = text_x + 8.0 * 90.0;
+        let height = y(layout.placed.len());
+        let mut svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"history-graph\" data-testid=\"history-graph\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">"
+        );
+        for &(child, parent) in &layout.edges {
+            let ((cr, cl), (pr, pl)) = (at[child], at[parent]);
+            svg.push_str(&format!(
+                "<path class=\"edge\" data-testid=\"history-edge\" d=\"M {} {} C {} {} {} {} {} {}\"/>",
+                x(cl),
+                y(cr),
+                x(cl),
+                y(cr) + ROW * 0.6,
+                x(pl),
+                y(pr) - ROW * 0.6,
+                x(pl),
+                y(pr)
+            ));
+        }
+        for &(node, row, lane) in &layout.placed {
+            let mut class = "node".to_string();
+            if self.is_head(node) {
+                class.push_str(" head");
+            }
+            if self.is_merge_point(node) {
+                class.push_str(" merge");
+            }
+            if current == Some(node) {
+                class.push_str(" current");
+            }
+            let line = escape(&self.history_line(node, current));
+            svg.push_str(&format!(
+                "<g class=\"{class}\" data-testid=\"history-node\" data-revision=\"{}\"><title>{line}</title><circle cx=\"{}\" cy=\"{}\" r=\"5\"/><text x=\"{text_x}\" y=\"{}\">{line}</text></g>",
+                escape(&self.nodes[node].id),
+                x(lane),
+                y(row),
+                y(row) + 4.0
+            ));
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+}
+
 fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
     if !list.contains(&item) {
         list.push(item);
@@ -934,6 +1005,22 @@ mod tests {
         assert_eq!(lane("a1"), Some((5, 0)));
         assert_eq!(layout.lanes, 2);
         assert_eq!(layout.edges.len(), 6);
+    }
+
+    #[test]
+    fn the_picture_has_a_node_per_revision_and_a_curve_per_parent() {
+        let g = diamond();
+        let svg = g.svg(g.find("c3"));
+        assert_eq!(svg.matches("data-testid=\"history-node\"").count(), 6);
+        assert_eq!(svg.matches("data-testid=\"history-edge\"").count(), 6);
+        assert!(
+            svg.contains("class=\"node head\" data-testid=\"history-node\" data-revision=\"f6\"")
+        );
+        assert!(svg.contains("class=\"node merge\""));
+        assert!(svg.contains("class=\"node current\""));
+        // Text is escaped: `<base>` is no element.
+        assert!(svg.contains("&lt;base&gt; -&gt; a1, rev a1"));
+        assert!(!svg.contains("<base>"));
     }
 
     #[test]

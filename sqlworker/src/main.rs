@@ -15,12 +15,13 @@
 //! renames, backfills, warnings, upgrade_sql, downgrade_sql, sql_errors, table_renames}`
 //! (the column rename candidates, the backfills used, what the revision cannot do
 //! on its own, its PostgreSQL both ways).
-//! `{id, kind: "history", files: [[path, text]], current}` → `{id, nodes:
-//! [{id, row, lane, line, head, branchpoint, mergepoint, current, file}], edges: [[child,
-//! parent]], lanes, problems}`: a versions folder's graph, laid out;
+//! `{id, kind: "history", files: [[path, text]], current}` → `{id, svg,
+//! revisions, problems}`: a versions folder's graph as a picture;
 //! `{id, kind: "path", files, target}` → `{id, sql, revisions, problems}`:
 //! the PostgreSQL `alembic upgrade target --sql` prints from an empty
 //! database.
+//! `{id, kind: "unzip", bytes}` → `{id, files: [[path, text]], skipped,
+//! error}`: the `.py` files of a zip archive.
 //! It posts `"ready"` once, when it can take requests.
 
 use retort_core::graph::Graph;
@@ -221,30 +222,13 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
     })
 }
 
-/// One revision in the picture of a history.
-#[derive(Serialize)]
-struct HistoryNode {
-    id: String,
-    row: usize,
-    lane: usize,
-    /// The `alembic history` line.
-    line: String,
-    head: bool,
-    branchpoint: bool,
-    mergepoint: bool,
-    /// The revision the user says the database is at.
-    current: bool,
-    file: String,
-}
-
-/// A dropped `versions/` folder: its graph, laid out, and what is wrong.
+/// A dropped `versions/` folder: its graph as an SVG picture, and what is
+/// wrong.
 #[derive(Serialize)]
 struct HistoryReply {
     id: f64,
-    nodes: Vec<HistoryNode>,
-    /// `[child, parent]` as indices into `nodes`.
-    edges: Vec<[usize; 2]>,
-    lanes: usize,
+    svg: String,
+    revisions: usize,
     problems: Vec<String>,
 }
 
@@ -255,6 +239,39 @@ struct PathReply {
     sql: String,
     revisions: Vec<String>,
     problems: Vec<String>,
+}
+
+/// The `.py` files of a zip archive.
+#[derive(Serialize)]
+struct UnzipReply {
+    id: f64,
+    /// `[path, text]`.
+    files: Vec<[String; 2]>,
+    /// `.py` entries that are not UTF-8 (left out).
+    skipped: Vec<String>,
+    error: Option<String>,
+}
+
+fn unzip(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    let bytes = js_sys::Uint8Array::new(&field(data, "bytes")).to_vec();
+    let mut reply = UnzipReply {
+        id,
+        files: Vec::new(),
+        skipped: Vec::new(),
+        error: None,
+    };
+    match retort_core::zip::entries(&bytes) {
+        Ok(entries) => {
+            for (name, data) in entries.into_iter().filter(|(n, _)| n.ends_with(".py")) {
+                match String::from_utf8(data) {
+                    Ok(text) => reply.files.push([name, text]),
+                    Err(_) => reply.skipped.push(name),
+                }
+            }
+        }
+        Err(error) => reply.error = Some(error),
+    }
+    serialize(&reply)
 }
 
 /// `[[path, text], ...]` → files in Alembic's load order (paths sorted).
@@ -313,7 +330,7 @@ fn graph_of(
 
 fn history(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
     let files = files(data);
-    let (_, of, graph, mut problems) = graph_of(&files, false);
+    let (_, _, graph, mut problems) = graph_of(&files, false);
     let wanted = text(data, "current");
     let current = if wanted.trim().is_empty() {
         None
@@ -326,37 +343,10 @@ fn history(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error
             }
         }
     };
-    let layout = graph.layout();
-    let mut position = vec![0; graph.len()];
-    let nodes: Vec<HistoryNode> = layout
-        .placed
-        .iter()
-        .enumerate()
-        .map(|(k, &(node, row, lane))| {
-            position[node] = k;
-            HistoryNode {
-                id: graph.node(node).id.clone(),
-                row,
-                lane,
-                line: graph.history_line(node, current),
-                head: graph.is_head(node),
-                branchpoint: graph.is_branch_point(node),
-                mergepoint: graph.is_merge_point(node),
-                current: current == Some(node),
-                file: files[of[node]].0.clone(),
-            }
-        })
-        .collect();
-    let edges = layout
-        .edges
-        .iter()
-        .map(|&(child, parent)| [position[child], position[parent]])
-        .collect();
     serialize(&HistoryReply {
         id,
-        nodes,
-        edges,
-        lanes: layout.lanes,
+        svg: graph.svg(current),
+        revisions: graph.len(),
         problems,
     })
 }
@@ -429,6 +419,7 @@ fn main() {
                 "revision" => revision(id, &data),
                 "history" => history(id, &data),
                 "path" => path(id, &data),
+                "unzip" => unzip(id, &data),
                 _ => read(id, &text(&data, "text")),
             };
             let message = reply.unwrap_or_else(|error| JsValue::from_str(&error.to_string()));
