@@ -76,27 +76,9 @@ pub fn load(dir: &Path, recursive: bool, with_ops: bool) -> Result<Folder, ExitC
     }
     let mut files = Vec::new();
     for path in paths {
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                eprintln!("{}: cannot read: {error}", path.display());
-                continue;
-            }
-        };
-        let source = match String::from_utf8(bytes) {
-            Ok(source) => source,
-            Err(error) => {
-                let at = error.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-                let line_col = LineIndex::new(&text).line_col(at);
-                eprintln!(
-                    "{}:{}:{}: error: not UTF-8 (byte {at}); the revision is left out",
-                    path.display(),
-                    line_col.line,
-                    line_col.column
-                );
-                continue;
-            }
+        // A file that cannot be read (or is not UTF-8) is said and left out.
+        let Ok(source) = crate::read_text(&path) else {
+            continue;
         };
         let (revision, diagnostics) = if with_ops {
             revision::read_revision(&source)
@@ -159,6 +141,17 @@ fn report(folder: &Folder) -> bool {
     failed
 }
 
+/// `alembic show`'s entry for graph node `i`.
+fn log_entry(folder: &Folder, i: usize, current: Option<usize>) -> String {
+    let file = folder.file_of(i);
+    folder.graph.log_entry(
+        i,
+        &file.path.display().to_string(),
+        &file.revision.longdoc,
+        current,
+    )
+}
+
 fn resolve_one(graph: &Graph, ident: &str) -> Result<Vec<usize>, ExitCode> {
     graph.resolve(ident).map_err(|error| {
         eprintln!("{ident}: {error}");
@@ -216,16 +209,7 @@ pub fn history(dir: &Path, options: HistoryOptions<'_>) -> ExitCode {
     };
     for i in order {
         if options.verbose {
-            let file = folder.file_of(i);
-            println!(
-                "{}",
-                graph.log_entry(
-                    i,
-                    &file.path.display().to_string(),
-                    &file.revision.longdoc,
-                    current
-                )
-            );
+            println!("{}", log_entry(&folder, i, current));
         } else {
             println!("{}", graph.history_line(i, current));
         }
@@ -246,16 +230,7 @@ pub fn heads(dir: &Path, verbose: bool, recursive: bool) -> ExitCode {
             continue;
         };
         if verbose {
-            let file = folder.file_of(i);
-            println!(
-                "{}",
-                graph.log_entry(
-                    i,
-                    &file.path.display().to_string(),
-                    &file.revision.longdoc,
-                    None
-                )
-            );
+            println!("{}", log_entry(&folder, i, None));
         } else {
             println!("{}", graph.line(i, Line::default(), None));
         }
@@ -320,16 +295,7 @@ pub fn show(dir: &Path, ident: &str, recursive: bool) -> ExitCode {
         Err(code) => return code,
     };
     for i in nodes {
-        let file = folder.file_of(i);
-        println!(
-            "{}",
-            graph.log_entry(
-                i,
-                &file.path.display().to_string(),
-                &file.revision.longdoc,
-                None
-            )
-        );
+        println!("{}", log_entry(&folder, i, None));
     }
     exit(failed)
 }

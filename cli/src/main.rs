@@ -269,28 +269,7 @@ struct Input {
 }
 
 fn read_input(path: &Path) -> Result<Input, ExitCode> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            eprintln!("{}: cannot read: {error}", path.display());
-            return Err(ExitCode::from(2));
-        }
-    };
-    let source = match String::from_utf8(bytes) {
-        Ok(source) => source,
-        Err(error) => {
-            let at = error.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            let line_col = LineIndex::new(&text).line_col(at);
-            eprintln!(
-                "{}:{}:{}: error: not UTF-8 (byte {at}); model files must be UTF-8",
-                path.display(),
-                line_col.line,
-                line_col.column
-            );
-            return Err(ExitCode::from(2));
-        }
-    };
+    let source = read_text(path)?;
     let (schema, diagnostics) = match path.extension().and_then(|e| e.to_str()) {
         Some("py") => python::read_schema(&source),
         Some("sql") => sql::read_schema(&source),
@@ -630,7 +609,7 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
 }
 
 /// A file's text, or the exit code after saying why it cannot be read.
-fn read_text(path: &Path) -> Result<String, ExitCode> {
+pub(crate) fn read_text(path: &Path) -> Result<String, ExitCode> {
     let bytes = std::fs::read(path).map_err(|error| {
         eprintln!("{}: cannot read: {error}", path.display());
         ExitCode::from(2)

@@ -10,12 +10,13 @@
 //! helper call, a loop) stays in the ops as [`Op::Unread`], with a warning
 //! at its position.
 
-use ruff_python_ast::{Arguments, Expr, ExprCall, Stmt, StmtFunctionDef};
+use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
 use ruff_text_size::Ranged;
 
 use crate::diagnostic::Diagnostic;
 use crate::diff::Migration;
 use crate::op::{AlterColumn, Change, Op, Side, Sided, TableRef};
+use crate::python::{keyword, string};
 use crate::schema::{
     Column, EnumType, ForeignKey, Index, Schema, SqlType, Table, UniqueConstraint,
 };
@@ -222,21 +223,6 @@ fn identifier(revision: &mut Revision, name: &str, value: &Expr) {
         "depends_on" => revision.depends_on = strings(value),
         _ => {}
     }
-}
-
-fn string(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
-        _ => None,
-    }
-}
-
-fn keyword<'e>(arguments: &'e Arguments, name: &str) -> Option<&'e Expr> {
-    arguments
-        .keywords
-        .iter()
-        .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == name))
-        .map(|k| &k.value)
 }
 
 /// The argument given by keyword `name`, or else the `position`-th

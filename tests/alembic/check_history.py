@@ -228,6 +228,23 @@ def main():
     ours = retort(args.retort, "history", str(versions))
     problems = [] if ours.stdout.splitlines() == history else ["history differs from Alembic's"]
     report("synthetic, 500 revisions", problems, failed)
+    # A 50 MB revision file: read to the end, its problem at its line.
+    total += 1
+    huge = cache / "huge"
+    huge.mkdir(exist_ok=True)
+    lines = ['"""huge"""', "from alembic import op", "revision = 'big1'", "down_revision = None", "",
+             "def upgrade():"]
+    body = [f'    op.execute("UPDATE t SET a = 1 WHERE id = {n}")' for n in range(1_200_000)]
+    text = "\n".join(lines + body + ["", "def downgrade():", "    pass", ""])
+    (huge / "big1_huge.py").write_text(text)
+    line = len(lines) + len(body) + 2
+    ours = retort(args.retort, "check", str(huge))
+    problems = []
+    if ours.returncode != 1 or f"big1_huge.py:{line}:1: error: downgrade() is empty" not in ours.stderr:
+        problems.append(f"expected the empty downgrade at line {line}, exit 1; got {ours.returncode}: {ours.stderr[-300:]}")
+    if "panicked" in ours.stderr:
+        problems.append("panicked")
+    report(f"a {len(text) / 1e6:.0f} MB revision file", problems, failed)
     finish(total, failed, "migration folders read as Alembic reads them")
 
 

@@ -10,6 +10,7 @@ mod resolve;
 mod types;
 
 pub use models::read_schema;
+pub(crate) use models::{keyword, string};
 
 use ruff_python_ast::ModModule;
 use ruff_python_parser::{LexicalErrorType, Mode, ParseErrorType, ParseOptions};

@@ -2264,7 +2264,8 @@ fn sql_function(name: &str) -> String {
     }
 }
 
-fn keyword<'e>(arguments: &'e Arguments, name: &str) -> Option<&'e Expr> {
+/// The value of keyword argument `name`.
+pub(crate) fn keyword<'e>(arguments: &'e Arguments, name: &str) -> Option<&'e Expr> {
     arguments
         .keywords
         .iter()
@@ -2272,7 +2273,8 @@ fn keyword<'e>(arguments: &'e Arguments, name: &str) -> Option<&'e Expr> {
         .map(|k| &k.value)
 }
 
-fn string(expr: &Expr) -> Option<String> {
+/// A string literal's value.
+pub(crate) fn string(expr: &Expr) -> Option<String> {
     match expr {
         Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
         _ => None,
