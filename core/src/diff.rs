@@ -534,7 +534,7 @@ fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<Op>) -> Mig
         if let Op::CreateIndex { table, .. } | Op::DropIndex { table, .. } = &op
             && !new_tables.contains(table)
         {
-            upgrade.push(Op::Concurrently(Box::new(op)));
+            upgrade.push(Op::AutocommitBlock(vec![Op::Concurrently(Box::new(op))]));
             continue;
         }
         match &op {

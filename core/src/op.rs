@@ -6,7 +6,9 @@
 //! a dropped column keeps its definition so its inverse can add it back.
 
 use crate::python::py_repr;
-use crate::schema::{Column, EnumType, ForeignKey, Index, SqlType, Table, UniqueConstraint};
+use crate::schema::{
+    Column, EnumType, ExcludeConstraint, ForeignKey, Index, SqlType, Table, UniqueConstraint,
+};
 
 /// Which side of a diff a table or column came from decides how its type is
 /// rendered: a model's type as written (`sa.String(length=50)`), a
@@ -134,8 +136,9 @@ pub enum Op {
         note: &'static str,
         op: Box<Op>,
     },
-    /// An index op run `CONCURRENTLY`, in its own
-    /// `op.get_context().autocommit_block()` (retort's safe mode).
+    /// An index op run `CONCURRENTLY` (`postgresql_concurrently=True`).
+    /// PostgreSQL refuses it inside a transaction: retort's safe mode puts
+    /// it alone in an [`Op::AutocommitBlock`].
     Concurrently(Box<Op>),
     /// `ALTER TYPE … ADD VALUE`: a value added to an enum type, which
     /// Alembic's autogenerate does not see (retort's safe mode).
@@ -176,6 +179,158 @@ pub enum Op {
     Unread {
         code: String,
     },
+    /// SQL run as written: `op.execute(…)` read from a revision, or a
+    /// statement of a `.sql` migration. `ops` is what its statements do in
+    /// this IR (read by `sql::ops`), in order; a statement that could not
+    /// be read adds nothing.
+    Sql {
+        sql: String,
+        ops: Vec<Op>,
+    },
+    /// A SQL command that no Alembic operation stands for.
+    Command(Command),
+    /// A foreign key or CHECK constraint added `NOT VALID`
+    /// (`postgresql_not_valid=True`): existing rows are not checked.
+    NotValid(Box<Op>),
+    /// `op.create_primary_key(name, table, [columns])`.
+    CreatePrimaryKey {
+        table: TableRef,
+        name: Option<String>,
+        columns: Vec<String>,
+    },
+    /// `op.create_exclude_constraint(name, table, *elements, using=…)`.
+    CreateExcludeConstraint {
+        table: TableRef,
+        constraint: ExcludeConstraint,
+    },
+}
+
+/// A SQL command with no Alembic operation: what a migration runs through
+/// `op.execute` besides DDL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Begin,
+    Commit,
+    Rollback,
+    /// `SET [LOCAL] name = value` (`lock_timeout`, `statement_timeout`…).
+    Set {
+        name: String,
+        value: String,
+        local: bool,
+    },
+    Truncate {
+        tables: Vec<TableRef>,
+    },
+    /// `VACUUM [FULL] [tables]`.
+    Vacuum {
+        full: bool,
+        tables: Vec<String>,
+    },
+    /// `REINDEX [CONCURRENTLY] TABLE|INDEX|… name`.
+    Reindex {
+        concurrently: bool,
+        target: String,
+    },
+    DropDatabase {
+        name: String,
+    },
+    /// `ALTER TABLE … SET LOGGED | SET UNLOGGED`.
+    SetLogged {
+        table: TableRef,
+        logged: bool,
+    },
+    /// `ALTER TABLE … VALIDATE CONSTRAINT name`.
+    ValidateConstraint {
+        table: TableRef,
+        name: String,
+    },
+    /// `ALTER TABLE … ADD [CONSTRAINT name] UNIQUE|PRIMARY KEY USING INDEX idx`.
+    ConstraintUsingIndex {
+        table: TableRef,
+        name: Option<String>,
+        index: String,
+        primary: bool,
+    },
+    /// `LOCK TABLE … IN mode MODE`.
+    Lock {
+        tables: Vec<TableRef>,
+        mode: String,
+    },
+    /// `INSERT`, `UPDATE`, `DELETE`, `MERGE` on a table (a backfill).
+    Dml {
+        verb: &'static str,
+        table: Option<TableRef>,
+    },
+    /// Any other statement, by its first words (`CREATE FUNCTION`, `SELECT`).
+    Other {
+        verb: String,
+    },
+}
+
+impl Command {
+    /// The command as PostgreSQL SQL (for a statement read from SQL, a
+    /// restatement: the text as written is kept by [`Op::Sql`]).
+    pub fn sql(&self) -> String {
+        use crate::render::sql::ident;
+        let table = |t: &TableRef| match &t.schema {
+            Some(schema) => format!("{}.{}", ident(schema), ident(&t.name)),
+            None => ident(&t.name),
+        };
+        let tables = |ts: &[TableRef]| ts.iter().map(table).collect::<Vec<_>>().join(", ");
+        match self {
+            Command::Begin => "BEGIN".into(),
+            Command::Commit => "COMMIT".into(),
+            Command::Rollback => "ROLLBACK".into(),
+            Command::Set { name, value, local } => {
+                format!("SET {}{name} = {value}", if *local { "LOCAL " } else { "" })
+            }
+            Command::Truncate { tables: ts } => format!("TRUNCATE {}", tables(ts)),
+            Command::Vacuum { full, tables } => format!(
+                "VACUUM{}{}{}",
+                if *full { " FULL" } else { "" },
+                if tables.is_empty() { "" } else { " " },
+                tables.join(", ")
+            ),
+            Command::Reindex {
+                concurrently,
+                target,
+            } => format!(
+                "REINDEX {}{target}",
+                if *concurrently { "(CONCURRENTLY) " } else { "" }
+            ),
+            Command::DropDatabase { name } => format!("DROP DATABASE {}", ident(name)),
+            Command::SetLogged { table: t, logged } => format!(
+                "ALTER TABLE {} SET {}",
+                table(t),
+                if *logged { "LOGGED" } else { "UNLOGGED" }
+            ),
+            Command::ValidateConstraint { table: t, name } => {
+                format!("ALTER TABLE {} VALIDATE CONSTRAINT {}", table(t), ident(name))
+            }
+            Command::ConstraintUsingIndex {
+                table: t,
+                name,
+                index,
+                primary,
+            } => format!(
+                "ALTER TABLE {} ADD {}{} USING INDEX {}",
+                table(t),
+                name.as_deref()
+                    .map(|n| format!("CONSTRAINT {} ", ident(n)))
+                    .unwrap_or_default(),
+                if *primary { "PRIMARY KEY" } else { "UNIQUE" },
+                ident(index)
+            ),
+            Command::Lock { tables: ts, mode } => {
+                format!("LOCK TABLE {} IN {mode} MODE", tables(ts))
+            }
+            Command::Dml { verb, table: t } => match t {
+                Some(t) => format!("{verb} {}", table(t)),
+                None => verb.to_string(),
+            },
+            Command::Other { verb } => verb.clone(),
+        }
+    }
 }
 
 /// One attribute of `op.alter_column`: its `existing_*` value and, when it
@@ -408,6 +563,28 @@ impl Op {
             Op::AutocommitBlock(ops) => {
                 Op::AutocommitBlock(ops.iter().rev().map(Op::inverse).collect())
             }
+            Op::Sql { sql, .. } => Op::Unread {
+                code: format!(
+                    "# retort: cannot undo SQL: {}",
+                    sql.trim().lines().next().unwrap_or("")
+                ),
+            },
+            Op::Command(command) => Op::Unread {
+                code: format!("# retort: cannot undo: {}", command.sql()),
+            },
+            Op::NotValid(op) => op.inverse(),
+            Op::CreatePrimaryKey { table, name, .. } => Op::DropConstraint {
+                table: table.clone(),
+                name: name.clone(),
+                kind: Some("primary".into()),
+                check: None,
+            },
+            Op::CreateExcludeConstraint { table, constraint } => Op::DropConstraint {
+                table: table.clone(),
+                name: constraint.name.clone(),
+                kind: None,
+                check: None,
+            },
             Op::Unread { code } => Op::Unread {
                 code: format!(
                     "# retort: cannot undo: {}",

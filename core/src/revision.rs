@@ -324,6 +324,7 @@ fn table_position(op: &str) -> usize {
         | "drop_index"
         | "create_unique_constraint"
         | "create_check_constraint"
+        | "create_primary_key"
         | "drop_constraint"
         | "create_foreign_key" => 1,
         _ => 0,
@@ -414,14 +415,7 @@ impl<'s> Context<'s> {
                     }
                     let inner: Vec<&Stmt> = with.body.iter().collect();
                     let ops = self.statements(&inner);
-                    pending.push(Pending::done(match ops.as_slice() {
-                        [op @ (Op::CreateIndex { .. } | Op::DropIndex { .. })]
-                            if self.text(*stmt).contains("postgresql_concurrently=True") =>
-                        {
-                            Op::Concurrently(Box::new(op.clone()))
-                        }
-                        _ => Op::AutocommitBlock(ops),
-                    }));
+                    pending.push(Pending::done(Op::AutocommitBlock(ops)));
                 }
                 other => {
                     let why = match other {
@@ -504,7 +498,13 @@ impl<'s> Context<'s> {
             call,
             batch: self.batch.clone().map(|t| (t, table_position(name))),
         };
+        let not_valid = flag(keyword(&call.arguments, "postgresql_not_valid")) == Some(true);
         let done = |op: Option<Op>, this: &mut Self| match op {
+            Some(op @ (Op::CreateForeignKey { .. } | Op::CreateCheckConstraint { .. }))
+                if not_valid =>
+            {
+                Pending::done(Op::NotValid(Box::new(op)))
+            }
             Some(op) => Pending::done(op),
             None => Pending::done(this.unread(stmt, "arguments retort does not understand")),
         };
@@ -663,15 +663,29 @@ impl<'s> Context<'s> {
                 done(op, self)
             }
             "execute" => {
-                let op = args
-                    .get(0, "sqltext")
-                    .and_then(sql_arg)
-                    .map(|sql| Op::Execute {
-                        sql,
-                        note: "",
-                        undo: String::new(),
-                        undo_note: "",
-                    });
+                let op = args.get(0, "sqltext").and_then(sql_arg).map(|sql| {
+                    let (ops, problems) = crate::sql::ops::ops_of(&sql);
+                    for problem in problems {
+                        self.diagnostics.push(
+                            Diagnostic::warning(
+                                span_of(stmt),
+                                format!("in op.execute: {}", problem.message),
+                            )
+                            .with_help("the SQL is still run as written; retort cannot say what it does"),
+                        );
+                    }
+                    Op::Sql { sql, ops }
+                });
+                done(op, self)
+            }
+            "create_primary_key" => {
+                let op = args.table(1, "table_name").and_then(|table| {
+                    Some(Op::CreatePrimaryKey {
+                        table,
+                        name: name_arg(args.get(0, "constraint_name")),
+                        columns: args.get(2, "columns").map(strings)?,
+                    })
+                });
                 done(op, self)
             }
             _ => Pending::done(self.unread(
@@ -871,7 +885,7 @@ impl<'s> Context<'s> {
             r#where: keyword(args, "postgresql_where").and_then(sql_arg),
             using: keyword(args, "postgresql_using").and_then(string),
         };
-        Some(if create {
+        let op = if create {
             Op::CreateIndex {
                 table,
                 index,
@@ -883,7 +897,14 @@ impl<'s> Context<'s> {
                 index,
                 convention_name: false,
             }
-        })
+        };
+        Some(
+            if flag(keyword(args, "postgresql_concurrently")) == Some(true) {
+                Op::Concurrently(Box::new(op))
+            } else {
+                op
+            },
+        )
     }
 }
 
@@ -1072,7 +1093,7 @@ mod tests {
             matches!(&read.migration.upgrade[0], Op::DropColumn { column, .. } if column.name == "a")
         );
         assert!(
-            matches!(&read.migration.downgrade[..], [Op::Execute { sql, .. }] if sql == "SELECT 1")
+            matches!(&read.migration.downgrade[..], [Op::Sql { sql, ops }] if sql == "SELECT 1" && matches!(&ops[..], [Op::Command(crate::op::Command::Other { verb })] if verb == "SELECT 1"))
         );
     }
 }

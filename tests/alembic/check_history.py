@@ -43,9 +43,9 @@ from check_models import finish, report  # noqa: E402
 # with --update after a change that makes retort follow more).
 CORPUS = [
     # Conditions on the dialect, `conn = op.get_bind()` and data fixes,
-    # helper functions, loops, op.create_primary_key (not read yet).
-    ("apache-airflow-core==3.3.2", {"airflow/migrations/versions": 324}),
-    ("mlflow-skinny==3.17.2", {"mlflow/store/db_migrations/versions": 174,
+    # helper functions, loops, op.bulk_insert (not read yet).
+    ("apache-airflow-core==3.3.2", {"airflow/migrations/versions": 310}),
+    ("mlflow-skinny==3.17.2", {"mlflow/store/db_migrations/versions": 162,
                                "mlflow/server/auth/db/migrations/versions": 28}),
     ("dagster==1.13.29", {"dagster/_core/storage/alembic/versions": 308}),
     ("buildbot==4.3.0", {"buildbot/db/migrations/versions": 13}),

@@ -305,7 +305,19 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
                 .unwrap_or_default()
         ),
         Op::AutocommitBlock(ops) => {
-            let mut text = "with op.get_context().autocommit_block():".to_string();
+            // retort's safe mode puts each concurrent index op in a block of
+            // its own, and says why.
+            let mut text = match ops.as_slice() {
+                [Op::Concurrently(op)] if matches!(**op, Op::DropIndex { .. }) => {
+                    "# retort: drop the index CONCURRENTLY, without blocking the table (not possible inside a transaction)\n"
+                }
+                [Op::Concurrently(_)] => {
+                    "# retort: build the index CONCURRENTLY, without blocking writes (not possible inside a transaction)\n"
+                }
+                _ => "",
+            }
+            .to_string();
+            text.push_str("with op.get_context().autocommit_block():");
             for op in ops {
                 for line in render_op(op, ctx).lines() {
                     text.push_str("\n    ");
@@ -318,6 +330,44 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
             text
         }
         Op::Unread { code } => code.clone(),
+        Op::Sql { sql, .. } => format!("op.execute({})", py_repr(sql)),
+        Op::Command(command) => format!("op.execute({})", py_repr(&command.sql())),
+        Op::NotValid(op) => {
+            let inner = render_op(op, ctx);
+            match inner.strip_suffix(')') {
+                Some(call) => format!("{call}, postgresql_not_valid=True)"),
+                None => inner,
+            }
+        }
+        Op::CreatePrimaryKey {
+            table,
+            name,
+            columns,
+        } => format!(
+            "op.create_primary_key({}, {}, [{}]{})",
+            name_repr(name.as_deref(), false),
+            py_repr(&table.name),
+            columns
+                .iter()
+                .map(|c| py_repr(c))
+                .collect::<Vec<_>>()
+                .join(", "),
+            schema_arg(table)
+        ),
+        Op::CreateExcludeConstraint { table, constraint } => {
+            let mut args = vec![
+                name_repr(constraint.name.as_deref(), false),
+                py_repr(&table.name),
+            ];
+            for (element, operator) in &constraint.elements {
+                args.push(format!("({}, {})", py_repr(element), py_repr(operator)));
+            }
+            args.push(format!("using={}", py_repr(&constraint.using)));
+            if let Some(condition) = &constraint.r#where {
+                args.push(format!("where={}", py_repr(condition)));
+            }
+            format!("op.create_exclude_constraint({}{})", args.join(", "), schema_arg(table))
+        }
         Op::CreateEnumType { enum_type } => format!(
             "# retort: Alembic creates enum types only with create_table; created here\n\
              {}.create(op.get_bind(), checkfirst=True)",
@@ -355,19 +405,10 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
         }
         Op::Concurrently(op) => {
             let inner = render_op(op, ctx);
-            let inner = match inner.strip_suffix(')') {
+            match inner.strip_suffix(')') {
                 Some(call) => format!("{call}, postgresql_concurrently=True)"),
                 None => inner,
-            };
-            let (verb, why) = if matches!(**op, Op::DropIndex { .. }) {
-                ("drop", "without blocking the table")
-            } else {
-                ("build", "without blocking writes")
-            };
-            format!(
-                "# retort: {verb} the index CONCURRENTLY, {why} (not possible inside a transaction)\n\
-                 with op.get_context().autocommit_block():\n    {inner}"
-            )
+            }
         }
         Op::DropTableComment { table, existing } => format!(
             "op.drop_table_comment(\n    '{}',\n    existing_comment={},\n    schema={}\n)",

@@ -310,19 +310,13 @@ pub fn statements(op: &Op, enums: &[EnumType], memo: &mut Memo) -> Vec<Statement
             qualified(enum_type.schema.as_deref(), &enum_type.name)
         )),
         Op::Noted { op, .. } => statements(op, enums, memo),
-        Op::Concurrently(op) => {
-            let inner = match &**op {
-                Op::CreateIndex { table, index, .. } => {
-                    vec![Statement::Sql(create_index(table, index, true))]
-                }
-                Op::DropIndex { table, index, .. } => drop_index(table, index, true),
-                other => statements(other, enums, memo),
-            };
-            let mut out = vec![Statement::Commit];
-            out.extend(inner);
-            out.push(Statement::Begin);
-            out
-        }
+        Op::Concurrently(op) => match &**op {
+            Op::CreateIndex { table, index, .. } => {
+                vec![Statement::Sql(create_index(table, index, true))]
+            }
+            Op::DropIndex { table, index, .. } => drop_index(table, index, true),
+            other => statements(other, enums, memo),
+        },
         Op::RenameTable { schema, old, new } => sql(format!(
             "ALTER TABLE {} RENAME TO {}",
             qualified(schema.as_deref(), old),
@@ -351,6 +345,45 @@ pub fn statements(op: &Op, enums: &[EnumType], memo: &mut Memo) -> Vec<Statement
             }
             out.push(Statement::Begin);
             out
+        }
+        Op::Sql { sql: text, .. } if text.trim().is_empty() => Vec::new(),
+        Op::Sql { sql: text, .. } => sql(text.trim().to_string()),
+        Op::Command(command) => sql(command.sql()),
+        Op::NotValid(op) => statements(op, enums, memo)
+            .into_iter()
+            .map(|statement| match statement {
+                Statement::Sql(text) => Statement::Sql(format!("{text} NOT VALID")),
+                other => other,
+            })
+            .collect(),
+        Op::CreatePrimaryKey {
+            table,
+            name,
+            columns,
+        } => sql(format!(
+            "ALTER TABLE {} ADD {}PRIMARY KEY ({})",
+            table_name(table),
+            constraint_name(name.as_deref()),
+            idents(columns)
+        )),
+        Op::CreateExcludeConstraint { table, constraint } => {
+            let elements: Vec<String> = constraint
+                .elements
+                .iter()
+                .map(|(element, operator)| format!("{} WITH {operator}", index_element(element)))
+                .collect();
+            sql(format!(
+                "ALTER TABLE {} ADD {}EXCLUDE USING {} ({}){}",
+                table_name(table),
+                constraint_name(constraint.name.as_deref()),
+                constraint.using,
+                elements.join(", "),
+                constraint
+                    .r#where
+                    .as_deref()
+                    .map(|w| format!(" WHERE ({w})"))
+                    .unwrap_or_default()
+            ))
         }
         Op::Unread { code } => {
             if code.trim_start().starts_with('#') {

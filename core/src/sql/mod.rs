@@ -16,6 +16,7 @@
 //! is not listed on its own.
 
 pub mod expr;
+pub mod ops;
 pub mod split;
 pub mod stored;
 mod types;
@@ -87,6 +88,23 @@ const QUIET: &[Keyword] = &[
     Keyword::UPDATE,
     Keyword::DELETE,
 ];
+
+/// The tokens that are not whitespace (or comments).
+fn words(tokens: &[TokenWithSpan]) -> Vec<&Token> {
+    tokens
+        .iter()
+        .map(|t| &t.token)
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect()
+}
+
+/// The keyword of the `i`-th word, if it is one.
+fn keyword_at(words: &[&Token], i: usize) -> Keyword {
+    match words.get(i) {
+        Some(Token::Word(w)) => w.keyword,
+        _ => Keyword::NoKeyword,
+    }
+}
 
 fn qualified(name: &ObjectName) -> QualifiedName {
     let full = expr::object_name(name);
@@ -195,28 +213,11 @@ impl<'s> Reader<'s> {
     }
 
     fn statement(&mut self, span: Span) {
-        let text = &self.source[span.start..span.end];
-        let dialect = PostgreSqlDialect {};
-        let tokens = match Tokenizer::new(&dialect, text).tokenize_with_location() {
-            Ok(tokens) => tokens,
-            Err(error) => {
-                let at = self.offset(span.start, error.location);
-                self.diagnostics.push(Diagnostic::error(
-                    Span::new(at, (at + 1).min(span.end.max(at))),
-                    format!("cannot read this SQL: {}", error.message),
-                ));
-                return;
-            }
+        let Some(tokens) = self.tokens(span) else {
+            return;
         };
-        let words: Vec<&Token> = tokens
-            .iter()
-            .map(|t| &t.token)
-            .filter(|t| !matches!(t, Token::Whitespace(_)))
-            .collect();
-        let keyword = |i: usize| match words.get(i) {
-            Some(Token::Word(w)) => w.keyword,
-            _ => Keyword::NoKeyword,
-        };
+        let words = words(&tokens);
+        let keyword = |i: usize| keyword_at(&words, i);
         if QUIET.contains(&keyword(0)) {
             return;
         }
@@ -231,7 +232,33 @@ impl<'s> Reader<'s> {
                 return;
             }
         }
-        let is_comment = keyword(0) == Keyword::COMMENT;
+        if let Some(statements) = self.parse(tokens, span) {
+            for statement in statements {
+                self.apply(statement, span);
+            }
+        }
+    }
+
+    /// The statement's tokens, or `None` after a diagnostic.
+    fn tokens(&mut self, span: Span) -> Option<Vec<TokenWithSpan>> {
+        let text = &self.source[span.start..span.end];
+        let dialect = PostgreSqlDialect {};
+        match Tokenizer::new(&dialect, text).tokenize_with_location() {
+            Ok(tokens) => Some(tokens),
+            Err(error) => {
+                let at = self.offset(span.start, error.location);
+                self.diagnostics.push(Diagnostic::error(
+                    Span::new(at, (at + 1).min(span.end.max(at))),
+                    format!("cannot read this SQL: {}", error.message),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The statement parsed, or `None` after a diagnostic.
+    fn parse(&mut self, tokens: Vec<TokenWithSpan>, span: Span) -> Option<Vec<Statement>> {
+        let is_comment = keyword_at(&words(&tokens), 0) == Keyword::COMMENT;
         let mut tokens = without_identity_sequence_name(tokens);
         if is_comment {
             // sqlparser takes only a quoted string as the comment text;
@@ -242,16 +269,15 @@ impl<'s> Reader<'s> {
                 }
             }
         }
-        let parsed = Parser::new(&dialect)
+        let parsed = Parser::new(&PostgreSqlDialect {})
             .with_tokens_with_locations(tokens)
             .parse_statements();
         match parsed {
-            Ok(statements) => {
-                for statement in statements {
-                    self.apply(statement, span);
-                }
+            Ok(statements) => Some(statements),
+            Err(error) => {
+                self.parse_error(&error, span);
+                None
             }
-            Err(error) => self.parse_error(&error, span),
         }
     }
 

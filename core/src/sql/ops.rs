@@ -1,0 +1,707 @@
+//! SQL → [`Op`]s: what each statement of a script does, in the IR the
+//! revision reader, the renderer and the linter share.
+//!
+//! Used for the SQL inside `op.execute(…)` and for `.sql` migrations. Each
+//! statement is read alone (see [`super::split`]): DDL with an Alembic
+//! counterpart becomes that op (`CREATE INDEX CONCURRENTLY` →
+//! [`Op::Concurrently`], `ADD CONSTRAINT … NOT VALID` → [`Op::NotValid`]),
+//! everything else a [`Command`] (`SET lock_timeout`, `VACUUM FULL`,
+//! `UPDATE` …). SQL only says what changes, not what was there: an
+//! `ALTER COLUMN … TYPE` read here does not know the column's old type (its
+//! `existing` side is [`SqlType::Named`] with an empty name), a dropped
+//! table or column carries its name only.
+
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation,
+    ObjectType, RenameTableNameKind, Statement, TableConstraint, UserDefinedTypeRepresentation,
+};
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::Token;
+
+use super::split::{self, Piece};
+use super::{Reader, bare, keyword_at, qualified, words};
+use crate::diagnostic::Diagnostic;
+use crate::op::{AlterColumn, Change, Command, Op, Side, Sided, TableRef};
+use crate::schema::{Column, EnumType, Index, Schema, SqlType, Table};
+use crate::text::Span;
+
+/// One statement's ops, at the statement's span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    pub span: Span,
+    pub op: Op,
+}
+
+/// The ops of every statement of `source`, in order, with a diagnostic for
+/// each statement that could not be read (it adds no op). Never panics.
+pub fn read_ops(source: &str) -> (Vec<Located>, Vec<Diagnostic>) {
+    let mut reader = Reader {
+        source,
+        schema: Schema::default(),
+        diagnostics: Vec::new(),
+        owned_sequences: Vec::new(),
+    };
+    let mut out = Vec::new();
+    for piece in split::split(source) {
+        let Piece::Statement(span) = piece else {
+            continue;
+        };
+        for op in statement(&mut reader, span) {
+            out.push(Located { span, op });
+        }
+    }
+    (out, reader.diagnostics)
+}
+
+/// The ops of a script as one list (for `op.execute`).
+pub fn ops_of(source: &str) -> (Vec<Op>, Vec<Diagnostic>) {
+    let (located, diagnostics) = read_ops(source);
+    (located.into_iter().map(|l| l.op).collect(), diagnostics)
+}
+
+fn text_of(token: &Token) -> String {
+    match token {
+        Token::Word(w) => w.value.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A (possibly schema-qualified) name starting at word `i`, and the index
+/// after it.
+fn name_at(words: &[&Token], mut i: usize) -> Option<(TableRef, usize)> {
+    let Some(Token::Word(first)) = words.get(i) else {
+        return None;
+    };
+    let mut parts = vec![first.value.clone()];
+    i += 1;
+    while let (Some(Token::Period), Some(Token::Word(next))) = (words.get(i), words.get(i + 1)) {
+        parts.push(next.value.clone());
+        i += 2;
+    }
+    let name = parts.pop()?;
+    let schema = parts.pop().filter(|s| s != "public");
+    Some((TableRef { schema, name }, i))
+}
+
+/// Names separated by commas from word `i` on, until a keyword or the end.
+fn names_at(words: &[&Token], mut i: usize) -> Vec<TableRef> {
+    let mut names = Vec::new();
+    loop {
+        if keyword_at(words, i) == Keyword::ONLY {
+            i += 1;
+        }
+        let Some((name, next)) = name_at(words, i) else {
+            break;
+        };
+        if matches!(words.get(i), Some(Token::Word(w)) if w.keyword != Keyword::NoKeyword && w.quote_style.is_none() && !names.is_empty())
+        {
+            break;
+        }
+        names.push(name);
+        i = next;
+        if matches!(words.get(i), Some(Token::Mul)) {
+            i += 1;
+        }
+        if !matches!(words.get(i), Some(Token::Comma)) {
+            break;
+        }
+        i += 1;
+    }
+    names
+}
+
+fn statement(reader: &mut Reader<'_>, span: Span) -> Vec<Op> {
+    let Some(tokens) = reader.tokens(span) else {
+        return Vec::new();
+    };
+    let words = words(&tokens);
+    let keyword = |i: usize| keyword_at(&words, i);
+    let command = |c: Command| vec![Op::Command(c)];
+    match keyword(0) {
+        Keyword::BEGIN | Keyword::START => return command(Command::Begin),
+        Keyword::COMMIT | Keyword::END => return command(Command::Commit),
+        Keyword::ROLLBACK | Keyword::ABORT => return command(Command::Rollback),
+        Keyword::SET => {
+            let local = keyword(1) == Keyword::LOCAL;
+            let at = usize::from(matches!(keyword(1), Keyword::LOCAL | Keyword::SESSION)) + 1;
+            let name = words.get(at).map(|t| text_of(t)).unwrap_or_default();
+            let mut rest = at + 1;
+            if matches!(words.get(rest), Some(Token::Eq)) || keyword(rest) == Keyword::TO {
+                rest += 1;
+            }
+            let value: Vec<String> = words[rest.min(words.len())..]
+                .iter()
+                .map(|t| t.to_string())
+                .collect();
+            return command(Command::Set {
+                name: name.to_lowercase(),
+                value: value.join(" "),
+                local,
+            });
+        }
+        Keyword::VACUUM => {
+            let mut depth = 0;
+            let mut full = false;
+            let mut tables = Vec::new();
+            for word in &words[1..] {
+                match word {
+                    Token::LParen => depth += 1,
+                    Token::RParen => depth -= 1,
+                    Token::Word(w) if w.keyword == Keyword::FULL => full = true,
+                    Token::Word(w)
+                        if depth == 0
+                            && !matches!(
+                                w.keyword,
+                                Keyword::FREEZE
+                                    | Keyword::VERBOSE
+                                    | Keyword::ANALYZE
+                            ) =>
+                    {
+                        tables.push(w.value.clone())
+                    }
+                    _ => {}
+                }
+            }
+            return command(Command::Vacuum { full, tables });
+        }
+        Keyword::REINDEX => {
+            let concurrently = words
+                .iter()
+                .any(|w| matches!(w, Token::Word(w) if w.keyword == Keyword::CONCURRENTLY));
+            let target: Vec<String> = words[1..]
+                .iter()
+                .filter(|w| {
+                    !matches!(w, Token::LParen | Token::RParen)
+                        && !matches!(w, Token::Word(w) if w.keyword == Keyword::CONCURRENTLY)
+                })
+                .map(|t| text_of(t))
+                .collect();
+            return command(Command::Reindex {
+                concurrently,
+                target: target.join(" "),
+            });
+        }
+        Keyword::DROP if keyword(1) == Keyword::DATABASE => {
+            let name = words.last().map(|t| text_of(t)).unwrap_or_default();
+            return command(Command::DropDatabase { name });
+        }
+        Keyword::DROP if keyword(1) == Keyword::INDEX => {
+            let concurrently = keyword(2) == Keyword::CONCURRENTLY;
+            let mut at = 2 + usize::from(concurrently);
+            if keyword(at) == Keyword::IF {
+                at += 2;
+            }
+            return names_at(&words, at)
+                .into_iter()
+                .map(|name| {
+                    let op = Op::DropIndex {
+                        table: TableRef {
+                            schema: name.schema.clone(),
+                            name: String::new(),
+                        },
+                        index: Index {
+                            name: Some(name.name),
+                            unique: false,
+                            expressions: Vec::new(),
+                            r#where: None,
+                            using: None,
+                        },
+                        convention_name: false,
+                    };
+                    if concurrently {
+                        Op::Concurrently(Box::new(op))
+                    } else {
+                        op
+                    }
+                })
+                .collect();
+        }
+        Keyword::TRUNCATE => {
+            let at = 1 + usize::from(keyword(1) == Keyword::TABLE);
+            return command(Command::Truncate {
+                tables: names_at(&words, at),
+            });
+        }
+        Keyword::LOCK => {
+            let at = 1 + usize::from(keyword(1) == Keyword::TABLE);
+            let tables = names_at(&words, at);
+            let mode = match words.iter().position(|w| matches!(w, Token::Word(w) if w.keyword == Keyword::IN)) {
+                Some(i) => words[i + 1..]
+                    .iter()
+                    .take_while(|w| !matches!(w, Token::Word(w) if w.keyword == Keyword::MODE))
+                    .map(|t| text_of(t).to_uppercase())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                None => "ACCESS EXCLUSIVE".into(),
+            };
+            return command(Command::Lock { tables, mode });
+        }
+        Keyword::INSERT | Keyword::UPDATE | Keyword::DELETE | Keyword::MERGE => {
+            let verb = match keyword(0) {
+                Keyword::INSERT => "INSERT",
+                Keyword::UPDATE => "UPDATE",
+                Keyword::DELETE => "DELETE",
+                _ => "MERGE",
+            };
+            let mut at = 1;
+            while matches!(keyword(at), Keyword::INTO | Keyword::FROM | Keyword::ONLY) {
+                at += 1;
+            }
+            return command(Command::Dml {
+                verb,
+                table: name_at(&words, at).map(|(t, _)| t),
+            });
+        }
+        Keyword::SELECT | Keyword::WITH | Keyword::DO | Keyword::ANALYZE | Keyword::RESET => {
+            return command(other(&words));
+        }
+        _ => {}
+    }
+    let fallback = other(&words);
+    match reader.parse(tokens, span) {
+        Some(statements) => statements
+            .into_iter()
+            .flat_map(|s| ops_of_statement(reader, s, span, &fallback))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// `Command::Other` named by the statement's first two words.
+fn other(words: &[&Token]) -> Command {
+    let verb: Vec<String> = words
+        .iter()
+        .take(2)
+        .map(|t| text_of(t).to_uppercase())
+        .collect();
+    Command::Other {
+        verb: verb.join(" "),
+    }
+}
+
+fn table_ref((schema, name): (Option<String>, String)) -> TableRef {
+    TableRef { schema, name }
+}
+
+/// An `alter_column` that changes nothing yet; what the column was is not
+/// known from SQL.
+fn alter(table: &TableRef, column: &str) -> AlterColumn {
+    let unknown = Sided {
+        column: Column::new(column, SqlType::Named(String::new())),
+        side: Side::Database,
+    };
+    AlterColumn {
+        table: table.clone(),
+        column: column.to_string(),
+        ty: Change {
+            existing: unknown.clone(),
+            target: None,
+        },
+        server_default: Change {
+            existing: unknown,
+            target: None,
+        },
+        nullable: Change {
+            existing: true,
+            target: None,
+        },
+        comment: Change {
+            existing: None,
+            target: None,
+        },
+        autoincrement: None,
+        new_name: None,
+    }
+}
+
+/// The ops a table's constraints stand for when added to an existing table.
+fn constraint_ops(table: &TableRef, scratch: Table) -> Vec<Op> {
+    let mut ops = Vec::new();
+    if let Some(pk) = scratch.primary_key {
+        ops.push(Op::CreatePrimaryKey {
+            table: table.clone(),
+            name: pk.name,
+            columns: pk.columns,
+        });
+    }
+    for constraint in scratch.unique_constraints {
+        ops.push(Op::CreateUniqueConstraint {
+            table: table.clone(),
+            constraint,
+            convention_name: false,
+            side: Side::Model,
+        });
+    }
+    for fk in scratch.foreign_keys {
+        ops.push(Op::CreateForeignKey {
+            table: table.clone(),
+            fk,
+            convention_name: false,
+        });
+    }
+    for check in scratch.check_constraints {
+        ops.push(Op::CreateCheckConstraint {
+            table: table.clone(),
+            name: check.name,
+            sqltext: check.sqltext,
+        });
+    }
+    for constraint in scratch.exclude_constraints {
+        ops.push(Op::CreateExcludeConstraint {
+            table: table.clone(),
+            constraint,
+        });
+    }
+    ops
+}
+
+fn ops_of_statement(
+    reader: &mut Reader<'_>,
+    statement: Statement,
+    span: Span,
+    fallback: &Command,
+) -> Vec<Op> {
+    match statement {
+        Statement::CreateTable(create) => {
+            reader.create_table(create, span);
+            match reader.schema.tables.pop() {
+                Some(table) => vec![Op::CreateTable {
+                    table,
+                    side: Side::Model,
+                }],
+                None => Vec::new(),
+            }
+        }
+        Statement::CreateIndex(create) => {
+            let table = table_ref(qualified(&create.table_name));
+            let op = Op::CreateIndex {
+                table,
+                index: Index {
+                    name: create.name.as_ref().map(|n| qualified(n).1),
+                    unique: create.unique,
+                    expressions: super::index_columns(&create.columns),
+                    r#where: create.predicate.as_ref().map(bare),
+                    using: create.using.map(|u| u.to_string().to_lowercase()),
+                },
+                convention_name: false,
+            };
+            vec![if create.concurrently {
+                Op::Concurrently(Box::new(op))
+            } else {
+                op
+            }]
+        }
+        Statement::AlterTable(alter_table) => {
+            let table = table_ref(qualified(&alter_table.name));
+            alter_table
+                .operations
+                .into_iter()
+                .flat_map(|operation| alter_operation(reader, &table, operation, span))
+                .collect()
+        }
+        Statement::CreateType {
+            name,
+            representation: Some(UserDefinedTypeRepresentation::Enum { labels }),
+        } => {
+            let (schema, name) = qualified(&name);
+            vec![Op::CreateEnumType {
+                enum_type: EnumType {
+                    schema,
+                    name,
+                    values: labels.into_iter().map(|l| l.value).collect(),
+                },
+            }]
+        }
+        Statement::AlterType(alter_type) => match alter_type.operation {
+            AlterTypeOperation::AddValue(add) => {
+                let (schema, name) = qualified(&alter_type.name);
+                vec![Op::AddEnumValue {
+                    enum_type: EnumType {
+                        schema,
+                        name,
+                        values: Vec::new(),
+                    },
+                    value: add.value.value,
+                    after: match add.position {
+                        Some(AlterTypeAddValuePosition::After(v)) => Some(v.value),
+                        _ => None,
+                    },
+                }]
+            }
+            _ => vec![Op::Command(fallback.clone())],
+        },
+        Statement::Drop {
+            object_type, names, ..
+        } => names
+            .iter()
+            .map(|name| {
+                let (schema, name) = qualified(name);
+                match object_type {
+                    ObjectType::Table => Op::DropTable {
+                        table: Table {
+                            schema,
+                            name,
+                            ..Table::default()
+                        },
+                        side: Side::Database,
+                    },
+                    ObjectType::Type => Op::DropEnumType {
+                        enum_type: EnumType {
+                            schema,
+                            name,
+                            values: Vec::new(),
+                        },
+                    },
+                    ObjectType::Database => Op::Command(Command::DropDatabase { name }),
+                    _ => Op::Command(fallback.clone()),
+                }
+            })
+            .collect(),
+        Statement::Comment {
+            object_type: sqlparser::ast::CommentObject::Table,
+            object_name,
+            comment,
+            ..
+        } => {
+            let table = table_ref(qualified(&object_name));
+            vec![match comment {
+                Some(comment) => Op::CreateTableComment {
+                    table,
+                    comment,
+                    existing: None,
+                },
+                None => Op::DropTableComment {
+                    table,
+                    existing: String::new(),
+                },
+            }]
+        }
+        _ => vec![Op::Command(fallback.clone())],
+    }
+}
+
+fn alter_operation(
+    reader: &mut Reader<'_>,
+    table: &TableRef,
+    operation: AlterTableOperation,
+    span: Span,
+) -> Vec<Op> {
+    let mut scratch = Table {
+        schema: table.schema.clone(),
+        name: table.name.clone(),
+        ..Table::default()
+    };
+    match operation {
+        AlterTableOperation::AddColumn { column_def, .. } => {
+            reader.add_column(&mut scratch, column_def, span);
+            let columns = std::mem::take(&mut scratch.columns);
+            let mut ops: Vec<Op> = columns
+                .into_iter()
+                .map(|column| Op::AddColumn {
+                    table: table.clone(),
+                    column,
+                    side: Side::Model,
+                })
+                .collect();
+            ops.extend(constraint_ops(table, scratch));
+            ops
+        }
+        AlterTableOperation::AddConstraint {
+            constraint,
+            not_valid,
+        } => {
+            let ops = match constraint {
+                TableConstraint::UniqueUsingIndex(using) => {
+                    vec![Op::Command(Command::ConstraintUsingIndex {
+                        table: table.clone(),
+                        name: using.name.map(|n| n.value),
+                        index: using.index_name.value,
+                        primary: false,
+                    })]
+                }
+                TableConstraint::PrimaryKeyUsingIndex(using) => {
+                    vec![Op::Command(Command::ConstraintUsingIndex {
+                        table: table.clone(),
+                        name: using.name.map(|n| n.value),
+                        index: using.index_name.value,
+                        primary: true,
+                    })]
+                }
+                constraint => {
+                    reader.add_constraint(&mut scratch, constraint, span);
+                    constraint_ops(table, scratch)
+                }
+            };
+            if not_valid {
+                ops.into_iter()
+                    .map(|op| Op::NotValid(Box::new(op)))
+                    .collect()
+            } else {
+                ops
+            }
+        }
+        AlterTableOperation::DropColumn { column_names, .. } => column_names
+            .into_iter()
+            .map(|column| Op::DropColumn {
+                table: table.clone(),
+                column: Column::new(column.value, SqlType::Named(String::new())),
+                side: Side::Database,
+            })
+            .collect(),
+        AlterTableOperation::DropConstraint { name, .. } => vec![Op::DropConstraint {
+            table: table.clone(),
+            name: Some(name.value),
+            kind: None,
+            check: None,
+        }],
+        AlterTableOperation::RenameColumn {
+            old_column_name,
+            new_column_name,
+        } => {
+            let mut change = alter(table, &old_column_name.value);
+            change.new_name = Some(new_column_name.value);
+            vec![Op::AlterColumn(Box::new(change))]
+        }
+        AlterTableOperation::RenameTable { table_name } => {
+            let (RenameTableNameKind::As(new) | RenameTableNameKind::To(new)) = table_name;
+            vec![Op::RenameTable {
+                schema: table.schema.clone(),
+                old: table.name.clone(),
+                new: qualified(&new).1,
+            }]
+        }
+        AlterTableOperation::AlterColumn { column_name, op } => {
+            let mut change = alter(table, &column_name.value);
+            let mut target = change.ty.existing.clone();
+            match op {
+                AlterColumnOperation::SetNotNull => change.nullable.target = Some(false),
+                AlterColumnOperation::DropNotNull => change.nullable.target = Some(true),
+                AlterColumnOperation::SetDefault { value } => {
+                    target.column.server_default = Some(value.to_string());
+                    change.server_default.target = Some(target);
+                }
+                AlterColumnOperation::DropDefault => {
+                    change.server_default.existing.column.server_default = Some(String::new());
+                    change.server_default.target = Some(target);
+                }
+                AlterColumnOperation::SetDataType { data_type, .. } => {
+                    target.column.ty = super::types::column_type(&data_type).ty;
+                    change.ty.target = Some(target);
+                }
+                other => {
+                    return vec![Op::Command(Command::Other {
+                        verb: format!("ALTER COLUMN {other}"),
+                    })];
+                }
+            }
+            vec![Op::AlterColumn(Box::new(change))]
+        }
+        AlterTableOperation::SetLogged => vec![Op::Command(Command::SetLogged {
+            table: table.clone(),
+            logged: true,
+        })],
+        AlterTableOperation::SetUnlogged => vec![Op::Command(Command::SetLogged {
+            table: table.clone(),
+            logged: false,
+        })],
+        AlterTableOperation::ValidateConstraint { name } => {
+            vec![Op::Command(Command::ValidateConstraint {
+                table: table.clone(),
+                name: name.value,
+            })]
+        }
+        other => vec![Op::Command(Command::Other {
+            verb: format!("ALTER TABLE … {other}"),
+        })],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ops(sql: &str) -> Vec<Op> {
+        let (ops, diagnostics) = ops_of(sql);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        ops
+    }
+
+    #[test]
+    fn ddl_with_an_alembic_counterpart_becomes_that_op() {
+        let read = ops("CREATE INDEX CONCURRENTLY ix_a ON public.t (a) WHERE a > 0;\n\
+             ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES u (id) NOT VALID;\n\
+             ALTER TABLE t ALTER COLUMN a SET NOT NULL, ALTER COLUMN b TYPE bigint;\n\
+             ALTER TABLE t ADD COLUMN c integer NOT NULL REFERENCES u (id);\n\
+             DROP INDEX CONCURRENTLY IF EXISTS ix_b;\n\
+             ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok'");
+        let [
+            Op::Concurrently(index),
+            Op::NotValid(fk),
+            Op::AlterColumn(not_null),
+            Op::AlterColumn(ty),
+            Op::AddColumn { column, .. },
+            Op::CreateForeignKey { .. },
+            Op::Concurrently(drop),
+            Op::AddEnumValue { value, after, .. },
+        ] = read.as_slice()
+        else {
+            panic!("{read:#?}");
+        };
+        assert!(
+            matches!(&**index, Op::CreateIndex { table, index, .. } if table.name == "t" && table.schema.is_none() && index.r#where.as_deref() == Some("a > 0"))
+        );
+        assert!(matches!(&**fk, Op::CreateForeignKey { fk, .. } if fk.referred_table == "u"));
+        assert_eq!(not_null.nullable.target, Some(false));
+        assert_eq!(
+            ty.ty.target.as_ref().map(|t| &t.column.ty),
+            Some(&SqlType::BigInt)
+        );
+        assert!(!column.nullable);
+        assert!(
+            matches!(&**drop, Op::DropIndex { index, .. } if index.name.as_deref() == Some("ix_b"))
+        );
+        assert_eq!((value.as_str(), after.as_deref()), ("meh", Some("ok")));
+    }
+
+    #[test]
+    fn commands_without_an_alembic_op_are_named() {
+        let read = ops("BEGIN; SET LOCAL lock_timeout = '5s'; VACUUM (FULL, VERBOSE) big;\n\
+             REINDEX TABLE CONCURRENTLY big; TRUNCATE TABLE a, s.b CASCADE;\n\
+             UPDATE ONLY big SET x = 1; ALTER TABLE big SET UNLOGGED;\n\
+             ALTER TABLE big VALIDATE CONSTRAINT fk; LOCK TABLE big IN SHARE MODE;\n\
+             DROP DATABASE prod; SELECT 1; COMMIT");
+        let commands: Vec<String> = read
+            .iter()
+            .map(|op| match op {
+                Op::Command(c) => c.sql(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            commands,
+            [
+                "BEGIN",
+                "SET LOCAL lock_timeout = '5s'",
+                "VACUUM FULL big",
+                "REINDEX (CONCURRENTLY) TABLE big",
+                "TRUNCATE a, s.b",
+                "UPDATE big",
+                "ALTER TABLE big SET UNLOGGED",
+                "ALTER TABLE big VALIDATE CONSTRAINT fk",
+                "LOCK TABLE big IN SHARE MODE",
+                "DROP DATABASE prod",
+                "SELECT 1",
+                "COMMIT"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_statement_that_does_not_parse_costs_only_itself() {
+        let (read, diagnostics) = read_ops("CREATE TABLE (;\nDROP TABLE old");
+        assert_eq!(diagnostics.len(), 1);
+        assert!(
+            matches!(&read[..], [Located { op: Op::DropTable { table, .. }, span }] if table.name == "old" && span.start == 16)
+        );
+    }
+}
