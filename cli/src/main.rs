@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod history;
+mod lint;
 
 use clap::{Parser, ValueEnum};
 
@@ -158,6 +159,34 @@ enum Command {
         #[arg(long)]
         recursive: bool,
     },
+    /// Review migrations for what they do to a live database: revision
+    /// files, `versions/` folders, `.sql` scripts, `-` for standard input.
+    /// Exit 0: no error or warning; 1: errors or warnings found (or a file
+    /// that cannot be read); 2: bad usage.
+    Lint {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = lint::LintFormat::Text)]
+        format: lint::LintFormat,
+        /// The PostgreSQL major version the migration runs on.
+        #[arg(long, default_value_t = retort_core::lint::NEWEST_POSTGRES,
+              value_parser = clap::value_parser!(u32).range(i64::from(retort_core::lint::OLDEST_POSTGRES)..=i64::from(retort_core::lint::NEWEST_POSTGRES)))]
+        postgres: u32,
+        /// `.sql` scripts run inside a transaction (as a tool that wraps
+        /// each file in one would run them).
+        #[arg(long)]
+        assume_in_transaction: bool,
+        /// Also print each file's lock table: per op, the lock it takes,
+        /// on which table, what that blocks, and whether it rewrites.
+        #[arg(long)]
+        locks: bool,
+    },
+    /// Explain a rule (or list them all).
+    Rule {
+        id: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
     /// Print where retort's playground, documentation and sources are.
     About,
 }
@@ -247,6 +276,24 @@ fn main() -> ExitCode {
             heads,
             recursive,
         } => history::check(&dir, heads, recursive),
+        Command::Lint {
+            paths,
+            format,
+            postgres,
+            assume_in_transaction,
+            locks,
+        } => lint::lint(
+            &paths,
+            &lint::LintOptions {
+                format,
+                settings: retort_core::lint::Settings {
+                    postgres,
+                    assume_in_transaction,
+                },
+                locks,
+            },
+        ),
+        Command::Rule { id, all } => lint::rule(id.as_deref(), all),
         Command::About => {
             println!(
                 "retort {}: review and rehearse Alembic migrations.\n\

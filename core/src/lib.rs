@@ -15,6 +15,8 @@ pub mod diagnostic;
 pub mod diff;
 pub mod graph;
 pub mod input;
+#[cfg(feature = "sql")]
+pub mod lint;
 pub mod naming;
 #[cfg(feature = "sql")]
 pub mod op;

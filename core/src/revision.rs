@@ -63,6 +63,10 @@ pub struct Revision {
     pub downgrade_body: Body,
     /// Enum types the revision's columns name (for `CREATE TYPE`).
     pub enums: Vec<EnumType>,
+    /// Where each op of `migration.upgrade` and `.downgrade` is written:
+    /// one span per op in pre-order (an autocommit block, then the ops
+    /// inside it); the ops an [`Op::Sql`] stands for share its span.
+    pub spans: (Vec<Span>, Vec<Span>),
 }
 
 impl Revision {
@@ -150,8 +154,9 @@ fn read(source: &str, with_ops: bool) -> (Revision, Vec<Diagnostic>) {
         batch: None,
     };
     if with_ops {
-        let (up, up_body) = context.function(upgrade);
-        let (down, down_body) = context.function(downgrade);
+        let (up, up_spans, up_body) = context.function(upgrade);
+        let (down, down_spans, down_body) = context.function(downgrade);
+        revision.spans = (up_spans, down_spans);
         revision.migration = Migration {
             upgrade: up,
             downgrade: down,
@@ -353,17 +358,18 @@ impl<'s> Context<'s> {
         &self.source[node.range()]
     }
 
-    fn function(&mut self, def: Option<&StmtFunctionDef>) -> (Vec<Op>, Body) {
+    fn function(&mut self, def: Option<&StmtFunctionDef>) -> (Vec<Op>, Vec<Span>, Body) {
         let kind = body_kind(def, self.source);
         let Some(def) = def.filter(|_| kind == Body::Ops) else {
-            return (Vec::new(), kind);
+            return (Vec::new(), Vec::new(), kind);
         };
         let statements: Vec<&Stmt> = def
             .body
             .iter()
             .filter(|s| !matches!(s, Stmt::Expr(e) if e.value.is_string_literal_expr()))
             .collect();
-        (self.statements(&statements), Body::Ops)
+        let (ops, spans) = self.statements(&statements);
+        (ops, spans.into_iter().flatten().collect(), Body::Ops)
     }
 
     fn unread(&mut self, stmt: &Stmt, why: &str) -> Op {
@@ -377,10 +383,16 @@ impl<'s> Context<'s> {
         }
     }
 
-    fn statements(&mut self, statements: &[&Stmt]) -> Vec<Op> {
+    /// The ops of `statements`, each with the spans of the op and of the ops
+    /// inside it, in pre-order (see [`Revision::spans`]).
+    fn statements(&mut self, statements: &[&Stmt]) -> (Vec<Op>, Vec<Vec<Span>>) {
         // Pass 1: the op calls; what needs the model reader is queued.
         let mut pending: Vec<Pending<'_>> = Vec::new();
+        let mut spans: Vec<Vec<Span>> = Vec::new();
         for stmt in statements {
+            if !matches!(stmt, Stmt::Pass(_) | Stmt::With(_)) {
+                spans.push(vec![span_of(*stmt)]);
+            }
             match stmt {
                 Stmt::Pass(_) => {}
                 Stmt::Expr(e) => match &*e.value {
@@ -400,9 +412,10 @@ impl<'s> Context<'s> {
                     if let Some(table) = batch {
                         let inner: Vec<&Stmt> = with.body.iter().collect();
                         let outer = self.batch.replace(table);
-                        let ops = self.statements(&inner);
+                        let (ops, inner_spans) = self.statements(&inner);
                         self.batch = outer;
                         pending.extend(ops.into_iter().map(Pending::done));
+                        spans.extend(inner_spans);
                         continue;
                     }
                     let is_block = with.items.iter().any(|item| {
@@ -411,11 +424,15 @@ impl<'s> Context<'s> {
                     });
                     if !is_block {
                         pending.push(Pending::done(self.unread(stmt, "a with block")));
+                        spans.push(vec![span_of(*stmt)]);
                         continue;
                     }
                     let inner: Vec<&Stmt> = with.body.iter().collect();
-                    let ops = self.statements(&inner);
+                    let (ops, inner_spans) = self.statements(&inner);
                     pending.push(Pending::done(Op::AutocommitBlock(ops)));
+                    let mut block = vec![span_of(*stmt)];
+                    block.extend(inner_spans.into_iter().flatten());
+                    spans.push(block);
                 }
                 other => {
                     let why = match other {
@@ -486,7 +503,7 @@ impl<'s> Context<'s> {
                 }
             }
         }
-        ops
+        (ops, spans)
     }
 
     /// One `op.*(...)` call (or `ENUM(...).create(op.get_bind())`).

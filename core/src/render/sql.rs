@@ -553,7 +553,7 @@ fn column_spec(column: &Column, side: Side, serial: bool) -> String {
 /// builds: the primary key column rendered `autoincrement=True`, or a lone
 /// integer (or numeric) primary key column left at "auto" that is in no
 /// foreign key and has no server default.
-fn autoincrement_column(table: &Table, side: Side) -> Option<&str> {
+pub(crate) fn autoincrement_column(table: &Table, side: Side) -> Option<&str> {
     let pk = table.primary_key.as_ref()?;
     let columns: Vec<&Column> = pk.columns.iter().filter_map(|c| table.column(c)).collect();
     if let [only] = columns.as_slice() {

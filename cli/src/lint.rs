@@ -1,0 +1,490 @@
+//! `retort lint` and `retort rule`.
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use retort_core::lint::locks::locks;
+use retort_core::lint::rules::{self, RULES, severity_name};
+use retort_core::lint::{self, Finding, Settings};
+use retort_core::{Diagnostic, LineIndex, Severity, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// `path:line:col: rule message`, the source line under it.
+    Text,
+    /// An array of findings (1-based lines and columns).
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
+pub struct LintOptions {
+    pub format: LintFormat,
+    pub settings: Settings,
+    pub locks: bool,
+}
+
+/// One file's text and what it is.
+struct Source {
+    path: String,
+    text: String,
+    sql: bool,
+}
+
+/// A finding with where it is, as every format prints it.
+struct Located {
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    finding: Finding,
+    source_line: String,
+}
+
+fn is_sql(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "sql")
+}
+
+/// The `.py` and `.sql` files under `dir`, sorted, skipping `env.py`,
+/// `__init__.py` and caches.
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_dir() {
+            if name != "__pycache__" && !name.starts_with('.') {
+                files_under(&path, out)?;
+            }
+        } else if (name.ends_with(".py") && name != "env.py" && !name.starts_with("__init__"))
+            || name.ends_with(".sql")
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Text of a file that may not be UTF-8: the error as a diagnostic.
+fn text_of(bytes: Vec<u8>) -> Result<String, (usize, String)> {
+    String::from_utf8(bytes).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        (
+            at,
+            String::from_utf8_lossy(error.as_bytes()).into_owned(),
+        )
+    })
+}
+
+pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
+    let mut sources: Vec<Source> = Vec::new();
+    let mut problems = false;
+    let mut folders: Vec<PathBuf> = Vec::new();
+    let add = |path: &Path, bytes: Vec<u8>, sources: &mut Vec<Source>| {
+        let shown = path.display().to_string();
+        match text_of(bytes) {
+            Ok(text) => {
+                let sql = if shown == "-" {
+                    !text.contains("def upgrade")
+                } else {
+                    is_sql(path)
+                };
+                sources.push(Source {
+                    path: shown,
+                    text,
+                    sql,
+                });
+                false
+            }
+            Err((at, lossy)) => {
+                let lc = LineIndex::new(&lossy).line_col(at);
+                eprintln!(
+                    "{shown}:{}:{}: error: not UTF-8 (byte {at}): not reviewed",
+                    lc.line, lc.column
+                );
+                true
+            }
+        }
+    };
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
+                eprintln!("-: cannot read standard input: {error}");
+                return ExitCode::from(2);
+            }
+            problems |= add(path, bytes, &mut sources);
+        } else if path.is_dir() {
+            let mut files = Vec::new();
+            if let Err(error) = files_under(path, &mut files) {
+                eprintln!("{}: cannot read the folder: {error}", path.display());
+                return ExitCode::from(2);
+            }
+            for file in files {
+                match std::fs::read(&file) {
+                    Ok(bytes) => problems |= add(&file, bytes, &mut sources),
+                    Err(error) => {
+                        eprintln!("{}: cannot read: {error}", file.display());
+                        problems = true;
+                    }
+                }
+            }
+            folders.push(path.clone());
+        } else {
+            match std::fs::read(path) {
+                Ok(bytes) => problems |= add(path, bytes, &mut sources),
+                Err(error) => {
+                    eprintln!("{}: cannot read: {error}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
+
+    let mut found: Vec<Located> = Vec::new();
+    let mut lock_tables: Vec<(String, Vec<String>)> = Vec::new();
+    let mut revisions: Vec<(usize, retort_core::revision::Revision)> = Vec::new();
+    for (i, source) in sources.iter().enumerate() {
+        let (findings, diagnostics) = if source.sql {
+            let (located, diagnostics) = retort_core::sql::ops::read_ops(&source.text);
+            let steps = lint::sql_steps(&located, &options.settings);
+            if options.locks {
+                lock_tables.push((source.path.clone(), lock_lines(&source.text, &steps, &options.settings)));
+            }
+            let cx = lint::Cx {
+                steps,
+                settings: &options.settings,
+                revision: None,
+            };
+            (lint::check(&cx), diagnostics)
+        } else {
+            let (revision, diagnostics) = retort_core::revision::read_revision(&source.text);
+            let findings = lint::lint_read_revision(&revision, &source.text, &options.settings);
+            if options.locks {
+                let steps = lint::revision_steps(&revision);
+                lock_tables.push((source.path.clone(), lock_lines(&source.text, &steps, &options.settings)));
+            }
+            revisions.push((i, revision));
+            (findings, diagnostics)
+        };
+        report_diagnostics(&source.path, &source.text, &diagnostics);
+        problems |= diagnostics.iter().any(|d| d.severity == Severity::Error);
+        for finding in findings {
+            found.push(locate(source, finding));
+        }
+    }
+    // A folder's history: one head.
+    if !folders.is_empty() {
+        let nodes: Vec<(usize, retort_core::graph::Node)> = revisions
+            .iter()
+            .filter_map(|(i, r)| Some((*i, r.node()?)))
+            .collect();
+        let (graph, _) = retort_core::graph::Graph::build(nodes.iter().map(|(_, n)| n.clone()).collect());
+        if let Some(rule) = rules::rule("multiple-heads") {
+            for (node, message) in lint::multiple_heads(&graph) {
+                let id = &graph.node(node).id;
+                if let Some((i, _)) = nodes.iter().find(|(_, n)| &n.id == id) {
+                    let source = &sources[*i];
+                    let at = source
+                        .text
+                        .find("revision")
+                        .map_or(Span::new(0, 0), |p| Span::new(p, p + 8));
+                    found.push(locate(
+                        source,
+                        Finding {
+                            rule: rule.id,
+                            severity: rule.severity,
+                            span: at,
+                            message,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+
+    match options.format {
+        LintFormat::Text => print_text(&found, &lock_tables),
+        LintFormat::Json => print_json(&found),
+        LintFormat::Github => print_github(&found),
+        LintFormat::Sarif => print_sarif(&found),
+    }
+    let failing = found
+        .iter()
+        .any(|f| f.finding.severity >= Severity::Warning);
+    if failing || problems {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn locate(source: &Source, finding: Finding) -> Located {
+    let index = LineIndex::new(&source.text);
+    let start = index.line_col(finding.span.start);
+    let end = index.line_col(finding.span.end.max(finding.span.start));
+    let source_line = source
+        .text
+        .lines()
+        .nth(start.line.saturating_sub(1))
+        .unwrap_or("")
+        .to_string();
+    Located {
+        path: source.path.clone(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        finding,
+        source_line,
+    }
+}
+
+fn report_diagnostics(path: &str, source: &str, diagnostics: &[Diagnostic]) {
+    crate::print_diagnostics(Path::new(path), source, diagnostics);
+}
+
+/// The lock table of one file: per step, line, op, lock mode, table, what
+/// it blocks and how long it holds it.
+fn lock_lines(source: &str, steps: &[lint::Step<'_>], settings: &Settings) -> Vec<String> {
+    let index = LineIndex::new(source);
+    let mut lines = Vec::new();
+    for step in steps {
+        let line = index.line_col(step.span.start).line;
+        for lock in locks(step, settings) {
+            lines.push(format!(
+                "{line:>5}  {:<22}  {:<24}  {}{}; blocks {}",
+                lock.mode.name(),
+                lock.table,
+                lock.work.describe(),
+                if step.new_table || matches!(step.op, retort_core::op::Op::CreateTable { .. }) && lock.table == lint::table_of(step.op).map(|t| lint::display(&t)).unwrap_or_default() {
+                    " (a table created in this migration: nobody else sees it yet)"
+                } else {
+                    ""
+                },
+                lock.mode.blocks()
+            ));
+        }
+    }
+    lines
+}
+
+fn print_text(found: &[Located], lock_tables: &[(String, Vec<String>)]) {
+    let colour = std::io::stdout().is_terminal();
+    let paint = |code: &str, text: &str| {
+        if colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    for f in found {
+        let severity = f.finding.severity;
+        let code = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;36",
+        };
+        println!(
+            "{}:{}:{}: {} {}",
+            paint("1", &f.path),
+            f.line,
+            f.column,
+            paint(code, f.finding.rule),
+            f.finding.message
+        );
+        let number = f.line.to_string();
+        let pad = " ".repeat(number.len());
+        println!("{pad} |");
+        println!("{} | {}", paint("34", &number), f.source_line);
+        println!(
+            "{pad} | {}{}",
+            " ".repeat(f.column.saturating_sub(1)),
+            paint(code, "^")
+        );
+        println!();
+    }
+    for (path, lines) in lock_tables {
+        if lines.is_empty() {
+            continue;
+        }
+        println!("{}: locks", paint("1", path));
+        println!(" line  mode                    table                     work; blocks");
+        for line in lines {
+            println!("{line}");
+        }
+        println!();
+    }
+    let count = |s: Severity| found.iter().filter(|f| f.finding.severity == s).count();
+    if found.is_empty() {
+        println!("No problems found.");
+    } else {
+        println!(
+            "Found {} problem{} ({} error, {} warning, {} info). `retort rule ID` explains each rule.",
+            found.len(),
+            if found.len() == 1 { "" } else { "s" },
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info)
+        );
+    }
+}
+
+fn json_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn print_json(found: &[Located]) {
+    let items: Vec<String> = found
+        .iter()
+        .map(|f| {
+            format!(
+                "  {{\"path\": {}, \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"rule\": {}, \"severity\": {}, \"message\": {}, \"fixes\": []}}",
+                json_string(&f.path),
+                f.line,
+                f.column,
+                f.end_line,
+                f.end_column,
+                json_string(f.finding.rule),
+                json_string(severity_name(f.finding.severity)),
+                json_string(&f.finding.message)
+            )
+        })
+        .collect();
+    if items.is_empty() {
+        println!("[]");
+    } else {
+        println!("[\n{}\n]", items.join(",\n"));
+    }
+}
+
+/// Escapes for workflow commands: `%`, CR, LF (and `:`/`,` in properties).
+fn github_escape(text: &str, property: bool) -> String {
+    let mut out = text
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+fn print_github(found: &[Located]) {
+    for f in found {
+        let level = match f.finding.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        println!(
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            github_escape(&f.path, true),
+            f.line,
+            f.column,
+            f.end_line,
+            f.end_column,
+            github_escape(&format!("retort {}", f.finding.rule), true),
+            github_escape(&f.finding.message, false)
+        );
+    }
+}
+
+fn print_sarif(found: &[Located]) {
+    let rules: Vec<String> = RULES
+        .iter()
+        .map(|r| {
+            format!(
+                "{{\"id\": {}, \"shortDescription\": {{\"text\": {}}}, \"fullDescription\": {{\"text\": {}}}, \"help\": {{\"text\": {}}}, \"defaultConfiguration\": {{\"level\": {}}}}}",
+                json_string(r.id),
+                json_string(r.summary),
+                json_string(r.explanation.why),
+                json_string(r.explanation.instead),
+                json_string(sarif_level(r.severity))
+            )
+        })
+        .collect();
+    let results: Vec<String> = found
+        .iter()
+        .map(|f| {
+            let index = RULES.iter().position(|r| r.id == f.finding.rule).unwrap_or(0);
+            format!(
+                "{{\"ruleId\": {}, \"ruleIndex\": {index}, \"level\": {}, \"message\": {{\"text\": {}}}, \"locations\": [{{\"physicalLocation\": {{\"artifactLocation\": {{\"uri\": {}}}, \"region\": {{\"startLine\": {}, \"startColumn\": {}, \"endLine\": {}, \"endColumn\": {}}}}}}}]}}",
+                json_string(f.finding.rule),
+                json_string(sarif_level(f.finding.severity)),
+                json_string(&f.finding.message),
+                json_string(&f.path.replace('\\', "/")),
+                f.line,
+                f.column,
+                f.end_line,
+                f.end_column.max(f.column)
+            )
+        })
+        .collect();
+    println!(
+        "{{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", \"version\": \"2.1.0\", \"runs\": [{{\"tool\": {{\"driver\": {{\"name\": \"retort\", \"version\": {}, \"informationUri\": {}, \"rules\": [{}]}}}}, \"results\": [{}]}}]}}",
+        json_string(env!("CARGO_PKG_VERSION")),
+        json_string(env!("CARGO_PKG_REPOSITORY")),
+        rules.join(", "),
+        results.join(", ")
+    );
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// `retort rule ID` (or `--all`): the explanation.
+pub fn rule(id: Option<&str>, all: bool) -> ExitCode {
+    if all || id.is_none() {
+        for r in RULES {
+            println!("{:<38} {:<8} {}", r.id, severity_name(r.severity), r.summary);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let id = id.unwrap_or_default();
+    match rules::rule(id) {
+        Some(r) => {
+            println!("{} ({})\n\n{}", r.id, severity_name(r.severity), r.summary);
+            print!("{}", rules::explain(r, "", false));
+            ExitCode::SUCCESS
+        }
+        None => {
+            let close: Vec<&str> = RULES
+                .iter()
+                .map(|r| r.id)
+                .filter(|r| r.contains(id) || id.contains(r))
+                .collect();
+            eprintln!("no rule `{id}`{}", if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) });
+            eprintln!("`retort rule --all` lists them");
+            ExitCode::from(2)
+        }
+    }
+}

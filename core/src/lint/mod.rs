@@ -1,0 +1,418 @@
+//! The safety review: rules that judge a migration's ops for what they do
+//! to a live PostgreSQL database — locks, table rewrites, scans, failures on
+//! tables with rows, lost data.
+//!
+//! A migration (a revision file, or a `.sql` script) is first flattened into
+//! [`Step`]s: one per op, with what the op's surroundings decide — whether
+//! it runs inside a transaction (Alembic runs a revision in one on
+//! PostgreSQL, except in `autocommit_block()`s), whether its table was
+//! created earlier in the same migration (nobody else can see it yet, so no
+//! lock on it hurts), whether a `lock_timeout` was set before it. Each rule
+//! (one file under `rules/`) reads the steps and reports [`Finding`]s;
+//! [`locks`] says which lock each step takes and what that blocks.
+
+pub mod locks;
+pub mod rules;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::op::{Command, Op, TableRef};
+use crate::revision::{Body, DownRevision, Revision};
+use crate::text::Span;
+
+/// The newest PostgreSQL major version retort knows (the default target).
+pub const NEWEST_POSTGRES: u32 = 18;
+/// The oldest one it judges for.
+pub const OLDEST_POSTGRES: u32 = 10;
+
+/// What the review assumes about the database the migration runs on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The PostgreSQL major version (`10` … [`NEWEST_POSTGRES`]).
+    pub postgres: u32,
+    /// Whether a `.sql` script runs inside a transaction without saying so
+    /// (as a migration tool that wraps each file would run it).
+    pub assume_in_transaction: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            postgres: NEWEST_POSTGRES,
+            assume_in_transaction: false,
+        }
+    }
+}
+
+/// One problem a rule found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    #[serde(skip)]
+    pub span: Span,
+    pub message: String,
+}
+
+/// What a rule reports: where, and what it saw there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub span: Span,
+    pub message: String,
+}
+
+impl Hit {
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        Hit {
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// One op in its surroundings.
+#[derive(Debug, Clone)]
+pub struct Step<'a> {
+    /// The op itself: never [`Op::Noted`], [`Op::Concurrently`],
+    /// [`Op::NotValid`], [`Op::AutocommitBlock`] or [`Op::Sql`] — those are
+    /// unwrapped into the fields below and into steps of their own.
+    pub op: &'a Op,
+    pub span: Span,
+    /// Run `CONCURRENTLY`.
+    pub concurrently: bool,
+    /// A constraint added `NOT VALID`.
+    pub not_valid: bool,
+    /// Inside a transaction (and which one: steps with the same number
+    /// share it).
+    pub in_transaction: bool,
+    pub transaction: usize,
+    /// The op's table was created earlier in this migration.
+    pub new_table: bool,
+    /// Read from SQL (`op.execute`, a `.sql` file).
+    pub from_sql: bool,
+    /// A `SET lock_timeout` ran before this step (in this session, or this
+    /// transaction for `SET LOCAL`).
+    pub lock_timeout: bool,
+    /// A `SET TIME ZONE 'UTC'` (or `timezone = 'UTC'`) ran before it.
+    pub utc: bool,
+}
+
+/// What the rules read: the steps, and the revision around them.
+#[derive(Debug)]
+pub struct Cx<'a> {
+    pub steps: Vec<Step<'a>>,
+    pub settings: &'a Settings,
+    pub revision: Option<RevisionFacts>,
+}
+
+/// What a revision says besides its ops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionFacts {
+    pub upgrade: Body,
+    pub downgrade: Body,
+    /// A merge revision (several `down_revision`s): an empty upgrade is
+    /// what it should have.
+    pub merge: bool,
+    /// Where `def upgrade` / `def downgrade` are (or the file's start).
+    pub upgrade_at: Span,
+    pub downgrade_at: Span,
+}
+
+/// The table an op works on (for a `DROP INDEX` read from SQL, which names
+/// no table, `None`).
+pub fn table_of(op: &Op) -> Option<TableRef> {
+    let table = match op {
+        Op::CreateTable { table, .. } | Op::DropTable { table, .. } => TableRef::of(table),
+        Op::AddColumn { table, .. }
+        | Op::DropColumn { table, .. }
+        | Op::CreateIndex { table, .. }
+        | Op::DropIndex { table, .. }
+        | Op::CreateUniqueConstraint { table, .. }
+        | Op::DropUniqueConstraint { table, .. }
+        | Op::CreateForeignKey { table, .. }
+        | Op::DropForeignKey { table, .. }
+        | Op::CreateTableComment { table, .. }
+        | Op::DropTableComment { table, .. }
+        | Op::CreateCheckConstraint { table, .. }
+        | Op::DropConstraint { table, .. }
+        | Op::CreatePrimaryKey { table, .. }
+        | Op::CreateExcludeConstraint { table, .. } => table.clone(),
+        Op::AlterColumn(alter) => alter.table.clone(),
+        Op::RenameTable { schema, old, .. } => TableRef {
+            schema: schema.clone(),
+            name: old.clone(),
+        },
+        Op::Command(
+            Command::SetLogged { table, .. }
+            | Command::ValidateConstraint { table, .. }
+            | Command::ConstraintUsingIndex { table, .. },
+        ) => table.clone(),
+        Op::Command(Command::Dml { table, .. }) => table.clone()?,
+        _ => return None,
+    };
+    (!table.name.is_empty()).then_some(table)
+}
+
+/// The table's name as the messages print it.
+pub fn display(table: &TableRef) -> String {
+    match &table.schema {
+        Some(schema) => format!("{schema}.{}", table.name),
+        None => table.name.clone(),
+    }
+}
+
+#[derive(Debug, Default)]
+struct State {
+    in_transaction: bool,
+    transaction: usize,
+    created: Vec<TableRef>,
+    lock_timeout: bool,
+    local_lock_timeout: bool,
+    utc: bool,
+}
+
+struct Flattener<'a> {
+    steps: Vec<Step<'a>>,
+    state: State,
+}
+
+impl<'a> Flattener<'a> {
+    fn new(in_transaction: bool) -> Self {
+        Flattener {
+            steps: Vec::new(),
+            state: State {
+                in_transaction,
+                ..State::default()
+            },
+        }
+    }
+
+    /// Ops of a revision, with their spans in pre-order.
+    fn ops(&mut self, ops: &'a [Op], spans: &mut dyn Iterator<Item = Span>) {
+        for op in ops {
+            let span = spans.next().unwrap_or_default();
+            match op {
+                Op::AutocommitBlock(inner) => {
+                    let outer = self.state.in_transaction;
+                    self.end_transaction();
+                    self.state.in_transaction = false;
+                    self.ops(inner, spans);
+                    self.end_transaction();
+                    self.state.in_transaction = outer;
+                }
+                Op::Sql { ops: inner, .. } => {
+                    for op in inner {
+                        self.op(op, span, true);
+                    }
+                }
+                other => self.op(other, span, false),
+            }
+        }
+    }
+
+    fn end_transaction(&mut self) {
+        self.state.transaction += 1;
+        self.state.local_lock_timeout = false;
+    }
+
+    fn op(&mut self, op: &'a Op, span: Span, from_sql: bool) {
+        let mut concurrently = false;
+        let mut not_valid = false;
+        let mut op = op;
+        loop {
+            match op {
+                Op::Noted { op: inner, .. } => op = inner,
+                Op::Concurrently(inner) => {
+                    concurrently = true;
+                    op = inner;
+                }
+                Op::NotValid(inner) => {
+                    not_valid = true;
+                    op = inner;
+                }
+                _ => break,
+            }
+        }
+        match op {
+            Op::AutocommitBlock(inner) => {
+                // Only from a generated migration (no spans): the block's.
+                let outer = self.state.in_transaction;
+                self.end_transaction();
+                self.state.in_transaction = false;
+                for op in inner {
+                    self.op(op, span, from_sql);
+                }
+                self.end_transaction();
+                self.state.in_transaction = outer;
+                return;
+            }
+            Op::Sql { ops, .. } => {
+                for op in ops {
+                    self.op(op, span, true);
+                }
+                return;
+            }
+            Op::Command(Command::Begin) => {
+                self.end_transaction();
+                self.state.in_transaction = true;
+            }
+            Op::Command(Command::Commit | Command::Rollback) => {
+                self.end_transaction();
+                self.state.in_transaction = false;
+            }
+            Op::Command(Command::Set { name, value, local }) => {
+                let name = name.replace(' ', "");
+                if name == "lock_timeout" {
+                    let set = !matches!(value.trim_matches('\'').trim(), "0" | "DEFAULT");
+                    if *local {
+                        self.state.local_lock_timeout = set;
+                    } else {
+                        self.state.lock_timeout = set;
+                    }
+                }
+                if matches!(name.as_str(), "timezone" | "time") {
+                    let value = value.trim_start_matches("ZONE ").trim_matches('\'');
+                    self.state.utc = value.eq_ignore_ascii_case("utc");
+                }
+            }
+            _ => {}
+        }
+        let table = table_of(op);
+        let new_table = table
+            .as_ref()
+            .is_some_and(|t| self.state.created.contains(t))
+            && !matches!(op, Op::CreateTable { .. });
+        self.steps.push(Step {
+            op,
+            span,
+            concurrently,
+            not_valid,
+            in_transaction: self.state.in_transaction,
+            transaction: self.state.transaction,
+            new_table,
+            from_sql,
+            lock_timeout: self.state.lock_timeout || self.state.local_lock_timeout,
+            utc: self.state.utc,
+        });
+        match op {
+            Op::CreateTable { table, .. } => self.state.created.push(TableRef::of(table)),
+            Op::RenameTable { schema, old, new } => {
+                for created in &mut self.state.created {
+                    if &created.name == old && &created.schema == schema {
+                        created.name = new.clone();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The steps of a revision's upgrade.
+pub fn revision_steps<'a>(revision: &'a Revision) -> Vec<Step<'a>> {
+    let mut flattener = Flattener::new(true);
+    let mut spans = revision.spans.0.iter().copied();
+    flattener.ops(&revision.migration.upgrade, &mut spans);
+    flattener.steps
+}
+
+/// The steps of a SQL script's ops.
+pub fn sql_steps<'a>(located: &'a [crate::sql::ops::Located], settings: &Settings) -> Vec<Step<'a>> {
+    let mut flattener = Flattener::new(settings.assume_in_transaction);
+    for l in located {
+        flattener.op(&l.op, l.span, true);
+    }
+    flattener.steps
+}
+
+/// The steps of generated ops (no source: every span is empty), as a
+/// revision runs them.
+pub fn ops_steps(ops: &[Op]) -> Vec<Step<'_>> {
+    let mut flattener = Flattener::new(true);
+    flattener.ops(ops, &mut std::iter::empty());
+    flattener.steps
+}
+
+/// Runs every rule over `cx`, findings in source order.
+pub fn check(cx: &Cx<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules::RULES {
+        let mut hits = Vec::new();
+        (rule.check)(cx, &mut hits);
+        findings.extend(hits.into_iter().map(|hit| Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            span: hit.span,
+            message: hit.message,
+        }));
+    }
+    findings.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    findings
+}
+
+/// A revision file, reviewed: the findings, and the reader's diagnostics
+/// (a statement retort could not read is not judged).
+pub fn lint_revision(source: &str, settings: &Settings) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let (revision, diagnostics) = crate::revision::read_revision(source);
+    (lint_read_revision(&revision, source, settings), diagnostics)
+}
+
+/// A revision already read from `source`, reviewed.
+pub fn lint_read_revision(revision: &Revision, source: &str, settings: &Settings) -> Vec<Finding> {
+    let at = |name: &str| {
+        source
+            .find(&format!("def {name}("))
+            .map_or(Span::new(0, 0), |i| Span::new(i, i + 4 + name.len()))
+    };
+    let cx = Cx {
+        steps: revision_steps(revision),
+        settings,
+        revision: Some(RevisionFacts {
+            upgrade: revision.upgrade_body,
+            downgrade: revision.downgrade_body,
+            merge: matches!(revision.down_revision, DownRevision::Merge(_)),
+            upgrade_at: at("upgrade"),
+            downgrade_at: at("downgrade"),
+        }),
+    };
+    check(&cx)
+}
+
+/// `multiple-heads` on a whole history: the heads to report, with the
+/// message (none when there is one head, or every head has a branch label
+/// that declares it).
+pub fn multiple_heads(graph: &crate::graph::Graph) -> Vec<(usize, String)> {
+    let heads: Vec<usize> = (0..graph.len()).filter(|&i| graph.is_head(i)).collect();
+    if heads.len() < 2 || heads.iter().all(|&i| !graph.branch_labels(i).is_empty()) {
+        return Vec::new();
+    }
+    let ids: Vec<&str> = heads.iter().map(|&i| graph.node(i).id.as_str()).collect();
+    heads
+        .iter()
+        .map(|&i| {
+            (
+                i,
+                format!(
+                    "{} heads ({}): `alembic upgrade head` refuses to run; merge them (`alembic merge heads`)",
+                    heads.len(),
+                    ids.join(", ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A SQL migration, reviewed.
+pub fn lint_sql(source: &str, settings: &Settings) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let (located, diagnostics) = crate::sql::ops::read_ops(source);
+    let cx = Cx {
+        steps: sql_steps(&located, settings),
+        settings,
+        revision: None,
+    };
+    (check(&cx), diagnostics)
+}
+
+#[cfg(test)]
+mod tests;

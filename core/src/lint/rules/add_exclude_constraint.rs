@@ -1,0 +1,31 @@
+//! `add-exclude-constraint`: An exclusion constraint builds its index under an ACCESS EXCLUSIVE lock.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit, display};
+use crate::op::Op;
+
+pub const RULE: Rule = Rule {
+    id: "add-exclude-constraint",
+    severity: Severity::Warning,
+    summary: "An exclusion constraint builds its index under an ACCESS EXCLUSIVE lock",
+    explanation: Explanation {
+        what: "Flags `create_exclude_constraint` (`ADD EXCLUDE`) on an existing table.",
+        why: "The constraint's index is built, and every row checked, while PostgreSQL holds an ACCESS EXCLUSIVE lock; unlike unique constraints there is no `USING INDEX` way around it.",
+        example: "op.create_exclude_constraint('no_overlap', 'booking', ('room', '='), ('during', '&&'), using='gist')",
+        instead: "Add it in a maintenance window, or enforce the rule in a trigger until then.",
+        fix_safety: "Display only.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for step in cx.existing() {
+        if let Op::CreateExcludeConstraint { table, .. } = step.op {
+            out.push(Hit::new(
+                step.span,
+                format!("exclusion constraint on `{}` builds its index while reads and writes wait", display(table)),
+            ));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! `add-foreign-key-validating`: A foreign key added without NOT VALID checks every row while writes wait.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit, display};
+use crate::op::Op;
+
+pub const RULE: Rule = Rule {
+    id: "add-foreign-key-validating",
+    severity: Severity::Warning,
+    summary: "A foreign key added without NOT VALID checks every row while writes wait",
+    explanation: Explanation {
+        what: "Flags `create_foreign_key` (`ADD FOREIGN KEY`, `ADD COLUMN … REFERENCES`) on an existing table without `postgresql_not_valid=True`.",
+        why: "Adding a foreign key takes SHARE ROW EXCLUSIVE locks on both tables and checks every existing row against the referenced table before it commits: writes to both tables wait for the whole scan.",
+        example: "op.create_foreign_key('fk_event_account', 'event', 'account', ['account_id'], ['id'])",
+        instead: "Add it `NOT VALID` (new rows are checked at once), then validate it in a later revision: `op.execute('ALTER TABLE event VALIDATE CONSTRAINT fk_event_account')` takes only a SHARE UPDATE EXCLUSIVE lock.",
+        fix_safety: "Safe: the constraint ends up the same once validated.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for step in cx.existing() {
+        if let Op::CreateForeignKey { table, fk, .. } = step.op
+            && !step.not_valid
+        {
+            out.push(Hit::new(
+                step.span,
+                format!(
+                    "foreign key {}on `{}` is validated as it is added: writes to `{}` and `{}` wait for the scan",
+                    fk.name.as_deref().map(|n| format!("`{n}` ")).unwrap_or_default(),
+                    display(table),
+                    display(table),
+                    fk.referred_table
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! `ban-truncate`: TRUNCATE in a migration deletes every row.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit, display};
+use crate::op::Op;
+use crate::op::Command;
+
+pub const RULE: Rule = Rule {
+    id: "ban-truncate",
+    severity: Severity::Error,
+    summary: "TRUNCATE in a migration deletes every row",
+    explanation: Explanation {
+        what: "Flags `TRUNCATE`.",
+        why: "A migration runs against production: TRUNCATE empties the table there, with no WHERE and no undo, under an ACCESS EXCLUSIVE lock.",
+        example: "op.execute('TRUNCATE event')",
+        instead: "Delete the rows you mean in batches (`DELETE … WHERE …`), or move data clean-up out of migrations.",
+        fix_safety: "Display only.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for step in &cx.steps {
+        if let Op::Command(Command::Truncate { tables }) = step.op {
+            out.push(Hit::new(step.span, format!("TRUNCATE empties {}", tables.iter().map(display).collect::<Vec<_>>().join(", "))));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! `concurrently-in-transaction`: CONCURRENTLY cannot run inside a transaction.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit};
+use crate::op::Op;
+use crate::op::Command;
+
+pub const RULE: Rule = Rule {
+    id: "concurrently-in-transaction",
+    severity: Severity::Error,
+    summary: "CONCURRENTLY cannot run inside a transaction",
+    explanation: Explanation {
+        what: "Flags `postgresql_concurrently=True` index ops, `CREATE/DROP INDEX CONCURRENTLY` and `REINDEX … CONCURRENTLY` that run inside the migration's transaction.",
+        why: "Alembic runs a revision inside a transaction on PostgreSQL, and PostgreSQL refuses concurrent index operations there: `ERROR: CREATE INDEX CONCURRENTLY cannot run inside a transaction block`.",
+        example: "op.create_index('ix_a', 'account', ['email'], postgresql_concurrently=True)",
+        instead: "with op.get_context().autocommit_block():\n    op.create_index('ix_a', 'account', ['email'], postgresql_concurrently=True)",
+        fix_safety: "Safe: the block commits what ran before it; the ops keep their order.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for step in &cx.steps {
+        let concurrent = step.concurrently
+            || matches!(step.op, Op::Command(Command::Reindex { concurrently: true, .. }));
+        if concurrent && step.in_transaction {
+            out.push(Hit::new(
+                step.span,
+                "CONCURRENTLY inside a transaction: PostgreSQL refuses it (put it in `op.get_context().autocommit_block()`)",
+            ));
+        }
+    }
+}

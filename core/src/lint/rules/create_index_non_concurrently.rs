@@ -1,0 +1,37 @@
+//! `create-index-non-concurrently`: An index built without CONCURRENTLY blocks writes.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit, display};
+use crate::op::Op;
+
+pub const RULE: Rule = Rule {
+    id: "create-index-non-concurrently",
+    severity: Severity::Warning,
+    summary: "An index built without CONCURRENTLY blocks writes",
+    explanation: Explanation {
+        what: "Flags `create_index` (`CREATE INDEX`) on an existing table without `postgresql_concurrently=True`.",
+        why: "A plain index build holds a SHARE lock for its whole duration: every INSERT, UPDATE and DELETE on the table waits, for minutes on a large table.",
+        example: "op.create_index('ix_event_account_id', 'event', ['account_id'])",
+        instead: "Build it concurrently, outside the transaction:\n\nwith op.get_context().autocommit_block():\n    op.create_index('ix_event_account_id', 'event', ['account_id'], postgresql_concurrently=True)",
+        fix_safety: "Safe: the same index. A failed concurrent build leaves an INVALID index to drop before retrying.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for step in cx.existing() {
+        if let Op::CreateIndex { table, index, .. } = step.op
+            && !step.concurrently
+        {
+            out.push(Hit::new(
+                step.span,
+                format!(
+                    "index `{}` is built without CONCURRENTLY: writes to `{}` wait until it is done",
+                    index.name.as_deref().unwrap_or("(unnamed)"),
+                    display(table)
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! `drop-column`: Dropping a column loses its data and breaks code that reads it.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit, display};
+use crate::op::Op;
+
+pub const RULE: Rule = Rule {
+    id: "drop-column",
+    severity: Severity::Warning,
+    summary: "Dropping a column loses its data and breaks code that reads it",
+    explanation: Explanation {
+        what: "Flags `drop_column` (`DROP COLUMN`) on an existing table.",
+        why: "The values are gone (the downgrade adds back an empty column), and application servers still running the old code fail on their next query naming the column.",
+        example: "op.drop_column('account', 'legacy_flag')",
+        instead: "Remove every use of the column from the code and deploy it first; drop the column in a later release.",
+        fix_safety: "Display only.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for step in cx.existing() {
+        if let Op::DropColumn { table, column, .. } = step.op {
+            out.push(Hit::new(step.span, format!("`{}.{}` and its values are dropped", display(table), column.name)));
+        }
+    }
+}

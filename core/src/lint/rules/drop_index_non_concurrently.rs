@@ -1,0 +1,40 @@
+//! `drop-index-non-concurrently`: DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit};
+use crate::op::Op;
+
+pub const RULE: Rule = Rule {
+    id: "drop-index-non-concurrently",
+    severity: Severity::Warning,
+    summary: "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock",
+    explanation: Explanation {
+        what: "Flags `drop_index` (`DROP INDEX`) without `postgresql_concurrently=True`, unless the index was created in the same migration.",
+        why: "DROP INDEX locks the index's table ACCESS EXCLUSIVE. The drop itself is quick, but the lock waits behind every running query on the table, and every new query waits behind it.",
+        example: "op.drop_index('ix_event_account_id', table_name='event')",
+        instead: "with op.get_context().autocommit_block():\n    op.drop_index('ix_event_account_id', table_name='event', postgresql_concurrently=True)",
+        fix_safety: "Safe.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    let mut created: Vec<&str> = Vec::new();
+    for step in &cx.steps {
+        match step.op {
+            Op::CreateIndex { index, .. } => created.extend(index.name.as_deref()),
+            Op::DropIndex { index, .. } if !step.concurrently && !step.new_table => {
+                let name = index.name.as_deref().unwrap_or("(unnamed)");
+                if created.contains(&name) {
+                    continue;
+                }
+                out.push(Hit::new(
+                    step.span,
+                    format!("index `{name}` is dropped without CONCURRENTLY: its table is locked for reads and writes"),
+                ));
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! `enum-add-value-in-transaction`: ALTER TYPE … ADD VALUE fails inside a transaction before PostgreSQL 12.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit};
+use crate::op::Op;
+
+pub const RULE: Rule = Rule {
+    id: "enum-add-value-in-transaction",
+    severity: Severity::Error,
+    summary: "ALTER TYPE … ADD VALUE fails inside a transaction before PostgreSQL 12",
+    explanation: Explanation {
+        what: "Flags `ALTER TYPE … ADD VALUE` run inside a transaction when the target is PostgreSQL 11 or older.",
+        why: "Before PostgreSQL 12, `ALTER TYPE … ADD VALUE cannot run inside a transaction block`. From 12 it can, but the new value cannot be used until the transaction commits.",
+        example: "op.execute(\"ALTER TYPE mood ADD VALUE 'meh'\")",
+        instead: "with op.get_context().autocommit_block():\n    op.execute(\"ALTER TYPE mood ADD VALUE 'meh'\")",
+        fix_safety: "Safe.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    if cx.settings.postgres >= 12 {
+        return;
+    }
+    for step in &cx.steps {
+        if let Op::AddEnumValue { enum_type, value, .. } = step.op
+            && step.in_transaction
+        {
+            out.push(Hit::new(
+                step.span,
+                format!("value '{value}' is added to `{}` inside a transaction: PostgreSQL {} refuses it", enum_type.name, cx.settings.postgres),
+            ));
+        }
+    }
+}

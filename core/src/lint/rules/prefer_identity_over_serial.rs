@@ -1,0 +1,36 @@
+//! `prefer-identity-over-serial`: Prefer identity columns to serial.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit};
+use crate::op::Op;
+
+pub const RULE: Rule = Rule {
+    id: "prefer-identity-over-serial",
+    severity: Severity::Info,
+    summary: "Prefer identity columns to serial",
+    explanation: Explanation {
+        what: "Flags `serial` / `bigserial` columns: an integer primary key SQLAlchemy renders as SERIAL, or `serial` in SQL.",
+        why: "`serial` is a column default on a separately owned sequence: permissions, ownership and copying the table all treat the two apart, and anyone can write ids by hand. `GENERATED … AS IDENTITY` is the standard form and keeps the sequence part of the column.",
+        example: "sa.Column('id', sa.BigInteger(), primary_key=True)",
+        instead: "sa.Column('id', sa.BigInteger(), sa.Identity(always=True), primary_key=True)",
+        fix_safety: "Safe on a new table.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for step in &cx.steps {
+        let Op::CreateTable { table, side } = step.op else {
+            continue;
+        };
+        let serial = crate::render::sql::autoincrement_column(table, *side)
+            .filter(|name| table.column(name).is_some_and(|c| c.identity.is_none()));
+        if let Some(name) = serial {
+            out.push(Hit::new(
+                step.span,
+                format!("`{}.{name}` is a serial column: prefer GENERATED … AS IDENTITY", table.name),
+            ));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! `prefer-text-over-varchar`: Prefer text (or a CHECK) to varchar(n).
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit};
+use super::column_types;
+use crate::schema::SqlType;
+
+pub const RULE: Rule = Rule {
+    id: "prefer-text-over-varchar",
+    severity: Severity::Info,
+    summary: "Prefer text (or a CHECK) to varchar(n)",
+    explanation: Explanation {
+        what: "Flags columns declared `varchar(n)` / `sa.String(length=n)`.",
+        why: "In PostgreSQL `varchar(n)` is `text` with a length check that costs the same to store. Raising the limit later is instant, but lowering it rewrites the table, and the limit rarely matches a real rule.",
+        example: "sa.Column('name', sa.String(length=50))",
+        instead: "`sa.Text()`, with `sa.CheckConstraint('char_length(name) <= 50')` where the limit matters (a CHECK can be added NOT VALID and changed without a rewrite).",
+        fix_safety: "Unsafe: values longer than the old limit become possible.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for (step, column, ty) in column_types(cx) {
+        if matches!(ty, SqlType::Varchar { length: Some(_) }) {
+            out.push(Hit::new(step.span, format!("`{}` is {ty}: prefer text with a CHECK on its length", column)));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! `reindex-non-concurrently`: REINDEX without CONCURRENTLY blocks writes.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit};
+use crate::op::Op;
+use crate::op::Command;
+
+pub const RULE: Rule = Rule {
+    id: "reindex-non-concurrently",
+    severity: Severity::Warning,
+    summary: "REINDEX without CONCURRENTLY blocks writes",
+    explanation: Explanation {
+        what: "Flags `REINDEX` without `CONCURRENTLY` (available from PostgreSQL 12).",
+        why: "REINDEX holds a SHARE lock on the table (writes wait) and an ACCESS EXCLUSIVE lock on the index (queries that would use it wait) for the whole rebuild.",
+        example: "op.execute('REINDEX INDEX ix_event_account_id')",
+        instead: "with op.get_context().autocommit_block():\n    op.execute('REINDEX INDEX CONCURRENTLY ix_event_account_id')",
+        fix_safety: "Safe from PostgreSQL 12.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for step in &cx.steps {
+        if let Op::Command(Command::Reindex { concurrently: false, target }) = step.op {
+            out.push(Hit::new(step.span, format!("REINDEX {target} without CONCURRENTLY: writes wait for the rebuild")));
+        }
+    }
+}

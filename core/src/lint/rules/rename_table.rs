@@ -1,0 +1,28 @@
+//! `rename-table`: Renaming a table breaks code that still uses the old name.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit};
+use crate::op::Op;
+
+pub const RULE: Rule = Rule {
+    id: "rename-table",
+    severity: Severity::Warning,
+    summary: "Renaming a table breaks code that still uses the old name",
+    explanation: Explanation {
+        what: "Flags `rename_table` (`ALTER TABLE … RENAME TO`) of an existing table.",
+        why: "The rename is instant, but every running application server still queries the old name until it is redeployed: errors during the whole rollout.",
+        example: "op.rename_table('customer', 'account')",
+        instead: "Create the new name as a view (or the old one as a view after the rename), deploy code that uses the new name, then drop the view.",
+        fix_safety: "Display only.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for step in cx.existing() {
+        if let Op::RenameTable { old, new, .. } = step.op {
+            out.push(Hit::new(step.span, format!("`{old}` is renamed to `{new}`: code still using `{old}` fails")));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! `statements-after-exclusive-lock`: Slow work runs while an ACCESS EXCLUSIVE lock is held.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit};
+use crate::lint::locks::{LockMode, locks};
+
+pub const RULE: Rule = Rule {
+    id: "statements-after-exclusive-lock",
+    severity: Severity::Warning,
+    summary: "Slow work runs while an ACCESS EXCLUSIVE lock is held",
+    explanation: Explanation {
+        what: "Flags a step that scans, rewrites, builds an index or changes rows, in a transaction that already holds an ACCESS EXCLUSIVE lock on an existing table.",
+        why: "Locks are held until the transaction commits. Whatever runs after an ACCESS EXCLUSIVE lock is taken keeps that table unreadable for its whole duration.",
+        example: "op.add_column('account', sa.Column('note', sa.Text()))\nop.execute('UPDATE event SET kind = 1')",
+        instead: "Put the slow step in its own revision (with `transaction_per_migration=True`), or before the lock.",
+        fix_safety: "Display only.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    let mut held: Option<(usize, String)> = None;
+    for step in cx.existing() {
+        let taken = locks(step, cx.settings);
+        if let Some((transaction, table)) = &held
+            && *transaction == step.transaction
+            && step.in_transaction
+            && let Some(slow) = taken.iter().find(|l| l.work.slow())
+        {
+            out.push(Hit::new(
+                step.span,
+                format!(
+                    "`{table}` is locked ACCESS EXCLUSIVE until commit while this {}",
+                    slow.work.describe()
+                ),
+            ));
+        }
+        if step.in_transaction
+            && held.as_ref().is_none_or(|(t, _)| *t != step.transaction)
+            && let Some(lock) = taken.iter().find(|l| l.mode == LockMode::AccessExclusive)
+        {
+            held = Some((step.transaction, lock.table.clone()));
+        }
+    }
+}

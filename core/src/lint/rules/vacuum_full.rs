@@ -1,0 +1,29 @@
+//! `vacuum-full`: VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit};
+use crate::op::Op;
+use crate::op::Command;
+
+pub const RULE: Rule = Rule {
+    id: "vacuum-full",
+    severity: Severity::Warning,
+    summary: "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock",
+    explanation: Explanation {
+        what: "Flags `VACUUM FULL`.",
+        why: "VACUUM FULL copies the whole table and rebuilds its indexes while nothing can read or write it. It also cannot run inside a transaction.",
+        example: "op.execute('VACUUM FULL event')",
+        instead: "Plain VACUUM (no exclusive lock), or pg_repack / pg_squeeze to reclaim space online.",
+        fix_safety: "Display only.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for step in &cx.steps {
+        if let Op::Command(Command::Vacuum { full: true, tables }) = step.op {
+            out.push(Hit::new(step.span, format!("VACUUM FULL rewrites {} while reads and writes wait", if tables.is_empty() { "every table".to_string() } else { tables.join(", ") })));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! `validate-in-same-transaction`: VALIDATE CONSTRAINT in the transaction that added it NOT VALID keeps the strong lock.
+
+use super::{Explanation, Rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Cx, Hit, display};
+use crate::op::Op;
+use crate::op::Command;
+
+pub const RULE: Rule = Rule {
+    id: "validate-in-same-transaction",
+    severity: Severity::Warning,
+    summary: "VALIDATE CONSTRAINT in the transaction that added it NOT VALID keeps the strong lock",
+    explanation: Explanation {
+        what: "Flags `ALTER TABLE … VALIDATE CONSTRAINT` in the same transaction as the `NOT VALID` addition of that constraint.",
+        why: "Adding the constraint took a strong lock (ACCESS EXCLUSIVE for CHECK, SHARE ROW EXCLUSIVE for foreign keys) that is held until commit; validating in the same transaction scans the table under it, which is what NOT VALID was meant to avoid.",
+        example: "op.create_check_constraint('ck', 'item', 'price > 0', postgresql_not_valid=True)\nop.execute('ALTER TABLE item VALIDATE CONSTRAINT ck')",
+        instead: "Validate in the next revision (each revision commits on its own with `transaction_per_migration=True`), or after an `autocommit_block()`.",
+        fix_safety: "Safe.",
+    },
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    let mut added: Vec<(usize, String, String)> = Vec::new();
+    for step in &cx.steps {
+        match step.op {
+            Op::CreateCheckConstraint { table, name: Some(name), .. } if step.not_valid => {
+                added.push((step.transaction, display(table), name.clone()));
+            }
+            Op::CreateForeignKey { table, fk, .. } if step.not_valid => {
+                if let Some(name) = &fk.name {
+                    added.push((step.transaction, display(table), name.clone()));
+                }
+            }
+            Op::Command(Command::ValidateConstraint { table, name }) if step.in_transaction => {
+                if added.contains(&(step.transaction, display(table), name.clone())) {
+                    out.push(Hit::new(
+                        step.span,
+                        format!("`{name}` is validated in the transaction that added it: the lock taken to add it is still held"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}

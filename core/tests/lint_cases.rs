@@ -1,0 +1,131 @@
+//! The labelled test set (tests/lint/cases): every migration, revision or
+//! SQL, reviewed; the findings must be exactly the ones its comments
+//! expect (`# expect: rule-id, …` / `-- expect: …` on the line the finding
+//! starts on). Files expecting nothing are migrations that must pass. Prints
+//! precision and recall per rule; requires 100% of both.
+#![cfg(all(feature = "sql", not(target_arch = "wasm32")))]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use retort_core::LineIndex;
+use retort_core::lint::{self, Settings, rules::RULES};
+
+/// `# lint: postgres=11 assume-in-transaction` on the first line.
+fn settings(source: &str) -> Settings {
+    let mut settings = Settings::default();
+    let first = source.lines().next().unwrap_or("");
+    if let Some(rest) = first
+        .strip_prefix("# lint:")
+        .or_else(|| first.strip_prefix("-- lint:"))
+    {
+        for word in rest.split_whitespace() {
+            match word.split_once('=') {
+                Some(("postgres", v)) => settings.postgres = v.parse().expect("a version"),
+                None if word == "assume-in-transaction" => settings.assume_in_transaction = true,
+                _ => panic!("unknown setting {word}"),
+            }
+        }
+    }
+    settings
+}
+
+fn expected(source: &str) -> BTreeSet<(usize, String)> {
+    let mut out = BTreeSet::new();
+    for (i, line) in source.lines().enumerate() {
+        for marker in ["# expect:", "-- expect:"] {
+            if let Some((_, ids)) = line.split_once(marker) {
+                for id in ids.split(',') {
+                    out.insert((i + 1, id.trim().to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_labelled_set_is_found_exactly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/lint/cases")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    paths.sort();
+    // rule → (true positives, false positives, false negatives)
+    let mut tally: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    let mut failures = Vec::new();
+    let (mut revisions, mut scripts, mut clean) = (0, 0, 0);
+    for path in &paths {
+        let source = std::fs::read_to_string(path).expect("UTF-8");
+        let settings = settings(&source);
+        let sql = path.extension().is_some_and(|e| e == "sql");
+        let (findings, _) = if sql {
+            scripts += 1;
+            lint::lint_sql(&source, &settings)
+        } else {
+            revisions += 1;
+            lint::lint_revision(&source, &settings)
+        };
+        let index = LineIndex::new(&source);
+        let found: BTreeSet<(usize, String)> = findings
+            .iter()
+            .map(|f| (index.line_col(f.span.start).line, f.rule.to_string()))
+            .collect();
+        let want = expected(&source);
+        if want.is_empty() {
+            clean += 1;
+        }
+        for hit in &found {
+            let entry = tally.entry(hit.1.clone()).or_default();
+            if want.contains(hit) {
+                entry.0 += 1;
+            } else {
+                entry.1 += 1;
+            }
+        }
+        for miss in want.difference(&found) {
+            tally.entry(miss.1.clone()).or_default().2 += 1;
+        }
+        if found != want {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            failures.push(format!(
+                "{}: unexpected {:?}, missing {:?}",
+                name.unwrap_or_default(),
+                found.difference(&want).collect::<Vec<_>>(),
+                want.difference(&found).collect::<Vec<_>>()
+            ));
+        }
+    }
+    println!(
+        "{} migrations ({revisions} revisions, {scripts} SQL scripts, {clean} that must pass)",
+        paths.len()
+    );
+    println!("{:<38} {:>4} {:>4} {:>4} {:>9} {:>7}", "rule", "tp", "fp", "fn", "precision", "recall");
+    for (rule, (tp, fp, fneg)) in &tally {
+        let ratio = |a: usize, b: usize| {
+            if a + b == 0 {
+                "-".to_string()
+            } else {
+                format!("{:.0}%", 100.0 * a as f64 / (a + b) as f64)
+            }
+        };
+        println!(
+            "{rule:<38} {tp:>4} {fp:>4} {fneg:>4} {:>9} {:>7}",
+            ratio(*tp, *fp),
+            ratio(*tp, *fneg)
+        );
+    }
+    assert!(paths.len() >= 80, "the set has {} migrations", paths.len());
+    assert!(clean >= 20, "{clean} migrations that must pass");
+    for rule in RULES {
+        // multiple-heads is judged on a folder: the CLI's tests cover it.
+        if rule.id != "multiple-heads" {
+            assert!(tally.contains_key(rule.id), "no case for {}", rule.id);
+        }
+    }
+    for id in tally.keys() {
+        assert!(RULES.iter().any(|r| r.id == id), "unknown rule {id} in an expectation");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

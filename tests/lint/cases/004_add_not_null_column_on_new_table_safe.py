@@ -1,0 +1,26 @@
+"""add not null column on new table safe
+
+Revision ID: 0004
+Revises: 0000
+Create Date: 2026-11-24 12:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = '0004'
+down_revision = '0000'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("SET lock_timeout = '5s'")
+    op.create_table('plan', sa.Column('id', sa.BigInteger(), sa.Identity(), nullable=False), sa.PrimaryKeyConstraint('id'))
+    op.add_column('plan', sa.Column('name', sa.Text(), nullable=False))
+
+
+def downgrade():
+    op.drop_table('plan')

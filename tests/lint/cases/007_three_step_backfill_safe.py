@@ -1,0 +1,25 @@
+"""three step backfill safe
+
+Revision ID: 0007
+Revises: 0000
+Create Date: 2026-11-24 12:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = '0007'
+down_revision = '0000'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("SET lock_timeout = '5s'")
+    op.execute("UPDATE account SET plan = 'free' WHERE plan IS NULL")
+
+
+def downgrade():  # expect: missing-downgrade
+    pass  # data only

@@ -1,0 +1,5 @@
+SET lock_timeout = '5s';
+ALTER TABLE account ADD CONSTRAINT ck_plan_nn CHECK (plan IS NOT NULL) NOT VALID;
+ALTER TABLE account VALIDATE CONSTRAINT ck_plan_nn;
+ALTER TABLE account ALTER COLUMN plan SET NOT NULL;
+ALTER TABLE account DROP CONSTRAINT ck_plan_nn;

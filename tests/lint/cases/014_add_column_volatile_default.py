@@ -1,0 +1,25 @@
+"""add column volatile default
+
+Revision ID: 0014
+Revises: 0000
+Create Date: 2026-11-24 12:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = '0014'
+down_revision = '0000'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("SET lock_timeout = '5s'")
+    op.add_column('event', sa.Column('uid', sa.Uuid(), server_default=sa.text('gen_random_uuid()'), nullable=True))  # expect: add-column-volatile-default
+
+
+def downgrade():
+    op.drop_column('event', 'uid')

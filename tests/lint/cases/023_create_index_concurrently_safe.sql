@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY ix_event_account_id ON event (account_id);

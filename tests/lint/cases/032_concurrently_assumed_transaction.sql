@@ -1,0 +1,2 @@
+-- lint: assume-in-transaction
+CREATE INDEX CONCURRENTLY ix_a ON account (email);  -- expect: concurrently-in-transaction

@@ -1,0 +1,26 @@
+"""validate in same transaction
+
+Revision ID: 0040
+Revises: 0000
+Create Date: 2026-11-24 12:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = '0040'
+down_revision = '0000'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("SET lock_timeout = '5s'")
+    op.create_foreign_key('fk_event_account', 'event', 'account', ['account_id'], ['id'], postgresql_not_valid=True)  # expect: foreign-key-without-index
+    op.execute('ALTER TABLE event VALIDATE CONSTRAINT fk_event_account')  # expect: validate-in-same-transaction
+
+
+def downgrade():
+    op.drop_constraint('fk_event_account', 'event', type_='foreignkey')

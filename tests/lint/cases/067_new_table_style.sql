@@ -1,0 +1,1 @@
+CREATE TABLE profile (id serial PRIMARY KEY, handle varchar(30) NOT NULL, settings json, created_at timestamp NOT NULL);  -- expect: prefer-bigint-over-int, prefer-identity-over-serial, prefer-text-over-varchar, prefer-jsonb-over-json, prefer-timestamptz

@@ -1,0 +1,25 @@
+"""drop table
+
+Revision ID: 0071
+Revises: 0000
+Create Date: 2026-11-24 12:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = '0071'
+down_revision = '0000'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("SET lock_timeout = '5s'")
+    op.drop_table('legacy_event')  # expect: drop-table
+
+
+def downgrade():
+    op.create_table('legacy_event', sa.Column('id', sa.BigInteger(), nullable=False), sa.PrimaryKeyConstraint('id'))

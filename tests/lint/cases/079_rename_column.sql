@@ -1,0 +1,2 @@
+SET lock_timeout = '5s';
+ALTER TABLE account RENAME COLUMN mail TO email;  -- expect: rename-column

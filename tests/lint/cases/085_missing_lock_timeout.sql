@@ -1,0 +1,1 @@
+ALTER TABLE account ADD COLUMN note text;  -- expect: missing-lock-timeout

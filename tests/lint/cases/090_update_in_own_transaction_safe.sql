@@ -1,0 +1,3 @@
+BEGIN;
+UPDATE event SET kind = 1 WHERE kind IS NULL;
+COMMIT;

@@ -1,0 +1,26 @@
+# lint: postgres=12
+"""enum add value pg12 safe
+
+Revision ID: 0092
+Revises: 0000
+Create Date: 2026-11-24 12:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = '0092'
+down_revision = '0000'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("SET lock_timeout = '5s'")
+    op.execute("ALTER TYPE mood ADD VALUE 'meh'")
+
+
+def downgrade():  # expect: missing-downgrade
+    pass  # enum values cannot be removed

@@ -1,0 +1,27 @@
+# lint: postgres=11
+"""enum add value autocommit pg11 safe
+
+Revision ID: 0093
+Revises: 0000
+Create Date: 2026-11-24 12:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = '0093'
+down_revision = '0000'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("SET lock_timeout = '5s'")
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TYPE mood ADD VALUE IF NOT EXISTS 'meh'")
+
+
+def downgrade():  # expect: missing-downgrade
+    pass  # enum values cannot be removed

@@ -1,0 +1,1 @@
+TRUNCATE event;  -- expect: ban-truncate, missing-lock-timeout

@@ -1,0 +1,1 @@
+DROP DATABASE staging;  -- expect: ban-drop-database

@@ -1,0 +1,25 @@
+"""reindex
+
+Revision ID: 0099
+Revises: 0000
+Create Date: 2026-11-24 12:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = '0099'
+down_revision = '0000'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("SET lock_timeout = '5s'")
+    op.execute('REINDEX TABLE event')  # expect: reindex-non-concurrently
+
+
+def downgrade():  # expect: missing-downgrade
+    pass  # nothing to undo

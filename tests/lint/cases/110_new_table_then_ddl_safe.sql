@@ -1,0 +1,4 @@
+CREATE TABLE tag (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text);
+ALTER TABLE tag ALTER COLUMN name SET NOT NULL;
+CREATE INDEX ix_tag_name ON tag (name);
+ALTER TABLE tag ADD CONSTRAINT uq_tag_name UNIQUE (name);

@@ -1,0 +1,26 @@
+"""enum type created with table safe
+
+Revision ID: 0113
+Revises: 0000
+Create Date: 2026-11-24 12:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = '0113'
+down_revision = '0000'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("SET lock_timeout = '5s'")
+    mood = postgresql.ENUM('ok', 'meh', name='mood')
+    op.create_table('feeling', sa.Column('id', sa.BigInteger(), sa.Identity(), nullable=False), sa.Column('mood', sa.Enum('ok', 'meh', name='mood'), nullable=False), sa.PrimaryKeyConstraint('id'))
+
+
+def downgrade():
+    op.drop_table('feeling')
