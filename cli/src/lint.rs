@@ -79,10 +79,7 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 fn text_of(bytes: Vec<u8>) -> Result<String, (usize, String)> {
     String::from_utf8(bytes).map_err(|error| {
         let at = error.utf8_error().valid_up_to();
-        (
-            at,
-            String::from_utf8_lossy(error.as_bytes()).into_owned(),
-        )
+        (at, String::from_utf8_lossy(error.as_bytes()).into_owned())
     })
 }
 
@@ -159,7 +156,10 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
             let (located, diagnostics) = retort_core::sql::ops::read_ops(&source.text);
             let steps = lint::sql_steps(&located, &options.settings);
             if options.locks {
-                lock_tables.push((source.path.clone(), lock_lines(&source.text, &steps, &options.settings)));
+                lock_tables.push((
+                    source.path.clone(),
+                    lock_lines(&source.text, &steps, &options.settings),
+                ));
             }
             let cx = lint::Cx {
                 steps,
@@ -172,7 +172,10 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
             let findings = lint::lint_read_revision(&revision, &source.text, &options.settings);
             if options.locks {
                 let steps = lint::revision_steps(&revision);
-                lock_tables.push((source.path.clone(), lock_lines(&source.text, &steps, &options.settings)));
+                lock_tables.push((
+                    source.path.clone(),
+                    lock_lines(&source.text, &steps, &options.settings),
+                ));
             }
             revisions.push((i, revision));
             (findings, diagnostics)
@@ -189,7 +192,8 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
             .iter()
             .filter_map(|(i, r)| Some((*i, r.node()?)))
             .collect();
-        let (graph, _) = retort_core::graph::Graph::build(nodes.iter().map(|(_, n)| n.clone()).collect());
+        let (graph, _) =
+            retort_core::graph::Graph::build(nodes.iter().map(|(_, n)| n.clone()).collect());
         if let Some(rule) = rules::rule("multiple-heads") {
             for (node, message) in lint::multiple_heads(&graph) {
                 let id = &graph.node(node).id;
@@ -267,7 +271,13 @@ fn lock_lines(source: &str, steps: &[lint::Step<'_>], settings: &Settings) -> Ve
                 lock.mode.name(),
                 lock.table,
                 lock.work.describe(),
-                if step.new_table || matches!(step.op, retort_core::op::Op::CreateTable { .. }) && lock.table == lint::table_of(step.op).map(|t| lint::display(&t)).unwrap_or_default() {
+                if step.new_table
+                    || matches!(step.op, retort_core::op::Op::CreateTable { .. })
+                        && lock.table
+                            == lint::table_of(step.op)
+                                .map(|t| lint::display(&t))
+                                .unwrap_or_default()
+                {
                     " (a table created in this migration: nobody else sees it yet)"
                 } else {
                     ""
@@ -465,7 +475,12 @@ fn sarif_level(severity: Severity) -> &'static str {
 pub fn rule(id: Option<&str>, all: bool) -> ExitCode {
     if all || id.is_none() {
         for r in RULES {
-            println!("{:<38} {:<8} {}", r.id, severity_name(r.severity), r.summary);
+            println!(
+                "{:<38} {:<8} {}",
+                r.id,
+                severity_name(r.severity),
+                r.summary
+            );
         }
         return ExitCode::SUCCESS;
     }
@@ -482,7 +497,14 @@ pub fn rule(id: Option<&str>, all: bool) -> ExitCode {
                 .map(|r| r.id)
                 .filter(|r| r.contains(id) || id.contains(r))
                 .collect();
-            eprintln!("no rule `{id}`{}", if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) });
+            eprintln!(
+                "no rule `{id}`{}",
+                if close.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (did you mean {}?)", close.join(", "))
+                }
+            );
             eprintln!("`retort rule --all` lists them");
             ExitCode::from(2)
         }

@@ -522,3 +522,73 @@ fn broken_histories_are_reported_with_positions_and_the_rest_is_listed() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such revision"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn lint_reports_findings_with_positions_and_exit_codes() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let case = format!("{root}/../tests/lint/cases/020_create_index.py");
+    let out = retort(&["lint", &case]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("020_create_index.py:21:5: create-index-non-concurrently"),
+        "{text}"
+    );
+    let json = retort(&["lint", "--format", "json", &case]);
+    let json = String::from_utf8_lossy(&json.stdout);
+    assert!(
+        json.contains("\"line\": 21, \"column\": 5")
+            && json.contains("\"rule\": \"create-index-non-concurrently\"")
+    );
+    let github = retort(&["lint", "--format", "github", &case]);
+    assert!(String::from_utf8_lossy(&github.stdout).starts_with("::warning file="));
+    let sarif = retort(&["lint", "--format", "sarif", &case]);
+    assert!(String::from_utf8_lossy(&sarif.stdout).contains("\"version\": \"2.1.0\""));
+    // A migration that must pass: exit 0.
+    let clean = format!("{root}/../tests/lint/cases/022_create_index_concurrently_safe.py");
+    let out = retort(&["lint", &clean]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Usage errors: 2.
+    assert_eq!(
+        retort(&["lint", "--postgres", "7", &clean]).status.code(),
+        Some(2)
+    );
+    assert_eq!(retort(&["rule", "no-such-rule"]).status.code(), Some(2));
+    let explained = retort(&["rule", "set-not-null"]);
+    assert!(String::from_utf8_lossy(&explained.stdout).contains("Why is this bad"));
+}
+
+#[test]
+fn lint_of_a_folder_finds_two_heads_and_survives_binary_files() {
+    let dir = std::env::temp_dir().join(format!("retort-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    for (id, down) in [
+        ("base1", "None"),
+        ("left2", "'base1'"),
+        ("right3", "'base1'"),
+    ] {
+        std::fs::write(
+            dir.join(format!("{id}.py")),
+            format!(
+                "revision = '{id}'\ndown_revision = {down}\n\ndef upgrade():\n    op.execute(\"SELECT 1\")\n\ndef downgrade():\n    op.execute(\"SELECT 1\")\n"
+            ),
+        )
+        .expect("written");
+    }
+    std::fs::write(dir.join("blob.sql"), [0xff, 0xfe, 0x00, 0x41]).expect("written");
+    let out = retort(&["lint", &dir.to_string_lossy()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout.matches("multiple-heads 2 heads").count(),
+        2,
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("blob.sql:1:1: error: not UTF-8"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -305,7 +305,11 @@ impl Command {
                 if *logged { "LOGGED" } else { "UNLOGGED" }
             ),
             Command::ValidateConstraint { table: t, name } => {
-                format!("ALTER TABLE {} VALIDATE CONSTRAINT {}", table(t), ident(name))
+                format!(
+                    "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                    table(t),
+                    ident(name)
+                )
             }
             Command::ConstraintUsingIndex {
                 table: t,

@@ -688,7 +688,9 @@ impl<'s> Context<'s> {
                                 span_of(stmt),
                                 format!("in op.execute: {}", problem.message),
                             )
-                            .with_help("the SQL is still run as written; retort cannot say what it does"),
+                            .with_help(
+                                "the SQL is still run as written; retort cannot say what it does",
+                            ),
                         );
                     }
                     Op::Sql { sql, ops }

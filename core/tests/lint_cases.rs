@@ -101,7 +101,10 @@ fn the_labelled_set_is_found_exactly() {
         "{} migrations ({revisions} revisions, {scripts} SQL scripts, {clean} that must pass)",
         paths.len()
     );
-    println!("{:<38} {:>4} {:>4} {:>4} {:>9} {:>7}", "rule", "tp", "fp", "fn", "precision", "recall");
+    println!(
+        "{:<38} {:>4} {:>4} {:>4} {:>9} {:>7}",
+        "rule", "tp", "fp", "fn", "precision", "recall"
+    );
     for (rule, (tp, fp, fneg)) in &tally {
         let ratio = |a: usize, b: usize| {
             if a + b == 0 {
@@ -125,7 +128,27 @@ fn the_labelled_set_is_found_exactly() {
         }
     }
     for id in tally.keys() {
-        assert!(RULES.iter().any(|r| r.id == id), "unknown rule {id} in an expectation");
+        assert!(
+            RULES.iter().any(|r| r.id == id),
+            "unknown rule {id} in an expectation"
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// docs/rules.md is the catalogue as `lint::rules::markdown()` prints it;
+/// `RETORT_UPDATE_DOCS=1 cargo test -p retort-core --test lint_cases`
+/// rewrites it.
+#[test]
+fn docs_rules_md_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md");
+    let want = lint::rules::markdown();
+    if std::env::var_os("RETORT_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &want).expect("docs/rules.md written");
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/rules.md is stale: run RETORT_UPDATE_DOCS=1 cargo test -p retort-core --test lint_cases"
+    );
 }

@@ -148,7 +148,12 @@ pub fn add_column_rewrites(column: &Column, settings: &Settings) -> bool {
 /// (`None`: the old type is not known, so it may). `utc`: the session's
 /// time zone is UTC, which makes timestamp ↔ timestamptz a relabelling
 /// (PostgreSQL 12 and later).
-pub fn type_change_rewrites(from: &SqlType, to: &SqlType, utc: bool, postgres: u32) -> Option<bool> {
+pub fn type_change_rewrites(
+    from: &SqlType,
+    to: &SqlType,
+    utc: bool,
+    postgres: u32,
+) -> Option<bool> {
     use SqlType::*;
     if matches!(from, Named(name) if name.is_empty()) {
         return None;
@@ -301,9 +306,9 @@ pub fn locks(step: &Step<'_>, settings: &Settings) -> Vec<Lock> {
                 Work::Scan
             },
         ),
-        Op::DropUniqueConstraint { .. }
-        | Op::DropForeignKey { .. }
-        | Op::DropConstraint { .. } => on(AccessExclusive, Work::Instant),
+        Op::DropUniqueConstraint { .. } | Op::DropForeignKey { .. } | Op::DropConstraint { .. } => {
+            on(AccessExclusive, Work::Instant)
+        }
         Op::CreateTableComment { .. } | Op::DropTableComment { .. } => {
             on(ShareUpdateExclusive, Work::Instant)
         }

@@ -318,7 +318,10 @@ pub fn revision_steps<'a>(revision: &'a Revision) -> Vec<Step<'a>> {
 }
 
 /// The steps of a SQL script's ops.
-pub fn sql_steps<'a>(located: &'a [crate::sql::ops::Located], settings: &Settings) -> Vec<Step<'a>> {
+pub fn sql_steps<'a>(
+    located: &'a [crate::sql::ops::Located],
+    settings: &Settings,
+) -> Vec<Step<'a>> {
     let mut flattener = Flattener::new(settings.assume_in_transaction);
     for l in located {
         flattener.op(&l.op, l.span, true);

@@ -366,7 +366,11 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
             if let Some(condition) = &constraint.r#where {
                 args.push(format!("where={}", py_repr(condition)));
             }
-            format!("op.create_exclude_constraint({}{})", args.join(", "), schema_arg(table))
+            format!(
+                "op.create_exclude_constraint({}{})",
+                args.join(", "),
+                schema_arg(table)
+            )
         }
         Op::CreateEnumType { enum_type } => format!(
             "# retort: Alembic creates enum types only with create_table; created here\n\

@@ -152,9 +152,7 @@ fn statement(reader: &mut Reader<'_>, span: Span) -> Vec<Op> {
                         if depth == 0
                             && !matches!(
                                 w.keyword,
-                                Keyword::FREEZE
-                                    | Keyword::VERBOSE
-                                    | Keyword::ANALYZE
+                                Keyword::FREEZE | Keyword::VERBOSE | Keyword::ANALYZE
                             ) =>
                     {
                         tables.push(w.value.clone())
@@ -225,7 +223,10 @@ fn statement(reader: &mut Reader<'_>, span: Span) -> Vec<Op> {
         Keyword::LOCK => {
             let at = 1 + usize::from(keyword(1) == Keyword::TABLE);
             let tables = names_at(&words, at);
-            let mode = match words.iter().position(|w| matches!(w, Token::Word(w) if w.keyword == Keyword::IN)) {
+            let mode = match words
+                .iter()
+                .position(|w| matches!(w, Token::Word(w) if w.keyword == Keyword::IN))
+            {
                 Some(i) => words[i + 1..]
                     .iter()
                     .take_while(|w| !matches!(w, Token::Word(w) if w.keyword == Keyword::MODE))
@@ -628,12 +629,14 @@ mod tests {
 
     #[test]
     fn ddl_with_an_alembic_counterpart_becomes_that_op() {
-        let read = ops("CREATE INDEX CONCURRENTLY ix_a ON public.t (a) WHERE a > 0;\n\
+        let read = ops(
+            "CREATE INDEX CONCURRENTLY ix_a ON public.t (a) WHERE a > 0;\n\
              ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES u (id) NOT VALID;\n\
              ALTER TABLE t ALTER COLUMN a SET NOT NULL, ALTER COLUMN b TYPE bigint;\n\
              ALTER TABLE t ADD COLUMN c integer NOT NULL REFERENCES u (id);\n\
              DROP INDEX CONCURRENTLY IF EXISTS ix_b;\n\
-             ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok'");
+             ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok'",
+        );
         let [
             Op::Concurrently(index),
             Op::NotValid(fk),
@@ -665,11 +668,13 @@ mod tests {
 
     #[test]
     fn commands_without_an_alembic_op_are_named() {
-        let read = ops("BEGIN; SET LOCAL lock_timeout = '5s'; VACUUM (FULL, VERBOSE) big;\n\
+        let read = ops(
+            "BEGIN; SET LOCAL lock_timeout = '5s'; VACUUM (FULL, VERBOSE) big;\n\
              REINDEX TABLE CONCURRENTLY big; TRUNCATE TABLE a, s.b CASCADE;\n\
              UPDATE ONLY big SET x = 1; ALTER TABLE big SET UNLOGGED;\n\
              ALTER TABLE big VALIDATE CONSTRAINT fk; LOCK TABLE big IN SHARE MODE;\n\
-             DROP DATABASE prod; SELECT 1; COMMIT");
+             DROP DATABASE prod; SELECT 1; COMMIT",
+        );
         let commands: Vec<String> = read
             .iter()
             .map(|op| match op {

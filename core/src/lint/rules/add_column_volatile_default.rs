@@ -2,9 +2,9 @@
 
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
+use crate::lint::locks::volatile_default;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
-use crate::lint::locks::volatile_default;
 
 pub const RULE: Rule = Rule {
     id: "add-column-volatile-default",

@@ -24,7 +24,10 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if let Op::CreateExcludeConstraint { table, .. } = step.op {
             out.push(Hit::new(
                 step.span,
-                format!("exclusion constraint on `{}` builds its index while reads and writes wait", display(table)),
+                format!(
+                    "exclusion constraint on `{}` builds its index while reads and writes wait",
+                    display(table)
+                ),
             ));
         }
     }

@@ -24,7 +24,10 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if let Op::CreatePrimaryKey { table, .. } = step.op {
             out.push(Hit::new(
                 step.span,
-                format!("primary key on `{}` builds its index while reads and writes wait", display(table)),
+                format!(
+                    "primary key on `{}` builds its index while reads and writes wait",
+                    display(table)
+                ),
             ));
         }
     }

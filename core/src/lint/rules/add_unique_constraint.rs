@@ -21,12 +21,19 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for step in cx.existing() {
-        if let Op::CreateUniqueConstraint { table, constraint, .. } = step.op {
+        if let Op::CreateUniqueConstraint {
+            table, constraint, ..
+        } = step.op
+        {
             out.push(Hit::new(
                 step.span,
                 format!(
                     "unique constraint {}on `{}` builds its index while reads and writes wait",
-                    constraint.name.as_deref().map(|n| format!("`{n}` ")).unwrap_or_default(),
+                    constraint
+                        .name
+                        .as_deref()
+                        .map(|n| format!("`{n}` "))
+                        .unwrap_or_default(),
                     display(table)
                 ),
             ));

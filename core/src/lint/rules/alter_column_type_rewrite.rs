@@ -2,9 +2,9 @@
 
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
+use crate::lint::locks::type_change_rewrites;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
-use crate::lint::locks::type_change_rewrites;
 
 pub const RULE: Rule = Rule {
     id: "alter-column-type-rewrite",

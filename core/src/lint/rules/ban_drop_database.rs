@@ -3,8 +3,8 @@
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
-use crate::op::Op;
 use crate::op::Command;
+use crate::op::Op;
 
 pub const RULE: Rule = Rule {
     id: "ban-drop-database",

@@ -3,8 +3,8 @@
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
-use crate::op::Op;
 use crate::op::Command;
+use crate::op::Op;
 
 pub const RULE: Rule = Rule {
     id: "ban-truncate",
@@ -23,7 +23,13 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for step in &cx.steps {
         if let Op::Command(Command::Truncate { tables }) = step.op {
-            out.push(Hit::new(step.span, format!("TRUNCATE empties {}", tables.iter().map(display).collect::<Vec<_>>().join(", "))));
+            out.push(Hit::new(
+                step.span,
+                format!(
+                    "TRUNCATE empties {}",
+                    tables.iter().map(display).collect::<Vec<_>>().join(", ")
+                ),
+            ));
         }
     }
 }

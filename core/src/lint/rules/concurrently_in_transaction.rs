@@ -3,8 +3,8 @@
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
-use crate::op::Op;
 use crate::op::Command;
+use crate::op::Op;
 
 pub const RULE: Rule = Rule {
     id: "concurrently-in-transaction",
@@ -23,7 +23,13 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for step in &cx.steps {
         let concurrent = step.concurrently
-            || matches!(step.op, Op::Command(Command::Reindex { concurrently: true, .. }));
+            || matches!(
+                step.op,
+                Op::Command(Command::Reindex {
+                    concurrently: true,
+                    ..
+                })
+            );
         if concurrent && step.in_transaction {
             out.push(Hit::new(
                 step.span,

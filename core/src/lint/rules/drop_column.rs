@@ -22,7 +22,14 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for step in cx.existing() {
         if let Op::DropColumn { table, column, .. } = step.op {
-            out.push(Hit::new(step.span, format!("`{}.{}` and its values are dropped", display(table), column.name)));
+            out.push(Hit::new(
+                step.span,
+                format!(
+                    "`{}.{}` and its values are dropped",
+                    display(table),
+                    column.name
+                ),
+            ));
         }
     }
 }

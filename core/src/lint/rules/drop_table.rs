@@ -22,7 +22,13 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for step in cx.existing() {
         if let Op::DropTable { table, .. } = step.op {
-            out.push(Hit::new(step.span, format!("`{}` and its rows are dropped", display(&crate::op::TableRef::of(table)))));
+            out.push(Hit::new(
+                step.span,
+                format!(
+                    "`{}` and its rows are dropped",
+                    display(&crate::op::TableRef::of(table))
+                ),
+            ));
         }
     }
 }

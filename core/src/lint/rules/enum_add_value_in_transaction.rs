@@ -24,7 +24,9 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         return;
     }
     for step in &cx.steps {
-        if let Op::AddEnumValue { enum_type, value, .. } = step.op
+        if let Op::AddEnumValue {
+            enum_type, value, ..
+        } = step.op
             && step.in_transaction
         {
             out.push(Hit::new(

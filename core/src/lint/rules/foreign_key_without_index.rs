@@ -2,7 +2,7 @@
 
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit, display, Step};
+use crate::lint::{Cx, Hit, Step, display};
 use crate::op::Op;
 
 pub const RULE: Rule = Rule {
@@ -26,15 +26,43 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         match step.op {
             Op::CreateTable { table, .. } => {
                 let name = display(&crate::op::TableRef::of(table));
-                indexed.extend(table.primary_key.iter().map(|pk| (name.clone(), pk.columns.clone())));
-                indexed.extend(table.unique_constraints.iter().map(|u| (name.clone(), u.columns.clone())));
-                indexed.extend(table.indexes.iter().map(|i| (name.clone(), i.expressions.clone())));
-                keys.extend(table.foreign_keys.iter().map(|fk| (step, name.clone(), fk.columns.clone())));
+                indexed.extend(
+                    table
+                        .primary_key
+                        .iter()
+                        .map(|pk| (name.clone(), pk.columns.clone())),
+                );
+                indexed.extend(
+                    table
+                        .unique_constraints
+                        .iter()
+                        .map(|u| (name.clone(), u.columns.clone())),
+                );
+                indexed.extend(
+                    table
+                        .indexes
+                        .iter()
+                        .map(|i| (name.clone(), i.expressions.clone())),
+                );
+                keys.extend(
+                    table
+                        .foreign_keys
+                        .iter()
+                        .map(|fk| (step, name.clone(), fk.columns.clone())),
+                );
             }
-            Op::CreateIndex { table, index, .. } => indexed.push((display(table), index.expressions.clone())),
-            Op::CreateUniqueConstraint { table, constraint, .. } => indexed.push((display(table), constraint.columns.clone())),
-            Op::CreatePrimaryKey { table, columns, .. } => indexed.push((display(table), columns.clone())),
-            Op::CreateForeignKey { table, fk, .. } => keys.push((step, display(table), fk.columns.clone())),
+            Op::CreateIndex { table, index, .. } => {
+                indexed.push((display(table), index.expressions.clone()))
+            }
+            Op::CreateUniqueConstraint {
+                table, constraint, ..
+            } => indexed.push((display(table), constraint.columns.clone())),
+            Op::CreatePrimaryKey { table, columns, .. } => {
+                indexed.push((display(table), columns.clone()))
+            }
+            Op::CreateForeignKey { table, fk, .. } => {
+                keys.push((step, display(table), fk.columns.clone()))
+            }
             _ => {}
         }
     }
@@ -45,7 +73,10 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if !covered {
             out.push(Hit::new(
                 step.span,
-                format!("no index on `{table}` ({}) for its foreign key", columns.join(", ")),
+                format!(
+                    "no index on `{table}` ({}) for its foreign key",
+                    columns.join(", ")
+                ),
             ));
         }
     }

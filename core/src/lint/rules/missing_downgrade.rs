@@ -32,5 +32,8 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         Body::NotImplemented => "raises NotImplementedError",
         Body::Missing => "is missing",
     };
-    out.push(Hit::new(revision.downgrade_at, format!("downgrade() {why}: this revision cannot be rolled back")));
+    out.push(Hit::new(
+        revision.downgrade_at,
+        format!("downgrade() {why}: this revision cannot be rolled back"),
+    ));
 }

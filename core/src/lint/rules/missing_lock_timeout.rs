@@ -2,8 +2,8 @@
 
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit};
 use crate::lint::locks::locks;
+use crate::lint::{Cx, Hit};
 
 pub const RULE: Rule = Rule {
     id: "missing-lock-timeout",
@@ -24,7 +24,9 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if step.lock_timeout {
             continue;
         }
-        let blocking = locks(step, cx.settings).into_iter().find(|l| l.mode.blocks_traffic());
+        let blocking = locks(step, cx.settings)
+            .into_iter()
+            .find(|l| l.mode.blocks_traffic());
         if let Some(lock) = blocking {
             out.push(Hit::new(
                 step.span,

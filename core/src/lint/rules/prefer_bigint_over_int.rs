@@ -34,7 +34,10 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             {
                 out.push(Hit::new(
                     step.span,
-                    format!("primary key `{}.{name}` is {}: prefer bigint", table.name, column.ty),
+                    format!(
+                        "primary key `{}.{name}` is {}: prefer bigint",
+                        table.name, column.ty
+                    ),
                 ));
             }
         }

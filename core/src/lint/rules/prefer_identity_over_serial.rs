@@ -29,7 +29,10 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if let Some(name) = serial {
             out.push(Hit::new(
                 step.span,
-                format!("`{}.{name}` is a serial column: prefer GENERATED … AS IDENTITY", table.name),
+                format!(
+                    "`{}.{name}` is a serial column: prefer GENERATED … AS IDENTITY",
+                    table.name
+                ),
             ));
         }
     }

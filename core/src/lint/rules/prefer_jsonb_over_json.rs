@@ -1,9 +1,9 @@
 //! `prefer-jsonb-over-json`: Prefer jsonb to json.
 
+use super::column_types;
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
-use super::column_types;
 use crate::schema::SqlType;
 
 pub const RULE: Rule = Rule {
@@ -23,7 +23,10 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for (step, column, ty) in column_types(cx) {
         if matches!(ty, SqlType::Json) {
-            out.push(Hit::new(step.span, format!("`{column}` is json: prefer jsonb")));
+            out.push(Hit::new(
+                step.span,
+                format!("`{column}` is json: prefer jsonb"),
+            ));
         }
     }
 }

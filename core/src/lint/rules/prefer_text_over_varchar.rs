@@ -1,9 +1,9 @@
 //! `prefer-text-over-varchar`: Prefer text (or a CHECK) to varchar(n).
 
+use super::column_types;
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
-use super::column_types;
 use crate::schema::SqlType;
 
 pub const RULE: Rule = Rule {
@@ -23,7 +23,13 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for (step, column, ty) in column_types(cx) {
         if matches!(ty, SqlType::Varchar { length: Some(_) }) {
-            out.push(Hit::new(step.span, format!("`{}` is {ty}: prefer text with a CHECK on its length", column)));
+            out.push(Hit::new(
+                step.span,
+                format!(
+                    "`{}` is {ty}: prefer text with a CHECK on its length",
+                    column
+                ),
+            ));
         }
     }
 }

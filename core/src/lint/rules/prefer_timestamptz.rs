@@ -1,9 +1,9 @@
 //! `prefer-timestamptz`: Prefer timestamp with time zone.
 
+use super::column_types;
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
-use super::column_types;
 use crate::schema::SqlType;
 
 pub const RULE: Rule = Rule {
@@ -22,8 +22,17 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for (step, column, ty) in column_types(cx) {
-        if matches!(ty, SqlType::Timestamp { timezone: false, .. }) {
-            out.push(Hit::new(step.span, format!("`{column}` is timestamp without time zone: prefer timestamptz")));
+        if matches!(
+            ty,
+            SqlType::Timestamp {
+                timezone: false,
+                ..
+            }
+        ) {
+            out.push(Hit::new(
+                step.span,
+                format!("`{column}` is timestamp without time zone: prefer timestamptz"),
+            ));
         }
     }
 }

@@ -3,8 +3,8 @@
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
-use crate::op::Op;
 use crate::op::Command;
+use crate::op::Op;
 
 pub const RULE: Rule = Rule {
     id: "reindex-non-concurrently",
@@ -22,8 +22,15 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for step in &cx.steps {
-        if let Op::Command(Command::Reindex { concurrently: false, target }) = step.op {
-            out.push(Hit::new(step.span, format!("REINDEX {target} without CONCURRENTLY: writes wait for the rebuild")));
+        if let Op::Command(Command::Reindex {
+            concurrently: false,
+            target,
+        }) = step.op
+        {
+            out.push(Hit::new(
+                step.span,
+                format!("REINDEX {target} without CONCURRENTLY: writes wait for the rebuild"),
+            ));
         }
     }
 }

@@ -26,7 +26,12 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         {
             out.push(Hit::new(
                 step.span,
-                format!("`{}.{}` is renamed to `{new}`: code still using `{}` fails", display(&alter.table), alter.column, alter.column),
+                format!(
+                    "`{}.{}` is renamed to `{new}`: code still using `{}` fails",
+                    display(&alter.table),
+                    alter.column,
+                    alter.column
+                ),
             ));
         }
     }

@@ -22,7 +22,10 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for step in cx.existing() {
         if let Op::RenameTable { old, new, .. } = step.op {
-            out.push(Hit::new(step.span, format!("`{old}` is renamed to `{new}`: code still using `{old}` fails")));
+            out.push(Hit::new(
+                step.span,
+                format!("`{old}` is renamed to `{new}`: code still using `{old}` fails"),
+            ));
         }
     }
 }

@@ -3,8 +3,8 @@
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
-use crate::op::Op;
 use crate::op::Command;
+use crate::op::Op;
 
 pub const RULE: Rule = Rule {
     id: "set-logged-unlogged",
@@ -23,7 +23,14 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for step in &cx.steps {
         if let Op::Command(Command::SetLogged { table, logged }) = step.op {
-            out.push(Hit::new(step.span, format!("SET {} rewrites `{}` while reads and writes wait", if *logged { "LOGGED" } else { "UNLOGGED" }, display(table))));
+            out.push(Hit::new(
+                step.span,
+                format!(
+                    "SET {} rewrites `{}` while reads and writes wait",
+                    if *logged { "LOGGED" } else { "UNLOGGED" },
+                    display(table)
+                ),
+            ));
         }
     }
 }

@@ -3,8 +3,8 @@
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
-use crate::op::Op;
 use crate::op::Command;
+use crate::op::Op;
 
 pub const RULE: Rule = Rule {
     id: "set-not-null",
@@ -26,7 +26,11 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut not_valid: Vec<(String, String, String)> = Vec::new();
     for step in &cx.steps {
         match step.op {
-            Op::CreateCheckConstraint { table, name, sqltext } => {
+            Op::CreateCheckConstraint {
+                table,
+                name,
+                sqltext,
+            } => {
                 if let Some(column) = not_null_check(sqltext) {
                     if step.not_valid {
                         not_valid.push((display(table), name.clone().unwrap_or_default(), column));
@@ -44,7 +48,9 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             }
             Op::AlterColumn(alter) if alter.nullable.target == Some(false) && !step.new_table => {
                 let table = display(&alter.table);
-                if cx.settings.postgres >= 12 && proven.contains(&(table.clone(), alter.column.clone())) {
+                if cx.settings.postgres >= 12
+                    && proven.contains(&(table.clone(), alter.column.clone()))
+                {
                     continue;
                 }
                 out.push(Hit::new(
@@ -64,6 +70,8 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
 fn not_null_check(sqltext: &str) -> Option<String> {
     let text = sqltext.trim().trim_start_matches('(').trim_end_matches(')');
     let upper = text.to_ascii_uppercase();
-    let column = upper.strip_suffix(" IS NOT NULL").map(|c| text[..c.len()].trim())?;
+    let column = upper
+        .strip_suffix(" IS NOT NULL")
+        .map(|c| text[..c.len()].trim())?;
     (!column.contains(' ')).then(|| column.trim_matches('"').to_string())
 }

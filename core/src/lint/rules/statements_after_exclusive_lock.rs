@@ -2,8 +2,8 @@
 
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit};
 use crate::lint::locks::{LockMode, locks};
+use crate::lint::{Cx, Hit};
 
 pub const RULE: Rule = Rule {
     id: "statements-after-exclusive-lock",

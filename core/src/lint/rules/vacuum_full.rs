@@ -3,8 +3,8 @@
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
-use crate::op::Op;
 use crate::op::Command;
+use crate::op::Op;
 
 pub const RULE: Rule = Rule {
     id: "vacuum-full",
@@ -23,7 +23,17 @@ pub const RULE: Rule = Rule {
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for step in &cx.steps {
         if let Op::Command(Command::Vacuum { full: true, tables }) = step.op {
-            out.push(Hit::new(step.span, format!("VACUUM FULL rewrites {} while reads and writes wait", if tables.is_empty() { "every table".to_string() } else { tables.join(", ") })));
+            out.push(Hit::new(
+                step.span,
+                format!(
+                    "VACUUM FULL rewrites {} while reads and writes wait",
+                    if tables.is_empty() {
+                        "every table".to_string()
+                    } else {
+                        tables.join(", ")
+                    }
+                ),
+            ));
         }
     }
 }

@@ -3,8 +3,8 @@
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
-use crate::op::Op;
 use crate::op::Command;
+use crate::op::Op;
 
 pub const RULE: Rule = Rule {
     id: "validate-in-same-transaction",
@@ -24,7 +24,11 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut added: Vec<(usize, String, String)> = Vec::new();
     for step in &cx.steps {
         match step.op {
-            Op::CreateCheckConstraint { table, name: Some(name), .. } if step.not_valid => {
+            Op::CreateCheckConstraint {
+                table,
+                name: Some(name),
+                ..
+            } if step.not_valid => {
                 added.push((step.transaction, display(table), name.clone()));
             }
             Op::CreateForeignKey { table, fk, .. } if step.not_valid => {
@@ -32,13 +36,14 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                     added.push((step.transaction, display(table), name.clone()));
                 }
             }
-            Op::Command(Command::ValidateConstraint { table, name }) if step.in_transaction => {
-                if added.contains(&(step.transaction, display(table), name.clone())) {
-                    out.push(Hit::new(
-                        step.span,
-                        format!("`{name}` is validated in the transaction that added it: the lock taken to add it is still held"),
-                    ));
-                }
+            Op::Command(Command::ValidateConstraint { table, name })
+                if step.in_transaction
+                    && added.contains(&(step.transaction, display(table), name.clone())) =>
+            {
+                out.push(Hit::new(
+                    step.span,
+                    format!("`{name}` is validated in the transaction that added it: the lock taken to add it is still held"),
+                ));
             }
             _ => {}
         }
