@@ -73,6 +73,23 @@ export async function marks(page) {
   );
 }
 
+/** The text of the element with this test id ('' when absent). */
+export function textOf(page, testId) {
+  return page.evaluate(
+    (id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '',
+    testId,
+  );
+}
+
+/** Replaces an editor's whole text, as a user selecting all and typing. */
+export async function replaceText(page, testId, text) {
+  const editor = page.getByTestId(testId);
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
 /** Replaces the console input's text and runs it with the Run button. */
 export async function runSql(page, sql) {
   const input = page.getByTestId('console-input');

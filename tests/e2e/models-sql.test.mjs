@@ -3,7 +3,7 @@
 // of what the page loads before it is interactive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open } from './harness.mjs';
+import { open, replaceText } from './harness.mjs';
 
 const DDL = `-- pasted from pg_dump
 CREATE TABLE public.account (
@@ -19,14 +19,6 @@ ALTER TABLE ONLY public.account ADD CONSTRAINT account_pkey PRIMARY KEY (id);
 `;
 
 const workerRequests = (session) => session.requests.filter((u) => u.includes('retort-sql-worker'));
-
-async function replaceText(page, testId, text) {
-  const editor = page.getByTestId(testId);
-  await editor.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
 
 test('a pane holding SQL is read by the SQL reader, loaded on first use', { timeout: 180_000 }, async () => {
   const session = await open();

@@ -2,10 +2,9 @@
 // two model panes, rewritten as they are edited; safe mode can be turned off.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open } from './harness.mjs';
+import { open, replaceText, textOf } from './harness.mjs';
 
-const revisionText = (page) =>
-  page.evaluate(() => document.querySelector('[data-testid="editor-revision"]')?.textContent ?? '');
+const revisionText = (page) => textOf(page, 'editor-revision');
 
 test('the revision follows the models', { timeout: 180_000 }, async () => {
   const session = await open();
@@ -54,9 +53,6 @@ test('the revision follows the models', { timeout: 180_000 }, async () => {
 
     // A column renamed in the model looks like drop + add: offered as a
     // rename, applied only when accepted.
-    await editor.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
     const renamed = [
       'from sqlalchemy import String',
       'from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column',
@@ -73,7 +69,7 @@ test('the revision follows the models', { timeout: 180_000 }, async () => {
       '    mail: Mapped[str] = mapped_column(String(255), unique=True)',
       '',
     ].join('\n');
-    await page.keyboard.insertText(renamed);
+    await replaceText(page, 'editor-after', renamed);
     const choice = page.getByTestId('rename-choice');
     await choice.waitFor();
     assert.match(await choice.innerText(), /users\.email → mail is a rename/);

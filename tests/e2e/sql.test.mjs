@@ -3,10 +3,7 @@
 // what no revision can do on its own (foreign keys in a cycle).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open } from './harness.mjs';
-
-const textOf = (page, id) =>
-  page.evaluate((id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '', id);
+import { open, replaceText, textOf } from './harness.mjs';
 
 test('the SQL pane follows the revision, both ways', { timeout: 180_000 }, async () => {
   const session = await open();
@@ -33,11 +30,7 @@ test('the SQL pane follows the revision, both ways', { timeout: 180_000 }, async
     assert.match(sql, /DELETE FROM alembic_version/);
 
     // Two new tables that reference each other: a warning, the SQL still there.
-    const editor = page.getByTestId('editor-after');
-    await editor.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText([
+    await replaceText(page, 'editor-after', [
       'from sqlalchemy import ForeignKey',
       'from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column',
       '',
@@ -67,10 +60,7 @@ test('the SQL pane follows the revision, both ways', { timeout: 180_000 }, async
     );
 
     // The table renamed in the model: offered as a rename, applied when ticked.
-    await editor.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText([
+    await replaceText(page, 'editor-after', [
       'from sqlalchemy import String',
       'from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column',
       '',

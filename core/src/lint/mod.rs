@@ -193,19 +193,8 @@ impl<'a> Flattener<'a> {
         for op in ops {
             let span = spans.next().unwrap_or_default();
             match op {
-                Op::AutocommitBlock(inner) => {
-                    let outer = self.state.in_transaction;
-                    self.end_transaction();
-                    self.state.in_transaction = false;
-                    self.ops(inner, spans);
-                    self.end_transaction();
-                    self.state.in_transaction = outer;
-                }
-                Op::Sql { ops: inner, .. } => {
-                    for op in inner {
-                        self.op(op, span, true);
-                    }
-                }
+                // The ops inside have spans of their own.
+                Op::AutocommitBlock(inner) => self.autocommit(|this| this.ops(inner, spans)),
                 other => self.op(other, span, false),
             }
         }
@@ -214,6 +203,17 @@ impl<'a> Flattener<'a> {
     fn end_transaction(&mut self) {
         self.state.transaction += 1;
         self.state.local_lock_timeout = false;
+    }
+
+    /// Runs `inside` outside any transaction, as an autocommit block does:
+    /// the transaction before it ends, a new one starts after it.
+    fn autocommit(&mut self, inside: impl FnOnce(&mut Self)) {
+        let outer = self.state.in_transaction;
+        self.end_transaction();
+        self.state.in_transaction = false;
+        inside(self);
+        self.end_transaction();
+        self.state.in_transaction = outer;
     }
 
     fn op(&mut self, op: &'a Op, span: Span, from_sql: bool) {
@@ -236,15 +236,12 @@ impl<'a> Flattener<'a> {
         }
         match op {
             Op::AutocommitBlock(inner) => {
-                // Only from a generated migration (no spans): the block's.
-                let outer = self.state.in_transaction;
-                self.end_transaction();
-                self.state.in_transaction = false;
-                for op in inner {
-                    self.op(op, span, from_sql);
-                }
-                self.end_transaction();
-                self.state.in_transaction = outer;
+                // A block wrapped in another op: its ops share its span.
+                self.autocommit(|this| {
+                    for op in inner {
+                        this.op(op, span, from_sql);
+                    }
+                });
                 return;
             }
             Op::Sql { ops, .. } => {

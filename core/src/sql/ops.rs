@@ -511,21 +511,15 @@ fn alter_operation(
             constraint,
             not_valid,
         } => {
+            let primary = matches!(constraint, TableConstraint::PrimaryKeyUsingIndex(_));
             let ops = match constraint {
-                TableConstraint::UniqueUsingIndex(using) => {
+                TableConstraint::UniqueUsingIndex(using)
+                | TableConstraint::PrimaryKeyUsingIndex(using) => {
                     vec![Op::Command(Command::ConstraintUsingIndex {
                         table: table.clone(),
                         name: using.name.map(|n| n.value),
                         index: using.index_name.value,
-                        primary: false,
-                    })]
-                }
-                TableConstraint::PrimaryKeyUsingIndex(using) => {
-                    vec![Op::Command(Command::ConstraintUsingIndex {
-                        table: table.clone(),
-                        name: using.name.map(|n| n.value),
-                        index: using.index_name.value,
-                        primary: true,
+                        primary,
                     })]
                 }
                 constraint => {
@@ -597,14 +591,12 @@ fn alter_operation(
             }
             vec![Op::AlterColumn(Box::new(change))]
         }
-        AlterTableOperation::SetLogged => vec![Op::Command(Command::SetLogged {
-            table: table.clone(),
-            logged: true,
-        })],
-        AlterTableOperation::SetUnlogged => vec![Op::Command(Command::SetLogged {
-            table: table.clone(),
-            logged: false,
-        })],
+        AlterTableOperation::SetLogged | AlterTableOperation::SetUnlogged => {
+            vec![Op::Command(Command::SetLogged {
+                table: table.clone(),
+                logged: matches!(operation, AlterTableOperation::SetLogged),
+            })]
+        }
         AlterTableOperation::ValidateConstraint { name } => {
             vec![Op::Command(Command::ValidateConstraint {
                 table: table.clone(),
