@@ -154,29 +154,28 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     for (i, source) in sources.iter().enumerate() {
         let (findings, diagnostics) = if source.sql {
             let (located, diagnostics) = retort_core::sql::ops::read_ops(&source.text);
-            let steps = lint::sql_steps(&located, &options.settings);
-            if options.locks {
-                lock_tables.push((
-                    source.path.clone(),
-                    lock_lines(&source.text, &steps, &options.settings),
-                ));
-            }
             let cx = lint::Cx {
-                steps,
+                steps: lint::sql_steps(&located, &options.settings),
                 settings: &options.settings,
                 revision: None,
             };
+            if options.locks {
+                lock_tables.push((
+                    source.path.clone(),
+                    lock_lines(&source.text, &cx.steps, &options.settings),
+                ));
+            }
             (lint::check(&cx), diagnostics)
         } else {
             let (revision, diagnostics) = retort_core::revision::read_revision(&source.text);
-            let findings = lint::lint_read_revision(&revision, &source.text, &options.settings);
+            let cx = lint::revision_cx(&revision, &source.text, &options.settings);
             if options.locks {
-                let steps = lint::revision_steps(&revision);
                 lock_tables.push((
                     source.path.clone(),
-                    lock_lines(&source.text, &steps, &options.settings),
+                    lock_lines(&source.text, &cx.steps, &options.settings),
                 ));
             }
+            let findings = lint::check(&cx);
             revisions.push((i, revision));
             (findings, diagnostics)
         };

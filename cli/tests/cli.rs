@@ -9,6 +9,15 @@ fn retort(args: &[&str]) -> std::process::Output {
         .expect("the retort binary runs")
 }
 
+/// An empty folder of the system's temp dir for one test, named after it
+/// and this process.
+fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("retort-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the temp dir can be created");
+    dir
+}
+
 #[test]
 fn version_prints_the_package_version() {
     let out = retort(&["--version"]);
@@ -188,9 +197,7 @@ fn revision_prints_what_alembic_writes_with_no_safe() {
 
 #[test]
 fn a_not_null_column_becomes_three_chained_revision_files() {
-    let dir = std::env::temp_dir().join(format!("retort-cli-versions-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("cli-versions");
     let out = retort(&[
         "revision",
         "--from",
@@ -348,9 +355,7 @@ fn revision_sql_prints_what_alembic_upgrade_and_downgrade_sql_print() {
 
 #[test]
 fn sql_reads_revision_files_in_chain_order_and_reports_what_it_cannot_read() {
-    let dir = std::env::temp_dir().join(format!("retort-sql-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("sql");
     let out = retort(&[
         "revision",
         "--from",
@@ -470,9 +475,7 @@ fn history_heads_branches_and_show_print_what_alembic_prints() {
 
 #[test]
 fn broken_histories_are_reported_with_positions_and_the_rest_is_listed() {
-    let dir = std::env::temp_dir().join(format!("retort-broken-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("broken");
     let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
     write(
         "a_base.py",
@@ -565,8 +568,7 @@ fn lint_reports_findings_with_positions_and_exit_codes() {
 
 #[test]
 fn lint_of_a_folder_finds_two_heads_and_survives_binary_files() {
-    let dir = std::env::temp_dir().join(format!("retort-lint-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let dir = fresh_dir("lint");
     for (id, down) in [
         ("base1", "None"),
         ("left2", "'base1'"),

@@ -360,12 +360,17 @@ pub fn lint_revision(source: &str, settings: &Settings) -> (Vec<Finding>, Vec<Di
 
 /// A revision already read from `source`, reviewed.
 pub fn lint_read_revision(revision: &Revision, source: &str, settings: &Settings) -> Vec<Finding> {
+    check(&revision_cx(revision, source, settings))
+}
+
+/// What the rules read of a revision read from `source`.
+pub fn revision_cx<'a>(revision: &'a Revision, source: &str, settings: &'a Settings) -> Cx<'a> {
     let at = |name: &str| {
         source
             .find(&format!("def {name}("))
             .map_or(Span::new(0, 0), |i| Span::new(i, i + 4 + name.len()))
     };
-    let cx = Cx {
+    Cx {
         steps: revision_steps(revision),
         settings,
         revision: Some(RevisionFacts {
@@ -375,8 +380,7 @@ pub fn lint_read_revision(revision: &Revision, source: &str, settings: &Settings
             upgrade_at: at("upgrade"),
             downgrade_at: at("downgrade"),
         }),
-    };
-    check(&cx)
+    }
 }
 
 /// `multiple-heads` on a whole history: the heads to report, with the
