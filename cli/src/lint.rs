@@ -26,6 +26,7 @@ pub struct LintOptions {
     pub format: LintFormat,
     pub settings: Settings,
     pub locks: bool,
+    pub config: crate::config::Config,
 }
 
 /// One file's text and what it is.
@@ -128,6 +129,9 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
                 return ExitCode::from(2);
             }
             for file in files {
+                if options.config.excludes(&file) {
+                    continue;
+                }
                 match std::fs::read(&file) {
                     Ok(bytes) => problems |= add(&file, bytes, &mut sources),
                     Err(error) => {
@@ -148,7 +152,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
         }
     }
 
-    let mut found: Vec<Located> = Vec::new();
+    let mut raw: Vec<Vec<Finding>> = Vec::new();
     let mut lock_tables: Vec<(String, Vec<String>)> = Vec::new();
     let mut revisions: Vec<(usize, retort_core::revision::Revision)> = Vec::new();
     for (i, source) in sources.iter().enumerate() {
@@ -181,38 +185,16 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
         };
         report_diagnostics(&source.path, &source.text, &diagnostics);
         problems |= diagnostics.iter().any(|d| d.severity == Severity::Error);
-        for finding in findings {
-            found.push(locate(source, finding));
-        }
+        raw.push(findings);
     }
     // A folder's history: one head.
     if !folders.is_empty() {
-        let nodes: Vec<(usize, retort_core::graph::Node)> = revisions
-            .iter()
-            .filter_map(|(i, r)| Some((*i, r.node()?)))
-            .collect();
-        let (graph, _) =
-            retort_core::graph::Graph::build(nodes.iter().map(|(_, n)| n.clone()).collect());
-        if let Some(rule) = rules::rule("multiple-heads") {
-            for (node, message) in lint::multiple_heads(&graph) {
-                let id = &graph.node(node).id;
-                if let Some((i, _)) = nodes.iter().find(|(_, n)| &n.id == id) {
-                    let source = &sources[*i];
-                    let at = source
-                        .text
-                        .find("revision")
-                        .map_or(Span::new(0, 0), |p| Span::new(p, p + 8));
-                    found.push(locate(
-                        source,
-                        Finding {
-                            rule: rule.id,
-                            severity: rule.severity,
-                            span: at,
-                            message,
-                        },
-                    ));
-                }
-            }
+        multiple_heads(&sources, &revisions, &options.settings, &mut raw);
+    }
+    let mut found: Vec<Located> = Vec::new();
+    for (source, findings) in sources.iter().zip(raw) {
+        for finding in lint::apply_ignores(&source.text, source.sql, findings, &options.settings) {
+            found.push(locate(source, finding));
         }
     }
 
@@ -229,6 +211,40 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `multiple-heads` on the revisions read, each head's finding added to its
+/// file's.
+fn multiple_heads(
+    sources: &[Source],
+    revisions: &[(usize, retort_core::revision::Revision)],
+    settings: &Settings,
+    raw: &mut [Vec<Finding>],
+) {
+    let Some(rule) = rules::rule("multiple-heads").filter(|r| settings.enabled(r)) else {
+        return;
+    };
+    let nodes: Vec<(usize, retort_core::graph::Node)> = revisions
+        .iter()
+        .filter_map(|(i, r)| Some((*i, r.node()?)))
+        .collect();
+    let (graph, _) =
+        retort_core::graph::Graph::build(nodes.iter().map(|(_, n)| n.clone()).collect());
+    for (node, message) in lint::multiple_heads(&graph) {
+        let id = &graph.node(node).id;
+        if let Some((i, _)) = nodes.iter().find(|(_, n)| &n.id == id) {
+            let at = sources[*i]
+                .text
+                .find("revision")
+                .map_or(Span::new(0, 0), |p| Span::new(p, p + 8));
+            raw[*i].push(Finding {
+                rule: rule.id,
+                severity: settings.severity(rule.id, rule.severity),
+                span: at,
+                message,
+            });
+        }
     }
 }
 

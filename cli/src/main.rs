@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod config;
 mod history;
 mod lint;
 
@@ -169,9 +170,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = lint::LintFormat::Text)]
         format: lint::LintFormat,
         /// The PostgreSQL major version the migration runs on.
-        #[arg(long, default_value_t = retort_core::lint::NEWEST_POSTGRES,
-              value_parser = clap::value_parser!(u32).range(i64::from(retort_core::lint::OLDEST_POSTGRES)..=i64::from(retort_core::lint::NEWEST_POSTGRES)))]
-        postgres: u32,
+        /// (Default: the configuration's, else the newest.)
+        #[arg(long, value_parser = clap::value_parser!(u32).range(i64::from(retort_core::lint::OLDEST_POSTGRES)..=i64::from(retort_core::lint::NEWEST_POSTGRES)))]
+        postgres: Option<u32>,
         /// `.sql` scripts run inside a transaction (as a tool that wraps
         /// each file in one would run them).
         #[arg(long)]
@@ -180,6 +181,13 @@ enum Command {
         /// on which table, what that blocks, and whether it rewrites.
         #[arg(long)]
         locks: bool,
+        /// The configuration file (default: the nearest `retort.toml`, or
+        /// `pyproject.toml` with `[tool.retort]`, from the first path up).
+        #[arg(long, conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Use no configuration file.
+        #[arg(long)]
+        no_config: bool,
     },
     /// Explain a rule (or list them all).
     Rule {
@@ -282,17 +290,37 @@ fn main() -> ExitCode {
             postgres,
             assume_in_transaction,
             locks,
-        } => lint::lint(
-            &paths,
-            &lint::LintOptions {
-                format,
-                settings: retort_core::lint::Settings {
-                    postgres,
-                    assume_in_transaction,
-                },
-                locks,
-            },
-        ),
+            config,
+            no_config,
+        } => {
+            let config = if no_config {
+                Ok(config::Config::default())
+            } else if let Some(path) = &config {
+                config::load(path)
+            } else {
+                let start = paths
+                    .iter()
+                    .find(|p| p.as_os_str() != "-")
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from("."));
+                config::discover(&start)
+            };
+            match config {
+                Ok(config) => lint::lint(
+                    &paths,
+                    &lint::LintOptions {
+                        format,
+                        settings: config.settings(postgres, assume_in_transaction),
+                        locks,
+                        config,
+                    },
+                ),
+                Err(message) => {
+                    eprintln!("{message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Rule { id, all } => lint::rule(id.as_deref(), all),
         Command::About => {
             println!(

@@ -594,3 +594,85 @@ fn lint_of_a_folder_finds_two_heads_and_survives_binary_files() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("blob.sql:1:1: error: not UTF-8"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn lint_follows_the_configuration_and_ignore_comments() {
+    let dir = fresh_dir("lint-config");
+    let versions = dir.join("versions");
+    std::fs::create_dir_all(&versions).expect("created");
+    let revision = |id: &str, body: &str| {
+        format!(
+            "from alembic import op\nimport sqlalchemy as sa\n\nrevision = '{id}'\ndown_revision = None\n\ndef upgrade():\n    op.execute(\"SET lock_timeout = '5s'\")\n{body}\n\ndef downgrade():\n    op.execute(\"SELECT 1\")\n"
+        )
+    };
+    std::fs::write(
+        versions.join("a1.py"),
+        revision(
+            "a1",
+            "    op.drop_column('users', 'fax')  # retort: ignore[drop-column] -- unused since 4.2\n    op.drop_table('legacy')\n    op.add_column('users', sa.Column('n', sa.Integer(), nullable=False, server_default='0'))",
+        ),
+    )
+    .expect("written");
+    std::fs::write(
+        versions.join("legacy_b2.py"),
+        revision("b2", "    op.drop_table('old')"),
+    )
+    .expect("written");
+    let path = dir.to_string_lossy().to_string();
+    // No configuration: two heads, both drop_tables; the ignored drop_column
+    // is not reported; PostgreSQL 18 takes the constant default.
+    let out = retort(&["lint", "--format", "json", &path]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        json.matches("\"rule\": \"drop-table\"").count(),
+        2,
+        "{json}"
+    );
+    assert!(
+        !json.contains("drop-column") && !json.contains("add-not-null"),
+        "{json}"
+    );
+    // pyproject.toml: PostgreSQL 10 (where the default rewrites the table),
+    // drop-table off, the legacy file excluded, two rules down to info.
+    std::fs::write(
+        dir.join("pyproject.toml"),
+        "[project]\nname = \"app\"\n\n[tool.retort]\npostgres = 10\ndisable = [\"drop-table\"]\nexclude = [\"versions/legacy_*.py\"]\n\n[tool.retort.severity]\nadd-column-volatile-default = \"info\"\nstatements-after-exclusive-lock = \"info\"\n",
+    )
+    .expect("written");
+    let out = retort(&["lint", "--format", "json", &path]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !json.contains("drop-table") && !json.contains("legacy_b2"),
+        "{json}"
+    );
+    assert!(
+        json.contains("\"rule\": \"add-column-volatile-default\", \"severity\": \"info\""),
+        "{json}"
+    );
+    assert_eq!(out.status.code(), Some(0), "info only: {json}");
+    // The command line wins over the configuration.
+    let out = retort(&["lint", "--postgres", "18", "--format", "json", &path]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("add-column-volatile-default"));
+    // retort.toml beats pyproject.toml in the same folder; errors exit 2
+    // with the file and position.
+    std::fs::write(
+        dir.join("retort.toml"),
+        "postgres = 18\nenable = [\"drop-tabel\"]\n",
+    )
+    .expect("written");
+    let out = retort(&["lint", &path]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("retort.toml:1:1: error: no rule `drop-tabel`"),
+        "{stderr}"
+    );
+    std::fs::write(dir.join("retort.toml"), "postgres = 18\nexclude = 3\n").expect("written");
+    let out = retort(&["lint", &path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("retort.toml:2:11: error"));
+    // --no-config ignores them all.
+    let out = retort(&["lint", "--no-config", "--format", "json", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).ok();
+}

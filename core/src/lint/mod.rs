@@ -11,6 +11,7 @@
 //! (one file under `rules/`) reads the steps and reports [`Finding`]s;
 //! [`locks`] says which lock each step takes and what that blocks.
 
+pub mod ignore;
 pub mod locks;
 pub mod rules;
 
@@ -34,6 +35,10 @@ pub struct Settings {
     /// Whether a `.sql` script runs inside a transaction without saying so
     /// (as a migration tool that wraps each file would run it).
     pub assume_in_transaction: bool,
+    /// Rules turned off (by their ids).
+    pub disabled: Vec<&'static str>,
+    /// Severities that replace a rule's own.
+    pub severities: Vec<(&'static str, Severity)>,
 }
 
 impl Default for Settings {
@@ -41,6 +46,8 @@ impl Default for Settings {
         Settings {
             postgres: NEWEST_POSTGRES,
             assume_in_transaction: false,
+            disabled: Vec::new(),
+            severities: Vec::new(),
         }
     }
 }
@@ -338,11 +345,15 @@ pub fn ops_steps(ops: &[Op]) -> Vec<Step<'_>> {
 pub fn check(cx: &Cx<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in rules::RULES {
+        if !cx.settings.enabled(rule) {
+            continue;
+        }
         let mut hits = Vec::new();
         (rule.check)(cx, &mut hits);
+        let severity = cx.settings.severity(rule.id, rule.severity);
         findings.extend(hits.into_iter().map(|hit| Finding {
             rule: rule.id,
-            severity: rule.severity,
+            severity,
             span: hit.span,
             message: hit.message,
         }));
@@ -358,9 +369,25 @@ pub fn lint_revision(source: &str, settings: &Settings) -> (Vec<Finding>, Vec<Di
     (lint_read_revision(&revision, source, settings), diagnostics)
 }
 
+/// `findings` of `source` after its ignore comments (see [`ignore`]).
+pub fn apply_ignores(
+    source: &str,
+    sql: bool,
+    findings: Vec<Finding>,
+    settings: &Settings,
+) -> Vec<Finding> {
+    let comments = if sql {
+        ignore::sql_comments(source)
+    } else {
+        ignore::python_comments(source)
+    };
+    ignore::apply(source, &comments, findings, settings)
+}
+
 /// A revision already read from `source`, reviewed.
 pub fn lint_read_revision(revision: &Revision, source: &str, settings: &Settings) -> Vec<Finding> {
-    check(&revision_cx(revision, source, settings))
+    let findings = check(&revision_cx(revision, source, settings));
+    apply_ignores(source, false, findings, settings)
 }
 
 /// What the rules read of a revision read from `source`.
@@ -415,7 +442,10 @@ pub fn lint_sql(source: &str, settings: &Settings) -> (Vec<Finding>, Vec<Diagnos
         settings,
         revision: None,
     };
-    (check(&cx), diagnostics)
+    (
+        apply_ignores(source, true, check(&cx), settings),
+        diagnostics,
+    )
 }
 
 #[cfg(test)]

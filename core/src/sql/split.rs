@@ -20,6 +20,18 @@ pub enum Piece {
 
 /// The statements and meta-commands of `source`, in order.
 pub fn split(source: &str) -> Vec<Piece> {
+    scan(source, &mut Vec::new())
+}
+
+/// The spans of `source`'s comments (`--` to the line's end, `/* */` whole),
+/// in order.
+pub fn comments(source: &str) -> Vec<Span> {
+    let mut comments = Vec::new();
+    scan(source, &mut comments);
+    comments
+}
+
+fn scan(source: &str, comments: &mut Vec<Span>) -> Vec<Piece> {
     let bytes = source.as_bytes();
     let mut pieces = Vec::new();
     let mut i = 0;
@@ -31,10 +43,14 @@ pub fn split(source: &str) -> Vec<Piece> {
         let b = bytes[i];
         match b {
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i = line_end(bytes, i);
+                let stop = line_end(bytes, i);
+                comments.push(Span::new(i, trim_end(bytes, i, stop)));
+                i = stop;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = block_comment_end(bytes, i);
+                let stop = block_comment_end(bytes, i);
+                comments.push(Span::new(i, stop));
+                i = stop;
             }
             b'\\' if start.is_none() && at_line_start(bytes, i) => {
                 let stop = line_end(bytes, i);

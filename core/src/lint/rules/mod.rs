@@ -26,6 +26,7 @@ mod drop_table;
 mod empty_upgrade;
 mod enum_add_value_in_transaction;
 mod foreign_key_without_index;
+pub(crate) mod invalid_ignore;
 mod missing_downgrade;
 mod missing_lock_timeout;
 mod multiple_heads;
@@ -40,6 +41,7 @@ mod rename_table;
 mod set_logged_unlogged;
 mod set_not_null;
 mod statements_after_exclusive_lock;
+pub(crate) mod unused_ignore;
 mod vacuum_full;
 mod validate_in_same_transaction;
 
@@ -101,6 +103,8 @@ pub const RULES: &[&Rule] = &[
     &reindex_non_concurrently::RULE,
     &vacuum_full::RULE,
     &multiple_heads::RULE,
+    &unused_ignore::RULE,
+    &invalid_ignore::RULE,
 ];
 
 /// The rule with this id.
