@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use retort_core::lint::fix::Applicability;
 use retort_core::lint::locks::locks;
 use retort_core::lint::rules::{self, RULES, severity_name};
 use retort_core::lint::{self, Finding, Settings};
@@ -24,6 +25,9 @@ pub enum LintFormat {
 
 pub struct LintOptions {
     pub format: LintFormat,
+    /// Apply fixes of this level or better (`--fix`: safe; with
+    /// `--unsafe-fixes`: unsafe too).
+    pub fix: Option<Applicability>,
     pub settings: Settings,
     pub locks: bool,
     pub config: crate::config::Config,
@@ -45,6 +49,8 @@ struct Located {
     end_column: usize,
     finding: Finding,
     source_line: String,
+    /// The finding's fix as JSON (edits with 1-based positions), or empty.
+    fixes_json: String,
 }
 
 fn is_sql(path: &Path) -> bool {
@@ -152,6 +158,26 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
         }
     }
 
+    let mut fixed = 0;
+    if let Some(level) = options.fix {
+        for source in &mut sources {
+            let (text, applied) =
+                lint::fix_source(&source.text, source.sql, &options.settings, level);
+            if applied == 0 {
+                continue;
+            }
+            if source.path == "-" {
+                // As ruff does: the fixed text on stdout, the rest after it.
+                print!("{text}");
+            } else if let Err(error) = std::fs::write(&source.path, &text) {
+                eprintln!("{}: cannot write the fixes: {error}", source.path);
+                problems = true;
+                continue;
+            }
+            fixed += applied;
+            source.text = text;
+        }
+    }
     let mut raw: Vec<Vec<Finding>> = Vec::new();
     let mut lock_tables: Vec<(String, Vec<String>)> = Vec::new();
     let mut revisions: Vec<(usize, retort_core::revision::Revision)> = Vec::new();
@@ -169,7 +195,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
                     lock_lines(&source.text, &cx.steps, &options.settings),
                 ));
             }
-            (lint::check(&cx), diagnostics)
+            (lint::findings(&cx, &source.text, true), diagnostics)
         } else {
             let (revision, diagnostics) = retort_core::revision::read_revision(&source.text);
             let cx = lint::revision_cx(&revision, &source.text, &options.settings);
@@ -179,7 +205,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
                     lock_lines(&source.text, &cx.steps, &options.settings),
                 ));
             }
-            let findings = lint::check(&cx);
+            let findings = lint::findings(&cx, &source.text, false);
             revisions.push((i, revision));
             (findings, diagnostics)
         };
@@ -199,7 +225,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     }
 
     match options.format {
-        LintFormat::Text => print_text(&found, &lock_tables),
+        LintFormat::Text => print_text(&found, &lock_tables, fixed, options.fix),
         LintFormat::Json => print_json(&found),
         LintFormat::Github => print_github(&found),
         LintFormat::Sarif => print_sarif(&found),
@@ -243,6 +269,7 @@ fn multiple_heads(
                 severity: settings.severity(rule.id, rule.severity),
                 span: at,
                 message,
+                fix: None,
             });
         }
     }
@@ -258,7 +285,35 @@ fn locate(source: &Source, finding: Finding) -> Located {
         .nth(start.line.saturating_sub(1))
         .unwrap_or("")
         .to_string();
+    let fixes_json = finding
+        .fix
+        .as_ref()
+        .map(|fix| {
+            let edits: Vec<String> = fix
+                .edits
+                .iter()
+                .map(|e| {
+                    let (a, b) = (index.line_col(e.span.start), index.line_col(e.span.end));
+                    format!(
+                        "{{\"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"text\": {}}}",
+                        a.line,
+                        a.column,
+                        b.line,
+                        b.column,
+                        json_string(&e.text)
+                    )
+                })
+                .collect();
+            format!(
+                "{{\"title\": {}, \"applicability\": {}, \"edits\": [{}]}}",
+                json_string(&fix.title),
+                json_string(fix.applicability.name()),
+                edits.join(", ")
+            )
+        })
+        .unwrap_or_default();
     Located {
+        fixes_json,
         path: source.path.clone(),
         line: start.line,
         column: start.column,
@@ -304,7 +359,12 @@ fn lock_lines(source: &str, steps: &[lint::Step<'_>], settings: &Settings) -> Ve
     lines
 }
 
-fn print_text(found: &[Located], lock_tables: &[(String, Vec<String>)]) {
+fn print_text(
+    found: &[Located],
+    lock_tables: &[(String, Vec<String>)],
+    fixed: usize,
+    fix: Option<Applicability>,
+) {
     let colour = std::io::stdout().is_terminal();
     let paint = |code: &str, text: &str| {
         if colour {
@@ -337,6 +397,17 @@ fn print_text(found: &[Located], lock_tables: &[(String, Vec<String>)]) {
             " ".repeat(f.column.saturating_sub(1)),
             paint(code, "^")
         );
+        if let Some(fix) = &f.finding.fix {
+            println!(
+                "{pad} = help: {} ({})",
+                fix.title,
+                match fix.applicability {
+                    Applicability::Safe => "safe fix: `--fix` applies it",
+                    Applicability::Unsafe => "unsafe fix: `--unsafe-fixes` applies it",
+                    Applicability::DisplayOnly => "a pattern to fill in: `--format json` shows it",
+                }
+            );
+        }
         println!();
     }
     for (path, lines) in lock_tables {
@@ -351,6 +422,18 @@ fn print_text(found: &[Located], lock_tables: &[(String, Vec<String>)]) {
         println!();
     }
     let count = |s: Severity| found.iter().filter(|f| f.finding.severity == s).count();
+    if fixed > 0 {
+        println!(
+            "Fixed {fixed} problem{}.",
+            if fixed == 1 { "" } else { "s" }
+        );
+    }
+    let fixable = |a: Applicability| {
+        found
+            .iter()
+            .filter(|f| f.finding.fix.as_ref().is_some_and(|x| x.applicability == a))
+            .count()
+    };
     if found.is_empty() {
         println!("No problems found.");
     } else {
@@ -362,6 +445,13 @@ fn print_text(found: &[Located], lock_tables: &[(String, Vec<String>)]) {
             count(Severity::Warning),
             count(Severity::Info)
         );
+        let (safe, unsafe_) = (fixable(Applicability::Safe), fixable(Applicability::Unsafe));
+        if safe > 0 && fix.is_none() {
+            println!("{safe} fixable with `retort lint --fix`.");
+        }
+        if unsafe_ > 0 && fix != Some(Applicability::Unsafe) {
+            println!("{unsafe_} more fixable with `--fix --unsafe-fixes`.");
+        }
     }
 }
 
@@ -387,7 +477,7 @@ fn print_json(found: &[Located]) {
         .iter()
         .map(|f| {
             format!(
-                "  {{\"path\": {}, \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"rule\": {}, \"severity\": {}, \"message\": {}, \"fixes\": []}}",
+                "  {{\"path\": {}, \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"rule\": {}, \"severity\": {}, \"message\": {}, \"fixes\": [{}]}}",
                 json_string(&f.path),
                 f.line,
                 f.column,
@@ -395,7 +485,8 @@ fn print_json(found: &[Located]) {
                 f.end_column,
                 json_string(f.finding.rule),
                 json_string(severity_name(f.finding.severity)),
-                json_string(&f.finding.message)
+                json_string(&f.finding.message),
+                f.fixes_json
             )
         })
         .collect();

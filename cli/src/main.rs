@@ -188,6 +188,13 @@ enum Command {
         /// Use no configuration file.
         #[arg(long)]
         no_config: bool,
+        /// Apply the safe fixes to the files (stdin: print the fixed text),
+        /// then report what is left.
+        #[arg(long)]
+        fix: bool,
+        /// With `--fix`: apply the unsafe fixes too.
+        #[arg(long, requires = "fix")]
+        unsafe_fixes: bool,
     },
     /// Explain a rule (or list them all).
     Rule {
@@ -292,6 +299,8 @@ fn main() -> ExitCode {
             locks,
             config,
             no_config,
+            fix,
+            unsafe_fixes,
         } => {
             let config = if no_config {
                 Ok(config::Config::default())
@@ -310,6 +319,11 @@ fn main() -> ExitCode {
                     &paths,
                     &lint::LintOptions {
                         format,
+                        fix: fix.then_some(if unsafe_fixes {
+                            retort_core::lint::fix::Applicability::Unsafe
+                        } else {
+                            retort_core::lint::fix::Applicability::Safe
+                        }),
                         settings: config.settings(postgres, assume_in_transaction),
                         locks,
                         config,

@@ -136,6 +136,104 @@ fn the_labelled_set_is_found_exactly() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every case with all its fixes applied (safe and unsafe, as
+/// `--unsafe-fixes` does), linted again: nothing left that has a fix, no
+/// rule that was fixed still reported, no new rule, and the file still reads
+/// as well as before.
+#[test]
+fn fixing_leaves_nothing_to_fix() {
+    use lint::fix::Applicability;
+    let mut paths: Vec<_> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases"))
+            .expect("tests/lint/cases")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+    paths.sort();
+    let lint = |text: &str, sql: bool, settings: &Settings| {
+        if sql {
+            lint::lint_sql(text, settings)
+        } else {
+            lint::lint_revision(text, settings)
+        }
+    };
+    let mut fixed_files = 0;
+    let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for path in &paths {
+        let source = std::fs::read_to_string(path).expect("UTF-8");
+        let settings = settings(&source);
+        let sql = path.extension().is_some_and(|e| e == "sql");
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (before, before_diagnostics) = lint(&source, sql, &settings);
+        let fixable: BTreeSet<&str> = before
+            .iter()
+            .filter(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|x| x.applicability >= Applicability::Unsafe)
+            })
+            .map(|f| f.rule)
+            .collect();
+        let (text, applied) = lint::fix_source(&source, sql, &settings, Applicability::Unsafe);
+        if applied == 0 {
+            if !fixable.is_empty() {
+                failures.push(format!("{name}: fixes for {fixable:?} but none applied"));
+            }
+            continue;
+        }
+        fixed_files += 1;
+        for rule in &fixable {
+            *per_rule.entry(rule).or_default() += 1;
+        }
+        let (after, after_diagnostics) = lint(&text, sql, &settings);
+        let rules_before: BTreeSet<&str> = before.iter().map(|f| f.rule).collect();
+        for f in &after {
+            let problem = if f
+                .fix
+                .as_ref()
+                .is_some_and(|x| x.applicability >= Applicability::Unsafe)
+            {
+                Some("still has a fix")
+            } else if fixable.contains(f.rule)
+                && before
+                    .iter()
+                    .filter(|b| b.rule == f.rule)
+                    .all(|b| b.fix.is_some())
+            {
+                Some("was fixed but is still reported")
+            } else if !rules_before.contains(f.rule) {
+                Some("is new")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                failures.push(format!(
+                    "{name}: {} {problem}: {}\n{text}",
+                    f.rule, f.message
+                ));
+            }
+        }
+        let errors = |d: &[retort_core::Diagnostic]| {
+            d.iter()
+                .filter(|d| d.severity == retort_core::Severity::Error)
+                .count()
+        };
+        if errors(&after_diagnostics) > errors(&before_diagnostics)
+            || after_diagnostics.len() > before_diagnostics.len()
+        {
+            failures.push(format!(
+                "{name}: the fixed file reads worse: {after_diagnostics:?}\n{text}"
+            ));
+        }
+    }
+    println!("{fixed_files} files fixed; files per rule fixed: {per_rule:?}");
+    assert!(fixed_files >= 20, "only {fixed_files} files had a fix");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 /// docs/rules.md is the catalogue as `lint::rules::markdown()` prints it;
 /// `RETORT_UPDATE_DOCS=1 cargo test -p retort-core --test lint_cases`
 /// rewrites it.

@@ -209,6 +209,7 @@ fn invalid_finding(span: Span, message: String) -> Finding {
         severity: rule.severity,
         span,
         message,
+        fix: None,
     }
 }
 
@@ -263,6 +264,7 @@ pub fn apply(
                         if ignore.file { "for the file" } else { "here" },
                         if ignore.file { "in it" } else { "here" },
                     ),
+                    fix: None,
                 });
             }
             slot += 1;

@@ -11,6 +11,7 @@
 //! (one file under `rules/`) reads the steps and reports [`Finding`]s;
 //! [`locks`] says which lock each step takes and what that blocks.
 
+pub mod fix;
 pub mod ignore;
 pub mod locks;
 pub mod rules;
@@ -60,6 +61,9 @@ pub struct Finding {
     #[serde(skip)]
     pub span: Span,
     pub message: String,
+    /// How to do the same without the danger, where retort knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<fix::Fix>,
 }
 
 /// What a rule reports: where, and what it saw there.
@@ -356,6 +360,7 @@ pub fn check(cx: &Cx<'_>) -> Vec<Finding> {
             severity,
             span: hit.span,
             message: hit.message,
+            fix: None,
         }));
     }
     findings.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
@@ -386,8 +391,48 @@ pub fn apply_ignores(
 
 /// A revision already read from `source`, reviewed.
 pub fn lint_read_revision(revision: &Revision, source: &str, settings: &Settings) -> Vec<Finding> {
-    let findings = check(&revision_cx(revision, source, settings));
+    let findings = findings(&revision_cx(revision, source, settings), source, false);
     apply_ignores(source, false, findings, settings)
+}
+
+/// The rules' findings on `cx` (read from `source`), each with its fix.
+pub fn findings(cx: &Cx<'_>, source: &str, sql: bool) -> Vec<Finding> {
+    let mut findings = check(cx);
+    fix::attach(source, sql, cx, &mut findings);
+    findings
+}
+
+/// A migration after its fixes of `level` or better (never display-only
+/// ones), linted again until nothing more applies (at most 10 rounds, as a
+/// fix may make room for another).
+pub fn fix_source(
+    source: &str,
+    sql: bool,
+    settings: &Settings,
+    level: fix::Applicability,
+) -> (String, usize) {
+    let level = level.max(fix::Applicability::Unsafe);
+    let mut text = source.to_string();
+    let mut total = 0;
+    for _ in 0..10 {
+        let found = if sql {
+            lint_sql(&text, settings).0
+        } else {
+            lint_revision(&text, settings).0
+        };
+        let fixes: Vec<&fix::Fix> = found
+            .iter()
+            .filter_map(|f| f.fix.as_ref())
+            .filter(|f| f.applicability >= level)
+            .collect();
+        let (next, applied) = fix::apply(&text, &fixes);
+        if applied == 0 {
+            break;
+        }
+        text = next;
+        total += applied;
+    }
+    (text, total)
 }
 
 /// What the rules read of a revision read from `source`.
@@ -443,7 +488,7 @@ pub fn lint_sql(source: &str, settings: &Settings) -> (Vec<Finding>, Vec<Diagnos
         revision: None,
     };
     (
-        apply_ignores(source, true, check(&cx), settings),
+        apply_ignores(source, true, findings(&cx, source, true), settings),
         diagnostics,
     )
 }

@@ -154,7 +154,8 @@ fn qualified(schema: Option<&str>, name: &str) -> String {
     }
 }
 
-fn table_name(table: &TableRef) -> String {
+/// A table's name as SQL, schema-qualified and quoted as needed.
+pub fn table_name(table: &TableRef) -> String {
     qualified(table.schema.as_deref(), &table.name)
 }
 
