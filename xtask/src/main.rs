@@ -510,6 +510,22 @@ fn test() -> Result {
         },
     )?;
     step(
+        "Alembic's revisions after retort lint --fix run both ways on PostgreSQL",
+        &mut || {
+            let python = ensure_venv()?;
+            run(&mut cmd(
+                &python.to_string_lossy(),
+                &[
+                    "tests/alembic/check_upgrades.py",
+                    "--retort",
+                    "target/debug/retort",
+                    "tests/fixtures/pairs",
+                    "--fixed",
+                ],
+            ))
+        },
+    )?;
+    step(
         "models round-trip through PostgreSQL (create_all, pg_dump, SQL reader)",
         &mut || {
             let python = ensure_venv()?;
