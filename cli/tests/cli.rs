@@ -676,3 +676,42 @@ fn lint_follows_the_configuration_and_ignore_comments() {
     assert_eq!(out.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn lint_fix_rewrites_the_file_and_reports_what_is_left() {
+    let dir = fresh_dir("lint-fix");
+    let path = dir.join("0001_index.py");
+    let source = "from alembic import op\nimport sqlalchemy as sa\n\nrevision = '0001'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_index('ix_event_at', 'event', ['at'])  # keep me\n    op.drop_table('legacy')\n\n\ndef downgrade():\n    op.drop_index('ix_event_at', table_name='event')\n";
+    std::fs::write(&path, source).expect("written");
+    let file = path.to_string_lossy().to_string();
+    // JSON carries the fix with 1-based positions.
+    let json = retort(&["lint", "--no-config", "--format", "json", &file]);
+    let json = String::from_utf8_lossy(&json.stdout);
+    assert!(
+        json.contains("\"applicability\": \"safe\", \"edits\": [{\"line\": 9, \"column\": 5"),
+        "{json}"
+    );
+    let out = retort(&["lint", "--no-config", "--fix", &file]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Fixed 2 problems."), "{stdout}");
+    // drop-table has no fix: still reported, exit 1.
+    assert!(stdout.contains("drop-table"), "{stdout}");
+    assert_eq!(out.status.code(), Some(1));
+    let fixed = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        fixed.contains(
+            "    op.execute(\"SET lock_timeout = '5s'\")\n    with op.get_context().autocommit_block():\n        op.create_index('ix_event_at', 'event', ['at'], postgresql_concurrently=True)  # keep me\n"
+        ),
+        "{fixed}"
+    );
+    // Fixing again changes nothing.
+    let again = retort(&["lint", "--no-config", "--fix", &file]);
+    assert!(!String::from_utf8_lossy(&again.stdout).contains("Fixed"));
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), fixed);
+    // --unsafe-fixes needs --fix.
+    assert_eq!(
+        retort(&["lint", "--unsafe-fixes", &file]).status.code(),
+        Some(2)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

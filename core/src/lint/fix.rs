@@ -75,7 +75,10 @@ pub const LOCK_TIMEOUT: &str = "5s";
 
 /// Gives each finding its fix, where there is one.
 pub fn attach(source: &str, sql: bool, cx: &Cx<'_>, findings: &mut [Finding]) {
-    let first = cx.steps.first().map(|s| s.span);
+    let first = match &cx.revision {
+        Some(revision) => revision.first_statement,
+        None => cx.steps.first().map(|s| s.span),
+    };
     for finding in findings.iter_mut() {
         let Some(step) = cx.steps.iter().find(|s| s.span == finding.span) else {
             continue;

@@ -128,6 +128,8 @@ pub struct RevisionFacts {
     /// Where `def upgrade` / `def downgrade` are (or the file's start).
     pub upgrade_at: Span,
     pub downgrade_at: Span,
+    /// The first statement of `upgrade()` (a block, not the op inside it).
+    pub first_statement: Option<Span>,
 }
 
 /// The table an op works on (for a `DROP INDEX` read from SQL, which names
@@ -451,6 +453,7 @@ pub fn revision_cx<'a>(revision: &'a Revision, source: &str, settings: &'a Setti
             merge: matches!(revision.down_revision, DownRevision::Merge(_)),
             upgrade_at: at("upgrade"),
             downgrade_at: at("downgrade"),
+            first_statement: revision.spans.0.first().copied(),
         }),
     }
 }
