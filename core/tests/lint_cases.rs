@@ -158,6 +158,7 @@ fn fixing_leaves_nothing_to_fix() {
     };
     let mut fixed_files = 0;
     let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut applicabilities: BTreeMap<&str, BTreeSet<Applicability>> = BTreeMap::new();
     let mut failures = Vec::new();
     for path in &paths {
         let source = std::fs::read_to_string(path).expect("UTF-8");
@@ -168,6 +169,11 @@ fn fixing_leaves_nothing_to_fix() {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let (before, before_diagnostics) = lint(&source, sql, &settings);
+        for f in &before {
+            if let Some(fix) = &f.fix {
+                applicabilities.entry(f.rule).or_default().insert(fix.applicability);
+            }
+        }
         let fixable: BTreeSet<&str> = before
             .iter()
             .filter(|f| {
@@ -230,6 +236,28 @@ fn fixing_leaves_nothing_to_fix() {
         }
     }
     println!("{fixed_files} files fixed; files per rule fixed: {per_rule:?}");
+    // Each rule's "Fix safety" says what its fix is, and only a rule with
+    // a fix claims one.
+    for rule in RULES {
+        let said = rule.explanation.fix_safety;
+        let has = applicabilities.get(rule.id);
+        let claims = !said.starts_with("No automatic fix");
+        if claims != has.is_some() {
+            failures.push(format!("{}: Fix safety says {said:?}, fixes seen {has:?}", rule.id));
+        }
+        if let Some(kinds) = has {
+            for kind in kinds {
+                let name = match kind {
+                    Applicability::Safe => "Safe",
+                    Applicability::Unsafe => "Unsafe",
+                    Applicability::DisplayOnly => "Display only",
+                };
+                if !said.starts_with(name) {
+                    failures.push(format!("{}: Fix safety says {said:?} but the fix is {name}", rule.id));
+                }
+            }
+        }
+    }
     assert!(fixed_files >= 20, "only {fixed_files} files had a fix");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "PostgreSQL computes and stores the value for every existing row: the table is rewritten under an ACCESS EXCLUSIVE lock.",
         example: "op.add_column('item', sa.Column('total', sa.Numeric(), sa.Computed('price * qty')))",
         instead: "Add a plain nullable column, fill it with a trigger and a batched backfill; or accept the rewrite in a maintenance window.",
-        fix_safety: "Display only: the replacement changes how the value is kept.",
+        fix_safety: "No automatic fix: the replacement changes how the value is kept.",
     },
     check,
 };

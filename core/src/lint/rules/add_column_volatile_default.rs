@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "From PostgreSQL 11 a constant default is stored once in the catalog and the column is added instantly. A volatile default must be computed for every row, so PostgreSQL rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock.",
         example: "op.add_column('event', sa.Column('uid', sa.Uuid(), server_default=sa.text('gen_random_uuid()')))",
         instead: "Add the column without a default, set the default in a second step (`alter_column(server_default=…)`, which applies to new rows only), and backfill existing rows in batches.",
-        fix_safety: "Unsafe: existing rows get their values from the backfill, not the default.",
+        fix_safety: "No automatic fix: existing rows would get their values from a backfill, not from the default; write the steps in Use instead.",
     },
     check,
 };

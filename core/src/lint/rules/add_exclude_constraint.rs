@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "The constraint's index is built, and every row checked, while PostgreSQL holds an ACCESS EXCLUSIVE lock; unlike unique constraints there is no `USING INDEX` way around it.",
         example: "op.create_exclude_constraint('no_overlap', 'booking', ('room', '='), ('during', '&&'), using='gist')",
         instead: "Add it in a maintenance window, or enforce the rule in a trigger until then.",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

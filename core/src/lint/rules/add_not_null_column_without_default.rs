@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "PostgreSQL must give every existing row a value for the new column. With no default that value is NULL, which the NOT NULL constraint refuses: `ERROR: column \"x\" of relation \"t\" contains null values`. The migration passes on an empty development database and fails in production.",
         example: "op.add_column('account', sa.Column('plan', sa.Text(), nullable=False))",
         instead: "The 3-step pattern, one revision each: add the column nullable; backfill it (`UPDATE account SET plan = 'free' WHERE plan IS NULL`, in batches on big tables); then `op.alter_column('account', 'plan', nullable=False)`. Or give it a constant `server_default` (instant from PostgreSQL 11).",
-        fix_safety: "Unsafe: the backfill value is a decision about your data; retort asks for it.",
+        fix_safety: "Display only: the fix shows the three steps with `<value>` where the backfill goes; that value is a decision about your data (`retort revision --backfill T.C=EXPR` writes the three revisions with it).",
     },
     check,
 };

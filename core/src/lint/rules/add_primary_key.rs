@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "PostgreSQL builds the unique index (and checks the columns for NULLs) while holding an ACCESS EXCLUSIVE lock.",
         example: "op.create_primary_key('pk_event', 'event', ['id'])",
         instead: "Create a unique index concurrently, make the columns NOT NULL safely, then `ALTER TABLE event ADD CONSTRAINT pk_event PRIMARY KEY USING INDEX …`.",
-        fix_safety: "Safe.",
+        fix_safety: "No automatic fix: the index-first steps need the key's columns NOT NULL first.",
     },
     check,
 };

@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "Any other type change rewrites the whole table and rebuilds its indexes under an ACCESS EXCLUSIVE lock: no reads or writes for the duration.",
         example: "op.alter_column('account', 'id', type_=sa.BigInteger(), existing_type=sa.Integer())",
         instead: "Add a new column of the new type, keep it in sync with a trigger, backfill in batches, then swap the names in one quick revision.",
-        fix_safety: "Display only: the swap needs application changes.",
+        fix_safety: "No automatic fix: the swap needs application changes.",
     },
     check,
 };

@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "Nothing a schema migration should do; it destroys every table at once.",
         example: "op.execute('DROP DATABASE staging')",
         instead: "Do it by hand, deliberately, outside migrations.",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

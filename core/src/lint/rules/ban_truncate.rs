@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "A migration runs against production: TRUNCATE empties the table there, with no WHERE and no undo, under an ACCESS EXCLUSIVE lock.",
         example: "op.execute('TRUNCATE event')",
         instead: "Delete the rows you mean in batches (`DELETE … WHERE …`), or move data clean-up out of migrations.",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

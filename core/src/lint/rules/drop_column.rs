@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "The values are gone (the downgrade adds back an empty column), and application servers still running the old code fail on their next query naming the column.",
         example: "op.drop_column('account', 'legacy_flag')",
         instead: "Remove every use of the column from the code and deploy it first; drop the column in a later release.",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "The data is gone for good (the downgrade recreates an empty table), and any code still reading the table fails at once. DROP TABLE also waits for an ACCESS EXCLUSIVE lock.",
         example: "op.drop_table('legacy_event')",
         instead: "Stop using the table in the application first; deploy; then drop it in a later release, after a backup.",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

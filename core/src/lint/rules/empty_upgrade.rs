@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "Usually an autogenerate run that found no change — or one whose models were not imported into `target_metadata`. It adds a revision to the history that does nothing.",
         example: "def upgrade():\n    pass",
         instead: "Delete the revision, or check that env.py imports every model.",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "PostgreSQL does not index the referencing side of a foreign key. Every DELETE or key UPDATE on the referenced table then scans the referencing table, and joins on the key scan too. (retort sees the indexes this migration creates, not older ones.)",
         example: "op.create_foreign_key('fk_event_account', 'event', 'account', ['account_id'], ['id'])",
         instead: "op.create_index('ix_event_account_id', 'event', ['account_id'])  # concurrently on an existing table",
-        fix_safety: "Safe.",
+        fix_safety: "No automatic fix: the index is a schema change the models should declare, or autogenerate drops it again.",
     },
     check,
 };

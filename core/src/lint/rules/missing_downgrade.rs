@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "A release that must be rolled back cannot be: `alembic downgrade` either fails or silently leaves the schema as it was, out of step with the code. A downgrade nobody wrote has also never been run.",
         example: "def downgrade():\n    pass",
         instead: "Write the inverse of each op in reverse order, and run upgrade → downgrade → upgrade before merging (retort's simulator does).",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

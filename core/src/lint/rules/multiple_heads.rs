@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
         why: "`alembic upgrade head` refuses to run (`Multiple head revisions are present`); usually two branches each added a revision on the same parent.",
         example: "two revisions with down_revision = 'ae1027a6acf'",
         instead: "alembic merge heads -m 'merge'  (a revision whose down_revision names both)",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

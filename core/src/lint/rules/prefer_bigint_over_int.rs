@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "An `integer` key runs out at 2,147,483,647. Changing the type later rewrites the table and every table whose foreign keys point at it, under ACCESS EXCLUSIVE locks.",
         example: "sa.Column('id', sa.Integer(), primary_key=True)",
         instead: "sa.Column('id', sa.BigInteger(), sa.Identity(), primary_key=True)",
-        fix_safety: "Safe on a new table.",
+        fix_safety: "No automatic fix (changing the type is safe on a new table).",
     },
     check,
 };

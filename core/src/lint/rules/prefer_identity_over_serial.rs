@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "`serial` is a column default on a separately owned sequence: permissions, ownership and copying the table all treat the two apart, and anyone can write ids by hand. `GENERATED … AS IDENTITY` is the standard form and keeps the sequence part of the column.",
         example: "sa.Column('id', sa.BigInteger(), primary_key=True)",
         instead: "sa.Column('id', sa.BigInteger(), sa.Identity(always=True), primary_key=True)",
-        fix_safety: "Safe on a new table.",
+        fix_safety: "No automatic fix (changing it is safe on a new table).",
     },
     check,
 };

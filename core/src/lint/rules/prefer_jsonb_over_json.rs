@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "`json` keeps the text as written and re-parses it on every access; it has no equality operator (so no DISTINCT, GROUP BY or unique index) and no GIN indexing. `jsonb` is what almost every application wants.",
         example: "sa.Column('payload', sa.JSON())",
         instead: "sa.Column('payload', postgresql.JSONB())",
-        fix_safety: "Unsafe: jsonb drops duplicate keys and key order.",
+        fix_safety: "No automatic fix: jsonb drops duplicate keys and key order.",
     },
     check,
 };

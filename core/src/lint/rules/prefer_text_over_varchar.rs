@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "In PostgreSQL `varchar(n)` is `text` with a length check that costs the same to store. Raising the limit later is instant, but lowering it rewrites the table, and the limit rarely matches a real rule.",
         example: "sa.Column('name', sa.String(length=50))",
         instead: "`sa.Text()`, with `sa.CheckConstraint('char_length(name) <= 50')` where the limit matters (a CHECK can be added NOT VALID and changed without a rewrite).",
-        fix_safety: "Unsafe: values longer than the old limit become possible.",
+        fix_safety: "No automatic fix: values longer than the old limit become possible.",
     },
     check,
 };

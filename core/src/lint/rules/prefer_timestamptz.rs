@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "`timestamp without time zone` stores a wall-clock reading with no zone: the same instant written from two servers in different zones compares wrong, and daylight-saving changes make values ambiguous. `timestamptz` stores an instant.",
         example: "sa.Column('created_at', sa.DateTime())",
         instead: "sa.Column('created_at', sa.DateTime(timezone=True))",
-        fix_safety: "Unsafe: existing values are read in the session's time zone when converted.",
+        fix_safety: "No automatic fix: existing values are read in the session's time zone when converted.",
     },
     check,
 };

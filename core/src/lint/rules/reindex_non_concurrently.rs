@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "REINDEX holds a SHARE lock on the table (writes wait) and an ACCESS EXCLUSIVE lock on the index (queries that would use it wait) for the whole rebuild.",
         example: "op.execute('REINDEX INDEX ix_event_account_id')",
         instead: "with op.get_context().autocommit_block():\n    op.execute('REINDEX INDEX CONCURRENTLY ix_event_account_id')",
-        fix_safety: "Safe from PostgreSQL 12.",
+        fix_safety: "Safe (PostgreSQL 12 and later, where REINDEX CONCURRENTLY exists).",
     },
     check,
 };

@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "The rename is instant, but application servers running the previous release query the old name until they are replaced.",
         example: "op.alter_column('account', 'mail', new_column_name='email')",
         instead: "Add the new column, write both, backfill, switch reads, then drop the old column — or accept errors during a deploy with downtime.",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

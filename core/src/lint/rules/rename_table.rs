@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "The rename is instant, but every running application server still queries the old name until it is redeployed: errors during the whole rollout.",
         example: "op.rename_table('customer', 'account')",
         instead: "Create the new name as a view (or the old one as a view after the rename), deploy code that uses the new name, then drop the view.",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "Both rewrite the whole table under an ACCESS EXCLUSIVE lock (SET LOGGED also writes it all to the WAL). An UNLOGGED table is emptied after a crash and is not replicated.",
         example: "op.execute('ALTER TABLE event SET UNLOGGED')",
         instead: "Do it in a maintenance window, or create the table with the right setting.",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

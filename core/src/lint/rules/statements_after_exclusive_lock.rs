@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
         why: "Locks are held until the transaction commits. Whatever runs after an ACCESS EXCLUSIVE lock is taken keeps that table unreadable for its whole duration.",
         example: "op.add_column('account', sa.Column('note', sa.Text()))\nop.execute('UPDATE event SET kind = 1')",
         instead: "Put the slow step in its own revision (with `transaction_per_migration=True`), or before the lock.",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };

@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         why: "VACUUM FULL copies the whole table and rebuilds its indexes while nothing can read or write it. It also cannot run inside a transaction.",
         example: "op.execute('VACUUM FULL event')",
         instead: "Plain VACUUM (no exclusive lock), or pg_repack / pg_squeeze to reclaim space online.",
-        fix_safety: "Display only.",
+        fix_safety: "No automatic fix.",
     },
     check,
 };
