@@ -219,8 +219,9 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     }
     let mut found: Vec<Located> = Vec::new();
     for (source, findings) in sources.iter().zip(raw) {
+        let index = LineIndex::new(&source.text);
         for finding in lint::apply_ignores(&source.text, source.sql, findings, &options.settings) {
-            found.push(locate(source, finding));
+            found.push(locate(source, &index, finding));
         }
     }
 
@@ -275,15 +276,13 @@ fn multiple_heads(
     }
 }
 
-fn locate(source: &Source, finding: Finding) -> Located {
-    let index = LineIndex::new(&source.text);
+fn locate(source: &Source, index: &LineIndex<'_>, finding: Finding) -> Located {
     let start = index.line_col(finding.span.start);
     let end = index.line_col(finding.span.end.max(finding.span.start));
-    let source_line = source
-        .text
-        .lines()
-        .nth(start.line.saturating_sub(1))
+    let source_line = index
+        .line_text(start.line)
         .unwrap_or("")
+        .trim_end_matches('\r')
         .to_string();
     let fixes_json = finding
         .fix

@@ -22,7 +22,7 @@ pub enum Side {
 }
 
 /// A table a migration operates on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TableRef {
     pub schema: Option<String>,
     pub name: String,

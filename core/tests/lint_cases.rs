@@ -171,7 +171,10 @@ fn fixing_leaves_nothing_to_fix() {
         let (before, before_diagnostics) = lint(&source, sql, &settings);
         for f in &before {
             if let Some(fix) = &f.fix {
-                applicabilities.entry(f.rule).or_default().insert(fix.applicability);
+                applicabilities
+                    .entry(f.rule)
+                    .or_default()
+                    .insert(fix.applicability);
             }
         }
         let fixable: BTreeSet<&str> = before
@@ -243,7 +246,10 @@ fn fixing_leaves_nothing_to_fix() {
         let has = applicabilities.get(rule.id);
         let claims = !said.starts_with("No automatic fix");
         if claims != has.is_some() {
-            failures.push(format!("{}: Fix safety says {said:?}, fixes seen {has:?}", rule.id));
+            failures.push(format!(
+                "{}: Fix safety says {said:?}, fixes seen {has:?}",
+                rule.id
+            ));
         }
         if let Some(kinds) = has {
             for kind in kinds {
@@ -253,7 +259,10 @@ fn fixing_leaves_nothing_to_fix() {
                     Applicability::DisplayOnly => "Display only",
                 };
                 if !said.starts_with(name) {
-                    failures.push(format!("{}: Fix safety says {said:?} but the fix is {name}", rule.id));
+                    failures.push(format!(
+                        "{}: Fix safety says {said:?} but the fix is {name}",
+                        rule.id
+                    ));
                 }
             }
         }

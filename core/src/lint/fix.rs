@@ -79,15 +79,22 @@ pub fn attach(source: &str, sql: bool, cx: &Cx<'_>, findings: &mut [Finding]) {
         Some(revision) => revision.first_statement,
         None => cx.steps.first().map(|s| s.span),
     };
+    // Each span's step, and how many steps share it.
+    let mut by_span: std::collections::HashMap<Span, (usize, usize)> =
+        std::collections::HashMap::with_capacity(cx.steps.len());
+    for (i, step) in cx.steps.iter().enumerate() {
+        by_span.entry(step.span).or_insert((i, 0)).1 += 1;
+    }
     for finding in findings.iter_mut() {
-        let Some(step) = cx.steps.iter().find(|s| s.span == finding.span) else {
+        let Some(&(i, count)) = by_span.get(&finding.span) else {
             continue;
         };
         // One statement that holds several ops (an op.execute with two
         // statements): a fix for one would be wrong for the others.
-        if cx.steps.iter().filter(|s| s.span == step.span).count() > 1 {
+        if count > 1 {
             continue;
         }
+        let step = &cx.steps[i];
         let text = Text {
             source,
             span: step.span,

@@ -179,7 +179,7 @@ pub fn display(table: &TableRef) -> String {
 struct State {
     in_transaction: bool,
     transaction: usize,
-    created: Vec<TableRef>,
+    created: std::collections::HashSet<TableRef>,
     lock_timeout: bool,
     local_lock_timeout: bool,
     utc: bool,
@@ -306,12 +306,19 @@ impl<'a> Flattener<'a> {
             utc: self.state.utc,
         });
         match op {
-            Op::CreateTable { table, .. } => self.state.created.push(TableRef::of(table)),
+            Op::CreateTable { table, .. } => {
+                self.state.created.insert(TableRef::of(table));
+            }
             Op::RenameTable { schema, old, new } => {
-                for created in &mut self.state.created {
-                    if &created.name == old && &created.schema == schema {
-                        created.name = new.clone();
-                    }
+                let from = TableRef {
+                    schema: schema.clone(),
+                    name: old.clone(),
+                };
+                if self.state.created.remove(&from) {
+                    self.state.created.insert(TableRef {
+                        schema: schema.clone(),
+                        name: new.clone(),
+                    });
                 }
             }
             _ => {}

@@ -20,6 +20,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    // Per table, the column lists its indexes start with.
     let mut indexed: Vec<(String, Vec<String>)> = Vec::new();
     let mut keys: Vec<(&Step<'_>, String, Vec<String>)> = Vec::new();
     for step in &cx.steps {
@@ -66,9 +67,16 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             _ => {}
         }
     }
+    let mut by_table: std::collections::HashMap<String, Vec<Vec<String>>> =
+        std::collections::HashMap::new();
+    for (table, columns) in indexed {
+        by_table.entry(table).or_default().push(columns);
+    }
     for (step, table, columns) in keys {
-        let covered = indexed.iter().any(|(t, index)| {
-            *t == table && index.len() >= columns.len() && index[..columns.len()] == columns[..]
+        let covered = by_table.get(&table).is_some_and(|indexes| {
+            indexes
+                .iter()
+                .any(|index| index.len() >= columns.len() && index[..columns.len()] == columns[..])
         });
         if !covered {
             out.push(Hit::new(
