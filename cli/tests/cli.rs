@@ -715,3 +715,50 @@ fn lint_fix_rewrites_the_file_and_reports_what_is_left() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn lint_reads_a_100000_statement_script_from_stdin() {
+    use std::io::Write;
+    let mut sql = String::from("SET lock_timeout = '5s';\n");
+    for i in 0..99_999 {
+        sql.push_str(&match i % 5 {
+            0 => format!("ALTER TABLE accounts ADD COLUMN c{i} integer;\n"),
+            1 => format!("CREATE INDEX ix_{i} ON accounts (c{});\n", i - 1),
+            2 => format!("CREATE TABLE t{i} (id bigint PRIMARY KEY);\n"),
+            3 => format!("ALTER TABLE t{} ADD COLUMN n text NOT NULL;\n", i - 1),
+            // One statement in 20,000 does not parse.
+            _ if i % 20_000 == 4 => "ALTER TABLE accounts ADD COLUMN ;\n".to_string(),
+            _ => format!("UPDATE accounts SET c{} = 0;\n", i - 4),
+        });
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_retort"))
+        .args(["lint", "--no-config", "--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("retort runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(sql.as_bytes()));
+    let out = child.wait_with_output().expect("retort finishes");
+    writer.join().expect("joined").expect("written");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Every index on the existing table is reported; none on new tables.
+    assert_eq!(
+        stdout
+            .matches("\"rule\": \"create-index-non-concurrently\"")
+            .count(),
+        20_000
+    );
+    assert_eq!(
+        stdout
+            .matches("add-not-null-column-without-default")
+            .count(),
+        0
+    );
+    // The statements that do not parse: a diagnostic with their line each.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("error:").count(), 5, "{stderr}");
+    assert!(stderr.contains("-:6:"), "{stderr}");
+}

@@ -474,3 +474,89 @@ fn mutated_revision_files_never_panic_and_their_sql_is_always_written() {
         "{count} mutated revision files read and written as SQL, {with_diagnostics} with diagnostics, no panic"
     );
 }
+
+/// What the ignore comments and fixes are made of, spliced into the lint
+/// cases.
+const LINT_FRAGMENTS: &[&str] = &[
+    "# retort: ignore[",
+    "-- retort: ignore-file[drop-table] -- ",
+    "]",
+    " -- reason",
+    "# retort: ignore[drop-column, nope] --",
+    "postgresql_concurrently=True",
+    "with op.get_context().autocommit_block():\n        ",
+    "op.create_index('ix', 't', ['a'])\n    ",
+    "CREATE INDEX ix ON t (a);\n",
+    "BEGIN;",
+    "COMMIT;",
+    "SET lock_timeout = '1s';",
+    "\n",
+    "é",
+    "'",
+    "\"",
+    "(",
+    ")",
+];
+
+#[test]
+fn mutated_migrations_never_panic_the_linter_or_its_fixes() {
+    use retort_core::lint::{self, Settings, fix::Applicability};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases");
+    let mut seeds: Vec<(String, bool)> = std::fs::read_dir(&dir)
+        .expect("tests/lint/cases")
+        .map(|e| e.expect("an entry").path())
+        .map(|p| {
+            let sql = p.extension().is_some_and(|e| e == "sql");
+            (std::fs::read_to_string(&p).expect("UTF-8"), sql)
+        })
+        .collect();
+    seeds.sort();
+    let count = mutations();
+    let mut rng = Rng(0x11e7_f1c5_5eed);
+    let settings = Settings::default();
+    let (mut with_findings, mut fixed) = (0, 0);
+    for i in 0..count {
+        let (seed, sql) = &seeds[i % seeds.len()];
+        let source = mutate(seed, LINT_FRAGMENTS, &mut rng);
+        let outcome = std::panic::catch_unwind(|| {
+            let (findings, _) = if *sql {
+                lint::lint_sql(&source, &settings)
+            } else {
+                lint::lint_revision(&source, &settings)
+            };
+            // Fixing relints up to ten times: every tenth input.
+            let applied = if i % 10 == 0 {
+                lint::fix_source(&source, *sql, &settings, Applicability::Unsafe).1
+            } else {
+                0
+            };
+            (findings, applied)
+        });
+        let Ok((findings, applied)) = outcome else {
+            panic!("lint input {i} panicked:\n{source}");
+        };
+        with_findings += usize::from(!findings.is_empty());
+        fixed += applied;
+        for f in &findings {
+            let spans = std::iter::once(f.span)
+                .chain(f.fix.iter().flat_map(|x| x.edits.iter().map(|e| e.span)));
+            for span in spans {
+                assert!(
+                    span.start <= span.end
+                        && span.end <= source.len()
+                        && source.is_char_boundary(span.start)
+                        && source.is_char_boundary(span.end),
+                    "lint input {i}: {f:?} outside the text"
+                );
+            }
+        }
+    }
+    assert!(
+        with_findings * 2 > count,
+        "only {with_findings} of {count} had findings"
+    );
+    assert!(fixed > 0, "no fix applied to any mutated input");
+    println!(
+        "{count} mutated migrations linted, {with_findings} with findings, {fixed} fixes applied on every tenth, no panic"
+    );
+}

@@ -242,7 +242,10 @@ def throughput(retort, squawk, pgfence, sizes):
     print("| statements | retort lint (json) | squawk (json) | squawk (text) | pgfence (json) | retort vs squawk json | vs squawk text | vs pgfence |")
     print("|---|---|---|---|---|---|---|---|")
     fmt = lambda t: f"> {TIMEOUT} s" if t is None else f"{t:.2f} s"  # noqa: E731
-    ratio = lambda a, b: "—" if a is None or b is None else f"{b / a:.0f}×"  # noqa: E731
+    def ratio(a, b):
+        if a is None:
+            return "—"
+        return f"> {TIMEOUT / a:.0f}×" if b is None else f"{b / a:.0f}×"
     for n in sizes:
         path = str(generate(n))
         r, _ = timed([retort, "lint", "--no-config", "--format", "json", path])

@@ -341,6 +341,16 @@ fn bench(args: &[String]) -> Result {
     );
     history.env("RETORT_PYTHON", &python);
     run(&mut history)?;
+    // The safety review side by side with squawk and pgfence.
+    run(&mut cmd("cargo", &["build", "--release", "-p", "retort-cli"]))?;
+    run(&mut cmd(
+        &python.to_string_lossy(),
+        &[
+            "tests/lint/compare_peers.py",
+            "--retort",
+            "target/release/retort",
+        ],
+    ))?;
     build()?;
     let mut node = cmd("node", &["tests/e2e/bench.mjs", &runs]);
     node.env("RETORT_DIST", root().join("dist"))
