@@ -342,7 +342,10 @@ fn bench(args: &[String]) -> Result {
     history.env("RETORT_PYTHON", &python);
     run(&mut history)?;
     // The safety review side by side with squawk and pgfence.
-    run(&mut cmd("cargo", &["build", "--release", "-p", "retort-cli"]))?;
+    run(&mut cmd(
+        "cargo",
+        &["build", "--release", "-p", "retort-cli"],
+    ))?;
     run(&mut cmd(
         &python.to_string_lossy(),
         &[

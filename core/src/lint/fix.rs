@@ -207,6 +207,22 @@ fn default_name(table: &TableRef, columns: &[String], suffix: &str) -> Option<St
     (name.len() <= 63 && !columns.is_empty()).then_some(name)
 }
 
+/// `, schema='s'` for a table in a schema.
+fn schema_keyword(table: &TableRef) -> String {
+    table
+        .schema
+        .as_ref()
+        .map(|s| format!(", schema={}", py_repr(s)))
+        .unwrap_or_default()
+}
+
+/// The CHECK (col IS NOT NULL) that proves a column before SET NOT NULL
+/// (when its name fits in an identifier).
+fn not_null_check_name(alter: &crate::op::AlterColumn) -> Option<String> {
+    let name = format!("{}_{}_not_null", alter.table.name, alter.column);
+    (name.len() <= 63).then_some(name)
+}
+
 fn validate_sql(table: &TableRef, name: &str) -> String {
     format!(
         "ALTER TABLE {} VALIDATE CONSTRAINT {}",
@@ -324,11 +340,7 @@ fn python_fix(
                 .clone()
                 .or_else(|| default_name(table, &constraint.columns, "key"))?;
             let columns: Vec<String> = constraint.columns.iter().map(|c| py_repr(c)).collect();
-            let schema = table
-                .schema
-                .as_ref()
-                .map(|s| format!(", schema={}", py_repr(s)))
-                .unwrap_or_default();
+            let schema = schema_keyword(table);
             let index = format!(
                 "op.create_index({}, {}, [{}], unique=True{schema}, postgresql_concurrently=True)",
                 py_repr(&name),
@@ -358,16 +370,8 @@ fn python_fix(
                 && alter.server_default.target.is_none()
                 && alter.new_name.is_none() =>
         {
-            let check = format!("{}_{}_not_null", alter.table.name, alter.column);
-            if check.len() > 63 {
-                return None;
-            }
-            let schema = alter
-                .table
-                .schema
-                .as_ref()
-                .map(|s| format!(", schema={}", py_repr(s)))
-                .unwrap_or_default();
+            let check = not_null_check_name(alter)?;
+            let schema = schema_keyword(&alter.table);
             let table = py_repr(&alter.table.name);
             let name = py_repr(&check);
             let create = format!(
@@ -411,11 +415,7 @@ fn python_fix(
             if nullable == statement {
                 return None;
             }
-            let schema = table
-                .schema
-                .as_ref()
-                .map(|s| format!(", schema={}", py_repr(s)))
-                .unwrap_or_default();
+            let schema = schema_keyword(table);
             let backfill = format!(
                 "UPDATE {} SET {} = {PLACEHOLDER} WHERE {} IS NULL",
                 table_name(table),
@@ -521,10 +521,7 @@ fn sql_fix(
                 && keyword_end(statement, &["ALTER", "TABLE"]).is_some()
                 && !statement.contains(',') =>
         {
-            let check = format!("{}_{}_not_null", alter.table.name, alter.column);
-            if check.len() > 63 {
-                return None;
-            }
+            let check = not_null_check_name(alter)?;
             let table = table_name(&alter.table);
             let name = ident(&check);
             fix(
