@@ -363,6 +363,18 @@ fn bench(args: &[String]) -> Result {
 
 // ---------------------------------------------------------------- test
 
+/// A ground-truth script of tests/ run with the venv's Python against the
+/// debug `retort`: `python SCRIPT --retort target/debug/retort ARGS…`.
+fn python_check(script: &str, args: &[&str]) -> Result {
+    let python = ensure_venv()?;
+    let mut command = cmd(
+        &python.to_string_lossy(),
+        &[script, "--retort", "target/debug/retort"],
+    );
+    command.args(args);
+    run(&mut command)
+}
+
 fn test() -> Result {
     let started = Instant::now();
     let mut steps: Vec<(&str, f64)> = Vec::new();
@@ -451,106 +463,54 @@ fn test() -> Result {
         "models read like real SQLAlchemy (ground truth)",
         &mut || {
             run(&mut cmd("cargo", &["build", "-p", "retort-cli"]))?;
-            let python = ensure_venv()?;
-            run(&mut cmd(
-                &python.to_string_lossy(),
-                &[
-                    "tests/sqlalchemy/check_models.py",
-                    "--retort",
-                    "target/debug/retort",
-                    "tests/fixtures/models",
-                ],
-            ))
+            python_check(
+                "tests/sqlalchemy/check_models.py",
+                &["tests/fixtures/models"],
+            )
         },
     )?;
     step(
         "revisions equal real Alembic autogenerate on PostgreSQL",
         &mut || {
-            let python = ensure_venv()?;
-            run(&mut cmd(
-                &python.to_string_lossy(),
-                &[
-                    "tests/alembic/check_revisions.py",
-                    "--retort",
-                    "target/debug/retort",
-                    "tests/fixtures/pairs",
-                ],
-            ))
+            python_check(
+                "tests/alembic/check_revisions.py",
+                &["tests/fixtures/pairs"],
+            )
         },
     )?;
     step(
         "offline SQL equals `alembic upgrade/downgrade --sql`",
         &mut || {
-            let python = ensure_venv()?;
-            run(&mut cmd(
-                &python.to_string_lossy(),
-                &[
-                    "tests/alembic/check_offline_sql.py",
-                    "--retort",
-                    "target/debug/retort",
-                    "tests/fixtures/pairs",
-                ],
-            ))
+            python_check(
+                "tests/alembic/check_offline_sql.py",
+                &["tests/fixtures/pairs"],
+            )
         },
     )?;
     step(
         "real projects' migration folders read as Alembic reads them",
-        &mut || {
-            let python = ensure_venv()?;
-            run(&mut cmd(
-                &python.to_string_lossy(),
-                &[
-                    "tests/alembic/check_history.py",
-                    "--retort",
-                    "target/debug/retort",
-                ],
-            ))
-        },
+        &mut || python_check("tests/alembic/check_history.py", &[]),
     )?;
     step(
         "revisions upgrade and downgrade on PostgreSQL with seed rows",
-        &mut || {
-            let python = ensure_venv()?;
-            run(&mut cmd(
-                &python.to_string_lossy(),
-                &[
-                    "tests/alembic/check_upgrades.py",
-                    "--retort",
-                    "target/debug/retort",
-                    "tests/fixtures/pairs",
-                ],
-            ))
-        },
+        &mut || python_check("tests/alembic/check_upgrades.py", &["tests/fixtures/pairs"]),
     )?;
     step(
         "Alembic's revisions after retort lint --fix run both ways on PostgreSQL",
         &mut || {
-            let python = ensure_venv()?;
-            run(&mut cmd(
-                &python.to_string_lossy(),
-                &[
-                    "tests/alembic/check_upgrades.py",
-                    "--retort",
-                    "target/debug/retort",
-                    "tests/fixtures/pairs",
-                    "--fixed",
-                ],
-            ))
+            python_check(
+                "tests/alembic/check_upgrades.py",
+                &["tests/fixtures/pairs", "--fixed"],
+            )
         },
     )?;
     step(
         "models round-trip through PostgreSQL (create_all, pg_dump, SQL reader)",
         &mut || {
-            let python = ensure_venv()?;
-            run(&mut cmd(
-                &python.to_string_lossy(),
-                &[
-                    "tests/sqlalchemy/check_roundtrip.py",
-                    "--retort",
-                    "target/debug/retort",
-                    "tests/fixtures/models",
-                ],
-            ))
+            python_check(
+                "tests/sqlalchemy/check_roundtrip.py",
+                &["tests/fixtures/models"],
+            )
         },
     )?;
     step("release build (dist/)", &mut build)?;
