@@ -194,9 +194,9 @@ fn parse(path: &Path, text: &str) -> Result<Config, String> {
     };
     let here = at(None);
     let rule = |id: &str| {
-        rules::rule(id).map(|r| r.id).ok_or_else(|| {
-            format!("{here}: error: no rule `{id}` (`retort rule --all` lists them)")
-        })
+        rules::rule(id)
+            .map(|r| r.id)
+            .ok_or_else(|| format!("{here}: error: {}", rules::unknown(id)))
     };
     if let Some(v) = options.postgres
         && !(OLDEST_POSTGRES..=NEWEST_POSTGRES).contains(&v)

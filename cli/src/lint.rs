@@ -597,20 +597,7 @@ pub fn rule(id: Option<&str>, all: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            let close: Vec<&str> = RULES
-                .iter()
-                .map(|r| r.id)
-                .filter(|r| r.contains(id) || id.contains(r))
-                .collect();
-            eprintln!(
-                "no rule `{id}`{}",
-                if close.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (did you mean {}?)", close.join(", "))
-                }
-            );
-            eprintln!("`retort rule --all` lists them");
+            eprintln!("{}", rules::unknown(id));
             ExitCode::from(2)
         }
     }

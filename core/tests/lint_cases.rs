@@ -60,13 +60,12 @@ fn the_labelled_set_is_found_exactly() {
         let source = std::fs::read_to_string(path).expect("UTF-8");
         let settings = settings(&source);
         let sql = path.extension().is_some_and(|e| e == "sql");
-        let (findings, _) = if sql {
+        if sql {
             scripts += 1;
-            lint::lint_sql(&source, &settings)
         } else {
             revisions += 1;
-            lint::lint_revision(&source, &settings)
-        };
+        }
+        let (findings, _) = lint::lint_source(&source, sql, &settings);
         let index = LineIndex::new(&source);
         let found: BTreeSet<(usize, String)> = findings
             .iter()
@@ -149,13 +148,7 @@ fn fixing_leaves_nothing_to_fix() {
             .map(|e| e.expect("an entry").path())
             .collect();
     paths.sort();
-    let lint = |text: &str, sql: bool, settings: &Settings| {
-        if sql {
-            lint::lint_sql(text, settings)
-        } else {
-            lint::lint_revision(text, settings)
-        }
-    };
+    let lint = lint::lint_source;
     let mut fixed_files = 0;
     let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
     let mut applicabilities: BTreeMap<&str, BTreeSet<Applicability>> = BTreeMap::new();

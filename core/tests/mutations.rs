@@ -519,11 +519,7 @@ fn mutated_migrations_never_panic_the_linter_or_its_fixes() {
         let (seed, sql) = &seeds[i % seeds.len()];
         let source = mutate(seed, LINT_FRAGMENTS, &mut rng);
         let outcome = std::panic::catch_unwind(|| {
-            let (findings, _) = if *sql {
-                lint::lint_sql(&source, &settings)
-            } else {
-                lint::lint_revision(&source, &settings)
-            };
+            let (findings, _) = lint::lint_source(&source, *sql, &settings);
             // Fixing relints up to ten times: every tenth input.
             let applied = if i % 10 == 0 {
                 lint::fix_source(&source, *sql, &settings, Applicability::Unsafe).1

@@ -14,7 +14,7 @@ use ruff_python_ast::token::TokenKind;
 use ruff_python_parser::{Mode, ParseOptions};
 use ruff_text_size::Ranged;
 
-use super::rules::{self, Rule};
+use super::rules;
 use super::{Finding, Settings};
 use crate::text::{LineIndex, Span};
 
@@ -98,7 +98,7 @@ pub fn read(source: &str, comments: &[Span]) -> (Vec<Ignore>, Vec<Finding>) {
     for ignore in &ignores {
         for (id, at) in &ignore.rules {
             if rules::rule(id).is_none() {
-                invalid.push(invalid_finding(*at, unknown_rule_message(id)));
+                invalid.push(invalid_finding(*at, rules::unknown(id)));
             }
         }
         if ignore.reason.is_none() {
@@ -110,22 +110,6 @@ pub fn read(source: &str, comments: &[Span]) -> (Vec<Ignore>, Vec<Finding>) {
         }
     }
     (ignores, invalid)
-}
-
-fn unknown_rule_message(id: &str) -> String {
-    let close: Vec<&str> = rules::RULES
-        .iter()
-        .map(|r| r.id)
-        .filter(|r| !id.is_empty() && (r.contains(id) || id.contains(r)))
-        .collect();
-    format!(
-        "no rule `{id}`{}",
-        if close.is_empty() {
-            " (`retort rule --all` lists them)".to_string()
-        } else {
-            format!(" (did you mean {}?)", close.join(", "))
-        }
-    )
 }
 
 type Parsed = (bool, Vec<(String, Span)>, Option<String>);
@@ -278,23 +262,4 @@ pub fn apply(
     kept.append(&mut invalid);
     kept.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
     kept
-}
-
-impl Settings {
-    /// Whether the configuration leaves `rule` on.
-    pub fn enabled(&self, rule: &Rule) -> bool {
-        !self.disabled.contains(&rule.id)
-    }
-
-    /// The severity configured for `rule`, or `default`.
-    pub fn severity(
-        &self,
-        rule: &str,
-        default: crate::diagnostic::Severity,
-    ) -> crate::diagnostic::Severity {
-        self.severities
-            .iter()
-            .find(|(id, _)| *id == rule)
-            .map_or(default, |(_, s)| *s)
-    }
 }

@@ -53,6 +53,21 @@ impl Default for Settings {
     }
 }
 
+impl Settings {
+    /// Whether the configuration leaves `rule` on.
+    pub fn enabled(&self, rule: &rules::Rule) -> bool {
+        !self.disabled.contains(&rule.id)
+    }
+
+    /// The severity configured for `rule`, or `default`.
+    pub fn severity(&self, rule: &str, default: Severity) -> Severity {
+        self.severities
+            .iter()
+            .find(|(id, _)| *id == rule)
+            .map_or(default, |(_, s)| *s)
+    }
+}
+
 /// One problem a rule found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -411,6 +426,20 @@ pub fn findings(cx: &Cx<'_>, source: &str, sql: bool) -> Vec<Finding> {
     findings
 }
 
+/// A migration (a `.sql` script when `sql`, else a revision file),
+/// reviewed.
+pub fn lint_source(
+    source: &str,
+    sql: bool,
+    settings: &Settings,
+) -> (Vec<Finding>, Vec<Diagnostic>) {
+    if sql {
+        lint_sql(source, settings)
+    } else {
+        lint_revision(source, settings)
+    }
+}
+
 /// A migration after its fixes of `level` or better (never display-only
 /// ones), linted again until nothing more applies (at most 10 rounds, as a
 /// fix may make room for another).
@@ -424,11 +453,7 @@ pub fn fix_source(
     let mut text = source.to_string();
     let mut total = 0;
     for _ in 0..10 {
-        let found = if sql {
-            lint_sql(&text, settings).0
-        } else {
-            lint_revision(&text, settings).0
-        };
+        let (found, _) = lint_source(&text, sql, settings);
         let fixes: Vec<&fix::Fix> = found
             .iter()
             .filter_map(|f| f.fix.as_ref())

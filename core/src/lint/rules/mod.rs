@@ -112,6 +112,21 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
 }
 
+/// The message for a rule id that does not exist, with the ids it may
+/// have meant.
+pub fn unknown(id: &str) -> String {
+    let close: Vec<&str> = RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|r| !id.is_empty() && (r.contains(id) || id.contains(r)))
+        .collect();
+    if close.is_empty() {
+        format!("no rule `{id}` (`retort rule --all` lists them)")
+    } else {
+        format!("no rule `{id}` (did you mean {}?)", close.join(", "))
+    }
+}
+
 impl<'a> Cx<'a> {
     /// The steps on tables that existed before the migration.
     pub fn existing(&self) -> impl Iterator<Item = &Step<'a>> {
