@@ -183,12 +183,11 @@ def compare(retort, squawk, pgfence):
         }
         # Only the dangers retort has a rule for are scored; the peers'
         # other checks (idempotency, statement_timeout) are listed apart.
-        for tool, found in got.items():
-            judged = {r for r in found if not r.startswith("(")}
-            totals[tool][0] += len(judged & want)
-            totals[tool][1] += len(judged - want)
-            totals[tool][2] += len(want - judged)
         judged = {tool: {r for r in found if not r.startswith("(")} for tool, found in got.items()}
+        for tool, scored in judged.items():
+            totals[tool][0] += len(scored & want)
+            totals[tool][1] += len(scored - want)
+            totals[tool][2] += len(want - scored)
         if not (judged["retort"] == judged["squawk"] == judged["pgfence"] == want):
             rows.append((path.name, want, got))
     print(f"\n{len(cases)} SQL migrations of tests/lint/cases; findings mapped onto retort's rule ids\n")
