@@ -38,15 +38,6 @@ pub struct RevisionReply {
     /// What the revision cannot do on its own (foreign keys in a cycle).
     #[serde(default)]
     pub warnings: Vec<String>,
-    /// The PostgreSQL the revision(s) run: `alembic upgrade --sql`.
-    #[serde(default)]
-    pub upgrade_sql: String,
-    /// `alembic downgrade --sql`.
-    #[serde(default)]
-    pub downgrade_sql: String,
-    /// What could not be written as SQL.
-    #[serde(default)]
-    pub sql_errors: Vec<String>,
     /// Dropped + created tables that look like renames: `[schema, old, new]`
     /// (`schema` empty for the default one).
     #[serde(default)]
@@ -70,6 +61,121 @@ pub struct PathReply {
     pub sql: String,
     pub revisions: Vec<String>,
     pub problems: Vec<String>,
+    /// The target's file, `[path, text]`.
+    #[serde(default)]
+    pub file: Option<[String; 2]>,
+}
+
+/// A finding's fix, as the review shows it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct FixView {
+    pub title: String,
+    /// `safe`, `unsafe` or `display-only`.
+    pub applicability: String,
+    /// The lines it changes, before and after.
+    pub before: String,
+    pub after: String,
+}
+
+/// A rule's explanation (`retort rule ID`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Explained {
+    pub summary: String,
+    pub what: String,
+    pub why: String,
+    pub example: String,
+    pub instead: String,
+    pub fix_safety: String,
+}
+
+/// One finding of the review (byte span into the reviewed text).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReviewFinding {
+    pub rule: String,
+    pub severity: retort_core::Severity,
+    pub span: retort_core::Span,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub explanation: Option<Explained>,
+    pub fix: Option<FixView>,
+}
+
+/// One row of the lock table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LockRow {
+    pub span: retort_core::Span,
+    pub line: usize,
+    pub statement: String,
+    pub mode: String,
+    pub table: String,
+    pub blocks: String,
+    pub work: String,
+    pub blocks_traffic: bool,
+    pub slow: bool,
+    pub rewrite: bool,
+    pub unseen: bool,
+}
+
+/// The review of the Revision pane's text (`core::lint::review`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct Review {
+    pub revisions: usize,
+    pub findings: Vec<ReviewFinding>,
+    pub locks: Vec<LockRow>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub upgrade_sql: String,
+    pub downgrade_sql: String,
+    pub sql_errors: Vec<String>,
+}
+
+/// The worker's answer to a review request.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReviewReply {
+    pub id: f64,
+    /// The text after the fix asked for, when it applied.
+    pub fixed: Option<String>,
+    pub applied: usize,
+    pub review: Review,
+}
+
+/// Which fix a review request applies first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixRequest {
+    None,
+    /// The fix of this finding (its index in the review of the same text).
+    Finding(usize),
+    /// Every safe fix, or every safe and unsafe one.
+    All {
+        unsafe_too: bool,
+    },
+}
+
+/// Asks the worker to review `text` (one revision, or a chain of them) for
+/// PostgreSQL `postgres`, after applying `fix`.
+pub fn review(
+    text: &str,
+    postgres: u32,
+    fix: FixRequest,
+    done: impl FnOnce(Result<ReviewReply, String>) + 'static,
+) -> u64 {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"kind".into(), &"review".into());
+    let _ = js_sys::Reflect::set(&message, &"text".into(), &JsValue::from_str(text));
+    let _ = js_sys::Reflect::set(
+        &message,
+        &"postgres".into(),
+        &JsValue::from_f64(f64::from(postgres)),
+    );
+    let fix = match fix {
+        FixRequest::None => JsValue::UNDEFINED,
+        FixRequest::Finding(i) => JsValue::from_f64(i as f64),
+        FixRequest::All { unsafe_too } => {
+            JsValue::from_str(if unsafe_too { "unsafe" } else { "safe" })
+        }
+    };
+    let _ = js_sys::Reflect::set(&message, &"fix".into(), &fix);
+    request(message, move |reply| done(reply.and_then(decode)))
 }
 
 /// The `.py` files of a zip archive, unpacked by the worker.

@@ -23,6 +23,9 @@ extern "C" {
     fn set_doc(this: &JsEditor, text: &str);
 
     #[wasm_bindgen(method)]
+    fn select(this: &JsEditor, from: usize, to: usize);
+
+    #[wasm_bindgen(method)]
     fn destroy(this: &JsEditor);
 }
 
@@ -115,6 +118,10 @@ pub fn CodeEditor(
     /// When given, the highlighting follows it (`language` is the first).
     #[prop(optional, into)]
     language_of: Option<Signal<Language>>,
+    /// When it changes, that byte span of `text` is selected and scrolled
+    /// to (the counter lets the same span be asked for twice).
+    #[prop(optional, into)]
+    focus: Option<Signal<(Span, u32)>>,
 ) -> impl IntoView {
     let host = NodeRef::<leptos::html::Div>::new();
     let mounted = StoredValue::new_local(None::<Mounted>);
@@ -202,6 +209,25 @@ pub fn CodeEditor(
                     }
                 }
             });
+        });
+    }
+
+    if let Some(focus) = focus {
+        Effect::new(move |previous: Option<(Span, u32)>| {
+            let current = focus.get();
+            if previous.is_some_and(|p| p != current) {
+                let doc = text.get_untracked();
+                let index = LineIndex::new(&doc);
+                mounted.with_value(|m| {
+                    if let Some(m) = m {
+                        m.editor.select(
+                            index.utf16_offset(current.0.start),
+                            index.utf16_offset(current.0.end),
+                        );
+                    }
+                });
+            }
+            current
         });
     }
 

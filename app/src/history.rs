@@ -1,8 +1,10 @@
 //! The History pane: a `versions/` folder (or revision files, or a zip)
 //! chosen from disk or dropped on the pane, read by the analysis worker as Alembic reads it, drawn as a graph
 //! (SVG drawn by the worker, `Graph::svg`: a row per revision, newest first,
-//! a lane per line of development, heads and merges marked). Clicking a revision puts the PostgreSQL from an
-//! empty database up to it in the Simulate console, to run on PGlite.
+//! a lane per line of development, heads and merges marked). Clicking a
+//! revision opens its file in the Revision pane (so the Review and SQL panes
+//! judge it) and puts the PostgreSQL from an empty database up to it in the
+//! Simulate console, to run on PGlite.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,6 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::analysis::{self, HistoryReply};
+use crate::revision::{Origin, RevisionText};
 
 /// Chosen or dropped files: `[path, text]` for each `.py` (the path inside
 /// the chosen folder, or the file name), and the bytes of each `.zip` (the
@@ -53,7 +56,7 @@ async fn read_files(
 }
 
 #[component]
-pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
+pub fn HistoryPane(console: RwSignal<String>, revision: RevisionText) -> impl IntoView {
     let files = StoredValue::new(Vec::<(String, String)>::new());
     let graph = RwSignal::new(None::<HistoryReply>);
     let status = RwSignal::new("Choose a versions/ folder, or revision files.".to_string());
@@ -138,13 +141,16 @@ pub fn HistoryPane(console: RwSignal<String>) -> impl IntoView {
             analysis::path(read, &target, move |reply| match reply {
                 Ok(reply) => {
                     console.set(reply.sql);
+                    if let Some([path, text]) = reply.file {
+                        revision.open(Origin::File(path), text);
+                    }
                     status.set(match reply.problems.first() {
                         None => format!(
-                            "the {} revisions up to {id} are in the Simulate console: press Run",
+                            "{id} is in the Revision and Review panes; the {} revisions up to it are in the Simulate console: press Run",
                             reply.revisions.len()
                         ),
                         Some(problem) => format!(
-                            "the revisions up to {id} are in the Simulate console ({} problems; first: {problem})",
+                            "{id} is in the Revision and Review panes; the revisions up to it are in the Simulate console ({} problems; first: {problem})",
                             reply.problems.len()
                         ),
                     });

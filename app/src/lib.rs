@@ -17,6 +17,7 @@ pub mod history;
 pub mod model;
 pub mod pglite;
 pub mod postgres;
+pub mod review;
 pub mod revision;
 
 use leptos::prelude::*;
@@ -25,7 +26,8 @@ use crate::console::SqlConsole;
 use crate::history::HistoryPane;
 use crate::model::{ModelEditor, Side};
 use crate::postgres::{PgStatusBadge, Postgres};
-use crate::revision::{RevisionPane, RevisionSql, SqlPane};
+use crate::review::ReviewPane;
+use crate::revision::{RevisionPane, RevisionSql, RevisionText, SqlPane};
 
 const MODEL_BEFORE: &str = r#"from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -77,6 +79,11 @@ pub fn App() -> impl IntoView {
     let after = RwSignal::new(model_after());
     let sql = RwSignal::new(RevisionSql::default());
     let console = RwSignal::new(console::example());
+    let revision = RevisionText::new();
+    let review = RwSignal::new(None::<analysis::Review>);
+    let underlines = Signal::derive(move || {
+        review.with(|r| r.as_ref().map(review::underlines).unwrap_or_default())
+    });
 
     let page = view! {
         <header class="top">
@@ -94,16 +101,16 @@ pub fn App() -> impl IntoView {
                 <ModelEditor text=after side=Side::After label="Model after the change" />
             </Pane>
             <Pane title="Revision" test_id="pane-revision" subtitle="what alembic revision --autogenerate writes">
-                <RevisionPane before=before after=after sql=sql />
+                <RevisionPane before=before after=after revision=revision underlines=underlines />
             </Pane>
             <Pane title="SQL" test_id="pane-sql" subtitle="what alembic upgrade --sql prints">
                 <SqlPane sql=sql />
             </Pane>
             <Pane title="Review" test_id="pane-review" subtitle="locks, rewrites, failures on live data">
-                <p class="notice">"The safety review appears here once revisions are generated."</p>
+                <ReviewPane revision=revision sql=sql review=review />
             </Pane>
             <Pane title="History" test_id="pane-history" subtitle="a versions/ folder, as alembic history sees it">
-                <HistoryPane console=console />
+                <HistoryPane console=console revision=revision />
             </Pane>
             <Pane title="Simulate" test_id="pane-simulate" subtitle="real PostgreSQL in your browser (PGlite)">
                 <SqlConsole postgres=postgres sql=console />

@@ -1,12 +1,39 @@
 //! The Revision pane: the Alembic revision for the change between the two
 //! model panes, written by the analysis worker as you type, with what the
 //! user decides: safe mode, which look-alike drop + add pairs are renames,
-//! and how new NOT NULL columns are backfilled.
+//! and how new NOT NULL columns are backfilled. The revision is editable (a
+//! hand-written revision can be pasted, or one opened from the History
+//! pane): the Review and SQL panes follow its text.
 
 use leptos::prelude::*;
 
+use retort_core::Span;
+
 use crate::analysis::{self, Choices};
-use crate::editor::{CodeEditor, Language};
+use crate::editor::{CodeEditor, Language, Underline};
+
+/// Where the Revision pane's text came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Written from the two model panes.
+    Models { errors: usize, safe: bool },
+    /// A file opened from the History pane (its path).
+    File(String),
+}
+
+/// What the line above the revision says, `edited` once the text differs
+/// from what was written or opened.
+pub fn origin_line(origin: &Origin, edited: bool) -> String {
+    let base = match origin {
+        Origin::Models { errors, safe } => status_line(*errors, *safe),
+        Origin::File(path) => format!("{path}, opened from the History pane"),
+    };
+    if edited {
+        format!("{base} — edited: the review and the SQL follow your text")
+    } else {
+        base
+    }
+}
 
 /// What the line above the revision says.
 pub fn status_line(errors: usize, safe: bool) -> String {
@@ -90,18 +117,69 @@ fn rename_choices(
         .collect_view()
 }
 
+/// The Revision pane's text and what is known about it, shared with the
+/// Review, SQL and History panes.
+#[derive(Debug, Clone, Copy)]
+pub struct RevisionText {
+    /// What the editor holds (the user may edit it).
+    pub text: RwSignal<String>,
+    /// Where it came from, and the text as it came.
+    pub origin: RwSignal<Option<(Origin, String)>>,
+    /// The span the editor selects next (findings clicked in the review).
+    pub focus: RwSignal<(Span, u32)>,
+}
+
+impl RevisionText {
+    pub fn new() -> Self {
+        RevisionText {
+            text: RwSignal::new(String::new()),
+            origin: RwSignal::new(None),
+            focus: RwSignal::new((Span::default(), 0)),
+        }
+    }
+
+    /// Puts `text` in the editor, from `origin`.
+    pub fn open(&self, origin: Origin, text: String) {
+        self.origin.set(Some((origin, text.clone())));
+        self.text.set(text);
+    }
+
+    /// Selects `span` in the editor.
+    pub fn show(&self, span: Span) {
+        self.focus.update(|(s, n)| {
+            *s = span;
+            *n = n.wrapping_add(1);
+        });
+    }
+}
+
+impl Default for RevisionText {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[component]
 pub fn RevisionPane(
     before: RwSignal<String>,
     after: RwSignal<String>,
-    sql: RwSignal<RevisionSql>,
+    revision: RevisionText,
+    /// The review's findings and the reader's problems, drawn in the editor.
+    #[prop(into)]
+    underlines: Signal<Vec<Underline>>,
 ) -> impl IntoView {
     let choices = RwSignal::new(Choices {
         safe: true,
         ..Choices::default()
     });
-    let revision = RwSignal::new(String::new());
-    let status = RwSignal::new("writing the revision…".to_string());
+    let origin = revision.origin;
+    let status = move || {
+        origin.with(|o| match o {
+            None => "writing the revision…".to_string(),
+            Some((origin, written)) => origin_line(origin, revision.text.with(|t| t != written)),
+        })
+    };
+    let error = RwSignal::new(None::<String>);
     let renames = RwSignal::new(Vec::<[String; 3]>::new());
     let table_renames = RwSignal::new(Vec::<[String; 3]>::new());
     let backfills = RwSignal::new(Vec::<[String; 3]>::new());
@@ -114,20 +192,21 @@ pub fn RevisionPane(
                 let safe = current.safe;
                 analysis::revision(b, a, &current, move |reply| match reply {
                     Ok(reply) if reply.id as u64 == latest.get_value() => {
-                        revision.set(reply.revision);
-                        status.set(status_line(reply.errors, safe));
+                        error.set(None);
+                        revision.open(
+                            Origin::Models {
+                                errors: reply.errors,
+                                safe,
+                            },
+                            reply.revision,
+                        );
                         renames.set(reply.renames);
                         table_renames.set(reply.table_renames);
                         backfills.set(reply.backfills);
                         warnings.set(reply.warnings);
-                        sql.set(RevisionSql {
-                            upgrade: reply.upgrade_sql,
-                            downgrade: reply.downgrade_sql,
-                            errors: reply.sql_errors,
-                        });
                     }
                     Ok(_) => {} // for older text
-                    Err(error) => status.set(error),
+                    Err(message) => error.set(Some(message)),
                 })
             })
         });
@@ -191,7 +270,9 @@ pub fn RevisionPane(
                 />
                 " safe mode"
             </label>
-            <span class="muted" data-testid="revision-status">{move || status.get()}</span>
+            <span class="muted" data-testid="revision-status">
+                {move || error.get().unwrap_or_else(status)}
+            </span>
         </div>
         <ul class="revision-warnings" data-testid="revision-warnings">
             {move || {
@@ -205,10 +286,11 @@ pub fn RevisionPane(
         <div class="revision-choices">{table_rename_list}{rename_list}{backfill_list}</div>
         <CodeEditor
             language=Language::Python
-            text=revision
+            text=revision.text
             test_id="editor-revision"
             label="The Alembic revision"
-            read_only=true
+            underlines=underlines
+            focus=revision.focus
         />
     }
 }
@@ -276,6 +358,25 @@ mod tests {
     fn status_says_the_mode_and_the_errors() {
         assert_eq!(status_line(0, false), "as Alembic writes it");
         assert!(status_line(2, true).ends_with("2 errors in the models (see their panes)"));
+    }
+
+    #[test]
+    fn the_origin_line_says_where_the_text_came_from() {
+        let file = Origin::File("versions/ae10_add_plan.py".into());
+        assert_eq!(
+            origin_line(&file, false),
+            "versions/ae10_add_plan.py, opened from the History pane"
+        );
+        assert!(
+            origin_line(
+                &Origin::Models {
+                    errors: 0,
+                    safe: false
+                },
+                true
+            )
+            .starts_with("as Alembic writes it — edited")
+        );
     }
 
     #[test]

@@ -340,13 +340,7 @@ fn lock_lines(source: &str, steps: &[lint::Step<'_>], settings: &Settings) -> Ve
                 lock.mode.name(),
                 lock.table,
                 lock.work.describe(),
-                if step.new_table
-                    || matches!(step.op, retort_core::op::Op::CreateTable { .. })
-                        && lock.table
-                            == lint::table_of(step.op)
-                                .map(|t| lint::display(&t))
-                                .unwrap_or_default()
-                {
+                if retort_core::lint::locks::unseen(step, &lock) {
                     " (a table created in this migration: nobody else sees it yet)"
                 } else {
                     ""

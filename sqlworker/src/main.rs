@@ -12,19 +12,24 @@
 //! backfills: [[table, column, expr]]}`; the worker answers, in order,
 //! `{id, tables, outline, diagnostics: [{span: {start, end}, severity,
 //! message, help}]}` (byte offsets into `text`) or `{id, revision, errors,
-//! renames, backfills, warnings, upgrade_sql, downgrade_sql, sql_errors, table_renames}`
-//! (the column rename candidates, the backfills used, what the revision cannot do
-//! on its own, its PostgreSQL both ways).
+//! renames, backfills, warnings, table_renames}` (the column rename
+//! candidates, the backfills used, what the revision cannot do on its own;
+//! its PostgreSQL comes from the review of the pane's text, which the user
+//! may edit).
 //! `{id, kind: "history", files: [[path, text]], current}` → `{id, svg,
 //! revisions, problems}`: a versions folder's graph as a picture;
-//! `{id, kind: "path", files, target}` → `{id, sql, revisions, problems}`:
-//! the PostgreSQL `alembic upgrade target --sql` prints from an empty
-//! database.
+//! `{id, kind: "path", files, target}` → `{id, sql, revisions, problems,
+//! file}`: the PostgreSQL `alembic upgrade target --sql` prints from an
+//! empty database, and the target's `[path, text]`.
 //! `{id, kind: "unzip", bytes}` → `{id, files: [[path, text]], skipped,
 //! error}`: the `.py` files of a zip archive.
+//! `{id, kind: "review", text, postgres, fix}` → `{id, fixed, applied,
+//! review}`: the Revision pane's text reviewed (`lint::review`), after
+//! the fix asked for (a finding's index, or `"safe"`/`"unsafe"` for all).
 //! It posts `"ready"` once, when it can take requests.
 
 use retort_core::graph::Graph;
+use retort_core::lint::{self, fix::Applicability, review};
 use retort_core::render::{self, Context, RevisionHeader};
 use retort_core::{Diagnostic, LineIndex, Severity, diff, input, revision, sql};
 use serde::Serialize;
@@ -52,12 +57,6 @@ struct RevisionReply {
     backfills: Vec<[String; 3]>,
     /// What the revision cannot do on its own (foreign keys in a cycle).
     warnings: Vec<String>,
-    /// The PostgreSQL the revision(s) run, as `alembic upgrade --sql` and
-    /// `alembic downgrade --sql` print it.
-    upgrade_sql: String,
-    downgrade_sql: String,
-    /// What Alembic could not write as SQL (an unnamed constraint dropped).
-    sql_errors: Vec<String>,
     /// Dropped + created tables that look like renames: `[schema, old,
     /// new]`.
     table_renames: Vec<[String; 3]>,
@@ -146,12 +145,7 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
             format!("your change ({})", step.message)
         };
         if steps.len() > 1 {
-            text.push_str(&format!(
-                "# ---- revision {} of {}: {} ----\n",
-                i + 1,
-                steps.len(),
-                ids[i.min(2)]
-            ));
+            text.push_str(&review::separator(i + 1, steps.len(), ids[i.min(2)]));
         }
         text.push_str(&render::revision(
             &RevisionHeader {
@@ -170,30 +164,6 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
             text.push('\n');
         }
     }
-    let mut all_enums = after.enums.clone();
-    all_enums.extend(enums.iter().cloned());
-    let revisions: Vec<render::sql::ScriptRevision<'_>> = steps
-        .iter()
-        .enumerate()
-        .map(|(i, step)| render::sql::ScriptRevision {
-            rev_id: ids[i.min(2)],
-            down_revision: i.checked_sub(1).map(|p| ids[p.min(2)]),
-            migration: &step.migration,
-        })
-        .collect();
-    let upgrade = render::sql::script(&revisions, render::sql::Direction::Upgrade, &all_enums);
-    let downgrade = render::sql::script(&revisions, render::sql::Direction::Downgrade, &all_enums);
-    let mut sql_errors: Vec<String> = upgrade
-        .errors
-        .into_iter()
-        .map(|e| format!("upgrade: {}", e.message))
-        .collect();
-    sql_errors.extend(
-        downgrade
-            .errors
-            .into_iter()
-            .map(|e| format!("downgrade: {}", e.message)),
-    );
     let errors = before_problems
         .iter()
         .chain(&after_problems)
@@ -212,13 +182,59 @@ fn revision(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Erro
             .map(|b| [b.table.name, b.column, b.expression])
             .collect(),
         warnings,
-        upgrade_sql: upgrade.text,
-        downgrade_sql: downgrade.text,
-        sql_errors,
         table_renames: table_candidates
             .into_iter()
             .map(|c| [c.schema.unwrap_or_default(), c.old, c.new])
             .collect(),
+    })
+}
+
+/// The review of the Revision pane's text, after the fix asked for.
+#[derive(Serialize)]
+struct ReviewReply {
+    id: f64,
+    /// The text after the fix(es), when one applied.
+    fixed: Option<String>,
+    applied: usize,
+    review: review::Review,
+}
+
+/// `{text, postgres, fix}`: `fix` is absent (review only), a finding's
+/// index in the review of `text`, or `"safe"` / `"unsafe"` (every fix of
+/// that level).
+fn review_request(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    let text = text(data, "text");
+    let settings = lint::Settings {
+        postgres: field(data, "postgres")
+            .as_f64()
+            .map_or(lint::NEWEST_POSTGRES, |v| {
+                (v as u32).clamp(lint::OLDEST_POSTGRES, lint::NEWEST_POSTGRES)
+            }),
+        ..lint::Settings::default()
+    };
+    let wanted = field(data, "fix");
+    let (fixed, applied) = if let Some(index) = wanted.as_f64() {
+        let first = review::review(&text, &settings);
+        let fixed = review::apply_fix(&text, &first, index as usize);
+        let applied = usize::from(fixed.is_some());
+        (fixed, applied)
+    } else if let Some(level) = wanted.as_string() {
+        let level = if level == "unsafe" {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        let (fixed, applied) = review::fix_all(&text, &settings, level);
+        ((applied > 0).then_some(fixed), applied)
+    } else {
+        (None, 0)
+    };
+    let review = review::review(fixed.as_deref().unwrap_or(&text), &settings);
+    serialize(&ReviewReply {
+        id,
+        fixed,
+        applied,
+        review,
     })
 }
 
@@ -239,6 +255,9 @@ struct PathReply {
     sql: String,
     revisions: Vec<String>,
     problems: Vec<String>,
+    /// The target revision's file: `[path, text]` (to open in the
+    /// Revision pane).
+    file: Option<[String; 2]>,
 }
 
 /// The `.py` files of a zip archive.
@@ -389,8 +408,13 @@ fn path(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
             .iter()
             .map(|e| format!("revision {}: {}", e.rev_id, e.message)),
     );
+    let file = graph.find(&target).map(|node| {
+        let (path, text) = &files[of[node]];
+        [path.clone(), text.clone()]
+    });
     serialize(&PathReply {
         id,
+        file,
         sql: script.text,
         revisions: order.iter().map(|&n| graph.node(n).id.clone()).collect(),
         problems,
@@ -417,6 +441,7 @@ fn main() {
             let id = field(&data, "id").as_f64().unwrap_or(0.0);
             let reply = match text(&data, "kind").as_str() {
                 "revision" => revision(id, &data),
+                "review" => review_request(id, &data),
                 "history" => history(id, &data),
                 "path" => path(id, &data),
                 "unzip" => unzip(id, &data),

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, ROOT } from './harness.mjs';
+import { open, ROOT, textOf } from './harness.mjs';
 
 const FIXTURE = path.join(ROOT, 'tests/fixtures/history/branched');
 
@@ -51,7 +51,23 @@ test('a versions folder is drawn as its graph and rehearsed up to a revision', {
     assert.match(sql, /CREATE TABLE accounts \(/);
     assert.match(sql, /ALTER TABLE accounts ADD COLUMN c_3c4d5e6f7081 INTEGER;/);
     assert.doesNotMatch(sql, /4d5e6f708192/, 'the other branch is not on the way');
-    assert.match(await page.getByTestId('history-status').innerText(), /the 3 revisions up to 3c4d5e6f7081 are in the Simulate console/);
+    assert.match(
+      await page.getByTestId('history-status').innerText(),
+      /3c4d5e6f7081 is in the Revision and Review panes; the 3 revisions up to it are in the Simulate console/,
+    );
+    // The file itself is open in the Revision pane, and reviewed.
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="revision-status"]')?.textContent.includes('opened from the History pane'),
+    );
+    assert.match(await page.getByTestId('revision-status').innerText(), /3c4d5e6f7081_[^ ]*\.py, opened from the History pane/);
+    assert.match(await textOf(page, 'editor-revision'), /revision = '3c4d5e6f7081'/);
+    await page.waitForFunction(() =>
+      /^1 revision: /.test(document.querySelector('[data-testid="review-summary"]')?.textContent ?? ''),
+    );
+    // The SQL pane shows that one revision's upgrade.
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="editor-sql"]')?.textContent.includes('-- Running upgrade 2b3c4d5e6f70 -> 3c4d5e6f7081'),
+    );
 
     // And it runs on PostgreSQL in the page.
     await page.getByTestId('console-run').click();

@@ -93,10 +93,10 @@ test('the revision follows the models', { timeout: 180_000 }, async () => {
     assert.match(text, /new_column_name='mail'/);
     assert.match(text, /# retort: a rename you accepted/);
 
-    // The revision is read-only.
+    // The revision is editable (the Review pane follows its text).
     assert.equal(
       await page.evaluate(() => document.querySelector('[data-testid="editor-revision"]')?.getAttribute('contenteditable')),
-      'false',
+      'true',
     );
 
     assert.deepEqual(session.panics(), []);

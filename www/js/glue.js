@@ -67,10 +67,35 @@ function createEditor(parent, options) {
   });
   return {
     getDoc: () => view.state.doc.toString(),
+    // Only the part that differs is replaced: the cursor, the scroll
+    // position and the undo history (Ctrl+Z undoes a fix) stay meaningful.
     setDoc: (text) => {
-      if (text !== view.state.doc.toString()) {
-        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+      const doc = view.state.doc.toString();
+      if (text === doc) return;
+      let from = 0;
+      const shorter = Math.min(doc.length, text.length);
+      while (from < shorter && doc.charCodeAt(from) === text.charCodeAt(from)) from++;
+      let tail = 0;
+      while (
+        tail < shorter - from &&
+        doc.charCodeAt(doc.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)
+      ) {
+        tail++;
       }
+      view.dispatch({
+        changes: { from, to: doc.length - tail, insert: text.slice(from, text.length - tail) },
+      });
+    },
+    // Selects from..to (UTF-16 offsets) and scrolls it to the middle.
+    select: (from, to) => {
+      const length = view.state.doc.length;
+      const anchor = Math.min(from, length);
+      const head = Math.min(Math.max(to, from), length);
+      view.dispatch({
+        selection: { anchor, head },
+        effects: EditorView.scrollIntoView(anchor, { y: 'center' }),
+      });
+      view.focus();
     },
     // diagnostics: [{ from, to, severity: 'error' | 'warning' | 'info', message }]
     // with UTF-16 offsets (converted from byte spans by the Rust side).

@@ -79,6 +79,9 @@ pub fn read(source: &str, comments: &[Span]) -> (Vec<Ignore>, Vec<Finding>) {
         let Some(directive) = body.trim_start().strip_prefix("retort:") else {
             continue;
         };
+        if !is_directive(directive) {
+            continue;
+        }
         let offset = at + lead + "retort:".len();
         match parse(directive, offset) {
             Ok((file, rules, reason)) => {
@@ -110,6 +113,18 @@ pub fn read(source: &str, comments: &[Span]) -> (Vec<Ignore>, Vec<Finding>) {
         }
     }
     (ignores, invalid)
+}
+
+/// Whether the text after `retort:` is meant as an ignore: its first word
+/// starts with `ignore` or is followed by a `[` (a misspelt `ignroe[…]`).
+/// Other `# retort: …` comments are notes (safe mode marks its additions
+/// with them), not directives.
+fn is_directive(directive: &str) -> bool {
+    let rest = directive.trim_start();
+    let word_end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(rest.len());
+    rest.starts_with("ignore") || rest[word_end..].starts_with('[')
 }
 
 type Parsed = (bool, Vec<(String, Span)>, Option<String>);

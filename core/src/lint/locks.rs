@@ -360,3 +360,12 @@ pub fn locks(step: &Step<'_>, settings: &Settings) -> Vec<Lock> {
         _ => Vec::new(),
     }
 }
+
+/// Whether `lock` (one of [`locks`] of `step`) is on a table nobody else
+/// can see yet: one created earlier in the same migration, or by the step
+/// itself (a foreign key of a new table that refers to that table).
+pub fn unseen(step: &Step<'_>, lock: &Lock) -> bool {
+    step.new_table
+        || matches!(step.op, Op::CreateTable { .. })
+            && table_of(step.op).is_some_and(|t| display(&t) == lock.table)
+}

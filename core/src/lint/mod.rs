@@ -14,6 +14,7 @@
 pub mod fix;
 pub mod ignore;
 pub mod locks;
+pub mod review;
 pub mod rules;
 
 use serde::Serialize;

@@ -1,0 +1,485 @@
+//! The review of one editor's text, as the playground shows it.
+//!
+//! The Revision pane holds one revision file, or the chain of revisions a
+//! `NOT NULL` split writes, one after another, each opened by a
+//! [`separator`] line. [`review`] cuts the text at those lines, reviews each
+//! revision on its own (as `retort lint` reviews a file), and gives
+//! everything back with byte offsets into the whole text: the findings with
+//! their rule's explanation and fix, the lock table, the reader's
+//! diagnostics, and the PostgreSQL the chain runs both ways (what `alembic
+//! upgrade --sql` prints for it). [`apply_fix`] and [`fix_all`] edit the
+//! same text, so the pane's "Fix" buttons change the revision in place.
+
+use serde::Serialize;
+
+use super::fix::{self, Applicability, Fix};
+use super::locks::{Work, locks};
+use super::{Finding, Settings};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::render::sql::{Direction, ScriptRevision, script};
+use crate::revision::{DownRevision, Revision, read_revision};
+use crate::text::{LineIndex, Span};
+
+/// What opens each revision of a chain in one text.
+pub const SEPARATOR: &str = "# ---- revision ";
+
+/// The line that opens revision `number` (1-based) of `count`.
+pub fn separator(number: usize, count: usize, id: &str) -> String {
+    format!("{SEPARATOR}{number} of {count}: {id} ----\n")
+}
+
+/// The byte ranges of the revisions in `text`: cut before each
+/// [`separator`] line (text before the first one, if any, is a revision
+/// too when it holds more than blank lines).
+pub fn segments(text: &str) -> Vec<Span> {
+    let mut starts = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with(SEPARATOR) {
+            starts.push(at);
+        }
+        at += line.len();
+    }
+    if starts.first() != Some(&0) {
+        let leading = starts.first().map_or(text.len(), |&s| s);
+        if !text[..leading].trim().is_empty() || starts.is_empty() {
+            starts.insert(0, 0);
+        }
+    }
+    let mut spans: Vec<Span> = starts.windows(2).map(|w| Span::new(w[0], w[1])).collect();
+    if let Some(&last) = starts.last() {
+        spans.push(Span::new(last, text.len()));
+    }
+    spans
+}
+
+/// A rule's explanation, as the pane prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explained {
+    pub summary: &'static str,
+    pub what: &'static str,
+    pub why: &'static str,
+    pub example: &'static str,
+    pub instead: &'static str,
+    pub fix_safety: &'static str,
+}
+
+/// A finding's fix: what it does, and the lines it changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FixView {
+    pub title: String,
+    pub applicability: Applicability,
+    /// The lines the fix touches, before and after it.
+    pub before: String,
+    pub after: String,
+}
+
+/// One finding, located in the whole text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewFinding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub span: Span,
+    /// 1-based line and column of `span.start`.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub explanation: Option<Explained>,
+    pub fix: Option<FixView>,
+}
+
+/// One row of the lock table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LockRow {
+    pub span: Span,
+    pub line: usize,
+    /// The statement's first line, as written.
+    pub statement: String,
+    pub mode: &'static str,
+    pub table: String,
+    pub blocks: &'static str,
+    pub work: &'static str,
+    /// Reads or writes wait while it is held.
+    pub blocks_traffic: bool,
+    /// The time it is held grows with the table.
+    pub slow: bool,
+    pub rewrite: bool,
+    /// The table was created earlier in the same revision: nobody else can
+    /// see it yet, so the lock blocks nobody.
+    pub unseen: bool,
+}
+
+/// The review of a text.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Review {
+    pub revisions: usize,
+    pub findings: Vec<ReviewFinding>,
+    pub locks: Vec<LockRow>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub upgrade_sql: String,
+    pub downgrade_sql: String,
+    /// What could not be written as SQL, by revision.
+    pub sql_errors: Vec<String>,
+    /// Each finding's fix with its edits in whole-text offsets (same order
+    /// as `findings`).
+    #[serde(skip)]
+    fixes: Vec<Option<Fix>>,
+}
+
+fn shifted(span: Span, by: usize) -> Span {
+    Span::new(span.start + by, span.end + by)
+}
+
+fn explained(rule: &str) -> Option<Explained> {
+    let rule = super::rules::rule(rule)?;
+    let e = rule.explanation;
+    Some(Explained {
+        summary: rule.summary,
+        what: e.what,
+        why: e.why,
+        example: e.example,
+        instead: e.instead,
+        fix_safety: e.fix_safety,
+    })
+}
+
+/// The whole lines `fix` touches in `text`, and the same lines after it.
+pub fn preview(text: &str, fix: &Fix) -> (String, String) {
+    let (Some(first), Some(last)) = (fix.edits.first(), fix.edits.last()) else {
+        return (String::new(), String::new());
+    };
+    let start = text
+        .get(..first.span.start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |p| p + 1);
+    let end = text
+        .get(last.span.end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |p| last.span.end + p);
+    let before = text.get(start..end).unwrap_or("").to_string();
+    let region = Fix {
+        edits: fix
+            .edits
+            .iter()
+            .map(|e| fix::Edit {
+                span: Span::new(e.span.start - start, e.span.end - start),
+                text: e.text.clone(),
+            })
+            .collect(),
+        ..fix.clone()
+    };
+    let (after, _) = fix::apply(&before, &[&region]);
+    (before, after)
+}
+
+/// Reviews `text` (one revision file, or a chain cut by [`separator`]
+/// lines) for `settings`.
+pub fn review(text: &str, settings: &Settings) -> Review {
+    let index = LineIndex::new(text);
+    let mut out = Review::default();
+    let mut read: Vec<(Span, Revision)> = Vec::new();
+    for segment in segments(text) {
+        let source = &text[segment.start..segment.end];
+        let (revision, diagnostics) = read_revision(source);
+        let cx = super::revision_cx(&revision, source, settings);
+        for step in &cx.steps {
+            let span = shifted(step.span, segment.start);
+            let at = index.line_col(span.start);
+            let statement = index
+                .line_text(at.line)
+                .unwrap_or("")
+                .trim()
+                .chars()
+                .take(120)
+                .collect::<String>();
+            for lock in locks(step, settings) {
+                out.locks.push(LockRow {
+                    span,
+                    line: at.line,
+                    statement: statement.clone(),
+                    mode: lock.mode.name(),
+                    blocks: lock.mode.blocks(),
+                    work: lock.work.describe(),
+                    blocks_traffic: lock.mode.blocks_traffic(),
+                    slow: lock.work.slow(),
+                    rewrite: lock.work == Work::Rewrite,
+                    unseen: super::locks::unseen(step, &lock),
+                    table: lock.table,
+                });
+            }
+        }
+        let findings = super::findings(&cx, source, false);
+        let findings: Vec<Finding> = super::apply_ignores(source, false, findings, settings);
+        for finding in findings {
+            let span = shifted(finding.span, segment.start);
+            let at = index.line_col(span.start);
+            let fix = finding.fix.map(|f| Fix {
+                edits: f
+                    .edits
+                    .into_iter()
+                    .map(|e| fix::Edit {
+                        span: shifted(e.span, segment.start),
+                        text: e.text,
+                    })
+                    .collect(),
+                ..f
+            });
+            out.findings.push(ReviewFinding {
+                rule: finding.rule,
+                severity: finding.severity,
+                span,
+                line: at.line,
+                column: at.column,
+                message: finding.message,
+                explanation: explained(finding.rule),
+                fix: fix.as_ref().map(|f| {
+                    let (before, after) = preview(text, f);
+                    FixView {
+                        title: f.title.clone(),
+                        applicability: f.applicability,
+                        before,
+                        after,
+                    }
+                }),
+            });
+            out.fixes.push(fix);
+        }
+        out.diagnostics
+            .extend(diagnostics.into_iter().map(|d| Diagnostic {
+                span: shifted(d.span, segment.start),
+                ..d
+            }));
+        read.push((segment, revision));
+    }
+    // Most severe first, then in the text's order.
+    let mut order: Vec<usize> = (0..out.findings.len()).collect();
+    order.sort_by_key(|&i| {
+        let f = &out.findings[i];
+        (std::cmp::Reverse(f.severity), f.span.start, f.rule)
+    });
+    out.findings = order.iter().map(|&i| out.findings[i].clone()).collect();
+    out.fixes = order.iter().map(|&i| out.fixes[i].clone()).collect();
+    out.revisions = read.len();
+    sql_of(&read, &mut out);
+    out
+}
+
+/// The offline SQL of the revisions in the text's order, each after the
+/// one it names (a merge: after its first parent).
+fn sql_of(read: &[(Span, Revision)], out: &mut Review) {
+    let unnamed = "(no revision id)";
+    let mut enums = Vec::new();
+    for (_, r) in read {
+        for e in &r.enums {
+            if !enums.contains(e) {
+                enums.push(e.clone());
+            }
+        }
+    }
+    let chain: Vec<ScriptRevision<'_>> = read
+        .iter()
+        .map(|(_, r)| ScriptRevision {
+            rev_id: r.id.as_deref().unwrap_or(unnamed),
+            down_revision: match &r.down_revision {
+                DownRevision::Base => None,
+                DownRevision::One(d) => Some(d.as_str()),
+                DownRevision::Merge(ds) => ds.first().map(String::as_str),
+            },
+            migration: &r.migration,
+        })
+        .collect();
+    for (direction, name) in [
+        (Direction::Upgrade, "upgrade"),
+        (Direction::Downgrade, "downgrade"),
+    ] {
+        let written = script(&chain, direction, &enums);
+        out.sql_errors.extend(
+            written
+                .errors
+                .iter()
+                .map(|e| format!("{name} of {}: {}", e.rev_id, e.message)),
+        );
+        match direction {
+            Direction::Upgrade => out.upgrade_sql = written.text,
+            Direction::Downgrade => out.downgrade_sql = written.text,
+        }
+    }
+}
+
+/// `text` with the fix of `review.findings[finding]` applied (`review`
+/// made from `text`); `None` when it has no fix to apply (display-only
+/// fixes are patterns with a placeholder, never applied).
+pub fn apply_fix(text: &str, review: &Review, finding: usize) -> Option<String> {
+    let fix = review.fixes.get(finding)?.as_ref()?;
+    if fix.applicability == Applicability::DisplayOnly {
+        return None;
+    }
+    let (fixed, applied) = fix::apply(text, &[fix]);
+    (applied == 1).then_some(fixed)
+}
+
+/// `text` with every fix of `level` or better applied, revision by
+/// revision, relinting until nothing more applies; and how many were.
+pub fn fix_all(text: &str, settings: &Settings, level: Applicability) -> (String, usize) {
+    let mut out = String::with_capacity(text.len());
+    let mut total = 0;
+    for segment in segments(text) {
+        let (fixed, applied) =
+            super::fix_source(&text[segment.start..segment.end], false, settings, level);
+        out.push_str(&fixed);
+        total += applied;
+    }
+    (out, total)
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    const HEAD: &str = "\"\"\"add plan\n\nRevision ID: a1\nRevises: \nCreate Date: (now)\n\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = 'a1'\ndown_revision = None\nbranch_labels = None\ndepends_on = None\n\n\n";
+
+    fn revision(body: &str) -> String {
+        format!(
+            "{HEAD}def upgrade():\n{body}\n\ndef downgrade():\n    op.drop_index('ix_users_email', table_name='users')\n"
+        )
+    }
+
+    #[test]
+    fn a_chain_is_cut_at_its_separators() {
+        let one = revision("    pass");
+        assert_eq!(segments(&one), vec![Span::new(0, one.len())]);
+        let chain = format!(
+            "{}{one}\n{}{one}",
+            separator(1, 2, "a1"),
+            separator(2, 2, "a2")
+        );
+        let cut = segments(&chain);
+        assert_eq!(cut.len(), 2);
+        assert!(chain[cut[1].start..].starts_with("# ---- revision 2 of 2"));
+        assert_eq!(cut[1].end, chain.len());
+        assert_eq!(segments(""), vec![Span::new(0, 0)]);
+    }
+
+    #[test]
+    fn findings_point_into_the_whole_text_and_their_fix_applies() {
+        let one = revision("    op.create_index('ix_users_email', 'users', ['email'])");
+        let chain = format!(
+            "{}{one}\n{}{one}",
+            separator(1, 2, "a1"),
+            separator(2, 2, "a2")
+        );
+        let review = review(&chain, &Settings::default());
+        assert_eq!(review.revisions, 2);
+        let index: Vec<&ReviewFinding> = review
+            .findings
+            .iter()
+            .filter(|f| f.rule == "create-index-non-concurrently")
+            .collect();
+        assert_eq!(index.len(), 2);
+        let second = index[1];
+        assert!(chain[second.span.start..].starts_with("op.create_index"));
+        assert!(second.span.start > chain.len() / 2);
+        assert!(second.explanation.is_some());
+        let view = second.fix.as_ref().expect("a fix");
+        assert!(view.after.contains("autocommit_block"), "{}", view.after);
+        assert!(view.before.contains("op.create_index"));
+        // Locks name the table and the mode.
+        assert!(
+            review
+                .locks
+                .iter()
+                .any(|l| l.table == "users" && l.mode == "SHARE" && !l.unseen)
+        );
+        // Applying the second revision's fix leaves the first as it was.
+        let position = review
+            .findings
+            .iter()
+            .position(|f| f == second)
+            .expect("listed");
+        let fixed = apply_fix(&chain, &review, position).expect("applies");
+        let again = super::review(&fixed, &Settings::default());
+        let left: Vec<usize> = again
+            .findings
+            .iter()
+            .filter(|f| f.rule == "create-index-non-concurrently")
+            .map(|f| f.line)
+            .collect();
+        assert_eq!(left, vec![index[0].line]);
+        // Errors and warnings come before information.
+        assert!(
+            review
+                .findings
+                .windows(2)
+                .all(|w| w[0].severity >= w[1].severity)
+        );
+    }
+
+    #[test]
+    fn fixing_everything_leaves_nothing_to_fix() {
+        let one = revision(
+            "    op.create_index('ix_users_email', 'users', ['email'])\n    op.create_foreign_key('fk', 'posts', 'users', ['user_id'], ['id'])",
+        );
+        let (fixed, applied) = fix_all(&one, &Settings::default(), Applicability::Unsafe);
+        assert!(applied >= 2, "{fixed}");
+        let again = review(&fixed, &Settings::default());
+        assert!(again.findings.iter().all(|f| {
+            f.fix
+                .as_ref()
+                .is_none_or(|f| f.applicability == Applicability::DisplayOnly)
+        }));
+    }
+
+    #[test]
+    fn display_only_fixes_are_not_applied() {
+        let one =
+            revision("    op.add_column('users', sa.Column('plan', sa.String(), nullable=False))");
+        let review = review(&one, &Settings::default());
+        let (i, finding) = review
+            .findings
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.rule == "add-not-null-column-without-default")
+            .expect("found");
+        assert_eq!(
+            finding.fix.as_ref().map(|f| f.applicability),
+            Some(Applicability::DisplayOnly)
+        );
+        assert_eq!(apply_fix(&one, &review, i), None);
+        assert_eq!(review.findings[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn the_chain_runs_as_offline_sql() {
+        let one = revision("    op.create_index('ix_users_email', 'users', ['email'])");
+        let review = review(&one, &Settings::default());
+        assert!(
+            review
+                .upgrade_sql
+                .contains("CREATE INDEX ix_users_email ON users (email)"),
+            "{}",
+            review.upgrade_sql
+        );
+        assert!(review.downgrade_sql.contains("DROP INDEX ix_users_email"));
+    }
+
+    #[test]
+    fn bad_text_is_reviewed_without_a_panic() {
+        for text in [
+            "",
+            "def upgrade(:\n",
+            "\u{feff}é\n# ---- revision \n",
+            "# ---- revision 1 of 1: x ----\n",
+        ] {
+            let review = review(text, &Settings::default());
+            for f in &review.findings {
+                assert!(text.is_char_boundary(f.span.start) && f.span.end <= text.len());
+            }
+            for d in &review.diagnostics {
+                assert!(d.span.end <= text.len());
+            }
+        }
+    }
+}
