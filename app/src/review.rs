@@ -11,7 +11,9 @@ use crate::analysis::{self, FixRequest, Review, ReviewFinding};
 use crate::editor::Underline;
 use crate::revision::{RevisionSql, RevisionText};
 
-/// The PostgreSQL versions the review can judge for, newest first.
+/// The PostgreSQL versions the review can judge for, newest first (the
+/// worker's `lint::OLDEST_POSTGRES` ..= `NEWEST_POSTGRES`; the page's own
+/// wasm is built without the linter).
 const VERSIONS: [u32; 9] = [18, 17, 16, 15, 14, 13, 12, 11, 10];
 
 /// The line above the findings.
@@ -219,7 +221,7 @@ pub fn ReviewPane(
     /// The latest review (the Revision pane underlines its findings).
     review: RwSignal<Option<Review>>,
 ) -> impl IntoView {
-    let postgres = RwSignal::new(retort_core::lint::NEWEST_POSTGRES);
+    let postgres = RwSignal::new(VERSIONS[0]);
     let status = RwSignal::new(String::new());
     let undo = RwSignal::new(Vec::<String>::new());
     let latest = StoredValue::new(0u64);
@@ -335,7 +337,7 @@ pub fn ReviewPane(
                 >
                     {VERSIONS
                         .iter()
-                        .map(|v| view! { <option value=v.to_string() selected=*v == 18>{v.to_string()}</option> })
+                        .map(|v| view! { <option value=v.to_string() selected=*v == VERSIONS[0]>{v.to_string()}</option> })
                         .collect_view()}
                 </select>
             </label>

@@ -10,6 +10,7 @@ mod resolve;
 mod types;
 
 pub use models::read_schema;
+#[cfg(feature = "sql")]
 pub(crate) use models::{keyword, string};
 
 use ruff_python_ast::ModModule;
