@@ -612,10 +612,8 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         let revisions: Vec<render::sql::ScriptRevision<'_>> = steps
             .iter()
             .zip(&chain)
-            .map(|(step, (id, down))| render::sql::ScriptRevision {
-                rev_id: id,
-                down_revision: down.as_deref(),
-                migration: &step.migration,
+            .map(|(step, (id, down))| {
+                render::sql::ScriptRevision::linear(id, down.as_deref(), &step.migration)
             })
             .collect();
         let direction = match direction {
@@ -718,7 +716,6 @@ pub(crate) fn read_text(path: &Path) -> Result<String, ExitCode> {
 }
 
 fn sql_command(paths: &[PathBuf], downgrade: bool) -> ExitCode {
-    use retort_core::revision::{self, DownRevision};
     let mut read = Vec::new();
     let mut failed = false;
     for path in paths {
@@ -726,92 +723,34 @@ fn sql_command(paths: &[PathBuf], downgrade: bool) -> ExitCode {
             Ok(source) => source,
             Err(code) => return code,
         };
-        let (rev, diagnostics) = revision::read_revision(&source);
+        let (rev, diagnostics) = retort_core::revision::read_revision(&source);
         print_diagnostics(path, &source, &diagnostics);
         failed |= diagnostics.iter().any(|d| d.severity == Severity::Error);
-        let Some(id) = rev.id.clone() else {
-            continue;
-        };
-        let down = match &rev.down_revision {
-            DownRevision::Base => None,
-            DownRevision::One(down) => Some(down.clone()),
-            DownRevision::Merge(downs) => {
-                eprintln!(
-                    "{}: error: {id} merges {}: retort sql does not run merge revisions yet",
-                    path.display(),
-                    downs.join(", ")
-                );
-                return ExitCode::from(1);
-            }
-        };
-        read.push((path, id, down, rev));
-    }
-    // The chain: each revision after the one it revises.
-    let mut ordered: Vec<usize> = Vec::new();
-    let ids: Vec<&str> = read.iter().map(|(_, id, _, _)| id.as_str()).collect();
-    let mut current = read
-        .iter()
-        .position(|(_, _, down, _)| down.as_deref().is_none_or(|d| !ids.contains(&d)));
-    while let Some(i) = current {
-        if ordered.contains(&i) {
-            break;
+        if rev.id.is_none() {
+            eprintln!("{}: error: no `revision = '…'`: left out", path.display());
+            failed = true;
         }
-        ordered.push(i);
-        let id = &read[i].1;
-        let next: Vec<usize> = (0..read.len())
-            .filter(|&j| read[j].2.as_deref() == Some(id.as_str()))
-            .collect();
-        if next.len() > 1 {
-            eprintln!(
-                "error: {} revisions follow {id} (a branch): give one line of revisions",
-                next.len()
-            );
-            return ExitCode::from(1);
-        }
-        current = next.first().copied();
+        read.push(rev);
     }
-    if ordered.len() != read.len() {
-        let left: Vec<String> = (0..read.len())
-            .filter(|i| !ordered.contains(i))
-            .map(|i| read[i].0.display().to_string())
-            .collect();
-        eprintln!(
-            "error: these revisions are not on one chain with the others: {}",
-            left.join(", ")
-        );
-        return ExitCode::from(1);
-    }
-    let mut enums = Vec::new();
-    for (_, _, _, rev) in &read {
-        for e in &rev.enums {
-            if !enums.contains(e) {
-                enums.push(e.clone());
-            }
-        }
-    }
-    let revisions: Vec<render::sql::ScriptRevision<'_>> = ordered
-        .iter()
-        .map(|&i| render::sql::ScriptRevision {
-            rev_id: &read[i].1,
-            down_revision: read[i].2.as_deref(),
-            migration: &read[i].3.migration,
-        })
-        .collect();
     let direction = if downgrade {
         render::sql::Direction::Downgrade
     } else {
         render::sql::Direction::Upgrade
     };
-    let script = render::sql::script(&revisions, direction, &enums);
-    for error in &script.errors {
+    let revisions: Vec<&retort_core::revision::Revision> = read.iter().collect();
+    let written = render::sql::files_script(&revisions, direction, "heads");
+    for problem in &written.problems {
+        eprintln!("error: {problem}");
+    }
+    for error in &written.script.errors {
         let path = read
             .iter()
-            .find(|(_, id, _, _)| *id == error.rev_id)
-            .map_or(String::new(), |(path, _, _, _)| path.display().to_string());
+            .position(|r| r.id.as_deref() == Some(error.rev_id.as_str()))
+            .map_or(String::new(), |i| paths[i].display().to_string());
         eprintln!("{path}: error: {}", error.message);
     }
-    print!("{}", script.text);
-    if failed || !script.errors.is_empty() {
+    print!("{}", written.script.text);
+    if failed || !written.problems.is_empty() || !written.script.errors.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

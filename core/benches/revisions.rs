@@ -57,11 +57,11 @@ fn revision(before: &str, after: &str) -> String {
 /// What `retort sql REVISION.py` does, file already read.
 fn offline_sql(revision_text: &str) -> String {
     let (read, _) = read_revision(revision_text);
-    let revisions = [render::sql::ScriptRevision {
-        rev_id: read.id.as_deref().unwrap_or(""),
-        down_revision: None,
-        migration: &read.migration,
-    }];
+    let revisions = [render::sql::ScriptRevision::linear(
+        read.id.as_deref().unwrap_or(""),
+        None,
+        &read.migration,
+    )];
     render::sql::script(&revisions, render::sql::Direction::Upgrade, &read.enums).text
 }
 

@@ -290,6 +290,15 @@ impl Graph {
         &self.branch_labels[i]
     }
 
+    /// The ids `depends_on` names, resolved, without those an ancestor
+    /// already depends on.
+    pub fn dependencies(&self, i: usize) -> Vec<&str> {
+        self.deps[i]
+            .iter()
+            .map(|&d| self.nodes[d].id.as_str())
+            .collect()
+    }
+
     pub fn branch_points(&self) -> Vec<&str> {
         (0..self.len())
             .filter(|&i| self.is_branch_point(i))

@@ -1024,11 +1024,7 @@ mod tests {
                 for direction in [Direction::Upgrade, Direction::Downgrade] {
                     let sql_of = |migration: &Migration, enums: &[EnumType]| {
                         script(
-                            &[ScriptRevision {
-                                rev_id: "0123456789ab",
-                                down_revision: None,
-                                migration,
-                            }],
+                            &[ScriptRevision::linear("0123456789ab", None, migration)],
                             direction,
                             enums,
                         )
@@ -1087,11 +1083,7 @@ mod tests {
         assert!(diagnostics[0].message.contains("a loop"));
         // The SQL says what is missing instead of leaving it out silently.
         let sql = script(
-            &[ScriptRevision {
-                rev_id: "x",
-                down_revision: None,
-                migration: &read.migration,
-            }],
+            &[ScriptRevision::linear("x", None, &read.migration)],
             Direction::Upgrade,
             &read.enums,
         );

@@ -352,10 +352,8 @@ fn revisions_of_mutated_model_pairs_never_panic() {
                 .map(|&direction| {
                     let revisions: Vec<render::sql::ScriptRevision<'_>> = steps
                         .iter()
-                        .map(|s| render::sql::ScriptRevision {
-                            rev_id: "0123456789ab",
-                            down_revision: None,
-                            migration: &s.migration,
+                        .map(|s| {
+                            render::sql::ScriptRevision::linear("0123456789ab", None, &s.migration)
                         })
                         .collect();
                     render::sql::script(&revisions, direction, &a.enums)
@@ -441,11 +439,11 @@ fn mutated_revision_files_never_panic_and_their_sql_is_always_written() {
         let source = mutate(&seeds[i % seeds.len()], REVISION_FRAGMENTS, &mut rng);
         let outcome = std::panic::catch_unwind(|| {
             let (read, diagnostics) = read_revision(&source);
-            let revisions = [render::sql::ScriptRevision {
-                rev_id: "0123456789ab",
-                down_revision: None,
-                migration: &read.migration,
-            }];
+            let revisions = [render::sql::ScriptRevision::linear(
+                "0123456789ab",
+                None,
+                &read.migration,
+            )];
             let up = render::sql::script(&revisions, render::sql::Direction::Upgrade, &read.enums);
             let down =
                 render::sql::script(&revisions, render::sql::Direction::Downgrade, &read.enums);

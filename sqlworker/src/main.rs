@@ -376,38 +376,22 @@ fn path(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
     let files = files(data);
     let target = text(data, "target");
     let (revisions, of, graph, mut problems) = graph_of(&files, true);
-    let order = match graph.upgrade_path("base", &target) {
-        Ok(order) => order,
-        Err(error) => {
-            problems.push(error.to_string());
-            Vec::new()
-        }
-    };
-    let mut enums = Vec::new();
-    for &node in &order {
-        for e in &revisions[of[node]].enums {
-            if !enums.contains(e) {
-                enums.push(e.clone());
-            }
-        }
-    }
-    let steps: Vec<render::sql::ScriptRevision<'_>> = order
-        .iter()
-        .map(|&node| render::sql::ScriptRevision {
-            rev_id: &graph.node(node).id,
-            // A merge: its first parent (the version table keeps a row per
-            // head; retort writes the first parent's).
-            down_revision: graph.node(node).down.first().map(String::as_str),
-            migration: &revisions[of[node]].migration,
-        })
-        .collect();
-    let script = render::sql::script(&steps, render::sql::Direction::Upgrade, &enums);
+    let read: Vec<&revision::Revision> = revisions.iter().collect();
+    let written = render::sql::files_script(&read, render::sql::Direction::Upgrade, &target);
+    problems.extend(written.problems.iter().cloned());
     problems.extend(
-        script
+        written
+            .script
             .errors
             .iter()
             .map(|e| format!("revision {}: {}", e.rev_id, e.message)),
     );
+    let script = written.script;
+    let order: Vec<String> = written
+        .order
+        .iter()
+        .filter_map(|&i| revisions[i].id.clone())
+        .collect();
     let file = graph.find(&target).map(|node| {
         let (path, text) = &files[of[node]];
         [path.clone(), text.clone()]
@@ -416,7 +400,7 @@ fn path(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
         id,
         file,
         sql: script.text,
-        revisions: order.iter().map(|&n| graph.node(n).id.clone()).collect(),
+        revisions: order,
         problems,
     })
 }

@@ -17,6 +17,8 @@ No database is needed (offline mode).
 import argparse
 import difflib
 import io
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "sqlalchemy"))
 
 from alembic import command  # noqa: E402
+from alembic.script import ScriptDirectory  # noqa: E402
 from autogen import REV_ID, message_of, scripts  # noqa: E402
 from check_models import finish, report  # noqa: E402
 from check_upgrades import extra_args  # noqa: E402
@@ -81,6 +84,117 @@ def check(retort, pair, safe, batch=False):
     return problems
 
 
+VERSION_ROW = re.compile(
+    r"^(?:INSERT INTO alembic_version \(version_num\) VALUES \('(?P<insert>[^']+)'\)"
+    r"(?: RETURNING alembic_version\.version_num)?"
+    r"|DELETE FROM alembic_version WHERE alembic_version\.version_num = '(?P<delete>[^']+)'"
+    r"|UPDATE alembic_version SET version_num='(?P<to>[^']+)' WHERE alembic_version\.version_num = '(?P<from>[^']+)');$"
+)
+
+
+def steps_of(script, rows=()):
+    """An offline script as (heading, other statements, version rows after
+    the step): the version-table statements replayed on a set of rows. At a
+    merge Alembic picks which parent row to update and which to delete in
+    Python set order (it varies between runs), so what is compared is the
+    rows each step leaves. A statement on a row that is not there is an
+    error in the script. `rows`: the table before it (the heads, for a
+    downgrade)."""
+    rows, steps, problems = set(rows), [], []
+    heading, statements = "(start)", []
+    for line in script.split("\n\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("-- Running "):
+            steps.append((heading, statements, sorted(rows)))
+            heading, statements = line, []
+            continue
+        match = VERSION_ROW.match(line)
+        if not match:
+            statements.append(line)
+        elif match["insert"]:
+            if match["insert"] in rows:
+                problems.append(f"{heading}: inserts {match['insert']} twice")
+            rows.add(match["insert"])
+        elif match["delete"]:
+            if match["delete"] not in rows:
+                problems.append(f"{heading}: deletes {match['delete']}, which is not there")
+            rows.discard(match["delete"])
+        else:
+            if match["from"] not in rows:
+                problems.append(f"{heading}: updates {match['from']}, which is not there")
+            rows.discard(match["from"])
+            rows.add(match["to"])
+    steps.append((heading, statements, sorted(rows)))
+    return steps, problems
+
+
+def write_history(folder, revisions):
+    """Revision files: (id, down_revision, depends_on, branch_labels)."""
+    for rev, down, depends, labels in revisions:
+        (folder / f"{rev}_step.py").write_text(
+            f'"""step {rev}\n\nRevision ID: {rev}\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\n'
+            f"revision = {rev!r}\ndown_revision = {down!r}\nbranch_labels = {labels!r}\ndepends_on = {depends!r}\n\n\n"
+            f"def upgrade():\n    op.create_table('t_{rev}', sa.Column('id', sa.Integer(), nullable=False))\n\n\n"
+            f"def downgrade():\n    op.drop_table('t_{rev}')\n"
+        )
+
+
+# Two bases, a branch point, a labelled branch, a dependency across
+# branches, a three-way merge, and a head left unmerged. (A merge that also
+# names an ancestor of another of its parents makes Alembic itself fail
+# with a KeyError, so none does here.)
+GENERATED = [
+    ("a1", None, None, None),
+    ("b1", "a1", None, None),
+    ("c1", "a1", None, ("side",)),
+    ("d1", "b1", "c1", None),
+    ("e1", None, None, ("other",)),
+    ("f1", ("d1", "e1", "g1"), None, None),
+    ("g1", "b1", None, None),
+    ("h1", "b1", None, None),
+]
+
+
+def check_history(retort, name, source):
+    """`retort sql` on a versions folder equals `alembic upgrade heads
+    --sql` and `alembic downgrade heads:base --sql` on it, step by step."""
+    problems = []
+    model = HERE.parents[1] / "tests" / "fixtures" / "pairs" / "01_create_table" / "after.py"
+    with scripts(URL, model) as (config, versions):
+        if isinstance(source, list):
+            write_history(versions, source)
+        else:
+            for f in source.glob("*.py"):
+                shutil.copy(f, versions / f.name)
+        files = sorted(str(f) for f in versions.glob("*.py"))
+        # Alembic's offline downgrade starts from one revision only.
+        heads = ScriptDirectory.from_config(config).get_heads()
+        for direction in ("upgrade", "downgrade") if len(heads) == 1 else ("upgrade",):
+            buffer = io.StringIO()
+            config.output_buffer = buffer
+            if direction == "upgrade":
+                command.upgrade(config, "heads", sql=True)
+            else:
+                command.downgrade(config, "heads:base", sql=True)
+            truth = buffer.getvalue()
+            start = heads if direction == "downgrade" else ()
+            ours = subprocess.run([retort, "sql", *files] + (["--downgrade"] if direction == "downgrade" else []),
+                                  capture_output=True, text=True)
+            if ours.returncode != 0:
+                problems.append(f"{name} {direction}: retort exited {ours.returncode}: {ours.stderr}")
+            want, bad_truth = steps_of(truth, start)
+            got, bad_ours = steps_of(ours.stdout, start)
+            problems.extend(f"{name} {direction} (alembic): {p}" for p in bad_truth)
+            problems.extend(f"{name} {direction} (retort): {p}" for p in bad_ours)
+            if want != got:
+                diff = difflib.unified_diff([repr(s) for s in want], [repr(s) for s in got],
+                                            f"alembic {direction} --sql", "retort", lineterm="")
+                problems.append("\n".join(diff))
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--retort", required=True)
@@ -91,7 +205,13 @@ def main():
     for pair in pairs:
         for safe, batch, mode in ((True, False, "safe"), (False, False, "no-safe"), (False, True, "no-safe, batch")):
             report(f"{pair.name} ({mode})", check(args.retort, pair, safe, batch), failed)
-    finish(3 * len(pairs), failed, "retort's SQL is what `alembic upgrade/downgrade --sql` prints")
+    histories = [("history: tests/fixtures/history/branched", HERE.parents[1] / "tests" / "fixtures" / "history" / "branched"),
+                 ("history: two bases, depends_on, a three-way merge, two heads (upgrade)", GENERATED),
+                 ("history: the same with one head (both ways)", GENERATED[:-1])]
+    for name, source in histories:
+        report(name, check_history(args.retort, name, source), failed)
+    finish(3 * len(pairs) + len(histories), failed,
+           "retort's SQL is what `alembic upgrade/downgrade --sql` prints")
 
 
 if __name__ == "__main__":

@@ -16,8 +16,8 @@ use super::fix::{self, Applicability, Fix};
 use super::locks::{Work, locks};
 use super::{Finding, Settings};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::render::sql::{Direction, ScriptRevision, script};
-use crate::revision::{DownRevision, Revision, read_revision};
+use crate::render::sql::{Direction, files_script};
+use crate::revision::{Revision, read_revision};
 use crate::text::{LineIndex, Span};
 
 /// What opens each revision of a chain in one text.
@@ -264,44 +264,31 @@ pub fn review(text: &str, settings: &Settings) -> Review {
     out
 }
 
-/// The offline SQL of the revisions in the text's order, each after the
-/// one it names (a merge: after its first parent).
+/// The offline SQL of the text's revisions, in the order Alembic runs them
+/// (a chain from the models: oldest first).
 fn sql_of(read: &[(Span, Revision)], out: &mut Review) {
-    let unnamed = "(no revision id)";
-    let mut enums = Vec::new();
-    for (_, r) in read {
-        for e in &r.enums {
-            if !enums.contains(e) {
-                enums.push(e.clone());
-            }
-        }
+    let revisions: Vec<&Revision> = read.iter().map(|(_, r)| r).collect();
+    if revisions.iter().any(|r| r.id.is_none()) {
+        out.sql_errors
+            .push("a revision without `revision = '…'` is left out of the SQL".to_string());
     }
-    let chain: Vec<ScriptRevision<'_>> = read
-        .iter()
-        .map(|(_, r)| ScriptRevision {
-            rev_id: r.id.as_deref().unwrap_or(unnamed),
-            down_revision: match &r.down_revision {
-                DownRevision::Base => None,
-                DownRevision::One(d) => Some(d.as_str()),
-                DownRevision::Merge(ds) => ds.first().map(String::as_str),
-            },
-            migration: &r.migration,
-        })
-        .collect();
     for (direction, name) in [
         (Direction::Upgrade, "upgrade"),
         (Direction::Downgrade, "downgrade"),
     ] {
-        let written = script(&chain, direction, &enums);
+        let written = files_script(&revisions, direction, "heads");
+        out.sql_errors
+            .extend(written.problems.iter().map(|p| format!("{name}: {p}")));
         out.sql_errors.extend(
             written
+                .script
                 .errors
                 .iter()
                 .map(|e| format!("{name} of {}: {}", e.rev_id, e.message)),
         );
         match direction {
-            Direction::Upgrade => out.upgrade_sql = written.text,
-            Direction::Downgrade => out.downgrade_sql = written.text,
+            Direction::Upgrade => out.upgrade_sql = written.script.text,
+            Direction::Downgrade => out.downgrade_sql = written.script.text,
         }
     }
 }

@@ -134,33 +134,49 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// `table.column`, formatted only when a message needs it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ColumnName<'c> {
+    pub table: &'c str,
+    pub column: &'c str,
+}
+
+impl std::fmt::Display for ColumnName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.table, self.column)
+    }
+}
+
 /// Every column type a step declares: the columns of a new table, an added
 /// column, a column's new type — with the step and `table.column`.
-pub(crate) fn column_types<'c>(cx: &'c Cx<'_>) -> Vec<(&'c Step<'c>, String, &'c SqlType)> {
-    let mut out = Vec::new();
-    for step in &cx.steps {
-        match step.op {
-            Op::CreateTable { table, .. } => {
-                for column in &table.columns {
-                    out.push((step, format!("{}.{}", table.name, column.name), &column.ty));
-                }
-            }
-            Op::AddColumn { table, column, .. } => {
-                out.push((step, format!("{}.{}", table.name, column.name), &column.ty))
-            }
-            Op::AlterColumn(alter) => {
-                if let Some(target) = &alter.ty.target {
-                    out.push((
-                        step,
-                        format!("{}.{}", alter.table.name, alter.column),
-                        &target.column.ty,
-                    ));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
+pub(crate) fn column_types<'c>(
+    cx: &'c Cx<'_>,
+) -> impl Iterator<Item = (&'c Step<'c>, ColumnName<'c>, &'c SqlType)> {
+    cx.steps.iter().flat_map(|step| {
+        let name = |table: &'c str, column: &'c str| ColumnName { table, column };
+        let columns: Box<dyn Iterator<Item = (ColumnName<'c>, &'c SqlType)>> = match step.op {
+            Op::CreateTable { table, .. } => Box::new(
+                table
+                    .columns
+                    .iter()
+                    .map(move |c| (name(&table.name, &c.name), &c.ty)),
+            ),
+            Op::AddColumn { table, column, .. } => Box::new(std::iter::once((
+                name(&table.name, &column.name),
+                &column.ty,
+            ))),
+            Op::AlterColumn(alter) => Box::new(
+                alter
+                    .ty
+                    .target
+                    .as_ref()
+                    .map(|target| (name(&alter.table.name, &alter.column), &target.column.ty))
+                    .into_iter(),
+            ),
+            _ => Box::new(std::iter::empty()),
+        };
+        columns.map(move |(n, ty)| (step, n, ty))
+    })
 }
 
 /// The catalogue as Markdown (docs/rules.md).
