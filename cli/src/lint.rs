@@ -1,6 +1,6 @@
 //! `retort lint` and `retort rule`.
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -183,7 +183,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     let mut revisions: Vec<(usize, retort_core::revision::Revision)> = Vec::new();
     for (i, source) in sources.iter().enumerate() {
         let (findings, diagnostics) = if source.sql {
-            let (located, diagnostics) = retort_core::sql::ops::read_ops(&source.text);
+            let (located, diagnostics) = read_ops(&source.text);
             let cx = lint::Cx {
                 steps: lint::sql_steps(&located, &options.settings),
                 settings: &options.settings,
@@ -239,6 +239,44 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The ops of a SQL script; a long one is read in parts on every core
+/// (each statement is read on its own, so the parts put end to end are what
+/// one pass reads).
+fn read_ops(text: &str) -> (Vec<retort_core::sql::ops::Located>, Vec<Diagnostic>) {
+    use retort_core::sql::{ops, split};
+    /// Below this, a thread costs more than it saves.
+    const PER_THREAD: usize = 2_000;
+    let pieces = split::split(text);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(pieces.len() / PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return ops::read_ops_of(text, &pieces);
+    }
+    let size = pieces.len().div_ceil(threads);
+    let parts: Vec<_> = std::thread::scope(|scope| {
+        let running: Vec<_> = pieces
+            .chunks(size)
+            .map(|part| scope.spawn(move || ops::read_ops_of(text, part)))
+            .collect();
+        running
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut located = Vec::with_capacity(pieces.len());
+    let mut diagnostics = Vec::new();
+    for (l, d) in parts {
+        located.extend(l);
+        diagnostics.extend(d);
+    }
+    (located, diagnostics)
 }
 
 /// `multiple-heads` on the revisions read, each head's finding added to its
@@ -358,6 +396,7 @@ fn print_text(
     fixed: usize,
     fix: Option<Applicability>,
 ) {
+    let mut out = stdout();
     let colour = std::io::stdout().is_terminal();
     let paint = |code: &str, text: &str| {
         if colour {
@@ -373,7 +412,8 @@ fn print_text(
             Severity::Warning => "1;33",
             Severity::Info => "1;36",
         };
-        println!(
+        let _ = writeln!(
+            out,
             "{}:{}:{}: {} {}",
             paint("1", &f.path),
             f.line,
@@ -383,15 +423,17 @@ fn print_text(
         );
         let number = f.line.to_string();
         let pad = " ".repeat(number.len());
-        println!("{pad} |");
-        println!("{} | {}", paint("34", &number), f.source_line);
-        println!(
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{} | {}", paint("34", &number), f.source_line);
+        let _ = writeln!(
+            out,
             "{pad} | {}{}",
             " ".repeat(f.column.saturating_sub(1)),
             paint(code, "^")
         );
         if let Some(fix) = &f.finding.fix {
-            println!(
+            let _ = writeln!(
+                out,
                 "{pad} = help: {} ({})",
                 fix.title,
                 match fix.applicability {
@@ -401,22 +443,26 @@ fn print_text(
                 }
             );
         }
-        println!();
+        let _ = writeln!(out);
     }
     for (path, lines) in lock_tables {
         if lines.is_empty() {
             continue;
         }
-        println!("{}: locks", paint("1", path));
-        println!(" line  mode                    table                     work; blocks");
+        let _ = writeln!(out, "{}: locks", paint("1", path));
+        let _ = writeln!(
+            out,
+            " line  mode                    table                     work; blocks"
+        );
         for line in lines {
-            println!("{line}");
+            let _ = writeln!(out, "{line}");
         }
-        println!();
+        let _ = writeln!(out);
     }
     let count = |s: Severity| found.iter().filter(|f| f.finding.severity == s).count();
     if fixed > 0 {
-        println!(
+        let _ = writeln!(
+            out,
             "Fixed {fixed} problem{}.",
             if fixed == 1 { "" } else { "s" }
         );
@@ -428,9 +474,10 @@ fn print_text(
             .count()
     };
     if found.is_empty() {
-        println!("No problems found.");
+        let _ = writeln!(out, "No problems found.");
     } else {
-        println!(
+        let _ = writeln!(
+            out,
             "Found {} problem{} ({} error, {} warning, {} info). `retort rule ID` explains each rule.",
             found.len(),
             if found.len() == 1 { "" } else { "s" },
@@ -440,12 +487,17 @@ fn print_text(
         );
         let (safe, unsafe_) = (fixable(Applicability::Safe), fixable(Applicability::Unsafe));
         if safe > 0 && fix.is_none() {
-            println!("{safe} fixable with `retort lint --fix`.");
+            let _ = writeln!(out, "{safe} fixable with `retort lint --fix`.");
         }
         if unsafe_ > 0 && fix != Some(Applicability::Unsafe) {
-            println!("{unsafe_} more fixable with `--fix --unsafe-fixes`.");
+            let _ = writeln!(out, "{unsafe_} more fixable with `--fix --unsafe-fixes`.");
         }
     }
+}
+
+/// Standard output, buffered (a finding is several writes).
+fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::new(std::io::stdout().lock())
 }
 
 fn json_string(text: &str) -> String {
@@ -466,28 +518,29 @@ fn json_string(text: &str) -> String {
 }
 
 fn print_json(found: &[Located]) {
-    let items: Vec<String> = found
-        .iter()
-        .map(|f| {
-            format!(
-                "  {{\"path\": {}, \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"rule\": {}, \"severity\": {}, \"message\": {}, \"fixes\": [{}]}}",
-                json_string(&f.path),
-                f.line,
-                f.column,
-                f.end_line,
-                f.end_column,
-                json_string(f.finding.rule),
-                json_string(severity_name(f.finding.severity)),
-                json_string(&f.finding.message),
-                f.fixes_json
-            )
-        })
-        .collect();
-    if items.is_empty() {
-        println!("[]");
-    } else {
-        println!("[\n{}\n]", items.join(",\n"));
+    let mut out = stdout();
+    if found.is_empty() {
+        let _ = writeln!(out, "[]");
+        return;
     }
+    let _ = writeln!(out, "[");
+    for (i, f) in found.iter().enumerate() {
+        let _ = write!(
+            out,
+            "  {{\"path\": {}, \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"rule\": {}, \"severity\": {}, \"message\": {}, \"fixes\": [{}]}}{}\n",
+            json_string(&f.path),
+            f.line,
+            f.column,
+            f.end_line,
+            f.end_column,
+            json_string(f.finding.rule),
+            json_string(severity_name(f.finding.severity)),
+            json_string(&f.finding.message),
+            f.fixes_json,
+            if i + 1 < found.len() { "," } else { "" }
+        );
+    }
+    let _ = writeln!(out, "]");
 }
 
 /// Escapes for workflow commands: `%`, CR, LF (and `:`/`,` in properties).
@@ -503,13 +556,15 @@ fn github_escape(text: &str, property: bool) -> String {
 }
 
 fn print_github(found: &[Located]) {
+    let mut out = stdout();
     for f in found {
         let level = match f.finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        println!(
+        let _ = writeln!(
+            out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             github_escape(&f.path, true),
             f.line,
@@ -523,6 +578,7 @@ fn print_github(found: &[Located]) {
 }
 
 fn print_sarif(found: &[Located]) {
+    let mut out = stdout();
     let rules: Vec<String> = RULES
         .iter()
         .map(|r| {
@@ -553,7 +609,8 @@ fn print_sarif(found: &[Located]) {
             )
         })
         .collect();
-    println!(
+    let _ = writeln!(
+        out,
         "{{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", \"version\": \"2.1.0\", \"runs\": [{{\"tool\": {{\"driver\": {{\"name\": \"retort\", \"version\": {}, \"informationUri\": {}, \"rules\": [{}]}}}}, \"results\": [{}]}}]}}",
         json_string(env!("CARGO_PKG_VERSION")),
         json_string(env!("CARGO_PKG_REPOSITORY")),

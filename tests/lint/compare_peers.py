@@ -16,6 +16,7 @@ target/peers).
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -227,17 +228,26 @@ def generate(n):
     return path
 
 
-def timed(command):
-    start = time.perf_counter()
-    try:
-        out = subprocess.run(command, capture_output=True, timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return None, 0
-    return time.perf_counter() - start, len(out.stdout)
+# Runs per measurement (the median is reported): one run is at the mercy of
+# the page cache and the CPU's clock.
+RUNS = 3
+
+
+def timed(command, runs=1):
+    """The median wall time of `runs` runs (None after a time-out)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        try:
+            subprocess.run(command, capture_output=True, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return None
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def throughput(retort, squawk, pgfence, sizes):
-    print("\nThroughput: one run per size, the whole file, output to a pipe\n")
+    print(f"\nThroughput: median of {RUNS} runs per size (squawk's text output: one), the whole file, output to a pipe\n")
     print("| statements | retort lint (json) | squawk (json) | squawk (text) | pgfence (json) | retort vs squawk json | vs squawk text | vs pgfence |")
     print("|---|---|---|---|---|---|---|---|")
     fmt = lambda t: f"> {TIMEOUT} s" if t is None else f"{t:.2f} s"  # noqa: E731
@@ -247,10 +257,10 @@ def throughput(retort, squawk, pgfence, sizes):
         return f"> {TIMEOUT / a:.0f}×" if b is None else f"{b / a:.0f}×"
     for n in sizes:
         path = str(generate(n))
-        r, _ = timed([retort, "lint", "--no-config", "--format", "json", path])
-        sj, _ = timed([squawk, "--reporter", "json", path])
-        st, _ = timed([squawk, path])
-        pf, _ = timed([pgfence, "analyze", "--format", "sql", "--output", "json", path])
+        r = timed([retort, "lint", "--no-config", "--format", "json", path], RUNS)
+        sj = timed([squawk, "--reporter", "json", path], RUNS)
+        st = timed([squawk, path])
+        pf = timed([pgfence, "analyze", "--format", "sql", "--output", "json", path], RUNS)
         print(f"| {n:,} | {fmt(r)} | {fmt(sj)} | {fmt(st)} | {fmt(pf)} | {ratio(r, sj)} | {ratio(r, st)} | {ratio(r, pf)} |")
         sys.stdout.flush()
 

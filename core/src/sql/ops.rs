@@ -35,6 +35,14 @@ pub struct Located {
 /// The ops of every statement of `source`, in order, with a diagnostic for
 /// each statement that could not be read (it adds no op). Never panics.
 pub fn read_ops(source: &str) -> (Vec<Located>, Vec<Diagnostic>) {
+    read_ops_of(source, &split::split(source))
+}
+
+/// [`read_ops`] for some of the script's pieces (from [`split::split`] of
+/// `source`). Each statement is read on its own, so the pieces of one
+/// script can be read in parts (in parallel, by a caller that has
+/// threads) and the results put end to end.
+pub fn read_ops_of(source: &str, pieces: &[Piece]) -> (Vec<Located>, Vec<Diagnostic>) {
     let mut reader = Reader {
         source,
         schema: Schema::default(),
@@ -42,8 +50,8 @@ pub fn read_ops(source: &str) -> (Vec<Located>, Vec<Diagnostic>) {
         owned_sequences: Vec::new(),
     };
     let mut out = Vec::new();
-    for piece in split::split(source) {
-        let Piece::Statement(span) = piece else {
+    for piece in pieces {
+        let Piece::Statement(span) = *piece else {
             continue;
         };
         for op in statement(&mut reader, span) {
