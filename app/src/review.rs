@@ -86,6 +86,29 @@ pub fn diff_lines(before: &str, after: &str) -> String {
     out
 }
 
+/// Text whose `backticked` parts are code (the rules' texts are written
+/// that way for the terminal and docs/rules.md).
+pub fn code_parts(text: &str) -> Vec<(bool, String)> {
+    text.split('`')
+        .enumerate()
+        .filter(|(_, part)| !part.is_empty())
+        .map(|(i, part)| (i % 2 == 1, part.to_string()))
+        .collect()
+}
+
+fn with_code(text: &str) -> impl IntoView + use<> {
+    code_parts(text)
+        .into_iter()
+        .map(|(code, part)| {
+            if code {
+                view! { <code>{part}</code> }.into_any()
+            } else {
+                part.into_any()
+            }
+        })
+        .collect_view()
+}
+
 /// One finding: what, where, why, and its fix.
 fn finding_view(
     index: usize,
@@ -100,13 +123,13 @@ fn finding_view(
     let explanation = finding.explanation.map(|e| {
         view! {
             <details class="explanation">
-                <summary>{e.summary}</summary>
-                <p><strong>"What it does. "</strong>{e.what}</p>
-                <p><strong>"Why is this bad? "</strong>{e.why}</p>
+                <summary>{with_code(&e.summary)}</summary>
+                <p><strong>"What it does. "</strong>{with_code(&e.what)}</p>
+                <p><strong>"Why is this bad? "</strong>{with_code(&e.why)}</p>
                 <p><strong>"Example"</strong></p>
                 <pre>{e.example}</pre>
-                <p><strong>"Use instead. "</strong>{e.instead}</p>
-                <p><strong>"Fix safety. "</strong>{e.fix_safety}</p>
+                <p><strong>"Use instead. "</strong>{with_code(&e.instead)}</p>
+                <p><strong>"Fix safety. "</strong>{with_code(&e.fix_safety)}</p>
             </details>
         }
     });
@@ -151,7 +174,7 @@ fn finding_view(
                 " "
                 <span class="muted">{place}</span>
             </button>
-            <p class="finding-message">{finding.message}</p>
+            <p class="finding-message">{with_code(&finding.message)}</p>
             {explanation}
             {fix}
         </li>
@@ -230,6 +253,10 @@ pub fn ReviewPane(
     // editor (the text before it kept for Undo).
     let take = move |reply: Result<analysis::ReviewReply, String>, asked: bool| match reply {
         Ok(reply) if reply.id as u64 == latest.get_value() => {
+            // The round trip, for the benchmark (`retort:review`).
+            if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = performance.measure_with_start_mark("retort:review", "retort:review-start");
+            }
             sql.set(RevisionSql {
                 upgrade: reply.review.upgrade_sql.clone(),
                 downgrade: reply.review.downgrade_sql.clone(),
@@ -264,6 +291,9 @@ pub fn ReviewPane(
         let id = revision.text.with(|text| {
             if text.trim().is_empty() {
                 return 0;
+            }
+            if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = performance.mark("retort:review-start");
             }
             analysis::review(text, version, FixRequest::None, move |reply| {
                 take(reply, false)
@@ -366,7 +396,7 @@ pub fn ReviewPane(
                 "Undo fix"
             </button>
         </div>
-        <p class="muted" data-testid="review-summary">
+        <p class="muted review-summary" data-testid="review-summary">
             {move || {
                 review.with(|r| match r {
                     Some(r) => summary(r),
@@ -422,6 +452,19 @@ mod tests {
         let marks = underlines(&review);
         assert_eq!(marks.len(), 2);
         assert_eq!(marks[0].message, "set-not-null: SET NOT NULL scans");
+    }
+
+    #[test]
+    fn backticks_mark_code() {
+        assert_eq!(
+            code_parts("`users.bio` is added NOT NULL: `x`"),
+            vec![
+                (true, "users.bio".to_string()),
+                (false, " is added NOT NULL: ".to_string()),
+                (true, "x".to_string())
+            ]
+        );
+        assert_eq!(code_parts("no code"), vec![(false, "no code".to_string())]);
     }
 
     #[test]

@@ -27,7 +27,7 @@ const model = fs.existsSync(MODEL) ? fs.readFileSync(MODEL, 'utf8') : null;
 
 const session = await open(DIST, { '/peer-pglite/': PEER });
 const { page, url } = session;
-const figures = { interactive: [], domInteractive: [], boot: [], stockBoot: [], readModel: [] };
+const figures = { interactive: [], domInteractive: [], boot: [], stockBoot: [], readModel: [], review: [] };
 let beforePglite = [];
 
 try {
@@ -43,6 +43,12 @@ try {
       null,
       { timeout: 60_000 },
     );
+    // The example's three revisions, reviewed by the worker (request to
+    // reply, as the page sees it).
+    await page.waitForFunction(() =>
+      /^3 revisions: /.test(document.querySelector('[data-testid="review-summary"]')?.textContent ?? ''),
+    );
+    figures.review.push(await page.evaluate(() => performance.getEntriesByName('retort:review').at(-1).duration));
     const m = await marks(page);
     figures.interactive.push(m['retort:interactive'].start);
     figures.domInteractive.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].domInteractive));
@@ -101,6 +107,7 @@ ${row('DOM interactive', figures.domInteractive)}
 ${row('retort interactive (editors painted)', figures.interactive)}
 ${row('retort PGlite boot (download → first query, pre-initialised data dir)', figures.boot)}
 ${row('peer: stock `PGlite.create()` boot (initdb in the browser)', figures.stockBoot)}
+${row('review of the example (3 revisions) in the worker, request to reply', figures.review, 2)}
 ${model ? row('model reader in wasm, 30-table model (one edit)', figures.readModel, 2) : '| model reader in wasm | not run (no target/bench/model_30_tables.py) | |'}
 
 stock PGlite boot / retort PGlite boot: ${(median(figures.stockBoot) / median(figures.boot)).toFixed(1)}×

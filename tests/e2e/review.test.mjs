@@ -5,7 +5,9 @@
 // the same (editable) text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, replaceText, textOf } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { open, replaceText, ROOT, textOf } from './harness.mjs';
 
 const HAND_WRITTEN = [
   '"""add plan',
@@ -62,6 +64,7 @@ test('the review judges the revision and fixes it in one click', { timeout: 180_
     assert.ok(safeRules.includes('missing-lock-timeout'), safeRules.join());
     assert.ok(!safeRules.includes('invalid-ignore'), "retort's own # retort: notes are not ignores");
     assert.ok(!safeRules.includes('add-not-null-column-without-default'), 'safe mode adds it nullable');
+    assert.ok(!safeRules.includes('missing-downgrade'), "the backfill's empty downgrade is accepted with its reason");
     // The lock table: SET NOT NULL scans users under ACCESS EXCLUSIVE.
     const locks = await textOf(page, 'lock-table');
     assert.match(locks, /ACCESS EXCLUSIVE\s*users\s*scans every row/);
@@ -74,12 +77,16 @@ test('the review judges the revision and fixes it in one click', { timeout: 180_
     assert.match(await textOf(page, 'review-summary'), /^1 revision: 1 error, /);
     assert.equal((await rules(page))[0], 'add-not-null-column-without-default');
     const error = page.locator('[data-testid="review-finding"][data-rule="add-not-null-column-without-default"]');
-    assert.match(await error.innerText(), /fails if `users` has rows/);
+    assert.match(await error.innerText(), /fails if users has rows/);
     assert.equal(await error.getByTestId('review-apply').count(), 0, 'a pattern is not applied');
     assert.match(await error.getByTestId('review-fix').innerText(), /<value>/);
     // Its explanation: what, why, example, instead, fix safety.
     await error.locator('details.explanation summary').click();
     assert.match(await error.locator('details.explanation').innerText(), /Why is this bad\?[\s\S]*Use instead\./);
+
+    // The README's picture of the pane.
+    fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+    await page.getByTestId('pane-review').screenshot({ path: path.join(ROOT, 'docs/review.png') });
 
     // A click on the finding selects its op in the revision.
     await error.locator('.finding-head').click();

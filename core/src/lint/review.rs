@@ -453,6 +453,46 @@ mod tests {
     }
 
     #[test]
+    fn safe_mode_revisions_accept_their_backfill_downgrade() {
+        let head = "from sqlalchemy import String\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\nclass Base(DeclarativeBase):\n    pass\n\n\nclass User(Base):\n    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n";
+        let (before, _) = crate::python::read_schema(head);
+        let (after, _) = crate::python::read_schema(&format!(
+            "{head}    bio: Mapped[str] = mapped_column(String(500))\n"
+        ));
+        let (steps, _) = crate::diff::plan(
+            &before,
+            &after,
+            crate::diff::Options { safe: true },
+            &[],
+            &[],
+        );
+        assert_eq!(steps.len(), 3);
+        let ids = ["a1", "a2", "a3"];
+        let mut text = String::new();
+        for (i, step) in steps.iter().enumerate() {
+            text.push_str(&separator(i + 1, 3, ids[i]));
+            text.push_str(&crate::render::revision(
+                &crate::render::RevisionHeader {
+                    message: "m",
+                    rev_id: ids[i],
+                    down_revision: i.checked_sub(1).map(|p| ids[p]),
+                    create_date: "(now)",
+                },
+                &step.migration,
+                &crate::render::Context {
+                    database_enums: &[],
+                    batch: false,
+                },
+            ));
+        }
+        let review = review(&text, &Settings::default());
+        let rules: Vec<&str> = review.findings.iter().map(|f| f.rule).collect();
+        assert!(!rules.contains(&"missing-downgrade"), "{rules:?}");
+        assert!(!rules.contains(&"unused-ignore") && !rules.contains(&"invalid-ignore"));
+        assert!(rules.contains(&"set-not-null"), "{rules:?}");
+    }
+
+    #[test]
     fn bad_text_is_reviewed_without_a_panic() {
         for text in [
             "",

@@ -47,6 +47,14 @@ pub fn revision(header: &RevisionHeader<'_>, migration: &Migration, ctx: &Contex
         ""
     };
     let down = header.down_revision.map_or("None".to_string(), py_repr);
+    // A downgrade that is only retort's note (a backfill: nothing to undo)
+    // says so to the review, with the note as the reason.
+    let accepted = match migration.downgrade.as_slice() {
+        [Op::Execute { sql, note, .. }] if sql.is_empty() && !note.is_empty() => {
+            format!("# retort: ignore[missing-downgrade] -- {note}\n")
+        }
+        _ => String::new(),
+    };
     format!(
         "\"\"\"{message}\n\nRevision ID: {rev}\nRevises: {revises}\nCreate Date: {date}\n\n\"\"\"\n\
          from typing import Sequence, Union\n\nfrom alembic import op\nimport sqlalchemy as sa\n{imports}\n\n\
@@ -56,7 +64,7 @@ pub fn revision(header: &RevisionHeader<'_>, migration: &Migration, ctx: &Contex
          branch_labels: Union[str, Sequence[str], None] = None\n\
          depends_on: Union[str, Sequence[str], None] = None\n\n\n\
          def upgrade() -> None:\n    \"\"\"Upgrade schema.\"\"\"\n    {upgrade}\n\n\n\
-         def downgrade() -> None:\n    \"\"\"Downgrade schema.\"\"\"\n    {downgrade}\n",
+         {accepted}def downgrade() -> None:\n    \"\"\"Downgrade schema.\"\"\"\n    {downgrade}\n",
         message = header.message,
         rev = header.rev_id,
         revises = header.down_revision.unwrap_or(""),
