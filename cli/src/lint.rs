@@ -525,9 +525,9 @@ fn print_json(found: &[Located]) {
     }
     let _ = writeln!(out, "[");
     for (i, f) in found.iter().enumerate() {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "  {{\"path\": {}, \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"rule\": {}, \"severity\": {}, \"message\": {}, \"fixes\": [{}]}}{}\n",
+            "  {{\"path\": {}, \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"rule\": {}, \"severity\": {}, \"message\": {}, \"fixes\": [{}]}}{}",
             json_string(&f.path),
             f.line,
             f.column,
