@@ -66,68 +66,7 @@ pub struct PathReply {
     pub file: Option<[String; 2]>,
 }
 
-/// A finding's fix, as the review shows it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct FixView {
-    pub title: String,
-    /// `safe`, `unsafe` or `display-only`.
-    pub applicability: String,
-    /// The lines it changes, before and after.
-    pub before: String,
-    pub after: String,
-}
-
-/// A rule's explanation (`retort rule ID`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Explained {
-    pub summary: String,
-    pub what: String,
-    pub why: String,
-    pub example: String,
-    pub instead: String,
-    pub fix_safety: String,
-}
-
-/// One finding of the review (byte span into the reviewed text).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ReviewFinding {
-    pub rule: String,
-    pub severity: retort_core::Severity,
-    pub span: retort_core::Span,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-    pub explanation: Option<Explained>,
-    pub fix: Option<FixView>,
-}
-
-/// One row of the lock table.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct LockRow {
-    pub span: retort_core::Span,
-    pub line: usize,
-    pub statement: String,
-    pub mode: String,
-    pub table: String,
-    pub blocks: String,
-    pub work: String,
-    pub blocks_traffic: bool,
-    pub slow: bool,
-    pub rewrite: bool,
-    pub unseen: bool,
-}
-
-/// The review of the Revision pane's text (`core::lint::review`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct Review {
-    pub revisions: usize,
-    pub findings: Vec<ReviewFinding>,
-    pub locks: Vec<LockRow>,
-    pub diagnostics: Vec<Diagnostic>,
-    pub upgrade_sql: String,
-    pub downgrade_sql: String,
-    pub sql_errors: Vec<String>,
-}
+pub use retort_core::report::{Explained, FixView, LockRow, Review, ReviewFinding};
 
 /// The worker's answer to a review request.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use retort_core::Severity;
+use retort_core::report::Applicability;
 
 use crate::analysis::{self, FixRequest, Review, ReviewFinding};
 use crate::editor::Underline;
@@ -134,11 +135,11 @@ fn finding_view(
         }
     });
     let fix = finding.fix.map(|fix| {
-        let applicable = fix.applicability != "display-only";
-        let label = match fix.applicability.as_str() {
-            "safe" => "safe fix",
-            "unsafe" => "unsafe fix: read it first",
-            _ => "a pattern to follow: fill in the <value> yourself",
+        let applicable = fix.applicability != Applicability::DisplayOnly;
+        let label = match fix.applicability {
+            Applicability::Safe => "safe fix",
+            Applicability::Unsafe => "unsafe fix: read it first",
+            Applicability::DisplayOnly => "a pattern to follow: fill in the <value> yourself",
         };
         let diff = diff_lines(&fix.before, &fix.after);
         view! {
@@ -330,16 +331,33 @@ pub fn ReviewPane(
             })
         })
     };
-    let fixable = move |level: &'static [&'static str]| {
-        review.with(|r| {
-            r.as_ref().is_some_and(|r| {
-                r.findings.iter().any(|f| {
-                    f.fix
-                        .as_ref()
-                        .is_some_and(|x| level.contains(&x.applicability.as_str()))
+    // "Apply safe fixes" / "… and unsafe ones": enabled while a fix of
+    // that level (or better) is listed.
+    let fix_all = move |label: &'static str, test_id: &'static str, unsafe_too: bool| {
+        let level = if unsafe_too {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        let fixable = move || {
+            review.with(|r| {
+                r.as_ref().is_some_and(|r| {
+                    r.findings
+                        .iter()
+                        .any(|f| f.fix.as_ref().is_some_and(|x| x.applicability >= level))
                 })
             })
-        })
+        };
+        view! {
+            <button
+                type="button"
+                data-testid=test_id
+                prop:disabled=move || !fixable()
+                on:click=move |_| apply(FixRequest::All { unsafe_too })
+            >
+                {label}
+            </button>
+        }
     };
     let problems = move || {
         review.with(|r| {
@@ -371,22 +389,8 @@ pub fn ReviewPane(
                         .collect_view()}
                 </select>
             </label>
-            <button
-                type="button"
-                data-testid="review-fix-safe"
-                prop:disabled=move || !fixable(&["safe"])
-                on:click=move |_| apply(FixRequest::All { unsafe_too: false })
-            >
-                "Apply safe fixes"
-            </button>
-            <button
-                type="button"
-                data-testid="review-fix-unsafe"
-                prop:disabled=move || !fixable(&["safe", "unsafe"])
-                on:click=move |_| apply(FixRequest::All { unsafe_too: true })
-            >
-                "… and unsafe ones"
-            </button>
+            {fix_all("Apply safe fixes", "review-fix-safe", false)}
+            {fix_all("… and unsafe ones", "review-fix-unsafe", true)}
             <button
                 type="button"
                 data-testid="review-undo"
@@ -432,7 +436,7 @@ mod tests {
             explanation: None,
             fix: Some(FixView {
                 title: "t".into(),
-                applicability: "safe".into(),
+                applicability: Applicability::Safe,
                 before: "a\n".into(),
                 after: "b\nc\n".into(),
             }),

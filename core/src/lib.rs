@@ -23,6 +23,7 @@ pub mod op;
 pub mod python;
 #[cfg(feature = "sql")]
 pub mod render;
+pub mod report;
 #[cfg(feature = "sql")]
 pub mod revision;
 pub mod schema;

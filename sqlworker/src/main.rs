@@ -229,7 +229,7 @@ fn review_request(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen
     } else {
         (None, 0)
     };
-    let review = review::review(fixed.as_deref().unwrap_or(&text), &settings);
+    let review = review::review(fixed.as_deref().unwrap_or(&text), &settings).review;
     serialize(&ReviewReply {
         id,
         fixed,

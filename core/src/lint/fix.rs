@@ -29,24 +29,7 @@ use crate::python::py_repr;
 use crate::render::sql::{ident, table_name};
 use crate::text::Span;
 
-/// How far a fix can be trusted (see the module's documentation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Applicability {
-    DisplayOnly,
-    Unsafe,
-    Safe,
-}
-
-impl Applicability {
-    pub fn name(self) -> &'static str {
-        match self {
-            Applicability::Safe => "safe",
-            Applicability::Unsafe => "unsafe",
-            Applicability::DisplayOnly => "display-only",
-        }
-    }
-}
+pub use crate::report::Applicability;
 
 /// Replace the bytes of `span` with `text` (an empty span inserts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -10,13 +10,12 @@
 //! upgrade --sql` prints for it). [`apply_fix`] and [`fix_all`] edit the
 //! same text, so the pane's "Fix" buttons change the revision in place.
 
-use serde::Serialize;
-
 use super::fix::{self, Applicability, Fix};
 use super::locks::{Work, locks};
 use super::{Finding, Settings};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::render::sql::{Direction, files_script};
+pub use crate::report::{Explained, FixView, LockRow, Review, ReviewFinding};
 use crate::revision::{Revision, read_revision};
 use crate::text::{LineIndex, Span};
 
@@ -53,79 +52,6 @@ pub fn segments(text: &str) -> Vec<Span> {
     spans
 }
 
-/// A rule's explanation, as the pane prints it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Explained {
-    pub summary: &'static str,
-    pub what: &'static str,
-    pub why: &'static str,
-    pub example: &'static str,
-    pub instead: &'static str,
-    pub fix_safety: &'static str,
-}
-
-/// A finding's fix: what it does, and the lines it changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FixView {
-    pub title: String,
-    pub applicability: Applicability,
-    /// The lines the fix touches, before and after it.
-    pub before: String,
-    pub after: String,
-}
-
-/// One finding, located in the whole text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReviewFinding {
-    pub rule: &'static str,
-    pub severity: Severity,
-    pub span: Span,
-    /// 1-based line and column of `span.start`.
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-    pub explanation: Option<Explained>,
-    pub fix: Option<FixView>,
-}
-
-/// One row of the lock table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LockRow {
-    pub span: Span,
-    pub line: usize,
-    /// The statement's first line, as written.
-    pub statement: String,
-    pub mode: &'static str,
-    pub table: String,
-    pub blocks: &'static str,
-    pub work: &'static str,
-    /// Reads or writes wait while it is held.
-    pub blocks_traffic: bool,
-    /// The time it is held grows with the table.
-    pub slow: bool,
-    pub rewrite: bool,
-    /// The table was created earlier in the same revision: nobody else can
-    /// see it yet, so the lock blocks nobody.
-    pub unseen: bool,
-}
-
-/// The review of a text.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Review {
-    pub revisions: usize,
-    pub findings: Vec<ReviewFinding>,
-    pub locks: Vec<LockRow>,
-    pub diagnostics: Vec<Diagnostic>,
-    pub upgrade_sql: String,
-    pub downgrade_sql: String,
-    /// What could not be written as SQL, by revision.
-    pub sql_errors: Vec<String>,
-    /// Each finding's fix with its edits in whole-text offsets (same order
-    /// as `findings`).
-    #[serde(skip)]
-    fixes: Vec<Option<Fix>>,
-}
-
 fn shifted(span: Span, by: usize) -> Span {
     Span::new(span.start + by, span.end + by)
 }
@@ -134,12 +60,12 @@ fn explained(rule: &str) -> Option<Explained> {
     let rule = super::rules::rule(rule)?;
     let e = rule.explanation;
     Some(Explained {
-        summary: rule.summary,
-        what: e.what,
-        why: e.why,
-        example: e.example,
-        instead: e.instead,
-        fix_safety: e.fix_safety,
+        summary: rule.summary.to_string(),
+        what: e.what.to_string(),
+        why: e.why.to_string(),
+        example: e.example.to_string(),
+        instead: e.instead.to_string(),
+        fix_safety: e.fix_safety.to_string(),
     })
 }
 
@@ -172,11 +98,20 @@ pub fn preview(text: &str, fix: &Fix) -> (String, String) {
     (before, after)
 }
 
+/// A review, and each finding's fix with its edits in whole-text offsets
+/// (in the order of `review.findings`).
+#[derive(Debug, Clone, Default)]
+pub struct Reviewed {
+    pub review: Review,
+    fixes: Vec<Option<Fix>>,
+}
+
 /// Reviews `text` (one revision file, or a chain cut by [`separator`]
 /// lines) for `settings`.
-pub fn review(text: &str, settings: &Settings) -> Review {
+pub fn review(text: &str, settings: &Settings) -> Reviewed {
     let index = LineIndex::new(text);
     let mut out = Review::default();
+    let mut fixes: Vec<Option<Fix>> = Vec::new();
     let mut read: Vec<(Span, Revision)> = Vec::new();
     for segment in segments(text) {
         let source = &text[segment.start..segment.end];
@@ -197,9 +132,9 @@ pub fn review(text: &str, settings: &Settings) -> Review {
                     span,
                     line: at.line,
                     statement: statement.clone(),
-                    mode: lock.mode.name(),
-                    blocks: lock.mode.blocks(),
-                    work: lock.work.describe(),
+                    mode: lock.mode.name().to_string(),
+                    blocks: lock.mode.blocks().to_string(),
+                    work: lock.work.describe().to_string(),
                     blocks_traffic: lock.mode.blocks_traffic(),
                     slow: lock.work.slow(),
                     rewrite: lock.work == Work::Rewrite,
@@ -225,7 +160,7 @@ pub fn review(text: &str, settings: &Settings) -> Review {
                 ..f
             });
             out.findings.push(ReviewFinding {
-                rule: finding.rule,
+                rule: finding.rule.to_string(),
                 severity: finding.severity,
                 span,
                 line: at.line,
@@ -242,7 +177,7 @@ pub fn review(text: &str, settings: &Settings) -> Review {
                     }
                 }),
             });
-            out.fixes.push(fix);
+            fixes.push(fix);
         }
         out.diagnostics
             .extend(diagnostics.into_iter().map(|d| Diagnostic {
@@ -255,13 +190,13 @@ pub fn review(text: &str, settings: &Settings) -> Review {
     let mut order: Vec<usize> = (0..out.findings.len()).collect();
     order.sort_by_key(|&i| {
         let f = &out.findings[i];
-        (std::cmp::Reverse(f.severity), f.span.start, f.rule)
+        (std::cmp::Reverse(f.severity), f.span.start, f.rule.clone())
     });
     out.findings = order.iter().map(|&i| out.findings[i].clone()).collect();
-    out.fixes = order.iter().map(|&i| out.fixes[i].clone()).collect();
+    let fixes = order.iter().map(|&i| fixes[i].clone()).collect();
     out.revisions = read.len();
     sql_of(&read, &mut out);
-    out
+    Reviewed { review: out, fixes }
 }
 
 /// The offline SQL of the text's revisions, in the order Alembic runs them
@@ -296,7 +231,7 @@ fn sql_of(read: &[(Span, Revision)], out: &mut Review) {
 /// `text` with the fix of `review.findings[finding]` applied (`review`
 /// made from `text`); `None` when it has no fix to apply (display-only
 /// fixes are patterns with a placeholder, never applied).
-pub fn apply_fix(text: &str, review: &Review, finding: usize) -> Option<String> {
+pub fn apply_fix(text: &str, review: &Reviewed, finding: usize) -> Option<String> {
     let fix = review.fixes.get(finding)?.as_ref()?;
     if fix.applicability == Applicability::DisplayOnly {
         return None;
@@ -325,6 +260,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
+    use crate::diagnostic::Severity;
 
     const HEAD: &str = "\"\"\"add plan\n\nRevision ID: a1\nRevises: \nCreate Date: (now)\n\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = 'a1'\ndown_revision = None\nbranch_labels = None\ndepends_on = None\n\n\n";
 
@@ -358,7 +294,8 @@ mod tests {
             separator(1, 2, "a1"),
             separator(2, 2, "a2")
         );
-        let review = review(&chain, &Settings::default());
+        let reviewed = review(&chain, &Settings::default());
+        let review = &reviewed.review;
         assert_eq!(review.revisions, 2);
         let index: Vec<&ReviewFinding> = review
             .findings
@@ -386,8 +323,8 @@ mod tests {
             .iter()
             .position(|f| f == second)
             .expect("listed");
-        let fixed = apply_fix(&chain, &review, position).expect("applies");
-        let again = super::review(&fixed, &Settings::default());
+        let fixed = apply_fix(&chain, &reviewed, position).expect("applies");
+        let again = super::review(&fixed, &Settings::default()).review;
         let left: Vec<usize> = again
             .findings
             .iter()
@@ -411,7 +348,7 @@ mod tests {
         );
         let (fixed, applied) = fix_all(&one, &Settings::default(), Applicability::Unsafe);
         assert!(applied >= 2, "{fixed}");
-        let again = review(&fixed, &Settings::default());
+        let again = review(&fixed, &Settings::default()).review;
         assert!(again.findings.iter().all(|f| {
             f.fix
                 .as_ref()
@@ -423,7 +360,8 @@ mod tests {
     fn display_only_fixes_are_not_applied() {
         let one =
             revision("    op.add_column('users', sa.Column('plan', sa.String(), nullable=False))");
-        let review = review(&one, &Settings::default());
+        let reviewed = review(&one, &Settings::default());
+        let review = &reviewed.review;
         let (i, finding) = review
             .findings
             .iter()
@@ -434,14 +372,15 @@ mod tests {
             finding.fix.as_ref().map(|f| f.applicability),
             Some(Applicability::DisplayOnly)
         );
-        assert_eq!(apply_fix(&one, &review, i), None);
+        assert_eq!(apply_fix(&one, &reviewed, i), None);
         assert_eq!(review.findings[0].severity, Severity::Error);
     }
 
     #[test]
     fn the_chain_runs_as_offline_sql() {
         let one = revision("    op.create_index('ix_users_email', 'users', ['email'])");
-        let review = review(&one, &Settings::default());
+        let reviewed = review(&one, &Settings::default());
+        let review = &reviewed.review;
         assert!(
             review
                 .upgrade_sql
@@ -485,8 +424,9 @@ mod tests {
                 },
             ));
         }
-        let review = review(&text, &Settings::default());
-        let rules: Vec<&str> = review.findings.iter().map(|f| f.rule).collect();
+        let reviewed = review(&text, &Settings::default());
+        let review = &reviewed.review;
+        let rules: Vec<&str> = review.findings.iter().map(|f| f.rule.as_str()).collect();
         assert!(!rules.contains(&"missing-downgrade"), "{rules:?}");
         assert!(!rules.contains(&"unused-ignore") && !rules.contains(&"invalid-ignore"));
         assert!(rules.contains(&"set-not-null"), "{rules:?}");
@@ -500,7 +440,8 @@ mod tests {
             "\u{feff}é\n# ---- revision \n",
             "# ---- revision 1 of 1: x ----\n",
         ] {
-            let review = review(text, &Settings::default());
+            let reviewed = review(text, &Settings::default());
+            let review = &reviewed.review;
             for f in &review.findings {
                 assert!(text.is_char_boundary(f.span.start) && f.span.end <= text.len());
             }

@@ -1,0 +1,98 @@
+//! What the safety review of a revision says, as data: the findings with
+//! their explanation and fix, the lock table, the reader's problems and the
+//! offline SQL. `lint::review` (feature `sql`) makes it; the playground's
+//! page, built without the linter, reads it from the analysis worker's
+//! reply. Spans are byte offsets into the reviewed text.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::text::Span;
+
+/// How far a fix can be trusted (see `lint::fix`): safe fixes keep what the migration does, unsafe ones change it in a way to read first, display-only ones are patterns with a placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    DisplayOnly,
+    Unsafe,
+    Safe,
+}
+
+impl Applicability {
+    pub fn name(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+/// A rule's explanation, as the pane prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explained {
+    pub summary: String,
+    pub what: String,
+    pub why: String,
+    pub example: String,
+    pub instead: String,
+    pub fix_safety: String,
+}
+
+/// A finding's fix: what it does, and the lines it changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixView {
+    pub title: String,
+    pub applicability: Applicability,
+    /// The lines the fix touches, before and after it.
+    pub before: String,
+    pub after: String,
+}
+
+/// One finding, located in the whole text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewFinding {
+    pub rule: String,
+    pub severity: Severity,
+    pub span: Span,
+    /// 1-based line and column of `span.start`.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub explanation: Option<Explained>,
+    pub fix: Option<FixView>,
+}
+
+/// One row of the lock table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockRow {
+    pub span: Span,
+    pub line: usize,
+    /// The statement's first line, as written.
+    pub statement: String,
+    pub mode: String,
+    pub table: String,
+    pub blocks: String,
+    pub work: String,
+    /// Reads or writes wait while it is held.
+    pub blocks_traffic: bool,
+    /// The time it is held grows with the table.
+    pub slow: bool,
+    pub rewrite: bool,
+    /// The table was created earlier in the same revision: nobody else can
+    /// see it yet, so the lock blocks nobody.
+    pub unseen: bool,
+}
+
+/// The review of a text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub revisions: usize,
+    pub findings: Vec<ReviewFinding>,
+    pub locks: Vec<LockRow>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub upgrade_sql: String,
+    pub downgrade_sql: String,
+    /// What could not be written as SQL, by revision.
+    pub sql_errors: Vec<String>,
+}
