@@ -79,11 +79,17 @@ pub struct ReviewReply {
 }
 
 /// Which fix a review request applies first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FixRequest {
     None,
-    /// The fix of this finding (its index in the review of the same text).
-    Finding(usize),
+    /// The fix of this finding: its index in the review of the same text,
+    /// with its rule and where it starts (the worker applies nothing when
+    /// the text changed under it and that index is another finding now).
+    Finding {
+        index: usize,
+        rule: String,
+        at: usize,
+    },
     /// Every safe fix, or every safe and unsafe one.
     All {
         unsafe_too: bool,
@@ -108,7 +114,11 @@ pub fn review(
     );
     let fix = match fix {
         FixRequest::None => JsValue::UNDEFINED,
-        FixRequest::Finding(i) => JsValue::from_f64(i as f64),
+        FixRequest::Finding { index, rule, at } => {
+            let _ = js_sys::Reflect::set(&message, &"fix_rule".into(), &JsValue::from_str(&rule));
+            let _ = js_sys::Reflect::set(&message, &"fix_at".into(), &JsValue::from_f64(at as f64));
+            JsValue::from_f64(index as f64)
+        }
         FixRequest::All { unsafe_too } => {
             JsValue::from_str(if unsafe_too { "unsafe" } else { "safe" })
         }

@@ -121,6 +121,7 @@ fn finding_view(
     let span = finding.span;
     let place = format!("line {}:{}", finding.line, finding.column);
     let rule = finding.rule.clone();
+    let rule_id = finding.rule.clone();
     let explanation = finding.explanation.map(|e| {
         view! {
             <details class="explanation">
@@ -152,7 +153,11 @@ fn finding_view(
                     <button
                         type="button"
                         data-testid="review-apply"
-                        on:click=move |_| apply(FixRequest::Finding(index))
+                        on:click=move |_| apply(FixRequest::Finding {
+                            index,
+                            rule: rule_id.clone(),
+                            at: span.start,
+                        })
                     >
                         "Apply"
                     </button>
@@ -273,7 +278,9 @@ pub fn ReviewPane(
                 // The review below is of the fixed text.
                 revision.text.set(fixed);
             } else if asked {
-                status.set("nothing to apply".to_string());
+                status.set(
+                    "nothing applied: the revision changed under the review, try again".to_string(),
+                );
             }
             review.set(Some(reply.review));
         }

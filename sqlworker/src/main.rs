@@ -23,7 +23,7 @@
 //! empty database, and the target's `[path, text]`.
 //! `{id, kind: "unzip", bytes}` → `{id, files: [[path, text]], skipped,
 //! error}`: the `.py` files of a zip archive.
-//! `{id, kind: "review", text, postgres, fix}` → `{id, fixed, applied,
+//! `{id, kind: "review", text, postgres, fix, fix_rule, fix_at}` → `{id, fixed, applied,
 //! review}`: the Revision pane's text reviewed (`lint::review`), after
 //! the fix asked for (a finding's index, or `"safe"`/`"unsafe"` for all).
 //! It posts `"ready"` once, when it can take requests.
@@ -199,9 +199,10 @@ struct ReviewReply {
     review: review::Review,
 }
 
-/// `{text, postgres, fix}`: `fix` is absent (review only), a finding's
-/// index in the review of `text`, or `"safe"` / `"unsafe"` (every fix of
-/// that level).
+/// `{text, postgres, fix, fix_rule, fix_at}`: `fix` is absent (review
+/// only), a finding's index in the review of `text` (applied only if that
+/// finding still has rule `fix_rule` at byte `fix_at`), or `"safe"` /
+/// `"unsafe"` (every fix of that level).
 fn review_request(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
     let text = text(data, "text");
     let settings = lint::Settings {
@@ -215,7 +216,17 @@ fn review_request(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen
     let wanted = field(data, "fix");
     let (fixed, applied) = if let Some(index) = wanted.as_f64() {
         let first = review::review(&text, &settings);
-        let fixed = review::apply_fix(&text, &first, index as usize);
+        let index = index as usize;
+        // The finding the page showed: the same rule at the same place.
+        let same = first.review.findings.get(index).is_some_and(|f| {
+            Some(f.rule.as_str()) == field(data, "fix_rule").as_string().as_deref()
+                && Some(f.span.start as f64) == field(data, "fix_at").as_f64()
+        });
+        let fixed = if same {
+            review::apply_fix(&text, &first, index)
+        } else {
+            None
+        };
         let applied = usize::from(fixed.is_some());
         (fixed, applied)
     } else if let Some(level) = wanted.as_string() {

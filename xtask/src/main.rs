@@ -278,8 +278,24 @@ fn ensure_npm(folder: &str) -> Result {
 
 // ---------------------------------------------------------------- build & serve
 
+/// Trunk, with `www/node_modules/.bin` first on PATH: the `wasm-opt` it
+/// runs (`data-wasm-opt` in index.html) is npm's `binaryen` (a wasm build
+/// of Binaryen, pinned in www/package.json; Trunk.toml names its version),
+/// so Trunk never downloads one.
+fn trunk(args: &[&str]) -> Command {
+    let mut trunk = cmd("trunk", args);
+    let bin = root().join("www/node_modules/.bin");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![bin];
+    paths.extend(std::env::split_paths(&path));
+    if let Ok(joined) = std::env::join_paths(paths) {
+        trunk.env("PATH", joined);
+    }
+    trunk
+}
+
 fn build() -> Result {
-    run(&mut cmd("trunk", &["build", "--release"]))
+    run(&mut trunk(&["build", "--release"]))
 }
 
 fn serve(args: &[String]) -> Result {
@@ -303,14 +319,11 @@ fn serve(args: &[String]) -> Result {
     eprintln!(
         "\nretort playground: http://127.0.0.1:{port}/  (first build takes a few minutes; Ctrl+C stops)\n"
     );
-    let mut trunk = cmd(
-        "trunk",
-        &["serve", "--address", "127.0.0.1", "--port", &port],
-    );
+    let mut serve = trunk(&["serve", "--address", "127.0.0.1", "--port", &port]);
     if release {
-        trunk.arg("--release");
+        serve.arg("--release");
     }
-    run(&mut trunk)
+    run(&mut serve)
 }
 
 // ---------------------------------------------------------------- bench
@@ -564,6 +577,21 @@ mod tests {
         assert!(
             trunk.contains(&format!("wasm_bindgen = \"{locked}\"")),
             "Trunk.toml must pin wasm_bindgen = \"{locked}\" (the version in Cargo.lock)"
+        );
+    }
+
+    #[test]
+    fn trunk_pins_the_wasm_opt_of_www() {
+        let trunk = fs::read_to_string(root().join("Trunk.toml")).unwrap();
+        let package = fs::read_to_string(root().join("www/package.json")).unwrap();
+        let version = package
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("\"binaryen\": \""))
+            .and_then(|rest| rest.split('.').next())
+            .expect("www/package.json pins binaryen");
+        assert!(
+            trunk.contains(&format!("wasm_opt = \"version_{version}\"")),
+            "Trunk.toml must name wasm_opt = \"version_{version}\" (binaryen in www/package.json)"
         );
     }
 }
