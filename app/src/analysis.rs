@@ -124,7 +124,14 @@ pub fn review(
         }
     };
     let _ = js_sys::Reflect::set(&message, &"fix".into(), &fix);
-    request(message, move |reply| done(reply.and_then(decode)))
+    // A click on a fix is never dropped; a review of the text as typed is
+    // worth nothing once newer text exists.
+    let done = move |reply: Result<JsValue, String>| done(reply.and_then(decode));
+    if fix.is_undefined() {
+        request_latest("review", message, done)
+    } else {
+        request(message, done)
+    }
 }
 
 /// The `.py` files of a zip archive, unpacked by the worker.
@@ -181,6 +188,13 @@ struct Client {
     ready: bool,
     queue: Vec<JsValue>,
     pending: HashMap<u64, Callback>,
+    /// Per kind of "latest input only" request (a read of a pane, a
+    /// revision, a review): the id the worker is working on, and the newest
+    /// request that came meanwhile (sent when that reply arrives; any older
+    /// one waiting is dropped, since its caller keeps only the reply to its
+    /// latest input). Typing faster than the worker answers queues nothing.
+    busy: HashMap<&'static str, u64>,
+    next: HashMap<&'static str, (u64, JsValue)>,
     next_id: u64,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
@@ -196,7 +210,12 @@ const WORKER_SCRIPT: &str = "retort-sql-worker_loader.js";
 fn fail_all(message: &str) {
     let pending = CLIENT.with_borrow_mut(|c| {
         c.as_mut()
-            .map(|c| std::mem::take(&mut c.pending))
+            .map(|c| {
+                // Nothing is in the works any more.
+                c.busy.clear();
+                c.next.clear();
+                std::mem::take(&mut c.pending)
+            })
             .unwrap_or_default()
     });
     for (_, callback) in pending {
@@ -224,14 +243,48 @@ fn on_message(event: web_sys::MessageEvent) {
         .and_then(|v| v.as_f64());
     match id {
         Some(id) => {
+            let id = id as u64;
+            CLIENT.with_borrow_mut(|c| {
+                if let Some(c) = c.as_mut() {
+                    c.send_next(id);
+                }
+            });
             let callback =
-                CLIENT.with_borrow_mut(|c| c.as_mut().and_then(|c| c.pending.remove(&(id as u64))));
+                CLIENT.with_borrow_mut(|c| c.as_mut().and_then(|c| c.pending.remove(&id)));
             if let Some(callback) = callback {
                 callback(Ok(data));
             }
         }
         // Not a reply the page understands: every waiting caller is told.
         None => fail_all("the analysis worker's answer was not understood"),
+    }
+}
+
+impl Client {
+    /// The reply to `id` came: the newest request of its kind that waited
+    /// goes to the worker.
+    fn send_next(&mut self, id: u64) {
+        let Some(kind) = self
+            .busy
+            .iter()
+            .find(|(_, busy)| **busy == id)
+            .map(|(kind, _)| *kind)
+        else {
+            return;
+        };
+        self.busy.remove(kind);
+        if let Some((next, message)) = self.next.remove(kind) {
+            match self.worker.post_message(&message) {
+                Ok(()) => {
+                    self.busy.insert(kind, next);
+                }
+                Err(_) => {
+                    if let Some(callback) = self.pending.remove(&next) {
+                        callback(Err("the analysis worker is unreachable".to_string()));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -256,6 +309,8 @@ fn start() -> Result<Client, String> {
         ready: false,
         queue: Vec::new(),
         pending: HashMap::new(),
+        busy: HashMap::new(),
+        next: HashMap::new(),
         next_id: 1,
         _on_message: on_message,
         _on_error: on_error,
@@ -290,7 +345,9 @@ pub fn revision(
         &triples(&choices.table_renames),
     );
     let _ = js_sys::Reflect::set(&message, &"backfills".into(), &triples(&choices.backfills));
-    request(message, move |reply| done(reply.and_then(decode)))
+    request_latest("revision", message, move |reply| {
+        done(reply.and_then(decode))
+    })
 }
 
 fn files_array(files: &[(String, String)]) -> js_sys::Array {
@@ -334,6 +391,25 @@ fn decode<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, String> {
 
 /// Posts `message` (an id is added) and calls `done` with the reply.
 fn request(message: js_sys::Object, done: impl FnOnce(Result<JsValue, String>) + 'static) -> u64 {
+    send(message, None, done)
+}
+
+/// [`request`] for an input whose older requests are worth nothing once a
+/// newer one exists: while the worker works on one of `kind`, the newest
+/// waits (see [`Client::busy`]).
+fn request_latest(
+    kind: &'static str,
+    message: js_sys::Object,
+    done: impl FnOnce(Result<JsValue, String>) + 'static,
+) -> u64 {
+    send(message, Some(kind), done)
+}
+
+fn send(
+    message: js_sys::Object,
+    latest: Option<&'static str>,
+    done: impl FnOnce(Result<JsValue, String>) + 'static,
+) -> u64 {
     let done: Callback = Box::new(done);
     // `done` is called outside the borrow: it may ask for another read.
     let outcome = CLIENT.with_borrow_mut(|slot| {
@@ -353,6 +429,18 @@ fn request(message: js_sys::Object, done: impl FnOnce(Result<JsValue, String>) +
             client.queue.push(message.into());
             client.pending.insert(id, done);
             return Ok(id);
+        }
+        if let Some(kind) = latest {
+            if client.busy.contains_key(kind) {
+                // Wait for the reply in the works; an older waiting one is
+                // replaced (its caller no longer wants its answer).
+                if let Some((older, _)) = client.next.insert(kind, (id, message.into())) {
+                    client.pending.remove(&older);
+                }
+                client.pending.insert(id, done);
+                return Ok(id);
+            }
+            client.busy.insert(kind, id);
         }
         match client.worker.post_message(&message) {
             Ok(()) => {

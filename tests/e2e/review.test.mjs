@@ -128,6 +128,18 @@ test('the review judges the revision and fixes it in one click', { timeout: 180_
     assert.match(fixed, /SET lock_timeout/);
     assert.ok(await page.getByTestId('review-fix-safe').isDisabled());
 
+    // Typed a key at a time (a review per key, faster than the worker
+    // answers): the review that stays is the one of the last text.
+    const revisionEditor = page.getByTestId('editor-revision');
+    await revisionEditor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n# retort: ignore-file[drop-table] -- x', { delay: 0 });
+    // Only the last key gives the ignore its reason: until then it is
+    // invalid, after it unused (nothing here drops a table).
+    await waitForRule(page, 'unused-ignore');
+    await waitForRule(page, 'invalid-ignore', false);
+    assert.match(await textOf(page, 'editor-revision'), /-- x$/);
+
     // Half-typed text: the reader's problem is shown, the review goes on.
     const editor = page.getByTestId('editor-revision');
     await editor.click();
