@@ -524,6 +524,20 @@ fn mutated_migrations_never_panic_the_linter_or_its_fixes() {
             } else {
                 0
             };
+            // The playground's review: the revision twice, as a chain, and
+            // each finding's fix applied on its own.
+            if !*sql && i % 5 == 0 {
+                let chain = format!(
+                    "{}{source}\n{}{source}",
+                    lint::review::separator(1, 2, "a"),
+                    lint::review::separator(2, 2, "b")
+                );
+                let reviewed = lint::review::review(&chain, &settings);
+                for (n, f) in reviewed.review.findings.iter().enumerate() {
+                    assert!(f.span.end <= chain.len() && chain.is_char_boundary(f.span.start));
+                    let _ = lint::review::apply_fix(&chain, &reviewed, n);
+                }
+            }
             (findings, applied)
         });
         let Ok((findings, applied)) = outcome else {

@@ -71,17 +71,17 @@ fn explained(rule: &str) -> Option<Explained> {
 
 /// The whole lines `fix` touches in `text`, and the same lines after it.
 pub fn preview(text: &str, fix: &Fix) -> (String, String) {
-    let (Some(first), Some(last)) = (fix.edits.first(), fix.edits.last()) else {
+    let (Some(first), Some(last)) = (
+        fix.edits.iter().map(|e| e.span.start).min(),
+        fix.edits.iter().map(|e| e.span.end).max(),
+    ) else {
         return (String::new(), String::new());
     };
-    let start = text
-        .get(..first.span.start)
-        .and_then(|t| t.rfind('\n'))
-        .map_or(0, |p| p + 1);
-    let end = text
-        .get(last.span.end..)
-        .and_then(|t| t.find('\n'))
-        .map_or(text.len(), |p| last.span.end + p);
+    if last > text.len() || !text.is_char_boundary(first) || !text.is_char_boundary(last) {
+        return (String::new(), String::new());
+    }
+    let start = text[..first].rfind('\n').map_or(0, |p| p + 1);
+    let end = text[last..].find('\n').map_or(text.len(), |p| last + p);
     let before = text.get(start..end).unwrap_or("").to_string();
     let region = Fix {
         edits: fix
