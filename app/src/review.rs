@@ -26,6 +26,7 @@ pub fn summary(review: &Review) -> String {
         count(Severity::Info),
     );
     let revisions = match review.revisions {
+        _ if review.sql => "a SQL script".to_string(),
         1 => "1 revision".to_string(),
         n => format!("{n} revisions"),
     };

@@ -291,6 +291,13 @@ pub fn RevisionPane(
             label="The Alembic revision"
             underlines=underlines
             focus=revision.focus
+            language_of=Signal::derive(move || {
+                if revision.text.with(|t| retort_core::input::looks_like_sql(t)) {
+                    Language::Sql
+                } else {
+                    Language::Python
+                }
+            })
         />
     }
 }

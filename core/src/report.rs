@@ -87,7 +87,11 @@ pub struct LockRow {
 /// The review of a text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
+    /// How many revisions the text holds (0 for a SQL script).
     pub revisions: usize,
+    /// The text is a SQL script (its findings come from the SQL reader; it
+    /// runs as written and has no downgrade).
+    pub sql: bool,
     pub findings: Vec<ReviewFinding>,
     pub locks: Vec<LockRow>,
     pub diagnostics: Vec<Diagnostic>,

@@ -150,6 +150,18 @@ test('the review judges the revision and fixes it in one click', { timeout: 180_
     );
     assert.match(await textOf(page, 'review-summary'), /^1 revision/);
 
+    // A SQL migration pasted instead: reviewed by the SQL reader, its fix
+    // applied to the script; the SQL pane shows it as written.
+    await replaceText(page, 'editor-revision', 'ALTER TABLE users ADD COLUMN plan text;\nCREATE INDEX ix_users_plan ON users (plan);\n');
+    await waitForRule(page, 'create-index-non-concurrently');
+    assert.match(await textOf(page, 'review-summary'), /^a SQL script: /);
+    await page.locator('[data-testid="review-finding"][data-rule="create-index-non-concurrently"]').getByTestId('review-apply').click();
+    await waitForRule(page, 'create-index-non-concurrently', false);
+    assert.match(await textOf(page, 'editor-revision'), /CREATE INDEX CONCURRENTLY ix_users_plan ON users \(plan\)/);
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="editor-sql"]')?.textContent.includes('CREATE INDEX CONCURRENTLY'),
+    );
+
     assert.deepEqual(session.panics(), []);
     assert.deepEqual(session.pageErrors, []);
     assert.deepEqual(session.foreignRequests(), []);

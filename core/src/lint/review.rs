@@ -106,31 +106,36 @@ pub struct Reviewed {
     fixes: Vec<Option<Fix>>,
 }
 
-/// Reviews `text` (one revision file, or a chain cut by [`separator`]
-/// lines) for `settings`.
-pub fn review(text: &str, settings: &Settings) -> Reviewed {
-    let index = LineIndex::new(text);
-    let mut out = Review::default();
-    let mut fixes: Vec<Option<Fix>> = Vec::new();
-    let mut read: Vec<(Span, Revision)> = Vec::new();
-    for segment in segments(text) {
-        let source = &text[segment.start..segment.end];
-        let (revision, diagnostics) = read_revision(source);
-        let cx = super::revision_cx(&revision, source, settings);
+/// What the reviews of a text's parts add up to.
+struct Collector<'t> {
+    text: &'t str,
+    index: LineIndex<'t>,
+    out: Review,
+    fixes: Vec<Option<Fix>>,
+    /// Where the part being added ends.
+    part_end: usize,
+}
+
+impl<'t> Collector<'t> {
+    /// The lock rows and findings of one part (`cx` read from the text at
+    /// byte `at`; `sql`: a SQL script).
+    fn add(&mut self, cx: &super::Cx<'_>, at: usize, sql: bool, settings: &Settings) {
+        let source = &self.text[at..self.part_end];
         for step in &cx.steps {
-            let span = shifted(step.span, segment.start);
-            let at = index.line_col(span.start);
-            let statement = index
-                .line_text(at.line)
+            let span = shifted(step.span, at);
+            let line = self.index.line_col(span.start).line;
+            let statement = self
+                .index
+                .line_text(line)
                 .unwrap_or("")
                 .trim()
                 .chars()
                 .take(120)
                 .collect::<String>();
             for lock in locks(step, settings) {
-                out.locks.push(LockRow {
+                self.out.locks.push(LockRow {
                     span,
-                    line: at.line,
+                    line,
                     statement: statement.clone(),
                     mode: lock.mode.name().to_string(),
                     blocks: lock.mode.blocks().to_string(),
@@ -143,32 +148,32 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
                 });
             }
         }
-        let findings = super::findings(&cx, source, false);
-        let findings: Vec<Finding> = super::apply_ignores(source, false, findings, settings);
+        let findings = super::findings(cx, source, sql);
+        let findings: Vec<Finding> = super::apply_ignores(source, sql, findings, settings);
         for finding in findings {
-            let span = shifted(finding.span, segment.start);
-            let at = index.line_col(span.start);
+            let span = shifted(finding.span, at);
+            let place = self.index.line_col(span.start);
             let fix = finding.fix.map(|f| Fix {
                 edits: f
                     .edits
                     .into_iter()
                     .map(|e| fix::Edit {
-                        span: shifted(e.span, segment.start),
+                        span: shifted(e.span, at),
                         text: e.text,
                     })
                     .collect(),
                 ..f
             });
-            out.findings.push(ReviewFinding {
+            self.out.findings.push(ReviewFinding {
                 rule: finding.rule.to_string(),
                 severity: finding.severity,
                 span,
-                line: at.line,
-                column: at.column,
+                line: place.line,
+                column: place.column,
                 message: finding.message,
                 explanation: explained(finding.rule),
                 fix: fix.as_ref().map(|f| {
-                    let (before, after) = preview(text, f);
+                    let (before, after) = preview(self.text, f);
                     FixView {
                         title: f.title.clone(),
                         applicability: f.applicability,
@@ -177,26 +182,79 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
                     }
                 }),
             });
-            fixes.push(fix);
+            self.fixes.push(fix);
         }
-        out.diagnostics
+    }
+
+    fn diagnostics(&mut self, diagnostics: Vec<Diagnostic>, at: usize) {
+        self.out
+            .diagnostics
             .extend(diagnostics.into_iter().map(|d| Diagnostic {
-                span: shifted(d.span, segment.start),
+                span: shifted(d.span, at),
                 ..d
             }));
+    }
+
+    /// Most severe first, then in the text's order.
+    fn finish(mut self) -> Reviewed {
+        let mut order: Vec<usize> = (0..self.out.findings.len()).collect();
+        order.sort_by_key(|&i| {
+            let f = &self.out.findings[i];
+            (std::cmp::Reverse(f.severity), f.span.start, f.rule.clone())
+        });
+        self.out.findings = order
+            .iter()
+            .map(|&i| self.out.findings[i].clone())
+            .collect();
+        let fixes = order.iter().map(|&i| self.fixes[i].clone()).collect();
+        Reviewed {
+            review: self.out,
+            fixes,
+        }
+    }
+}
+
+/// Reviews `text` for `settings`: one revision file, a chain cut by
+/// [`separator`] lines, or a SQL script (told by its first statement,
+/// `input::looks_like_sql`).
+pub fn review(text: &str, settings: &Settings) -> Reviewed {
+    let mut collect = Collector {
+        text,
+        index: LineIndex::new(text),
+        out: Review::default(),
+        fixes: Vec::new(),
+        part_end: text.len(),
+    };
+    if crate::input::looks_like_sql(text) {
+        let (located, diagnostics) = crate::sql::ops::read_ops(text);
+        let cx = super::Cx {
+            steps: super::sql_steps(&located, settings),
+            settings,
+            revision: None,
+        };
+        collect.add(&cx, 0, true, settings);
+        collect.diagnostics(diagnostics, 0);
+        collect.out.sql = true;
+        collect.out.revisions = 0;
+        // A script runs as written, and has no way back.
+        collect.out.upgrade_sql = text.to_string();
+        collect.out.downgrade_sql =
+            "-- a SQL script has no downgrade: it runs as written, one way\n".to_string();
+        return collect.finish();
+    }
+    let mut read: Vec<(Span, Revision)> = Vec::new();
+    for segment in segments(text) {
+        let source = &text[segment.start..segment.end];
+        let (revision, diagnostics) = read_revision(source);
+        let cx = super::revision_cx(&revision, source, settings);
+        collect.part_end = segment.end;
+        collect.add(&cx, segment.start, false, settings);
+        collect.diagnostics(diagnostics, segment.start);
         read.push((segment, revision));
     }
-    // Most severe first, then in the text's order.
-    let mut order: Vec<usize> = (0..out.findings.len()).collect();
-    order.sort_by_key(|&i| {
-        let f = &out.findings[i];
-        (std::cmp::Reverse(f.severity), f.span.start, f.rule.clone())
-    });
-    out.findings = order.iter().map(|&i| out.findings[i].clone()).collect();
-    let fixes = order.iter().map(|&i| fixes[i].clone()).collect();
-    out.revisions = read.len();
-    sql_of(&read, &mut out);
-    Reviewed { review: out, fixes }
+    collect.out.revisions = read.len();
+    sql_of(&read, &mut collect.out);
+    collect.finish()
 }
 
 /// The offline SQL of the text's revisions, in the order Alembic runs them
@@ -241,8 +299,12 @@ pub fn apply_fix(text: &str, review: &Reviewed, finding: usize) -> Option<String
 }
 
 /// `text` with every fix of `level` or better applied, revision by
-/// revision, relinting until nothing more applies; and how many were.
+/// revision (or to the whole SQL script), relinting until nothing more
+/// applies; and how many were.
 pub fn fix_all(text: &str, settings: &Settings, level: Applicability) -> (String, usize) {
+    if crate::input::looks_like_sql(text) {
+        return super::fix_source(text, true, settings, level);
+    }
     let mut out = String::with_capacity(text.len());
     let mut total = 0;
     for segment in segments(text) {
@@ -430,6 +492,40 @@ mod tests {
         assert!(!rules.contains(&"missing-downgrade"), "{rules:?}");
         assert!(!rules.contains(&"unused-ignore") && !rules.contains(&"invalid-ignore"));
         assert!(rules.contains(&"set-not-null"), "{rules:?}");
+    }
+
+    #[test]
+    fn a_sql_script_is_reviewed_as_sql() {
+        let script = "ALTER TABLE users ADD COLUMN plan text NOT NULL;\nCREATE INDEX ix_users_plan ON users (plan);\n";
+        let reviewed = review(script, &Settings::default());
+        let review = &reviewed.review;
+        assert!(review.sql && review.revisions == 0);
+        let rules: Vec<&str> = review.findings.iter().map(|f| f.rule.as_str()).collect();
+        assert!(
+            rules.contains(&"add-not-null-column-without-default"),
+            "{rules:?}"
+        );
+        assert!(
+            rules.contains(&"create-index-non-concurrently"),
+            "{rules:?}"
+        );
+        assert_eq!(review.upgrade_sql, script);
+        assert!(
+            review
+                .locks
+                .iter()
+                .any(|l| l.table == "users" && l.line == 2)
+        );
+        // Its fixes apply to the script.
+        let i = review
+            .findings
+            .iter()
+            .position(|f| f.rule == "create-index-non-concurrently")
+            .expect("listed");
+        let fixed = apply_fix(script, &reviewed, i).expect("a fix");
+        assert!(fixed.contains("CREATE INDEX CONCURRENTLY"), "{fixed}");
+        let (all, applied) = fix_all(script, &Settings::default(), Applicability::Safe);
+        assert!(applied >= 1 && all.contains("CONCURRENTLY"), "{all}");
     }
 
     #[test]
