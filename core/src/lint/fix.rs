@@ -405,11 +405,18 @@ fn python_fix(
                 ident(&column.name),
                 ident(&column.name)
             );
+            // Steps 2 and 3 in one transaction with step 1 would hold its
+            // ACCESS EXCLUSIVE lock through the whole backfill: they are
+            // shown as the revisions of their own they belong in.
             fix(
-                "add it nullable, backfill, then SET NOT NULL (the 3-step pattern)",
+                "add it nullable, backfill, then SET NOT NULL (the 3-step pattern: three revisions)",
                 DisplayOnly,
                 vec![text.replace(format!(
-                    "{nullable}\n{indent}op.execute({})  # in batches on a big table\n{indent}op.alter_column({}, {}{schema}, nullable=False)",
+                    "{nullable}\n\
+                     {indent}# retort: then, in a revision of its own (2/3), the backfill, in batches on a big table:\n\
+                     {indent}#     op.execute({})\n\
+                     {indent}# retort: and in another (3/3), once every row has a value:\n\
+                     {indent}#     op.alter_column({}, {}{schema}, nullable=False)",
                     py_repr(&backfill),
                     py_repr(&table.name),
                     py_repr(&column.name)
