@@ -322,17 +322,15 @@ fn files(data: &JsValue) -> Vec<(String, String)> {
     files
 }
 
-/// Each file's revision (headers only unless `with_ops`), the graph of
-/// those with an id (`of[node]` = file index), and the problems as lines.
-fn graph_of(
+/// Each file's revision (headers only unless `with_ops`), and the errors
+/// the reader found as `path:line:col: message` lines.
+fn read_files(
     files: &[(String, String)],
     with_ops: bool,
-) -> (Vec<revision::Revision>, Vec<usize>, Graph, Vec<String>) {
+) -> (Vec<revision::Revision>, Vec<String>) {
     let mut problems = Vec::new();
     let mut revisions = Vec::new();
-    let mut nodes = Vec::new();
-    let mut of = Vec::new();
-    for (i, (path, text)) in files.iter().enumerate() {
+    for (path, text) in files {
         let (rev, diagnostics) = if with_ops {
             revision::read_revision(text)
         } else {
@@ -343,24 +341,22 @@ fn graph_of(
             let at = index.line_col(d.span.start);
             problems.push(format!("{path}:{}:{}: {}", at.line, at.column, d.message));
         }
-        if let Some(node) = rev.node()
-            && !nodes
-                .iter()
-                .any(|n: &retort_core::graph::Node| n.id == node.id)
-        {
-            of.push(i);
-            nodes.push(node);
-        }
         revisions.push(rev);
     }
-    let (graph, errors) = Graph::build(nodes);
-    problems.extend(errors.iter().map(ToString::to_string));
-    (revisions, of, graph, problems)
+    (revisions, problems)
 }
 
 fn history(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
     let files = files(data);
-    let (_, _, graph, mut problems) = graph_of(&files, false);
+    let (revisions, mut problems) = read_files(&files, false);
+    let mut nodes: Vec<retort_core::graph::Node> = Vec::new();
+    for node in revisions.iter().filter_map(revision::Revision::node) {
+        if !nodes.iter().any(|n| n.id == node.id) {
+            nodes.push(node);
+        }
+    }
+    let (graph, errors) = Graph::build(nodes);
+    problems.extend(errors.iter().map(ToString::to_string));
     let wanted = text(data, "current");
     let current = if wanted.trim().is_empty() {
         None
@@ -386,9 +382,11 @@ fn history(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error
 fn path(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
     let files = files(data);
     let target = text(data, "target");
-    let (revisions, of, graph, mut problems) = graph_of(&files, true);
+    let (revisions, mut problems) = read_files(&files, true);
     let read: Vec<&revision::Revision> = revisions.iter().collect();
     let written = render::sql::files_script(&read, render::sql::Direction::Upgrade, &target);
+    // A whole folder was given: a parent that is not in it is a problem.
+    problems.extend(written.missing_parents.iter().cloned());
     problems.extend(written.problems.iter().cloned());
     problems.extend(
         written
@@ -403,10 +401,11 @@ fn path(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
         .iter()
         .filter_map(|&i| revisions[i].id.clone())
         .collect();
-    let file = graph.find(&target).map(|node| {
-        let (path, text) = &files[of[node]];
-        [path.clone(), text.clone()]
-    });
+    // The first file with that id, as the graph keeps it.
+    let file = revisions
+        .iter()
+        .position(|r| r.id.as_deref() == Some(target.as_str()))
+        .map(|i| [files[i].0.clone(), files[i].1.clone()]);
     serialize(&PathReply {
         id,
         file,

@@ -940,8 +940,12 @@ pub struct FilesScript {
     pub script: Script,
     /// The revisions it runs (indexes into the files given), in order.
     pub order: Vec<usize>,
-    /// Duplicate ids, cycles, a target that names nothing.
+    /// Duplicate ids, cycles, reused labels, a target that names nothing.
     pub problems: Vec<String>,
+    /// Parents named but not among the files: the script starts from them,
+    /// which is no problem for part of a chain (a caller that was given a
+    /// whole folder may say so).
+    pub missing_parents: Vec<String>,
 }
 
 /// Revision files as Alembic runs them offline: `alembic upgrade TARGET
@@ -966,11 +970,10 @@ pub fn files_script(
         }
     }
     let (graph, errors) = Graph::build(nodes);
-    let mut problems: Vec<String> = errors
+    let (missing, others): (Vec<_>, Vec<_>) = errors
         .iter()
-        .filter(|e| !matches!(e, crate::graph::GraphError::MissingParent { .. }))
-        .map(ToString::to_string)
-        .collect();
+        .partition(|e| matches!(e, crate::graph::GraphError::MissingParent { .. }));
+    let mut problems: Vec<String> = others.iter().map(ToString::to_string).collect();
     let path = match direction {
         Direction::Upgrade => graph.upgrade_path("base", target),
         Direction::Downgrade => graph.downgrade_path(target, "base"),
@@ -1005,6 +1008,7 @@ pub fn files_script(
         script: script(&steps, direction, &enums),
         order: path.iter().map(|&n| of[n]).collect(),
         problems,
+        missing_parents: missing.iter().map(ToString::to_string).collect(),
     }
 }
 
