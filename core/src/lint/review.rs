@@ -111,16 +111,17 @@ struct Collector<'t> {
     text: &'t str,
     index: LineIndex<'t>,
     out: Review,
-    fixes: Vec<Option<Fix>>,
-    /// Where the part being added ends.
-    part_end: usize,
+    /// Each finding with its fix (whole-text offsets), until `finish`
+    /// sorts them.
+    found: Vec<(ReviewFinding, Option<Fix>)>,
 }
 
 impl<'t> Collector<'t> {
-    /// The lock rows and findings of one part (`cx` read from the text at
-    /// byte `at`; `sql`: a SQL script).
-    fn add(&mut self, cx: &super::Cx<'_>, at: usize, sql: bool, settings: &Settings) {
-        let source = &self.text[at..self.part_end];
+    /// The lock rows and findings of one part of the text (`cx` read from
+    /// `part`; `sql`: a SQL script).
+    fn add(&mut self, cx: &super::Cx<'_>, part: Span, sql: bool, settings: &Settings) {
+        let at = part.start;
+        let source = &self.text[part.start..part.end];
         for step in &cx.steps {
             let span = shifted(step.span, at);
             let line = self.index.line_col(span.start).line;
@@ -164,7 +165,7 @@ impl<'t> Collector<'t> {
                     .collect(),
                 ..f
             });
-            self.out.findings.push(ReviewFinding {
+            let view = ReviewFinding {
                 rule: finding.rule.to_string(),
                 severity: finding.severity,
                 span,
@@ -181,8 +182,8 @@ impl<'t> Collector<'t> {
                         after,
                     }
                 }),
-            });
-            self.fixes.push(fix);
+            };
+            self.found.push((view, fix));
         }
     }
 
@@ -197,16 +198,11 @@ impl<'t> Collector<'t> {
 
     /// Most severe first, then in the text's order.
     fn finish(mut self) -> Reviewed {
-        let mut order: Vec<usize> = (0..self.out.findings.len()).collect();
-        order.sort_by_key(|&i| {
-            let f = &self.out.findings[i];
-            (std::cmp::Reverse(f.severity), f.span.start, f.rule.clone())
+        self.found.sort_by(|(a, _), (b, _)| {
+            (b.severity, a.span.start, &a.rule).cmp(&(a.severity, b.span.start, &b.rule))
         });
-        self.out.findings = order
-            .iter()
-            .map(|&i| self.out.findings[i].clone())
-            .collect();
-        let fixes = order.iter().map(|&i| self.fixes[i].clone()).collect();
+        let (findings, fixes) = self.found.into_iter().unzip();
+        self.out.findings = findings;
         Reviewed {
             review: self.out,
             fixes,
@@ -222,8 +218,7 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
         text,
         index: LineIndex::new(text),
         out: Review::default(),
-        fixes: Vec::new(),
-        part_end: text.len(),
+        found: Vec::new(),
     };
     if crate::input::looks_like_sql(text) {
         let (located, diagnostics) = crate::sql::ops::read_ops(text);
@@ -232,7 +227,7 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
             settings,
             revision: None,
         };
-        collect.add(&cx, 0, true, settings);
+        collect.add(&cx, Span::new(0, text.len()), true, settings);
         collect.diagnostics(diagnostics, 0);
         collect.out.sql = true;
         collect.out.revisions = 0;
@@ -247,8 +242,7 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
         let source = &text[segment.start..segment.end];
         let (revision, diagnostics) = read_revision(source);
         let cx = super::revision_cx(&revision, source, settings);
-        collect.part_end = segment.end;
-        collect.add(&cx, segment.start, false, settings);
+        collect.add(&cx, segment, false, settings);
         collect.diagnostics(diagnostics, segment.start);
         read.push((segment, revision));
     }
