@@ -255,6 +255,9 @@ pub fn ReviewPane(
     let status = RwSignal::new(String::new());
     let undo = RwSignal::new(Vec::<String>::new());
     let latest = StoredValue::new(0u64);
+    // A fix's reply reviews the fixed text already: the edit it makes in
+    // the editor needs no review of its own.
+    let reviewed = StoredValue::new(None::<String>);
 
     // Takes a reply: the review shown, the SQL pane fed, a fix put in the
     // editor (the text before it kept for Undo).
@@ -277,6 +280,7 @@ pub fn ReviewPane(
                     n => format!("{n} fixes applied to the revision"),
                 });
                 // The review below is of the fixed text.
+                reviewed.set_value(Some(fixed.clone()));
                 revision.text.set(fixed);
             } else if asked {
                 status.set(
@@ -300,6 +304,10 @@ pub fn ReviewPane(
         let id = revision.text.with(|text| {
             if text.trim().is_empty() {
                 return 0;
+            }
+            if reviewed.with_value(|r| r.as_deref() == Some(text)) {
+                reviewed.set_value(None);
+                return latest.get_value();
             }
             if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                 let _ = performance.mark("retort:review-start");
