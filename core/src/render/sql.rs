@@ -1046,6 +1046,7 @@ pub fn script(
     };
     // Where the script starts: below the first revisions (upgrade), or at
     // the revisions nothing in the script revises (downgrade).
+    let named: HashSet<&str> = revisions.iter().flat_map(|r| r.parents()).collect();
     for r in revisions {
         match direction {
             Direction::Upgrade => {
@@ -1056,7 +1057,7 @@ pub fn script(
                 }
             }
             Direction::Downgrade => {
-                if !revisions.iter().any(|o| o.parents().contains(&r.rev_id)) {
+                if !named.contains(r.rev_id) {
                     heads.heads.push(r.rev_id);
                 }
             }
