@@ -185,7 +185,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
         let (findings, diagnostics) = if source.sql {
             let (located, diagnostics) = read_ops(&source.text);
             let cx = lint::Cx {
-                steps: lint::sql_steps(&located, &options.settings),
+                steps: lint::sql_steps(located.iter().flatten(), &options.settings),
                 settings: &options.settings,
                 revision: None,
             };
@@ -241,10 +241,10 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     }
 }
 
-/// The ops of a SQL script; a long one is read in parts on every core
-/// (each statement is read on its own, so the parts put end to end are what
-/// one pass reads).
-fn read_ops(text: &str) -> (Vec<retort_core::sql::ops::Located>, Vec<Diagnostic>) {
+/// The ops of a SQL script, in parts to read end to end; a long script is
+/// read in parts on every core (each statement is read on its own, so the
+/// parts put end to end are what one pass reads).
+fn read_ops(text: &str) -> (Vec<Vec<retort_core::sql::ops::Located>>, Vec<Diagnostic>) {
     use retort_core::sql::{ops, split};
     /// Below this, a thread costs more than it saves.
     const PER_THREAD: usize = 2_000;
@@ -254,7 +254,8 @@ fn read_ops(text: &str) -> (Vec<retort_core::sql::ops::Located>, Vec<Diagnostic>
         .min(pieces.len() / PER_THREAD)
         .max(1);
     if threads == 1 {
-        return ops::read_ops_of(text, &pieces);
+        let (located, diagnostics) = ops::read_ops_of(text, &pieces);
+        return (vec![located], diagnostics);
     }
     let size = pieces.len().div_ceil(threads);
     let parts: Vec<_> = std::thread::scope(|scope| {
@@ -270,10 +271,10 @@ fn read_ops(text: &str) -> (Vec<retort_core::sql::ops::Located>, Vec<Diagnostic>
             })
             .collect()
     });
-    let mut located = Vec::with_capacity(pieces.len());
+    let mut located = Vec::with_capacity(parts.len());
     let mut diagnostics = Vec::new();
     for (l, d) in parts {
-        located.extend(l);
+        located.push(l);
         diagnostics.extend(d);
     }
     (located, diagnostics)

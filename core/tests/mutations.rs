@@ -568,3 +568,77 @@ fn mutated_migrations_never_panic_the_linter_or_its_fixes() {
         "{count} mutated migrations linted, {with_findings} with findings, {fixed} fixes applied on every tenth, no panic"
     );
 }
+
+/// What the fast tokenizer must agree with sqlparser's on, besides the
+/// SQL fixtures: operators and literals where the two tokenizers' rules are
+/// finest.
+const LEXER_FRAGMENTS: &[&str] = &[
+    "<>", "<=", ">=", "!=", "||", "||/", "->", "->>", "@>", "<->", "=>", "==", ":=", "1.5", ".5",
+    "1e3", "0x1F", "10L", "1_000", "._", "-- c\n", "--", "\r", "\t", "\u{c}", "u&'", "U&", "b'",
+    "B\"", "x'", "e'", "N'", "n", "e", "$1", "a$b", "\"\"", "''''", "/", "//", "*", "+-", "-",
+    "=-1", "<-", "~", "naïve", "COPY ", "!", "%", "&", "#",
+];
+
+#[test]
+fn the_fast_tokenizer_gives_sqlparsers_tokens_or_gives_up() {
+    use retort_core::sql::{lex, split};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases");
+    let mut seeds: Vec<String> = SQL_FIXTURES.iter().map(|s| s.to_string()).collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/lint/cases")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    cases.sort();
+    for path in cases {
+        seeds.push(std::fs::read_to_string(path).expect("UTF-8"));
+    }
+    let statements = |text: &str| -> Vec<String> {
+        split::split(text)
+            .into_iter()
+            .filter_map(|p| match p {
+                split::Piece::Statement(s) => Some(text[s.start..s.end].to_string()),
+                split::Piece::MetaCommand(_) => None,
+            })
+            .collect()
+    };
+    // The seeds as written: most statements must take the fast way, or
+    // the fast tokenizer is not doing its job.
+    let (mut total, mut fast) = (0, 0);
+    for seed in &seeds {
+        for statement in statements(seed) {
+            assert!(
+                lex::agrees_with_sqlparser(&statement),
+                "tokens differ on:\n{statement}"
+            );
+            total += 1;
+            fast += usize::from(lex::tokens(&statement).is_some());
+        }
+    }
+    assert!(
+        fast * 10 >= total * 7,
+        "only {fast} of {total} statements tokenized fast"
+    );
+    let fragments: Vec<&str> = SQL_FRAGMENTS
+        .iter()
+        .chain(LEXER_FRAGMENTS)
+        .copied()
+        .collect();
+    let mut rng = Rng(0x1e8e_7000_ba5e);
+    let count = mutations();
+    let (mut checked, mut mutated_fast) = (0, 0);
+    for i in 0..count {
+        let source = mutate(&seeds[i % seeds.len()], &fragments, &mut rng);
+        for statement in statements(&source) {
+            assert!(
+                lex::agrees_with_sqlparser(&statement),
+                "input {i}: tokens differ on:\n{statement}"
+            );
+            checked += 1;
+            mutated_fast += usize::from(lex::tokens(&statement).is_some());
+        }
+    }
+    println!(
+        "fast tokenizer: {fast} of {total} seed statements; {mutated_fast} of {checked} statements of {count} mutated scripts, all as sqlparser"
+    );
+}

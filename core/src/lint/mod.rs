@@ -352,7 +352,7 @@ pub fn revision_steps<'a>(revision: &'a Revision) -> Vec<Step<'a>> {
 
 /// The steps of a SQL script's ops.
 pub fn sql_steps<'a>(
-    located: &'a [crate::sql::ops::Located],
+    located: impl IntoIterator<Item = &'a crate::sql::ops::Located>,
     settings: &Settings,
 ) -> Vec<Step<'a>> {
     let mut flattener = Flattener::new(settings.assume_in_transaction);

@@ -16,6 +16,7 @@
 //! is not listed on its own.
 
 pub mod expr;
+pub mod lex;
 pub mod ops;
 pub mod split;
 pub mod stored;
@@ -242,6 +243,9 @@ impl<'s> Reader<'s> {
     /// The statement's tokens, or `None` after a diagnostic.
     fn tokens(&mut self, span: Span) -> Option<Vec<TokenWithSpan>> {
         let text = &self.source[span.start..span.end];
+        if let Some(tokens) = lex::tokens(text) {
+            return Some(tokens);
+        }
         let dialect = PostgreSqlDialect {};
         match Tokenizer::new(&dialect, text).tokenize_with_location() {
             Ok(tokens) => Some(tokens),

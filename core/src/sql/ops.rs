@@ -49,7 +49,9 @@ pub fn read_ops_of(source: &str, pieces: &[Piece]) -> (Vec<Located>, Vec<Diagnos
         diagnostics: Vec::new(),
         owned_sequences: Vec::new(),
     };
-    let mut out = Vec::new();
+    // Mostly one op per statement: no growing (each `Located` is a few
+    // hundred bytes, and a long script has a hundred thousand).
+    let mut out = Vec::with_capacity(pieces.len());
     for piece in pieces {
         let Piece::Statement(span) = *piece else {
             continue;
