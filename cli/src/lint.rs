@@ -1,5 +1,6 @@
 //! `retort lint` and `retort rule`.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,15 +43,13 @@ struct Source {
 
 /// A finding with where it is, as every format prints it.
 struct Located {
-    path: String,
+    /// Its file, an index into the sources.
+    source: usize,
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
     finding: Finding,
-    source_line: String,
-    /// The finding's fix as JSON (edits with 1-based positions), or empty.
-    fixes_json: String,
 }
 
 fn is_sql(path: &Path) -> bool {
@@ -217,19 +216,34 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     if !folders.is_empty() {
         multiple_heads(&sources, &revisions, &options.settings, &mut raw);
     }
+    let indexes: Vec<LineIndex<'_>> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
     let mut found: Vec<Located> = Vec::new();
-    for (source, findings) in sources.iter().zip(raw) {
-        let index = LineIndex::new(&source.text);
+    for ((i, source), findings) in sources.iter().enumerate().zip(raw) {
+        let index = &indexes[i];
         for finding in lint::apply_ignores(&source.text, source.sql, findings, &options.settings) {
-            found.push(locate(source, &index, finding));
+            let start = index.line_col(finding.span.start);
+            let end = index.line_col(finding.span.end.max(finding.span.start));
+            found.push(Located {
+                source: i,
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                finding,
+            });
         }
     }
 
+    let printed = Printed {
+        found: &found,
+        sources: &sources,
+        indexes: &indexes,
+    };
     match options.format {
-        LintFormat::Text => print_text(&found, &lock_tables, fixed, options.fix),
-        LintFormat::Json => print_json(&found),
-        LintFormat::Github => print_github(&found),
-        LintFormat::Sarif => print_sarif(&found),
+        LintFormat::Text => print_text(&printed, &lock_tables, fixed, options.fix),
+        LintFormat::Json => print_json(&printed),
+        LintFormat::Github => print_github(&printed),
+        LintFormat::Sarif => print_sarif(&printed),
     }
     let failing = found
         .iter()
@@ -315,50 +329,44 @@ fn multiple_heads(
     }
 }
 
-fn locate(source: &Source, index: &LineIndex<'_>, finding: Finding) -> Located {
-    let start = index.line_col(finding.span.start);
-    let end = index.line_col(finding.span.end.max(finding.span.start));
-    let source_line = index
-        .line_text(start.line)
-        .unwrap_or("")
-        .trim_end_matches('\r')
-        .to_string();
-    let fixes_json = finding
-        .fix
-        .as_ref()
-        .map(|fix| {
-            let edits: Vec<String> = fix
-                .edits
-                .iter()
-                .map(|e| {
-                    let (a, b) = (index.line_col(e.span.start), index.line_col(e.span.end));
-                    format!(
-                        "{{\"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"text\": {}}}",
-                        a.line,
-                        a.column,
-                        b.line,
-                        b.column,
-                        json_string(&e.text)
-                    )
-                })
-                .collect();
-            format!(
-                "{{\"title\": {}, \"applicability\": {}, \"edits\": [{}]}}",
-                json_string(&fix.title),
-                json_string(fix.applicability.name()),
-                edits.join(", ")
-            )
-        })
-        .unwrap_or_default();
-    Located {
-        fixes_json,
-        path: source.path.clone(),
-        line: start.line,
-        column: start.column,
-        end_line: end.line,
-        end_column: end.column,
-        finding,
-        source_line,
+/// What the formats print: the findings, and the files they are in.
+struct Printed<'a> {
+    found: &'a [Located],
+    sources: &'a [Source],
+    indexes: &'a [LineIndex<'a>],
+}
+
+impl Printed<'_> {
+    fn path(&self, f: &Located) -> &str {
+        &self.sources[f.source].path
+    }
+
+    /// The finding's fixes as a JSON array (1-based edit positions).
+    fn fixes_json(&self, f: &Located, out: &mut String) {
+        out.push('[');
+        if let Some(fix) = &f.finding.fix {
+            let index = &self.indexes[f.source];
+            out.push_str("{\"title\": ");
+            json_string(out, &fix.title);
+            out.push_str(", \"applicability\": ");
+            json_string(out, fix.applicability.name());
+            out.push_str(", \"edits\": [");
+            for (i, e) in fix.edits.iter().enumerate() {
+                let (a, b) = (index.line_col(e.span.start), index.line_col(e.span.end));
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(
+                    out,
+                    "{{\"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"text\": ",
+                    a.line, a.column, b.line, b.column
+                );
+                json_string(out, &e.text);
+                out.push('}');
+            }
+            out.push_str("]}");
+        }
+        out.push(']');
     }
 }
 
@@ -392,11 +400,12 @@ fn lock_lines(source: &str, steps: &[lint::Step<'_>], settings: &Settings) -> Ve
 }
 
 fn print_text(
-    found: &[Located],
+    printed: &Printed<'_>,
     lock_tables: &[(String, Vec<String>)],
     fixed: usize,
     fix: Option<Applicability>,
 ) {
+    let found = printed.found;
     let mut out = stdout();
     let colour = std::io::stdout().is_terminal();
     let paint = |code: &str, text: &str| {
@@ -416,7 +425,7 @@ fn print_text(
         let _ = writeln!(
             out,
             "{}:{}:{}: {} {}",
-            paint("1", &f.path),
+            paint("1", printed.path(f)),
             f.line,
             f.column,
             paint(code, f.finding.rule),
@@ -425,7 +434,11 @@ fn print_text(
         let number = f.line.to_string();
         let pad = " ".repeat(number.len());
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{} | {}", paint("34", &number), f.source_line);
+        let source_line = printed.indexes[f.source]
+            .line_text(f.line)
+            .unwrap_or("")
+            .trim_end_matches(['\r', '\n']);
+        let _ = writeln!(out, "{} | {}", paint("34", &number), source_line);
         let _ = writeln!(
             out,
             "{pad} | {}{}",
@@ -501,47 +514,86 @@ fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
     std::io::BufWriter::new(std::io::stdout().lock())
 }
 
-fn json_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
+/// `text` as a JSON string, onto `out`.
+fn json_string(out: &mut String, text: &str) {
     out.push('"');
+    let mut plain = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            b if b < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&text[plain..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        plain = i + 1;
+    }
+    out.push_str(&text[plain..]);
+    out.push('"');
+}
+
+/// `text` as a JSON string.
+fn json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    json_string(&mut out, text);
     out
 }
 
-fn print_json(found: &[Located]) {
-    let mut out = stdout();
+/// Writes what `write` puts in a buffer to standard output, a buffer at a
+/// time (a long review is tens of megabytes of JSON).
+fn stream(items: usize, mut write: impl FnMut(usize, &mut String)) {
+    let mut out = std::io::stdout().lock();
+    let mut buffer = String::with_capacity(1 << 16);
+    for i in 0..items {
+        write(i, &mut buffer);
+        if buffer.len() >= 1 << 16 {
+            let _ = out.write_all(buffer.as_bytes());
+            buffer.clear();
+        }
+    }
+    let _ = out.write_all(buffer.as_bytes());
+    let _ = out.flush();
+}
+
+fn print_json(printed: &Printed<'_>) {
+    let found = printed.found;
     if found.is_empty() {
-        let _ = writeln!(out, "[]");
+        println!("[]");
         return;
     }
-    let _ = writeln!(out, "[");
-    for (i, f) in found.iter().enumerate() {
-        let _ = writeln!(
+    stream(found.len() + 2, |i, out| {
+        if i == 0 {
+            out.push_str("[\n");
+            return;
+        }
+        let Some(f) = found.get(i - 1) else {
+            out.push_str("]\n");
+            return;
+        };
+        out.push_str("  {\"path\": ");
+        json_string(out, printed.path(f));
+        let _ = write!(
             out,
-            "  {{\"path\": {}, \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"rule\": {}, \"severity\": {}, \"message\": {}, \"fixes\": [{}]}}{}",
-            json_string(&f.path),
-            f.line,
-            f.column,
-            f.end_line,
-            f.end_column,
-            json_string(f.finding.rule),
-            json_string(severity_name(f.finding.severity)),
-            json_string(&f.finding.message),
-            f.fixes_json,
-            if i + 1 < found.len() { "," } else { "" }
+            ", \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"rule\": ",
+            f.line, f.column, f.end_line, f.end_column
         );
-    }
-    let _ = writeln!(out, "]");
+        json_string(out, f.finding.rule);
+        out.push_str(", \"severity\": ");
+        json_string(out, severity_name(f.finding.severity));
+        out.push_str(", \"message\": ");
+        json_string(out, &f.finding.message);
+        out.push_str(", \"fixes\": ");
+        printed.fixes_json(f, out);
+        out.push_str(if i < found.len() { "},\n" } else { "}\n" });
+    });
 }
 
 /// Escapes for workflow commands: `%`, CR, LF (and `:`/`,` in properties).
@@ -556,9 +608,9 @@ fn github_escape(text: &str, property: bool) -> String {
     out
 }
 
-fn print_github(found: &[Located]) {
+fn print_github(printed: &Printed<'_>) {
     let mut out = stdout();
-    for f in found {
+    for f in printed.found {
         let level = match f.finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -567,7 +619,7 @@ fn print_github(found: &[Located]) {
         let _ = writeln!(
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            github_escape(&f.path, true),
+            github_escape(printed.path(f), true),
             f.line,
             f.column,
             f.end_line,
@@ -578,31 +630,32 @@ fn print_github(found: &[Located]) {
     }
 }
 
-fn print_sarif(found: &[Located]) {
+fn print_sarif(printed: &Printed<'_>) {
     let mut out = stdout();
     let rules: Vec<String> = RULES
         .iter()
         .map(|r| {
             format!(
                 "{{\"id\": {}, \"shortDescription\": {{\"text\": {}}}, \"fullDescription\": {{\"text\": {}}}, \"help\": {{\"text\": {}}}, \"defaultConfiguration\": {{\"level\": {}}}}}",
-                json_string(r.id),
-                json_string(r.summary),
-                json_string(r.explanation.why),
-                json_string(r.explanation.instead),
-                json_string(sarif_level(r.severity))
+                json(r.id),
+                json(r.summary),
+                json(r.explanation.why),
+                json(r.explanation.instead),
+                json(sarif_level(r.severity))
             )
         })
         .collect();
-    let results: Vec<String> = found
+    let results: Vec<String> = printed
+        .found
         .iter()
         .map(|f| {
             let index = RULES.iter().position(|r| r.id == f.finding.rule).unwrap_or(0);
             format!(
                 "{{\"ruleId\": {}, \"ruleIndex\": {index}, \"level\": {}, \"message\": {{\"text\": {}}}, \"locations\": [{{\"physicalLocation\": {{\"artifactLocation\": {{\"uri\": {}}}, \"region\": {{\"startLine\": {}, \"startColumn\": {}, \"endLine\": {}, \"endColumn\": {}}}}}}}]}}",
-                json_string(f.finding.rule),
-                json_string(sarif_level(f.finding.severity)),
-                json_string(&f.finding.message),
-                json_string(&f.path.replace('\\', "/")),
+                json(f.finding.rule),
+                json(sarif_level(f.finding.severity)),
+                json(&f.finding.message),
+                json(&printed.path(f).replace('\\', "/")),
                 f.line,
                 f.column,
                 f.end_line,
@@ -613,8 +666,8 @@ fn print_sarif(found: &[Located]) {
     let _ = writeln!(
         out,
         "{{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", \"version\": \"2.1.0\", \"runs\": [{{\"tool\": {{\"driver\": {{\"name\": \"retort\", \"version\": {}, \"informationUri\": {}, \"rules\": [{}]}}}}, \"results\": [{}]}}]}}",
-        json_string(env!("CARGO_PKG_VERSION")),
-        json_string(env!("CARGO_PKG_REPOSITORY")),
+        json(env!("CARGO_PKG_VERSION")),
+        json(env!("CARGO_PKG_REPOSITORY")),
         rules.join(", "),
         results.join(", ")
     );
