@@ -14,6 +14,7 @@ pub mod diagnostic;
 #[cfg(feature = "sql")]
 pub mod diff;
 pub mod graph;
+pub mod hash;
 pub mod input;
 #[cfg(feature = "sql")]
 pub mod lint;

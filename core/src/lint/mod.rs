@@ -151,8 +151,21 @@ pub struct RevisionFacts {
 /// The table an op works on (for a `DROP INDEX` read from SQL, which names
 /// no table, `None`).
 pub fn table_of(op: &Op) -> Option<TableRef> {
+    table_key(op).map(|(schema, name)| TableRef {
+        schema: schema.map(str::to_string),
+        name: name.to_string(),
+    })
+}
+
+/// [`table_of`], borrowed from the op: its schema (if named) and name.
+pub fn table_key(op: &Op) -> Option<(Option<&str>, &str)> {
+    fn of(t: &TableRef) -> (Option<&str>, &str) {
+        (t.schema.as_deref(), t.name.as_str())
+    }
     let table = match op {
-        Op::CreateTable { table, .. } | Op::DropTable { table, .. } => TableRef::of(table),
+        Op::CreateTable { table, .. } | Op::DropTable { table, .. } => {
+            (table.schema.as_deref(), table.name.as_str())
+        }
         Op::AddColumn { table, .. }
         | Op::DropColumn { table, .. }
         | Op::CreateIndex { table, .. }
@@ -166,21 +179,18 @@ pub fn table_of(op: &Op) -> Option<TableRef> {
         | Op::CreateCheckConstraint { table, .. }
         | Op::DropConstraint { table, .. }
         | Op::CreatePrimaryKey { table, .. }
-        | Op::CreateExcludeConstraint { table, .. } => table.clone(),
-        Op::AlterColumn(alter) => alter.table.clone(),
-        Op::RenameTable { schema, old, .. } => TableRef {
-            schema: schema.clone(),
-            name: old.clone(),
-        },
+        | Op::CreateExcludeConstraint { table, .. } => of(table),
+        Op::AlterColumn(alter) => of(&alter.table),
+        Op::RenameTable { schema, old, .. } => (schema.as_deref(), old.as_str()),
         Op::Command(
             Command::SetLogged { table, .. }
             | Command::ValidateConstraint { table, .. }
             | Command::ConstraintUsingIndex { table, .. },
-        ) => table.clone(),
-        Op::Command(Command::Dml { table, .. }) => table.clone()?,
+        ) => of(table),
+        Op::Command(Command::Dml { table, .. }) => of(table.as_ref()?),
         _ => return None,
     };
-    (!table.name.is_empty()).then_some(table)
+    (!table.1.is_empty()).then_some(table)
 }
 
 /// The table's name as the messages print it.
@@ -192,10 +202,11 @@ pub fn display(table: &TableRef) -> String {
 }
 
 #[derive(Debug, Default)]
-struct State {
+struct State<'a> {
     in_transaction: bool,
     transaction: usize,
-    created: std::collections::HashSet<TableRef>,
+    /// The tables created so far (schema, name).
+    created: crate::hash::FastSet<(Option<&'a str>, &'a str)>,
     lock_timeout: bool,
     local_lock_timeout: bool,
     utc: bool,
@@ -203,7 +214,7 @@ struct State {
 
 struct Flattener<'a> {
     steps: Vec<Step<'a>>,
-    state: State,
+    state: State<'a>,
 }
 
 impl<'a> Flattener<'a> {
@@ -304,11 +315,9 @@ impl<'a> Flattener<'a> {
             }
             _ => {}
         }
-        let table = table_of(op);
-        let new_table = table
-            .as_ref()
-            .is_some_and(|t| self.state.created.contains(t))
-            && !matches!(op, Op::CreateTable { .. });
+        let new_table = !matches!(op, Op::CreateTable { .. })
+            && !self.state.created.is_empty()
+            && table_key(op).is_some_and(|t| self.state.created.contains(&t));
         self.steps.push(Step {
             op,
             span,
@@ -323,19 +332,17 @@ impl<'a> Flattener<'a> {
         });
         match op {
             Op::CreateTable { table, .. } => {
-                self.state.created.insert(TableRef::of(table));
+                self.state
+                    .created
+                    .insert((table.schema.as_deref(), table.name.as_str()));
             }
-            Op::RenameTable { schema, old, new } => {
-                let from = TableRef {
-                    schema: schema.clone(),
-                    name: old.clone(),
-                };
-                if self.state.created.remove(&from) {
-                    self.state.created.insert(TableRef {
-                        schema: schema.clone(),
-                        name: new.clone(),
-                    });
-                }
+            Op::RenameTable { schema, old, new }
+                if self
+                    .state
+                    .created
+                    .remove(&(schema.as_deref(), old.as_str())) =>
+            {
+                self.state.created.insert((schema.as_deref(), new.as_str()));
             }
             _ => {}
         }

@@ -11,37 +11,15 @@
 //! uses sqlparser's tokenizer, which also words the errors. The test
 //! `fast_tokens_are_sqlparsers` holds the two to the same output.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::{ALL_KEYWORDS, ALL_KEYWORDS_INDEX, Keyword};
 use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, Whitespace, Word};
 
-/// FNV-1a: keywords are short, SipHash's setup costs more than the lookup.
-#[derive(Default)]
-struct Fnv(u64);
+use crate::hash::FastMap;
 
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-type Keywords = HashMap<&'static [u8], Keyword, BuildHasherDefault<Fnv>>;
+type Keywords = FastMap<&'static [u8], Keyword>;
 
 /// The longest keyword sqlparser knows fits in this many bytes; a longer
 /// word is no keyword.
