@@ -42,14 +42,22 @@ struct Source {
 }
 
 /// A finding with where it is, as every format prints it.
-struct Located {
+struct Located<'a> {
     /// Its file, an index into the sources.
     source: usize,
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
-    finding: Finding,
+    finding: &'a Finding,
+}
+
+/// Frees `value` on a thread of its own: a long script's ops are a hundred
+/// thousand small allocations, and the output need not wait for them (if
+/// the process ends first, the operating system takes the memory back).
+fn discard<T: Send + 'static>(value: T) {
+    // Without a thread, the value is dropped here, with the closure.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 fn is_sql(path: &Path) -> bool {
@@ -184,7 +192,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
         let (findings, diagnostics) = if source.sql {
             let (located, diagnostics) = read_ops(&source.text);
             let cx = lint::Cx {
-                steps: lint::sql_steps(located.iter().flatten(), &options.settings),
+                steps: lint::sql_steps(&located, &options.settings),
                 settings: &options.settings,
                 revision: None,
             };
@@ -194,7 +202,10 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
                     lock_lines(&source.text, &cx.steps, &options.settings),
                 ));
             }
-            (lint::findings(&cx, &source.text, true), diagnostics)
+            let findings = lint::findings(&cx, &source.text, true);
+            drop(cx);
+            discard(located);
+            (findings, diagnostics)
         } else {
             let (revision, diagnostics) = retort_core::revision::read_revision(&source.text);
             let cx = lint::revision_cx(&revision, &source.text, &options.settings);
@@ -217,10 +228,17 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
         multiple_heads(&sources, &revisions, &options.settings, &mut raw);
     }
     let indexes: Vec<LineIndex<'_>> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
-    let mut found: Vec<Located> = Vec::new();
-    for ((i, source), findings) in sources.iter().enumerate().zip(raw) {
+    let kept: Vec<Vec<Finding>> = sources
+        .iter()
+        .zip(raw)
+        .map(|(source, findings)| {
+            lint::apply_ignores(&source.text, source.sql, findings, &options.settings)
+        })
+        .collect();
+    let mut found: Vec<Located> = Vec::with_capacity(kept.iter().map(Vec::len).sum());
+    for (i, findings) in kept.iter().enumerate() {
         let index = &indexes[i];
-        for finding in lint::apply_ignores(&source.text, source.sql, findings, &options.settings) {
+        for finding in findings {
             let start = index.line_col(finding.span.start);
             let end = index.line_col(finding.span.end.max(finding.span.start));
             found.push(Located {
@@ -248,6 +266,10 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     let failing = found
         .iter()
         .any(|f| f.finding.severity >= Severity::Warning);
+    // The process ends here: freeing what it read would only cost time.
+    std::mem::forget(found);
+    std::mem::forget(kept);
+    std::mem::forget(sources);
     if failing || problems {
         ExitCode::from(1)
     } else {
@@ -331,7 +353,7 @@ fn multiple_heads(
 
 /// What the formats print: the findings, and the files they are in.
 struct Printed<'a> {
-    found: &'a [Located],
+    found: &'a [Located<'a>],
     sources: &'a [Source],
     indexes: &'a [LineIndex<'a>],
 }

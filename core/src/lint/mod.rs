@@ -218,9 +218,9 @@ struct Flattener<'a> {
 }
 
 impl<'a> Flattener<'a> {
-    fn new(in_transaction: bool) -> Self {
+    fn new(in_transaction: bool, capacity: usize) -> Self {
         Flattener {
-            steps: Vec::new(),
+            steps: Vec::with_capacity(capacity),
             state: State {
                 in_transaction,
                 ..State::default()
@@ -351,19 +351,20 @@ impl<'a> Flattener<'a> {
 
 /// The steps of a revision's upgrade.
 pub fn revision_steps<'a>(revision: &'a Revision) -> Vec<Step<'a>> {
-    let mut flattener = Flattener::new(true);
+    let mut flattener = Flattener::new(true, revision.migration.upgrade.len());
     let mut spans = revision.spans.0.iter().copied();
     flattener.ops(&revision.migration.upgrade, &mut spans);
     flattener.steps
 }
 
-/// The steps of a SQL script's ops.
+/// The steps of a SQL script's ops (read in parts, put end to end).
 pub fn sql_steps<'a>(
-    located: impl IntoIterator<Item = &'a crate::sql::ops::Located>,
+    parts: &'a [Vec<crate::sql::ops::Located>],
     settings: &Settings,
 ) -> Vec<Step<'a>> {
-    let mut flattener = Flattener::new(settings.assume_in_transaction);
-    for l in located {
+    let count = parts.iter().map(Vec::len).sum();
+    let mut flattener = Flattener::new(settings.assume_in_transaction, count);
+    for l in parts.iter().flatten() {
         flattener.op(&l.op, l.span, true);
     }
     flattener.steps
@@ -372,31 +373,72 @@ pub fn sql_steps<'a>(
 /// The steps of generated ops (no source: every span is empty), as a
 /// revision runs them.
 pub fn ops_steps(ops: &[Op]) -> Vec<Step<'_>> {
-    let mut flattener = Flattener::new(true);
+    let mut flattener = Flattener::new(true, ops.len());
     flattener.ops(ops, &mut std::iter::empty());
     flattener.steps
 }
 
 /// Runs every rule over `cx`, findings in source order.
 pub fn check(cx: &Cx<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for rule in rules::RULES {
-        if !cx.settings.enabled(rule) {
-            continue;
-        }
-        let mut hits = Vec::new();
-        (rule.check)(cx, &mut hits);
-        let severity = cx.settings.severity(rule.id, rule.severity);
-        findings.extend(hits.into_iter().map(|hit| Finding {
-            rule: rule.id,
-            severity,
-            span: hit.span,
-            message: hit.message,
-            fix: None,
-        }));
-    }
+    let enabled: Vec<&rules::Rule> = rules::RULES
+        .iter()
+        .copied()
+        .filter(|rule| cx.settings.enabled(rule))
+        .collect();
+    let mut findings = run_rules(cx, &enabled);
+    // Stable: one rule's findings at one place keep the rule's order.
     findings.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
     findings
+}
+
+/// The findings of `rules` on `cx`, in no particular order. The rules are
+/// independent of each other: on a long migration, outside the browser,
+/// they share out over the machine's cores.
+fn run_rules(cx: &Cx<'_>, rules: &[&rules::Rule]) -> Vec<Finding> {
+    /// Below this many steps a thread costs more than it saves.
+    #[cfg(not(target_arch = "wasm32"))]
+    const PARALLEL_FROM: usize = 20_000;
+    let each = |rules: &mut dyn Iterator<Item = &&rules::Rule>| {
+        let mut findings = Vec::new();
+        let mut hits = Vec::new();
+        for rule in rules {
+            (rule.check)(cx, &mut hits);
+            let severity = cx.settings.severity(rule.id, rule.severity);
+            findings.extend(hits.drain(..).map(|hit| Finding {
+                rule: rule.id,
+                severity,
+                span: hit.span,
+                message: hit.message,
+                fix: None,
+            }));
+        }
+        findings
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    if cx.steps.len() >= PARALLEL_FROM {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(rules.len());
+        if threads > 1 {
+            return std::thread::scope(|scope| {
+                let running: Vec<_> = (0..threads)
+                    .map(|k| {
+                        let each = &each;
+                        scope.spawn(move || each(&mut rules.iter().skip(k).step_by(threads)))
+                    })
+                    .collect();
+                let mut findings = Vec::new();
+                for thread in running {
+                    match thread.join() {
+                        Ok(part) => findings.extend(part),
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    }
+                }
+                findings
+            });
+        }
+    }
+    each(&mut rules.iter())
 }
 
 /// A revision file, reviewed: the findings, and the reader's diagnostics
@@ -526,7 +568,7 @@ pub fn multiple_heads(graph: &crate::graph::Graph) -> Vec<(usize, String)> {
 pub fn lint_sql(source: &str, settings: &Settings) -> (Vec<Finding>, Vec<Diagnostic>) {
     let (located, diagnostics) = crate::sql::ops::read_ops(source);
     let cx = Cx {
-        steps: sql_steps(&located, settings),
+        steps: sql_steps(std::slice::from_ref(&located), settings),
         settings,
         revision: None,
     };

@@ -223,7 +223,7 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
     if crate::input::looks_like_sql(text) {
         let (located, diagnostics) = crate::sql::ops::read_ops(text);
         let cx = super::Cx {
-            steps: super::sql_steps(&located, settings),
+            steps: super::sql_steps(std::slice::from_ref(&located), settings),
             settings,
             revision: None,
         };

@@ -2,8 +2,9 @@
 
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
+use crate::hash::FastMap;
 use crate::lint::{Cx, Hit, Step, display};
-use crate::op::Op;
+use crate::op::{Op, TableRef};
 
 pub const RULE: Rule = Rule {
     id: "foreign-key-without-index",
@@ -20,65 +21,56 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
-    // Per table, the column lists its indexes start with.
-    let mut indexed: Vec<(String, Vec<String>)> = Vec::new();
-    let mut keys: Vec<(&Step<'_>, String, Vec<String>)> = Vec::new();
+    // Per table (schema, name), the column lists its indexes start with.
+    type Table<'a> = (Option<&'a str>, &'a str);
+    let mut indexed: FastMap<Table<'_>, Vec<&[String]>> = FastMap::default();
+    let mut keys: Vec<(&Step<'_>, Table<'_>, &[String])> = Vec::new();
+    fn of(t: &TableRef) -> (Option<&str>, &str) {
+        (t.schema.as_deref(), t.name.as_str())
+    }
     for step in &cx.steps {
         match step.op {
             Op::CreateTable { table, .. } => {
-                let name = display(&crate::op::TableRef::of(table));
-                indexed.extend(
-                    table
-                        .primary_key
-                        .iter()
-                        .map(|pk| (name.clone(), pk.columns.clone())),
-                );
-                indexed.extend(
-                    table
-                        .unique_constraints
-                        .iter()
-                        .map(|u| (name.clone(), u.columns.clone())),
-                );
-                indexed.extend(
-                    table
-                        .indexes
-                        .iter()
-                        .map(|i| (name.clone(), i.expressions.clone())),
-                );
+                let name = (table.schema.as_deref(), table.name.as_str());
+                let lists = indexed.entry(name).or_default();
+                lists.extend(table.primary_key.iter().map(|pk| &pk.columns[..]));
+                lists.extend(table.unique_constraints.iter().map(|u| &u.columns[..]));
+                lists.extend(table.indexes.iter().map(|i| &i.expressions[..]));
                 keys.extend(
                     table
                         .foreign_keys
                         .iter()
-                        .map(|fk| (step, name.clone(), fk.columns.clone())),
+                        .map(|fk| (step, name, &fk.columns[..])),
                 );
             }
-            Op::CreateIndex { table, index, .. } => {
-                indexed.push((display(table), index.expressions.clone()))
-            }
+            Op::CreateIndex { table, index, .. } => indexed
+                .entry(of(table))
+                .or_default()
+                .push(&index.expressions),
             Op::CreateUniqueConstraint {
                 table, constraint, ..
-            } => indexed.push((display(table), constraint.columns.clone())),
+            } => indexed
+                .entry(of(table))
+                .or_default()
+                .push(&constraint.columns),
             Op::CreatePrimaryKey { table, columns, .. } => {
-                indexed.push((display(table), columns.clone()))
+                indexed.entry(of(table)).or_default().push(columns)
             }
-            Op::CreateForeignKey { table, fk, .. } => {
-                keys.push((step, display(table), fk.columns.clone()))
-            }
+            Op::CreateForeignKey { table, fk, .. } => keys.push((step, of(table), &fk.columns)),
             _ => {}
         }
     }
-    let mut by_table: std::collections::HashMap<String, Vec<Vec<String>>> =
-        std::collections::HashMap::new();
-    for (table, columns) in indexed {
-        by_table.entry(table).or_default().push(columns);
-    }
     for (step, table, columns) in keys {
-        let covered = by_table.get(&table).is_some_and(|indexes| {
+        let covered = indexed.get(&table).is_some_and(|indexes| {
             indexes
                 .iter()
                 .any(|index| index.len() >= columns.len() && index[..columns.len()] == columns[..])
         });
         if !covered {
+            let table = display(&TableRef {
+                schema: table.0.map(str::to_string),
+                name: table.1.to_string(),
+            });
             out.push(Hit::new(
                 step.span,
                 format!(
