@@ -308,14 +308,14 @@ fn compare(before: &Schema, after: &Schema) -> (Vec<Op>, Schema) {
             continue;
         }
         ops.push(Op::CreateTable {
-            table: table.clone(),
+            table: Box::new(table.clone()),
             side: Side::Model,
         });
         for index in sorted_indexes(table) {
             ops.push(Op::CreateIndex {
                 table: TableRef::of(table),
                 convention_name: is_convention_name(table, index.name.as_deref()),
-                index: index.clone(),
+                index: Box::new(index.clone()),
             });
         }
     }
@@ -336,12 +336,12 @@ fn compare(before: &Schema, after: &Schema) -> (Vec<Op>, Schema) {
         for index in sorted_indexes(table) {
             ops.push(Op::DropIndex {
                 table: TableRef::of(table),
-                index: index.clone(),
+                index: Box::new(index.clone()),
                 convention_name: true,
             });
         }
         ops.push(Op::DropTable {
-            table: table.clone(),
+            table: Box::new(table.clone()),
             side: Side::Database,
         });
     }
@@ -667,7 +667,7 @@ fn compare_table(b: &Table, a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec
         if b.column(&column.name).is_none() {
             ops.push(Op::AddColumn {
                 table: table.clone(),
-                column: column.clone(),
+                column: Box::new(column.clone()),
                 side: Side::Model,
             });
         }
@@ -709,7 +709,7 @@ fn compare_table(b: &Table, a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec
         if a.column(&column.name).is_none() {
             ops.push(Op::DropColumn {
                 table: table.clone(),
-                column: column.clone(),
+                column: Box::new(column.clone()),
                 side: Side::Database,
             });
         }
@@ -987,7 +987,7 @@ fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<Op>) {
         if let (Some(old), None) = (index_named(b, name), index_named(a, name)) {
             ops.push(Op::DropIndex {
                 table: table.clone(),
-                index: old,
+                index: Box::new(old),
                 convention_name: true,
             });
         }
@@ -998,13 +998,13 @@ fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<Op>) {
         {
             ops.push(Op::DropIndex {
                 table: table.clone(),
-                index: old,
+                index: Box::new(old),
                 convention_name: true,
             });
             ops.push(Op::CreateIndex {
                 table: table.clone(),
                 convention_name: is_convention_name(a, new.name.as_deref()),
-                index: new,
+                index: Box::new(new),
             });
         }
     }
@@ -1013,7 +1013,7 @@ fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<Op>) {
             ops.push(Op::CreateIndex {
                 table: table.clone(),
                 convention_name: is_convention_name(a, new.name.as_deref()),
-                index: new,
+                index: Box::new(new),
             });
         }
     }
@@ -1078,7 +1078,7 @@ fn compare_foreign_keys(a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec<Op>
         {
             ops.push(Op::DropForeignKey {
                 table: table.clone(),
-                fk: old.clone(),
+                fk: Box::new(old.clone()),
                 convention_name: true,
             });
         }
@@ -1092,7 +1092,7 @@ fn compare_foreign_keys(a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec<Op>
             ops.push(Op::CreateForeignKey {
                 table: table.clone(),
                 convention_name: is_convention_name(a, new.name.as_deref()),
-                fk: new.clone(),
+                fk: Box::new(new.clone()),
             });
         }
     }

@@ -42,36 +42,36 @@ impl TableRef {
 pub enum Op {
     /// `op.create_table(...)`; the table is rendered from `side`.
     CreateTable {
-        table: Table,
+        table: Box<Table>,
         side: Side,
     },
     /// `op.drop_table(...)`; the table's definition is kept for the inverse.
     DropTable {
-        table: Table,
+        table: Box<Table>,
         side: Side,
     },
     /// `op.add_column(table, sa.Column(...))`.
     AddColumn {
         table: TableRef,
-        column: Column,
+        column: Box<Column>,
         side: Side,
     },
     /// `op.drop_column(table, name)`.
     DropColumn {
         table: TableRef,
-        column: Column,
+        column: Box<Column>,
         side: Side,
     },
     AlterColumn(Box<AlterColumn>),
     /// `op.create_index(...)`, from `side`'s table (for `op.f()` names).
     CreateIndex {
         table: TableRef,
-        index: Index,
+        index: Box<Index>,
         convention_name: bool,
     },
     DropIndex {
         table: TableRef,
-        index: Index,
+        index: Box<Index>,
         convention_name: bool,
     },
     /// `op.create_unique_constraint(...)`.
@@ -92,13 +92,13 @@ pub enum Op {
     /// `op.create_foreign_key(name, source, referent, [cols], [cols], ...)`.
     CreateForeignKey {
         table: TableRef,
-        fk: ForeignKey,
+        fk: Box<ForeignKey>,
         convention_name: bool,
     },
     /// `op.drop_constraint(name, table, type_='foreignkey')`.
     DropForeignKey {
         table: TableRef,
-        fk: ForeignKey,
+        fk: Box<ForeignKey>,
         convention_name: bool,
     },
     /// `op.create_table_comment(table, comment, existing_comment=...)`.

@@ -529,11 +529,11 @@ impl<'s> Context<'s> {
             "create_table" => self.create_table(stmt, call),
             "drop_table" => {
                 let op = args.table(0, "table_name").map(|t| Op::DropTable {
-                    table: Table {
+                    table: Box::new(Table {
                         schema: t.schema,
                         name: t.name,
                         ..Table::default()
-                    },
+                    }),
                     side: Side::Model,
                 });
                 done(op, self)
@@ -544,7 +544,7 @@ impl<'s> Context<'s> {
                     let column = args.get(1, "column_name").and_then(string)?;
                     Some(Op::DropColumn {
                         table,
-                        column: Column::new(column, SqlType::Named(String::new())),
+                        column: Box::new(Column::new(column, SqlType::Named(String::new()))),
                         side: Side::Model,
                     })
                 });
@@ -598,7 +598,7 @@ impl<'s> Context<'s> {
                         },
                         Some("foreignkey") => Op::DropForeignKey {
                             table,
-                            fk: ForeignKey {
+                            fk: Box::new(ForeignKey {
                                 name: constraint,
                                 columns: Vec::new(),
                                 referred_schema: None,
@@ -608,7 +608,7 @@ impl<'s> Context<'s> {
                                 onupdate: None,
                                 deferrable: None,
                                 initially: None,
-                            },
+                            }),
                             convention_name: false,
                         },
                         kind => Op::DropConstraint {
@@ -628,7 +628,7 @@ impl<'s> Context<'s> {
                         let text = |k: &str| args.keyword(k).and_then(string);
                         Some(Op::CreateForeignKey {
                             table,
-                            fk: ForeignKey {
+                            fk: Box::new(ForeignKey {
                                 name: name_arg(args.get(0, "constraint_name")),
                                 columns: args.get(3, "local_cols").map(strings)?,
                                 referred_schema: text("referent_schema"),
@@ -638,7 +638,7 @@ impl<'s> Context<'s> {
                                 onupdate: text("onupdate"),
                                 deferrable: flag(args.keyword("deferrable")),
                                 initially: text("initially"),
-                            },
+                            }),
                             convention_name: false,
                         })
                     });
@@ -773,7 +773,7 @@ impl<'s> Context<'s> {
             piece: Piece::Create { schema },
             finish: Box::new(|table| {
                 Some(Op::CreateTable {
-                    table,
+                    table: Box::new(table),
                     side: Side::Model,
                 })
             }),
@@ -797,7 +797,7 @@ impl<'s> Context<'s> {
                 let column = read.columns.into_iter().next()?;
                 Some(Op::AddColumn {
                     table,
-                    column,
+                    column: Box::new(column),
                     side: Side::Model,
                 })
             }),
@@ -907,13 +907,13 @@ impl<'s> Context<'s> {
         let op = if create {
             Op::CreateIndex {
                 table,
-                index,
+                index: Box::new(index),
                 convention_name: false,
             }
         } else {
             Op::DropIndex {
                 table,
-                index,
+                index: Box::new(index),
                 convention_name: false,
             }
         };

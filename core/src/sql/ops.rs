@@ -207,13 +207,13 @@ fn statement(reader: &mut Reader<'_>, span: Span) -> Vec<Op> {
                             schema: name.schema.clone(),
                             name: String::new(),
                         },
-                        index: Index {
+                        index: Box::new(Index {
                             name: Some(name.name),
                             unique: false,
                             expressions: Vec::new(),
                             r#where: None,
                             using: None,
-                        },
+                        }),
                         convention_name: false,
                     };
                     if concurrently {
@@ -346,7 +346,7 @@ fn constraint_ops(table: &TableRef, scratch: Table) -> Vec<Op> {
     for fk in scratch.foreign_keys {
         ops.push(Op::CreateForeignKey {
             table: table.clone(),
-            fk,
+            fk: Box::new(fk),
             convention_name: false,
         });
     }
@@ -377,7 +377,7 @@ fn ops_of_statement(
             reader.create_table(create, span);
             match reader.schema.tables.pop() {
                 Some(table) => vec![Op::CreateTable {
-                    table,
+                    table: Box::new(table),
                     side: Side::Model,
                 }],
                 None => Vec::new(),
@@ -387,13 +387,13 @@ fn ops_of_statement(
             let table = table_ref(qualified(&create.table_name));
             let op = Op::CreateIndex {
                 table,
-                index: Index {
+                index: Box::new(Index {
                     name: create.name.as_ref().map(|n| qualified(n).1),
                     unique: create.unique,
                     expressions: super::index_columns(&create.columns),
                     r#where: create.predicate.as_ref().map(bare),
                     using: create.using.map(|u| u.to_string().to_lowercase()),
-                },
+                }),
                 convention_name: false,
             };
             vec![if create.concurrently {
@@ -449,11 +449,11 @@ fn ops_of_statement(
                 let (schema, name) = qualified(name);
                 match object_type {
                     ObjectType::Table => Op::DropTable {
-                        table: Table {
+                        table: Box::new(Table {
                             schema,
                             name,
                             ..Table::default()
-                        },
+                        }),
                         side: Side::Database,
                     },
                     ObjectType::Type => Op::DropEnumType {
@@ -510,7 +510,7 @@ fn alter_operation(
                 .into_iter()
                 .map(|column| Op::AddColumn {
                     table: table.clone(),
-                    column,
+                    column: Box::new(column),
                     side: Side::Model,
                 })
                 .collect();
@@ -549,7 +549,7 @@ fn alter_operation(
             .into_iter()
             .map(|column| Op::DropColumn {
                 table: table.clone(),
-                column: Column::new(column.value, SqlType::Named(String::new())),
+                column: Box::new(Column::new(column.value, SqlType::Named(String::new()))),
                 side: Side::Database,
             })
             .collect(),
