@@ -63,19 +63,19 @@ pub fn attach(source: &str, sql: bool, cx: &Cx<'_>, findings: &mut [Finding]) {
         None => cx.steps.first().map(|s| s.span),
     };
     // Each span's step, and how many steps share it.
-    let mut by_span: std::collections::HashMap<Span, (usize, usize)> =
-        std::collections::HashMap::with_capacity(cx.steps.len());
+    let mut by_span: crate::hash::FastMap<Span, (usize, usize)> =
+        crate::hash::FastMap::with_capacity_and_hasher(cx.steps.len(), Default::default());
     for (i, step) in cx.steps.iter().enumerate() {
         by_span.entry(step.span).or_insert((i, 0)).1 += 1;
     }
-    for finding in findings.iter_mut() {
+    super::on_cores(findings, |finding| {
         let Some(&(i, count)) = by_span.get(&finding.span) else {
-            continue;
+            return;
         };
         // One statement that holds several ops (an op.execute with two
         // statements): a fix for one would be wrong for the others.
         if count > 1 {
-            continue;
+            return;
         }
         let step = &cx.steps[i];
         let text = Text {
@@ -87,7 +87,7 @@ pub fn attach(source: &str, sql: bool, cx: &Cx<'_>, findings: &mut [Finding]) {
         } else {
             python_fix(finding.rule, step, &text, first, cx)
         };
-    }
+    });
 }
 
 /// The statement a finding is on, in its file.

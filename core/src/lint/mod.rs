@@ -391,13 +391,41 @@ pub fn check(cx: &Cx<'_>) -> Vec<Finding> {
     findings
 }
 
+/// Below this many items, a thread costs more than it saves.
+#[cfg(not(target_arch = "wasm32"))]
+const PARALLEL_FROM: usize = 20_000;
+
+/// How many threads a job of `items` items gets: every core for a long
+/// one, outside the browser (whose worker has one thread).
+fn threads_for(items: usize) -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    if items >= PARALLEL_FROM {
+        return std::thread::available_parallelism().map_or(1, |n| n.get());
+    }
+    let _ = items;
+    1
+}
+
+/// `work` on each of `items`, the items shared out over [`threads_for`].
+fn on_cores<T: Send>(items: &mut [T], work: impl Fn(&mut T) + Sync) {
+    let threads = threads_for(items.len());
+    if threads > 1 {
+        let size = items.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            for part in items.chunks_mut(size) {
+                let work = &work;
+                scope.spawn(move || part.iter_mut().for_each(work));
+            }
+        });
+    } else {
+        items.iter_mut().for_each(work);
+    }
+}
+
 /// The findings of `rules` on `cx`, in no particular order. The rules are
 /// independent of each other: on a long migration, outside the browser,
 /// they share out over the machine's cores.
 fn run_rules(cx: &Cx<'_>, rules: &[&rules::Rule]) -> Vec<Finding> {
-    /// Below this many steps a thread costs more than it saves.
-    #[cfg(not(target_arch = "wasm32"))]
-    const PARALLEL_FROM: usize = 20_000;
     let each = |rules: &mut dyn Iterator<Item = &&rules::Rule>| {
         let mut findings = Vec::new();
         let mut hits = Vec::new();
@@ -414,31 +442,26 @@ fn run_rules(cx: &Cx<'_>, rules: &[&rules::Rule]) -> Vec<Finding> {
         }
         findings
     };
-    #[cfg(not(target_arch = "wasm32"))]
-    if cx.steps.len() >= PARALLEL_FROM {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(rules.len());
-        if threads > 1 {
-            return std::thread::scope(|scope| {
-                let running: Vec<_> = (0..threads)
-                    .map(|k| {
-                        let each = &each;
-                        scope.spawn(move || each(&mut rules.iter().skip(k).step_by(threads)))
-                    })
-                    .collect();
-                let mut findings = Vec::new();
-                for thread in running {
-                    match thread.join() {
-                        Ok(part) => findings.extend(part),
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    }
-                }
-                findings
-            });
-        }
+    let threads = threads_for(cx.steps.len()).min(rules.len());
+    if threads < 2 {
+        return each(&mut rules.iter());
     }
-    each(&mut rules.iter())
+    std::thread::scope(|scope| {
+        let running: Vec<_> = (0..threads)
+            .map(|k| {
+                let each = &each;
+                scope.spawn(move || each(&mut rules.iter().skip(k).step_by(threads)))
+            })
+            .collect();
+        let mut findings = Vec::new();
+        for thread in running {
+            match thread.join() {
+                Ok(part) => findings.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        findings
+    })
 }
 
 /// A revision file, reviewed: the findings, and the reader's diagnostics

@@ -75,7 +75,20 @@ fn scan(source: &str, comments: &mut Vec<Span>) -> Vec<Piece> {
                     }
                     b'"' => quoted_end(bytes, i, b'"', false),
                     b'$' => dollar_end(bytes, i),
-                    _ => next_char(source, i),
+                    // This byte, and the run after it of bytes none of the
+                    // arms above look at (a UTF-8 sequence's bytes are all
+                    // ≥ 0x80: never one of them, so the run ends on a
+                    // character boundary).
+                    _ => {
+                        i + 1
+                            + bytes[i + 1..]
+                                .iter()
+                                .position(|&b| {
+                                    matches!(b, b'-' | b'/' | b';' | b'\'' | b'"' | b'$' | b'\\')
+                                        || b.is_ascii_whitespace()
+                                })
+                                .unwrap_or(bytes.len() - i - 1)
+                    }
                 };
                 end = i;
             }
@@ -85,13 +98,6 @@ fn scan(source: &str, comments: &mut Vec<Span>) -> Vec<Piece> {
         pieces.push(Piece::Statement(Span::new(s, end)));
     }
     pieces
-}
-
-fn next_char(source: &str, i: usize) -> usize {
-    source[i..]
-        .chars()
-        .next()
-        .map_or(i + 1, |c| i + c.len_utf8())
 }
 
 fn line_end(bytes: &[u8], i: usize) -> usize {
