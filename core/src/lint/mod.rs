@@ -393,7 +393,7 @@ pub fn check(cx: &Cx<'_>) -> Vec<Finding> {
 
 /// Below this many items, a thread costs more than it saves.
 #[cfg(not(target_arch = "wasm32"))]
-const PARALLEL_FROM: usize = 20_000;
+const PARALLEL_FROM: usize = 4_000;
 
 /// How many threads a job of `items` items gets: every core for a long
 /// one, outside the browser (whose worker has one thread).
