@@ -229,38 +229,51 @@ def generate(n):
 
 
 # Runs per measurement (the median is reported): one run is at the mercy of
-# the page cache and the CPU's clock.
-RUNS = 3
+# the page cache, the CPU's clock and, on a virtual machine, the host.
+RUNS = 5
 
 
-def timed(command, runs=1):
-    """The median wall time of `runs` runs (None after a time-out)."""
-    times = []
+def run_time(command):
+    """Wall time of one run (None after a time-out)."""
+    start = time.perf_counter()
+    try:
+        subprocess.run(command, capture_output=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None
+    return time.perf_counter() - start
+
+
+def interleaved(commands, runs):
+    """The median wall time of each command over `runs` rounds; each round
+    runs every command once, in turn, so that a slow spell of the machine
+    falls on all of them alike (None: a run timed out)."""
+    times = [[] for _ in commands]
     for _ in range(runs):
-        start = time.perf_counter()
-        try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            return None
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for i, command in enumerate(commands):
+            if times[i] is None:
+                continue
+            t = run_time(command)
+            times[i] = None if t is None else times[i] + [t]
+    return [None if t is None else statistics.median(t) for t in times]
 
 
 def throughput(retort, squawk, pgfence, sizes):
-    print(f"\nThroughput: median of {RUNS} runs per size (squawk's text output: one), the whole file, output to a pipe\n")
+    print(f"\nThroughput: median of {RUNS} rounds per size (each round runs every tool once, in turn; squawk's text output: one run), the whole file, output to a pipe\n")
     print("| statements | retort lint (json) | squawk (json) | squawk (text) | pgfence (json) | retort vs squawk json | vs squawk text | vs pgfence |")
     print("|---|---|---|---|---|---|---|---|")
-    fmt = lambda t: f"> {TIMEOUT} s" if t is None else f"{t:.2f} s"  # noqa: E731
+    fmt = lambda t: f"> {TIMEOUT} s" if t is None else f"{t:.3f} s"  # noqa: E731
     def ratio(a, b):
         if a is None:
             return "—"
-        return f"> {TIMEOUT / a:.0f}×" if b is None else f"{b / a:.0f}×"
+        return f"> {TIMEOUT / a:.0f}×" if b is None else f"{b / a:.1f}×"
     for n in sizes:
         path = str(generate(n))
-        r = timed([retort, "lint", "--no-config", "--format", "json", path], RUNS)
-        sj = timed([squawk, "--reporter", "json", path], RUNS)
-        st = timed([squawk, path])
-        pf = timed([pgfence, "analyze", "--format", "sql", "--output", "json", path], RUNS)
+        r, sj, pf = interleaved([
+            [retort, "lint", "--no-config", "--format", "json", path],
+            [squawk, "--reporter", "json", path],
+            [pgfence, "analyze", "--format", "sql", "--output", "json", path],
+        ], RUNS)
+        st = run_time([squawk, path])
         print(f"| {n:,} | {fmt(r)} | {fmt(sj)} | {fmt(st)} | {fmt(pf)} | {ratio(r, sj)} | {ratio(r, st)} | {ratio(r, pf)} |")
         sys.stdout.flush()
 
