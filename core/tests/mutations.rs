@@ -602,19 +602,24 @@ fn the_fast_tokenizer_gives_sqlparsers_tokens_or_gives_up() {
             })
             .collect()
     };
-    // The seeds as written: most statements must take the fast way, or
-    // the fast tokenizer is not doing its job.
-    let (mut total, mut fast) = (0, 0);
-    for seed in &seeds {
-        for statement in statements(seed) {
+    // Checks every statement of `text`; adds to (statements, tokenized fast).
+    let check = |text: &str, what: &str, counts: &mut (usize, usize)| {
+        for statement in statements(text) {
             assert!(
                 lex::agrees_with_sqlparser(&statement),
-                "tokens differ on:\n{statement}"
+                "{what}: tokens differ on:\n{statement}"
             );
-            total += 1;
-            fast += usize::from(lex::tokens(&statement).is_some());
+            counts.0 += 1;
+            counts.1 += usize::from(lex::tokens(&statement).is_some());
         }
+    };
+    // The seeds as written: most statements must take the fast way, or
+    // the fast tokenizer is not doing its job.
+    let mut seed_counts = (0, 0);
+    for seed in &seeds {
+        check(seed, "a seed", &mut seed_counts);
     }
+    let (total, fast) = seed_counts;
     assert!(
         fast * 10 >= total * 7,
         "only {fast} of {total} statements tokenized fast"
@@ -626,18 +631,12 @@ fn the_fast_tokenizer_gives_sqlparsers_tokens_or_gives_up() {
         .collect();
     let mut rng = Rng(0x1e8e_7000_ba5e);
     let count = mutations();
-    let (mut checked, mut mutated_fast) = (0, 0);
+    let mut mutated_counts = (0, 0);
     for i in 0..count {
         let source = mutate(&seeds[i % seeds.len()], &fragments, &mut rng);
-        for statement in statements(&source) {
-            assert!(
-                lex::agrees_with_sqlparser(&statement),
-                "input {i}: tokens differ on:\n{statement}"
-            );
-            checked += 1;
-            mutated_fast += usize::from(lex::tokens(&statement).is_some());
-        }
+        check(&source, &format!("input {i}"), &mut mutated_counts);
     }
+    let (checked, mutated_fast) = mutated_counts;
     println!(
         "fast tokenizer: {fast} of {total} seed statements; {mutated_fast} of {checked} statements of {count} mutated scripts, all as sqlparser"
     );

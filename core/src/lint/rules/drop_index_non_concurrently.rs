@@ -20,13 +20,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
-    let mut created: Vec<&str> = Vec::new();
+    let mut created: crate::hash::FastSet<&str> = crate::hash::FastSet::default();
     for step in &cx.steps {
         match step.op {
             Op::CreateIndex { index, .. } => created.extend(index.name.as_deref()),
             Op::DropIndex { index, .. } if !step.concurrently && !step.new_table => {
                 let name = index.name.as_deref().unwrap_or("(unnamed)");
-                if created.contains(&name) {
+                if created.contains(name) {
                     continue;
                 }
                 out.push(Hit::new(
