@@ -295,17 +295,18 @@ fn read_ops(text: &str) -> (Vec<Vec<retort_core::sql::ops::Located>>, Vec<Diagno
     }
     let size = pieces.len().div_ceil(threads);
     let parts: Vec<_> = std::thread::scope(|scope| {
-        let running: Vec<_> = pieces
-            .chunks(size)
+        // The first part on this thread, the others on threads of their own.
+        let mut chunks = pieces.chunks(size);
+        let first = chunks.next().unwrap_or_default();
+        let running: Vec<_> = chunks
             .map(|part| scope.spawn(move || ops::read_ops_of(text, part)))
             .collect();
-        running
-            .into_iter()
-            .map(|t| {
-                t.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        let mut parts = vec![ops::read_ops_of(text, first)];
+        parts.extend(running.into_iter().map(|t| {
+            t.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        }));
+        parts
     });
     let mut located = Vec::with_capacity(parts.len());
     let mut diagnostics = Vec::new();

@@ -154,7 +154,7 @@ pub fn plan(
             let table = after_db.table(f.table.schema.as_deref(), &f.table.name)?;
             let column = table.column(&f.column)?;
             let stored = Sided {
-                column: column.clone(),
+                column: Box::new(column.clone()),
                 side: Side::Database,
             };
             Some(Op::Noted {
@@ -726,11 +726,11 @@ fn alter_column(
     auto_column: Option<&str>,
 ) -> AlterColumn {
     let existing = Sided {
-        column: existing_db.clone(),
+        column: Box::new(existing_db.clone()),
         side: Side::Database,
     };
     let target = Sided {
-        column: model.clone(),
+        column: Box::new(model.clone()),
         side: Side::Model,
     };
     let changed = |differs: bool| differs.then(|| target.clone());

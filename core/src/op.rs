@@ -361,7 +361,8 @@ impl<T: Clone> Change<T> {
 /// A column's type or server default, with the side it is rendered from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sided {
-    pub column: Column,
+    /// Boxed: an `AlterColumn` holds up to four of these.
+    pub column: Box<Column>,
     pub side: Side,
 }
 

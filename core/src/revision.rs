@@ -845,7 +845,7 @@ impl<'s> Context<'s> {
                 let existing = columns.next()?;
                 let target = columns.next()?;
                 let sided = |column: Column| Sided {
-                    column,
+                    column: Box::new(column),
                     side: Side::Model,
                 };
                 Some(Op::AlterColumn(Box::new(AlterColumn {

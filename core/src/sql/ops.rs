@@ -298,7 +298,7 @@ fn table_ref((schema, name): (Option<String>, String)) -> TableRef {
 /// known from SQL.
 fn alter(table: &TableRef, column: &str) -> AlterColumn {
     let unknown = Sided {
-        column: Column::new(column, SqlType::Named(String::new())),
+        column: Box::new(Column::new(column, SqlType::Named(String::new()))),
         side: Side::Database,
     };
     AlterColumn {
