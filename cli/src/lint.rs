@@ -285,28 +285,12 @@ fn read_ops(text: &str) -> (Vec<Vec<retort_core::sql::ops::Located>>, Vec<Diagno
     /// Below this, a thread costs more than it saves.
     const PER_THREAD: usize = 2_000;
     let pieces = split::split(text);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+    let threads = retort_core::par::cores()
         .min(pieces.len() / PER_THREAD)
         .max(1);
-    if threads == 1 {
-        let (located, diagnostics) = ops::read_ops_of(text, &pieces);
-        return (vec![located], diagnostics);
-    }
-    let size = pieces.len().div_ceil(threads);
-    let parts: Vec<_> = std::thread::scope(|scope| {
-        // The first part on this thread, the others on threads of their own.
-        let mut chunks = pieces.chunks(size);
-        let first = chunks.next().unwrap_or_default();
-        let running: Vec<_> = chunks
-            .map(|part| scope.spawn(move || ops::read_ops_of(text, part)))
-            .collect();
-        let mut parts = vec![ops::read_ops_of(text, first)];
-        parts.extend(running.into_iter().map(|t| {
-            t.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        }));
-        parts
+    let size = pieces.len().div_ceil(threads).max(1);
+    let parts = retort_core::par::map(pieces.chunks(size).collect(), |part| {
+        ops::read_ops_of(text, part)
     });
     let mut located = Vec::with_capacity(parts.len());
     let mut diagnostics = Vec::new();
@@ -570,20 +554,36 @@ fn json(text: &str) -> String {
     out
 }
 
-/// Writes what `write` puts in a buffer to standard output, a buffer at a
-/// time (a long review is tens of megabytes of JSON).
-fn stream(items: usize, mut write: impl FnMut(usize, &mut String)) {
-    let mut out = std::io::stdout().lock();
-    let mut buffer = String::with_capacity(1 << 16);
-    for i in 0..items {
-        write(i, &mut buffer);
-        if buffer.len() >= 1 << 16 {
-            let _ = out.write_all(buffer.as_bytes());
-            buffer.clear();
+/// Standard output through a text buffer written out 64 KB at a time (a
+/// long review is tens of megabytes of JSON, escaped into the buffer).
+struct Chunked {
+    out: std::io::StdoutLock<'static>,
+    buffer: String,
+}
+
+impl Chunked {
+    const SIZE: usize = 1 << 16;
+
+    fn new() -> Self {
+        Chunked {
+            out: std::io::stdout().lock(),
+            buffer: String::with_capacity(Self::SIZE),
         }
     }
-    let _ = out.write_all(buffer.as_bytes());
-    let _ = out.flush();
+
+    /// The buffer to write into, emptied first when full.
+    fn buffer(&mut self) -> &mut String {
+        if self.buffer.len() >= Self::SIZE {
+            let _ = self.out.write_all(self.buffer.as_bytes());
+            self.buffer.clear();
+        }
+        &mut self.buffer
+    }
+
+    fn finish(mut self) {
+        let _ = self.out.write_all(self.buffer.as_bytes());
+        let _ = self.out.flush();
+    }
 }
 
 fn print_json(printed: &Printed<'_>) {
@@ -592,15 +592,10 @@ fn print_json(printed: &Printed<'_>) {
         println!("[]");
         return;
     }
-    stream(found.len() + 2, |i, out| {
-        if i == 0 {
-            out.push_str("[\n");
-            return;
-        }
-        let Some(f) = found.get(i - 1) else {
-            out.push_str("]\n");
-            return;
-        };
+    let mut chunked = Chunked::new();
+    chunked.buffer().push_str("[\n");
+    for (i, f) in found.iter().enumerate() {
+        let out = chunked.buffer();
         out.push_str("  {\"path\": ");
         json_string(out, printed.path(f));
         let _ = write!(
@@ -615,8 +610,10 @@ fn print_json(printed: &Printed<'_>) {
         json_string(out, &f.finding.message);
         out.push_str(", \"fixes\": ");
         printed.fixes_json(f, out);
-        out.push_str(if i < found.len() { "},\n" } else { "}\n" });
-    });
+        out.push_str(if i + 1 < found.len() { "},\n" } else { "}\n" });
+    }
+    chunked.buffer().push_str("]\n");
+    chunked.finish();
 }
 
 /// Escapes for workflow commands: `%`, CR, LF (and `:`/`,` in properties).

@@ -21,6 +21,7 @@ pub mod lint;
 pub mod naming;
 #[cfg(feature = "sql")]
 pub mod op;
+pub mod par;
 pub mod python;
 #[cfg(feature = "sql")]
 pub mod render;

@@ -35,6 +35,10 @@ impl TableRef {
             name: table.name.clone(),
         }
     }
+
+    pub fn key(&self) -> crate::schema::TableKey<'_> {
+        (self.schema.as_deref(), self.name.as_str())
+    }
 }
 
 /// One operation of a migration.

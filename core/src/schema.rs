@@ -100,7 +100,15 @@ pub struct Table {
     pub span: Span,
 }
 
+/// A table's schema (if named) and name, borrowed: how lookups key tables
+/// without cloning their names.
+pub type TableKey<'a> = (Option<&'a str>, &'a str);
+
 impl Table {
+    pub fn key(&self) -> TableKey<'_> {
+        (self.schema.as_deref(), self.name.as_str())
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }

@@ -22,6 +22,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::op::{Command, Op, TableRef};
 use crate::revision::{Body, DownRevision, Revision};
+use crate::schema::TableKey;
 use crate::text::Span;
 
 /// The newest PostgreSQL major version retort knows (the default target).
@@ -158,14 +159,9 @@ pub fn table_of(op: &Op) -> Option<TableRef> {
 }
 
 /// [`table_of`], borrowed from the op: its schema (if named) and name.
-pub fn table_key(op: &Op) -> Option<(Option<&str>, &str)> {
-    fn of(t: &TableRef) -> (Option<&str>, &str) {
-        (t.schema.as_deref(), t.name.as_str())
-    }
+pub fn table_key(op: &Op) -> Option<TableKey<'_>> {
     let table = match op {
-        Op::CreateTable { table, .. } | Op::DropTable { table, .. } => {
-            (table.schema.as_deref(), table.name.as_str())
-        }
+        Op::CreateTable { table, .. } | Op::DropTable { table, .. } => table.key(),
         Op::AddColumn { table, .. }
         | Op::DropColumn { table, .. }
         | Op::CreateIndex { table, .. }
@@ -179,15 +175,15 @@ pub fn table_key(op: &Op) -> Option<(Option<&str>, &str)> {
         | Op::CreateCheckConstraint { table, .. }
         | Op::DropConstraint { table, .. }
         | Op::CreatePrimaryKey { table, .. }
-        | Op::CreateExcludeConstraint { table, .. } => of(table),
-        Op::AlterColumn(alter) => of(&alter.table),
+        | Op::CreateExcludeConstraint { table, .. } => table.key(),
+        Op::AlterColumn(alter) => alter.table.key(),
         Op::RenameTable { schema, old, .. } => (schema.as_deref(), old.as_str()),
         Op::Command(
             Command::SetLogged { table, .. }
             | Command::ValidateConstraint { table, .. }
             | Command::ConstraintUsingIndex { table, .. },
-        ) => of(table),
-        Op::Command(Command::Dml { table, .. }) => of(table.as_ref()?),
+        ) => table.key(),
+        Op::Command(Command::Dml { table, .. }) => table.as_ref()?.key(),
         _ => return None,
     };
     (!table.1.is_empty()).then_some(table)
@@ -195,9 +191,14 @@ pub fn table_key(op: &Op) -> Option<(Option<&str>, &str)> {
 
 /// The table's name as the messages print it.
 pub fn display(table: &TableRef) -> String {
-    match &table.schema {
-        Some(schema) => format!("{schema}.{}", table.name),
-        None => table.name.clone(),
+    display_key(table.key())
+}
+
+/// [`display`] of a borrowed table key.
+pub fn display_key((schema, name): TableKey<'_>) -> String {
+    match schema {
+        Some(schema) => format!("{schema}.{name}"),
+        None => name.to_string(),
     }
 }
 
@@ -206,7 +207,7 @@ struct State<'a> {
     in_transaction: bool,
     transaction: usize,
     /// The tables created so far (schema, name).
-    created: crate::hash::FastSet<(Option<&'a str>, &'a str)>,
+    created: crate::hash::FastSet<TableKey<'a>>,
     lock_timeout: bool,
     local_lock_timeout: bool,
     utc: bool,
@@ -332,9 +333,7 @@ impl<'a> Flattener<'a> {
         });
         match op {
             Op::CreateTable { table, .. } => {
-                self.state
-                    .created
-                    .insert((table.schema.as_deref(), table.name.as_str()));
+                self.state.created.insert(table.key());
             }
             Op::RenameTable { schema, old, new }
                 if self
@@ -392,34 +391,23 @@ pub fn check(cx: &Cx<'_>) -> Vec<Finding> {
 }
 
 /// Below this many items, a thread costs more than it saves.
-#[cfg(not(target_arch = "wasm32"))]
 const PARALLEL_FROM: usize = 4_000;
 
-/// How many threads a job of `items` items gets: every core for a long
-/// one, outside the browser (whose worker has one thread).
+/// How many threads a job of `items` items gets: every core for a long one.
 fn threads_for(items: usize) -> usize {
-    #[cfg(not(target_arch = "wasm32"))]
     if items >= PARALLEL_FROM {
-        return std::thread::available_parallelism().map_or(1, |n| n.get());
+        crate::par::cores()
+    } else {
+        1
     }
-    let _ = items;
-    1
 }
 
 /// `work` on each of `items`, the items shared out over [`threads_for`].
 fn on_cores<T: Send>(items: &mut [T], work: impl Fn(&mut T) + Sync) {
-    let threads = threads_for(items.len());
-    if threads > 1 {
-        let size = items.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            for part in items.chunks_mut(size) {
-                let work = &work;
-                scope.spawn(move || part.iter_mut().for_each(work));
-            }
-        });
-    } else {
-        items.iter_mut().for_each(work);
-    }
+    let size = items.len().div_ceil(threads_for(items.len())).max(1);
+    crate::par::map(items.chunks_mut(size).collect(), |part| {
+        part.iter_mut().for_each(&work)
+    });
 }
 
 /// The findings of `rules` on `cx`, in no particular order. The rules are
@@ -442,26 +430,13 @@ fn run_rules(cx: &Cx<'_>, rules: &[&rules::Rule]) -> Vec<Finding> {
         }
         findings
     };
-    let threads = threads_for(cx.steps.len()).min(rules.len());
-    if threads < 2 {
-        return each(&mut rules.iter());
-    }
-    std::thread::scope(|scope| {
-        let running: Vec<_> = (0..threads)
-            .map(|k| {
-                let each = &each;
-                scope.spawn(move || each(&mut rules.iter().skip(k).step_by(threads)))
-            })
-            .collect();
-        let mut findings = Vec::new();
-        for thread in running {
-            match thread.join() {
-                Ok(part) => findings.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        findings
+    let threads = threads_for(cx.steps.len()).min(rules.len()).max(1);
+    crate::par::map((0..threads).collect(), |k| {
+        each(&mut rules.iter().skip(k).step_by(threads))
     })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// A revision file, reviewed: the findings, and the reader's diagnostics

@@ -3,8 +3,9 @@
 use super::{Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::hash::FastMap;
-use crate::lint::{Cx, Hit, Step, display};
-use crate::op::{Op, TableRef};
+use crate::lint::{Cx, Hit, Step, display_key};
+use crate::op::Op;
+use crate::schema::TableKey;
 
 pub const RULE: Rule = Rule {
     id: "foreign-key-without-index",
@@ -21,17 +22,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
-    // Per table (schema, name), the column lists its indexes start with.
-    type Table<'a> = (Option<&'a str>, &'a str);
-    let mut indexed: FastMap<Table<'_>, Vec<&[String]>> = FastMap::default();
-    let mut keys: Vec<(&Step<'_>, Table<'_>, &[String])> = Vec::new();
-    fn of(t: &TableRef) -> (Option<&str>, &str) {
-        (t.schema.as_deref(), t.name.as_str())
-    }
+    // Per table, the column lists its indexes start with.
+    let mut indexed: FastMap<TableKey<'_>, Vec<&[String]>> = FastMap::default();
+    let mut keys: Vec<(&Step<'_>, TableKey<'_>, &[String])> = Vec::new();
     for step in &cx.steps {
         match step.op {
             Op::CreateTable { table, .. } => {
-                let name = (table.schema.as_deref(), table.name.as_str());
+                let name = table.key();
                 let lists = indexed.entry(name).or_default();
                 lists.extend(table.primary_key.iter().map(|pk| &pk.columns[..]));
                 lists.extend(table.unique_constraints.iter().map(|u| &u.columns[..]));
@@ -44,19 +41,19 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 );
             }
             Op::CreateIndex { table, index, .. } => indexed
-                .entry(of(table))
+                .entry(table.key())
                 .or_default()
                 .push(&index.expressions),
             Op::CreateUniqueConstraint {
                 table, constraint, ..
             } => indexed
-                .entry(of(table))
+                .entry(table.key())
                 .or_default()
                 .push(&constraint.columns),
             Op::CreatePrimaryKey { table, columns, .. } => {
-                indexed.entry(of(table)).or_default().push(columns)
+                indexed.entry(table.key()).or_default().push(columns)
             }
-            Op::CreateForeignKey { table, fk, .. } => keys.push((step, of(table), &fk.columns)),
+            Op::CreateForeignKey { table, fk, .. } => keys.push((step, table.key(), &fk.columns)),
             _ => {}
         }
     }
@@ -67,10 +64,7 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 .any(|index| index.len() >= columns.len() && index[..columns.len()] == columns[..])
         });
         if !covered {
-            let table = display(&TableRef {
-                schema: table.0.map(str::to_string),
-                name: table.1.to_string(),
-            });
+            let table = display_key(table);
             out.push(Hit::new(
                 step.span,
                 format!(
