@@ -52,14 +52,6 @@ struct Located<'a> {
     finding: &'a Finding,
 }
 
-/// Frees `value` on a thread of its own: a long script's ops are a hundred
-/// thousand small allocations, and the output need not wait for them (if
-/// the process ends first, the operating system takes the memory back).
-fn discard<T: Send + 'static>(value: T) {
-    // Without a thread, the value is dropped here, with the closure.
-    let _ = std::thread::Builder::new().spawn(move || drop(value));
-}
-
 fn is_sql(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "sql")
 }
@@ -190,21 +182,16 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     let mut revisions: Vec<(usize, retort_core::revision::Revision)> = Vec::new();
     for (i, source) in sources.iter().enumerate() {
         let (findings, diagnostics) = if source.sql {
-            let (located, diagnostics) = read_ops(&source.text);
-            let cx = lint::Cx {
-                steps: lint::sql_steps(&located, &options.settings),
-                settings: &options.settings,
-                revision: None,
-            };
+            let index = options.locks.then(|| LineIndex::new(&source.text));
+            let mut lines = Vec::new();
+            let (findings, diagnostics) = judge_sql(&source.text, &options.settings, |steps| {
+                if let Some(index) = &index {
+                    lines.extend(lock_lines(index, steps, &options.settings));
+                }
+            });
             if options.locks {
-                lock_tables.push((
-                    source.path.clone(),
-                    lock_lines(&source.text, &cx.steps, &options.settings),
-                ));
+                lock_tables.push((source.path.clone(), lines));
             }
-            let findings = lint::findings(&cx, &source.text, true);
-            drop(cx);
-            discard(located);
             (findings, diagnostics)
         } else {
             let (revision, diagnostics) = retort_core::revision::read_revision(&source.text);
@@ -212,7 +199,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
             if options.locks {
                 lock_tables.push((
                     source.path.clone(),
-                    lock_lines(&source.text, &cx.steps, &options.settings),
+                    lock_lines(&LineIndex::new(&source.text), &cx.steps, &options.settings),
                 ));
             }
             let findings = lint::findings(&cx, &source.text, false);
@@ -277,28 +264,29 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     }
 }
 
-/// The ops of a SQL script, in parts to read end to end; a long script is
-/// read in parts on every core (each statement is read on its own, so the
-/// parts put end to end are what one pass reads).
-fn read_ops(text: &str) -> (Vec<Vec<retort_core::sql::ops::Located>>, Vec<Diagnostic>) {
+/// A SQL script's findings (with their fixes, before ignores) and
+/// diagnostics. It is read [`lint::PART`] statements at a time, on every
+/// core, and judged part by part as the parts come in (each statement is
+/// read on its own, so the parts put end to end are what one pass reads);
+/// `steps` sees each part's steps.
+fn judge_sql(
+    text: &str,
+    settings: &Settings,
+    mut steps: impl FnMut(&[lint::Step<'_>]),
+) -> (Vec<Finding>, Vec<Diagnostic>) {
     use retort_core::sql::{ops, split};
-    /// Below this, a thread costs more than it saves.
-    const PER_THREAD: usize = 2_000;
     let pieces = split::split(text);
-    let threads = retort_core::par::cores()
-        .min(pieces.len() / PER_THREAD)
-        .max(1);
-    let size = pieces.len().div_ceil(threads).max(1);
-    let parts = retort_core::par::map(pieces.chunks(size).collect(), |part| {
-        ops::read_ops_of(text, part)
-    });
-    let mut located = Vec::with_capacity(parts.len());
+    let mut script = lint::Script::new(text, settings);
     let mut diagnostics = Vec::new();
-    for (l, d) in parts {
-        located.push(l);
-        diagnostics.extend(d);
-    }
-    (located, diagnostics)
+    retort_core::par::pipeline(
+        &pieces.chunks(lint::PART).collect::<Vec<_>>(),
+        |part| ops::read_ops_of(text, part),
+        |(located, read)| {
+            diagnostics.extend_from_slice(read);
+            script.part(std::slice::from_ref(located), &mut steps);
+        },
+    );
+    (script.finish(), diagnostics)
 }
 
 /// `multiple-heads` on the revisions read, each head's finding added to its
@@ -383,8 +371,7 @@ fn report_diagnostics(path: &str, source: &str, diagnostics: &[Diagnostic]) {
 
 /// The lock table of one file: per step, line, op, lock mode, table, what
 /// it blocks and how long it holds it.
-fn lock_lines(source: &str, steps: &[lint::Step<'_>], settings: &Settings) -> Vec<String> {
-    let index = LineIndex::new(source);
+fn lock_lines(index: &LineIndex<'_>, steps: &[lint::Step<'_>], settings: &Settings) -> Vec<String> {
     let mut lines = Vec::new();
     for step in steps {
         let line = index.line_col(step.span.start).line;

@@ -641,3 +641,109 @@ fn the_fast_tokenizer_gives_sqlparsers_tokens_or_gives_up() {
         "fast tokenizer: {fast} of {total} seed statements; {mutated_fast} of {checked} statements of {count} mutated scripts, all as sqlparser"
     );
 }
+
+/// A statement for each thing a rule carries from one step to a later one.
+const CARRIED: &str = "CREATE TABLE n (id bigint PRIMARY KEY, a int);
+CREATE INDEX ix_a ON accounts (a);
+DROP INDEX ix_a;
+ALTER TABLE orders ADD CONSTRAINT fk_o FOREIGN KEY (account_id) REFERENCES accounts (id);
+ALTER TABLE orders ADD CONSTRAINT fk_p FOREIGN KEY (payer_id) REFERENCES accounts (id);
+CREATE INDEX ix_o ON orders (account_id);
+ALTER TABLE n RENAME TO m;
+ALTER TABLE m ADD COLUMN b int NOT NULL;
+BEGIN;
+ALTER TABLE t ADD CONSTRAINT c CHECK (x IS NOT NULL) NOT VALID;
+ALTER TABLE t VALIDATE CONSTRAINT c;
+COMMIT;
+ALTER TABLE t ALTER COLUMN x SET NOT NULL;
+ALTER TABLE t ADD CONSTRAINT d CHECK (w IS NOT NULL) NOT VALID;
+ALTER TABLE t VALIDATE CONSTRAINT d;
+ALTER TABLE t ALTER COLUMN w SET NOT NULL;
+BEGIN;
+ALTER TABLE big ADD COLUMN y int;
+UPDATE big SET y = 1;
+CREATE INDEX ix_y ON big (y);
+COMMIT;
+ALTER TABLE u ADD COLUMN z int;
+SET TIME ZONE 'UTC';
+SET lock_timeout = '2s';
+ALTER TABLE v ALTER COLUMN at TYPE timestamptz;
+";
+
+/// The findings of one pass over a whole SQL script: every step in one
+/// part, as the playground's review reads it.
+fn one_pass(
+    source: &str,
+    settings: &retort_core::lint::Settings,
+) -> Vec<retort_core::lint::Finding> {
+    use retort_core::lint;
+    let (located, _) = retort_core::sql::ops::read_ops(source);
+    let steps = lint::sql_steps(std::slice::from_ref(&located), settings);
+    let cx = lint::Cx {
+        first: steps.first().map(|s| s.span),
+        steps,
+        settings,
+        revision: None,
+    };
+    lint::apply_ignores(source, true, lint::findings(&cx, source, true), settings)
+}
+
+#[test]
+fn a_script_judged_in_parts_gets_the_findings_of_one_pass() {
+    use retort_core::lint::{self, Settings};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut seeds: Vec<String> = Vec::new();
+    for dir in ["tests/lint/cases", "tests/fixtures/sql"] {
+        let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+            .expect("a seed folder")
+            .map(|e| e.expect("an entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+            .collect();
+        paths.sort();
+        seeds.extend(
+            paths
+                .iter()
+                .map(|p| std::fs::read_to_string(p).expect("UTF-8")),
+        );
+    }
+    // Every labelled case in one script: tables created, locks taken and
+    // constraints added in one part, judged in later ones.
+    seeds.push(seeds.join("\n"));
+    // What each rule that reads more than one step carries, a statement
+    // apart.
+    seeds.push(CARRIED.to_string());
+    let mut rng = Rng(0x9a27_5eed_0f11);
+    let mutated: Vec<String> = (0..mutations() / 4)
+        .map(|i| mutate(&seeds[i % seeds.len()], LINT_FRAGMENTS, &mut rng))
+        .collect();
+    let settings = [
+        Settings::default(),
+        Settings {
+            postgres: 11,
+            assume_in_transaction: true,
+            ..Settings::default()
+        },
+    ];
+    let (mut scripts, mut split, mut findings) = (0, 0, 0);
+    for source in seeds.iter().chain(&mutated) {
+        for settings in &settings {
+            let whole = one_pass(source, settings);
+            for part in [1, 2, 3, 7] {
+                let (parts, _) = lint::lint_sql_in_parts(source, settings, part);
+                assert_eq!(parts, whole, "in parts of {part}:\n{source}");
+            }
+            scripts += 1;
+            findings += whole.len();
+            split += usize::from(retort_core::sql::split::split(source).len() > 1);
+        }
+    }
+    // The test means something only if scripts had several statements and
+    // the rules found things in them.
+    assert!(
+        split * 10 > scripts * 7 && findings > scripts,
+        "{split} of {scripts} split, {findings} findings"
+    );
+    println!(
+        "{scripts} scripts judged in parts of 1, 2, 3 and 7: one pass's findings ({findings})"
+    );
+}

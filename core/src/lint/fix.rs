@@ -58,10 +58,7 @@ pub const LOCK_TIMEOUT: &str = "5s";
 
 /// Gives each finding its fix, where there is one.
 pub fn attach(source: &str, sql: bool, cx: &Cx<'_>, findings: &mut [Finding]) {
-    let first = match &cx.revision {
-        Some(revision) => revision.first_statement,
-        None => cx.steps.first().map(|s| s.span),
-    };
+    let first = cx.first;
     // Each span's step, and how many steps share it.
     let mut by_span: crate::hash::FastMap<Span, (usize, usize)> =
         crate::hash::FastMap::with_capacity_and_hasher(cx.steps.len(), Default::default());

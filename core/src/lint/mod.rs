@@ -126,12 +126,16 @@ pub struct Step<'a> {
     pub utc: bool,
 }
 
-/// What the rules read: the steps, and the revision around them.
+/// What the rules read: the steps (of the whole migration, or of the part
+/// of a long script being judged), and the revision around them.
 #[derive(Debug)]
 pub struct Cx<'a> {
     pub steps: Vec<Step<'a>>,
     pub settings: &'a Settings,
     pub revision: Option<RevisionFacts>,
+    /// The migration's first statement (where a `SET lock_timeout` goes),
+    /// when it has one.
+    pub first: Option<Span>,
 }
 
 /// What a revision says besides its ops.
@@ -145,8 +149,6 @@ pub struct RevisionFacts {
     /// Where `def upgrade` / `def downgrade` are (or the file's start).
     pub upgrade_at: Span,
     pub downgrade_at: Span,
-    /// The first statement of `upgrade()` (a block, not the op inside it).
-    pub first_statement: Option<Span>,
 }
 
 /// The table an op works on (for a `DROP INDEX` read from SQL, which names
@@ -202,31 +204,73 @@ pub fn display_key((schema, name): TableKey<'_>) -> String {
     }
 }
 
+/// What the flattener knows of the steps so far: carried from one part of
+/// a long script to the next.
 #[derive(Debug, Default)]
-struct State<'a> {
+pub struct State {
     in_transaction: bool,
     transaction: usize,
-    /// The tables created so far (schema, name).
-    created: crate::hash::FastSet<TableKey<'a>>,
+    /// The tables created so far, by [`created_key`].
+    created: crate::hash::FastSet<String>,
     lock_timeout: bool,
     local_lock_timeout: bool,
     utc: bool,
 }
 
+impl State {
+    fn new(in_transaction: bool) -> Self {
+        State {
+            in_transaction,
+            ..State::default()
+        }
+    }
+}
+
+/// A table's key in [`State::created`], written into `out`: the schema and
+/// name can hold no NUL byte, so no two tables share a key.
+fn created_key((schema, name): TableKey<'_>, out: &mut String) {
+    out.clear();
+    match schema {
+        Some(schema) => {
+            out.push('S');
+            out.push_str(schema);
+            out.push('\0');
+        }
+        None => out.push('N'),
+    }
+    out.push_str(name);
+}
+
 struct Flattener<'a> {
     steps: Vec<Step<'a>>,
-    state: State<'a>,
+    state: State,
+    /// A buffer for [`created_key`].
+    key: String,
 }
 
 impl<'a> Flattener<'a> {
     fn new(in_transaction: bool, capacity: usize) -> Self {
+        Self::resume(State::new(in_transaction), capacity)
+    }
+
+    /// Flattens the next ops of a migration whose earlier ops left `state`.
+    fn resume(state: State, capacity: usize) -> Self {
         Flattener {
             steps: Vec::with_capacity(capacity),
-            state: State {
-                in_transaction,
-                ..State::default()
-            },
+            state,
+            key: String::new(),
         }
+    }
+
+    /// Whether the table `key` was created earlier in the migration.
+    fn created(&mut self, key: TableKey<'_>) -> bool {
+        created_key(key, &mut self.key);
+        self.state.created.contains(self.key.as_str())
+    }
+
+    fn mark_created(&mut self, key: TableKey<'_>) {
+        created_key(key, &mut self.key);
+        self.state.created.insert(self.key.clone());
     }
 
     /// Ops of a revision, with their spans in pre-order.
@@ -318,7 +362,7 @@ impl<'a> Flattener<'a> {
         }
         let new_table = !matches!(op, Op::CreateTable { .. })
             && !self.state.created.is_empty()
-            && table_key(op).is_some_and(|t| self.state.created.contains(&t));
+            && table_key(op).is_some_and(|t| self.created(t));
         self.steps.push(Step {
             op,
             span,
@@ -332,16 +376,12 @@ impl<'a> Flattener<'a> {
             utc: self.state.utc,
         });
         match op {
-            Op::CreateTable { table, .. } => {
-                self.state.created.insert(table.key());
-            }
-            Op::RenameTable { schema, old, new }
-                if self
-                    .state
-                    .created
-                    .remove(&(schema.as_deref(), old.as_str())) =>
-            {
-                self.state.created.insert((schema.as_deref(), new.as_str()));
+            Op::CreateTable { table, .. } => self.mark_created(table.key()),
+            Op::RenameTable { schema, old, new } => {
+                created_key((schema.as_deref(), old), &mut self.key);
+                if self.state.created.remove(self.key.as_str()) {
+                    self.mark_created((schema.as_deref(), new));
+                }
             }
             _ => {}
         }
@@ -361,12 +401,21 @@ pub fn sql_steps<'a>(
     parts: &'a [Vec<crate::sql::ops::Located>],
     settings: &Settings,
 ) -> Vec<Step<'a>> {
+    sql_steps_after(parts, State::new(settings.assume_in_transaction)).0
+}
+
+/// [`sql_steps`] of the next ops of a script whose earlier ops left
+/// `state`; and the state after them.
+fn sql_steps_after(
+    parts: &[Vec<crate::sql::ops::Located>],
+    state: State,
+) -> (Vec<Step<'_>>, State) {
     let count = parts.iter().map(Vec::len).sum();
-    let mut flattener = Flattener::new(settings.assume_in_transaction, count);
+    let mut flattener = Flattener::resume(state, count);
     for l in parts.iter().flatten() {
         flattener.op(&l.op, l.span, true);
     }
-    flattener.steps
+    (flattener.steps, flattener.state)
 }
 
 /// The steps of generated ops (no source: every span is empty), as a
@@ -375,19 +424,6 @@ pub fn ops_steps(ops: &[Op]) -> Vec<Step<'_>> {
     let mut flattener = Flattener::new(true, ops.len());
     flattener.ops(ops, &mut std::iter::empty());
     flattener.steps
-}
-
-/// Runs every rule over `cx`, findings in source order.
-pub fn check(cx: &Cx<'_>) -> Vec<Finding> {
-    let enabled: Vec<&rules::Rule> = rules::RULES
-        .iter()
-        .copied()
-        .filter(|rule| cx.settings.enabled(rule))
-        .collect();
-    let mut findings = run_rules(cx, &enabled);
-    // Stable: one rule's findings at one place keep the rule's order.
-    findings.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
-    findings
 }
 
 /// Below this many items, a thread costs more than it saves.
@@ -410,34 +446,145 @@ fn on_cores<T: Send>(items: &mut [T], work: impl Fn(&mut T) + Sync) {
     });
 }
 
+/// A rule at work, with what it remembers of the steps it has read.
+type Working = (&'static rules::Rule, rules::Memory);
+
+/// `hits` of `rule` as its findings.
+fn found(rule: &rules::Rule, settings: &Settings, hits: &mut Vec<Hit>, out: &mut Vec<Finding>) {
+    let severity = settings.severity(rule.id, rule.severity);
+    out.extend(hits.drain(..).map(|hit| Finding {
+        rule: rule.id,
+        severity,
+        span: hit.span,
+        message: hit.message,
+        fix: None,
+    }));
+}
+
 /// The findings of `rules` on `cx`, in no particular order. The rules are
 /// independent of each other: on a long migration, outside the browser,
 /// they share out over the machine's cores.
-fn run_rules(cx: &Cx<'_>, rules: &[&rules::Rule]) -> Vec<Finding> {
-    let each = |rules: &mut dyn Iterator<Item = &&rules::Rule>| {
+fn run_rules(cx: &Cx<'_>, rules: &mut [Working]) -> Vec<Finding> {
+    let threads = threads_for(cx.steps.len()).min(rules.len()).max(1);
+    let mut groups: Vec<Vec<&mut Working>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, working) in rules.iter_mut().enumerate() {
+        groups[i % threads].push(working);
+    }
+    crate::par::map(groups, |group| {
         let mut findings = Vec::new();
         let mut hits = Vec::new();
-        for rule in rules {
-            (rule.check)(cx, &mut hits);
-            let severity = cx.settings.severity(rule.id, rule.severity);
-            findings.extend(hits.drain(..).map(|hit| Finding {
-                rule: rule.id,
-                severity,
-                span: hit.span,
-                message: hit.message,
-                fix: None,
-            }));
+        for (rule, memory) in group {
+            match rule.check {
+                rules::Check::Steps(check) => check(cx, &mut hits),
+                rules::Check::Carried { part, .. } => part(cx, memory, &mut hits),
+            }
+            found(rule, cx.settings, &mut hits, &mut findings);
         }
         findings
-    };
-    let threads = threads_for(cx.steps.len()).min(rules.len()).max(1);
-    crate::par::map((0..threads).collect(), |k| {
-        each(&mut rules.iter().skip(k).step_by(threads))
     })
     .into_iter()
     .flatten()
     .collect()
 }
+
+/// The rules judging one migration: all of it at once, or a long script a
+/// part at a time (each part's ops read, judged and freed before the next
+/// part's are read: the memory is a part's, not the script's).
+#[derive(Debug)]
+pub struct Judge<'s> {
+    settings: &'s Settings,
+    rules: Vec<Working>,
+    findings: Vec<Finding>,
+}
+
+impl<'s> Judge<'s> {
+    /// The rules `settings` leaves on, with nothing read yet.
+    pub fn new(settings: &'s Settings) -> Self {
+        Judge {
+            settings,
+            rules: rules::RULES
+                .iter()
+                .copied()
+                .filter(|rule| settings.enabled(rule))
+                .map(|rule| (rule, rules::Memory::default()))
+                .collect(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Judges `cx` (read from `source`, a `.sql` script when `sql`): the
+    /// whole migration, or its next part. Each finding gets its fix here,
+    /// while the ops are still there.
+    pub fn part(&mut self, cx: &Cx<'_>, source: &str, sql: bool) {
+        let mut findings = run_rules(cx, &mut self.rules);
+        fix::attach(source, sql, cx, &mut findings);
+        self.findings.append(&mut findings);
+    }
+
+    /// Every finding, in source order (one rule's findings at one place in
+    /// the order the rule reported them), ignores not yet applied.
+    pub fn finish(mut self) -> Vec<Finding> {
+        let mut hits = Vec::new();
+        for (rule, memory) in &mut self.rules {
+            if let rules::Check::Carried { end, .. } = rule.check {
+                end(memory, &mut hits);
+                found(rule, self.settings, &mut hits, &mut self.findings);
+            }
+        }
+        self.findings
+            .sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+        self.findings
+    }
+}
+
+/// A SQL script judged a part at a time ([`Judge`]), the flattener's state
+/// carried from each part to the next.
+#[derive(Debug)]
+pub struct Script<'s> {
+    source: &'s str,
+    judge: Judge<'s>,
+    state: State,
+    first: Option<Span>,
+}
+
+impl<'s> Script<'s> {
+    pub fn new(source: &'s str, settings: &'s Settings) -> Self {
+        Script {
+            source,
+            judge: Judge::new(settings),
+            state: State::new(settings.assume_in_transaction),
+            first: None,
+        }
+    }
+
+    /// Judges the script's next ops (read in parts, put end to end);
+    /// `steps` sees their steps (for a lock table).
+    pub fn part(
+        &mut self,
+        parts: &[Vec<crate::sql::ops::Located>],
+        steps: impl FnOnce(&[Step<'_>]),
+    ) {
+        let (part, state) = sql_steps_after(parts, std::mem::take(&mut self.state));
+        self.state = state;
+        self.first = self.first.or(part.first().map(|s| s.span));
+        let cx = Cx {
+            steps: part,
+            settings: self.judge.settings,
+            revision: None,
+            first: self.first,
+        };
+        steps(&cx.steps);
+        self.judge.part(&cx, self.source, true);
+    }
+
+    /// [`Judge::finish`].
+    pub fn finish(self) -> Vec<Finding> {
+        self.judge.finish()
+    }
+}
+
+/// How many pieces of a script [`lint_sql`] reads at a time.
+pub const PART: usize = 1_000;
 
 /// A revision file, reviewed: the findings, and the reader's diagnostics
 /// (a statement retort could not read is not judged).
@@ -467,11 +614,12 @@ pub fn lint_read_revision(revision: &Revision, source: &str, settings: &Settings
     apply_ignores(source, false, findings, settings)
 }
 
-/// The rules' findings on `cx` (read from `source`), each with its fix.
+/// The rules' findings on `cx` (read from `source`), each with its fix, in
+/// source order.
 pub fn findings(cx: &Cx<'_>, source: &str, sql: bool) -> Vec<Finding> {
-    let mut findings = check(cx);
-    fix::attach(source, sql, cx, &mut findings);
-    findings
+    let mut judge = Judge::new(cx.settings);
+    judge.part(cx, source, sql);
+    judge.finish()
 }
 
 /// A migration (a `.sql` script when `sql`, else a revision file),
@@ -527,13 +675,14 @@ pub fn revision_cx<'a>(revision: &'a Revision, source: &str, settings: &'a Setti
     Cx {
         steps: revision_steps(revision),
         settings,
+        // The first statement of `upgrade()` (a block, not the op inside it).
+        first: revision.spans.0.first().copied(),
         revision: Some(RevisionFacts {
             upgrade: revision.upgrade_body,
             downgrade: revision.downgrade_body,
             merge: matches!(revision.down_revision, DownRevision::Merge(_)),
             upgrade_at: at("upgrade"),
             downgrade_at: at("downgrade"),
-            first_statement: revision.spans.0.first().copied(),
         }),
     }
 }
@@ -562,16 +711,28 @@ pub fn multiple_heads(graph: &crate::graph::Graph) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// A SQL migration, reviewed.
+/// A SQL migration, reviewed, [`PART`] pieces at a time.
 pub fn lint_sql(source: &str, settings: &Settings) -> (Vec<Finding>, Vec<Diagnostic>) {
-    let (located, diagnostics) = crate::sql::ops::read_ops(source);
-    let cx = Cx {
-        steps: sql_steps(std::slice::from_ref(&located), settings),
-        settings,
-        revision: None,
-    };
+    lint_sql_in_parts(source, settings, PART)
+}
+
+/// [`lint_sql`], reading `part` pieces at a time: whatever the size, the
+/// findings are one pass's (tested).
+pub fn lint_sql_in_parts(
+    source: &str,
+    settings: &Settings,
+    part: usize,
+) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let pieces = crate::sql::split::split(source);
+    let mut script = Script::new(source, settings);
+    let mut diagnostics = Vec::new();
+    for part in pieces.chunks(part.max(1)) {
+        let (located, mut read) = crate::sql::ops::read_ops_of(source, part);
+        diagnostics.append(&mut read);
+        script.part(std::slice::from_ref(&located), |_| {});
+    }
     (
-        apply_ignores(source, true, findings(&cx, source, true), settings),
+        apply_ignores(source, true, script.finish(), settings),
         diagnostics,
     )
 }

@@ -222,8 +222,10 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
     };
     if crate::input::looks_like_sql(text) {
         let (located, diagnostics) = crate::sql::ops::read_ops(text);
+        let steps = super::sql_steps(std::slice::from_ref(&located), settings);
         let cx = super::Cx {
-            steps: super::sql_steps(std::slice::from_ref(&located), settings),
+            first: steps.first().map(|s| s.span),
+            steps,
             settings,
             revision: None,
         };

@@ -1,6 +1,6 @@
 //! `add-check-validating`: A CHECK constraint added without NOT VALID scans the table under an ACCESS EXCLUSIVE lock.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "`op.create_check_constraint(..., postgresql_not_valid=True)`, then `VALIDATE CONSTRAINT` in a later revision.",
         fix_safety: "Safe.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

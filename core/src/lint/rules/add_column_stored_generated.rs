@@ -1,6 +1,6 @@
 //! `add-column-stored-generated`: A stored generated column rewrites the table.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Add a plain nullable column, fill it with a trigger and a batched backfill; or accept the rewrite in a maintenance window.",
         fix_safety: "No automatic fix: the replacement changes how the value is kept.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,6 +1,6 @@
 //! `add-column-volatile-default`: A column added with a volatile default rewrites the table.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::locks::volatile_default;
 use crate::lint::{Cx, Hit, display};
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "Add the column without a default, set the default in a second step (`alter_column(server_default=…)`, which applies to new rows only), and backfill existing rows in batches.",
         fix_safety: "No automatic fix: existing rows would get their values from a backfill, not from the default; write the steps in Use instead.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,6 +1,6 @@
 //! `add-foreign-key-validating`: A foreign key added without NOT VALID checks every row while writes wait.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Add it `NOT VALID` (new rows are checked at once), then validate it in a later revision: `op.execute('ALTER TABLE event VALIDATE CONSTRAINT fk_event_account')` takes only a SHARE UPDATE EXCLUSIVE lock.",
         fix_safety: "Safe: the constraint ends up the same once validated.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,6 +1,6 @@
 //! `add-not-null-column-without-default`: A NOT NULL column without a default fails on a table with rows.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "The 3-step pattern, one revision each: add the column nullable; backfill it (`UPDATE account SET plan = 'free' WHERE plan IS NULL`, in batches on big tables); then `op.alter_column('account', 'plan', nullable=False)`. Or give it a constant `server_default` (instant from PostgreSQL 11).",
         fix_safety: "Display only: the fix shows the three steps with `<value>` where the backfill goes; that value is a decision about your data (`retort revision --backfill T.C=EXPR` writes the three revisions with it).",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

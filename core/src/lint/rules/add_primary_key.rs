@@ -1,6 +1,6 @@
 //! `add-primary-key`: A primary key added to an existing table builds its index under an ACCESS EXCLUSIVE lock.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Create a unique index concurrently, make the columns NOT NULL safely, then `ALTER TABLE event ADD CONSTRAINT pk_event PRIMARY KEY USING INDEX …`.",
         fix_safety: "No automatic fix: the index-first steps need the key's columns NOT NULL first.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

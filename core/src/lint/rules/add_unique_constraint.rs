@@ -1,6 +1,6 @@
 //! `add-unique-constraint`: A unique constraint builds its index under an ACCESS EXCLUSIVE lock.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Build the index first, concurrently, then attach it:\n\nwith op.get_context().autocommit_block():\n    op.create_index('uq_account_email', 'account', ['email'], unique=True, postgresql_concurrently=True)\nop.execute('ALTER TABLE account ADD CONSTRAINT uq_account_email UNIQUE USING INDEX uq_account_email')",
         fix_safety: "Safe.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,6 +1,6 @@
 //! `alter-column-type-rewrite`: Changing a column's type rewrites the table unless the cast is binary-coercible.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::locks::type_change_rewrites;
 use crate::lint::{Cx, Hit, display};
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "Add a new column of the new type, keep it in sync with a trigger, backfill in batches, then swap the names in one quick revision.",
         fix_safety: "No automatic fix: the swap needs application changes.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

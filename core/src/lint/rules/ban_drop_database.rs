@@ -1,6 +1,6 @@
 //! `ban-drop-database`: DROP DATABASE in a migration.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::op::Command;
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "Do it by hand, deliberately, outside migrations.",
         fix_safety: "No automatic fix.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,6 +1,6 @@
 //! `ban-truncate`: TRUNCATE in a migration deletes every row.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Command;
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "Delete the rows you mean in batches (`DELETE … WHERE …`), or move data clean-up out of migrations.",
         fix_safety: "No automatic fix.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

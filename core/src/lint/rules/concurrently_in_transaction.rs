@@ -1,6 +1,6 @@
 //! `concurrently-in-transaction`: CONCURRENTLY cannot run inside a transaction.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::op::Command;
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "with op.get_context().autocommit_block():\n    op.create_index('ix_a', 'account', ['email'], postgresql_concurrently=True)",
         fix_safety: "Safe: the block commits what ran before it; the ops keep their order.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,6 +1,6 @@
 //! `create-index-non-concurrently`: An index built without CONCURRENTLY blocks writes.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Build it concurrently, outside the transaction:\n\nwith op.get_context().autocommit_block():\n    op.create_index('ix_event_account_id', 'event', ['account_id'], postgresql_concurrently=True)",
         fix_safety: "Safe: the same index. A failed concurrent build leaves an INVALID index to drop before retrying.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

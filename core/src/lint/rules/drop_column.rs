@@ -1,6 +1,6 @@
 //! `drop-column`: Dropping a column loses its data and breaks code that reads it.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Remove every use of the column from the code and deploy it first; drop the column in a later release.",
         fix_safety: "No automatic fix.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

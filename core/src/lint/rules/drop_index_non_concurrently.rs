@@ -1,6 +1,6 @@
 //! `drop-index-non-concurrently`: DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::op::Op;
@@ -16,14 +16,20 @@ pub const RULE: Rule = Rule {
         instead: "with op.get_context().autocommit_block():\n    op.drop_index('ix_event_account_id', table_name='event', postgresql_concurrently=True)",
         fix_safety: "Safe.",
     },
-    check,
+    check: Check::Carried {
+        part: check,
+        end: super::nothing_at_end,
+    },
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
-    let mut created: crate::hash::FastSet<&str> = crate::hash::FastSet::default();
+/// The names of the indexes the migration created so far.
+type Created = crate::hash::FastSet<String>;
+
+fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
+    let created = memory.get::<Created>();
     for step in &cx.steps {
         match step.op {
-            Op::CreateIndex { index, .. } => created.extend(index.name.as_deref()),
+            Op::CreateIndex { index, .. } => created.extend(index.name.clone()),
             Op::DropIndex { index, .. } if !step.concurrently && !step.new_table => {
                 let name = index.name.as_deref().unwrap_or("(unnamed)");
                 if created.contains(name) {

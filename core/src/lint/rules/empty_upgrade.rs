@@ -1,6 +1,6 @@
 //! `empty-upgrade`: The revision's upgrade does nothing.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::revision::Body;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Delete the revision, or check that env.py imports every model.",
         fix_safety: "No automatic fix.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

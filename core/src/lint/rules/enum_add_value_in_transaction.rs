@@ -1,6 +1,6 @@
 //! `enum-add-value-in-transaction`: ALTER TYPE … ADD VALUE fails inside a transaction before PostgreSQL 12.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::op::Op;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "with op.get_context().autocommit_block():\n    op.execute(\"ALTER TYPE mood ADD VALUE 'meh'\")",
         fix_safety: "Safe.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

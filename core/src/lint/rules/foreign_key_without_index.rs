@@ -1,11 +1,11 @@
 //! `foreign-key-without-index`: A foreign key's columns have no index.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
 use crate::hash::FastMap;
-use crate::lint::{Cx, Hit, Step, display_key};
+use crate::lint::{Cx, Hit, display_key};
 use crate::op::Op;
-use crate::schema::TableKey;
+use crate::text::Span;
 
 pub const RULE: Rule = Rule {
     id: "foreign-key-without-index",
@@ -18,55 +18,79 @@ pub const RULE: Rule = Rule {
         instead: "op.create_index('ix_event_account_id', 'event', ['account_id'])  # concurrently on an existing table",
         fix_safety: "No automatic fix: the index is a schema change the models should declare, or autogenerate drops it again.",
     },
-    check,
+    check: Check::Carried { part: read, end },
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
-    // Per table, the column lists its indexes start with.
-    let mut indexed: FastMap<TableKey<'_>, Vec<&[String]>> = FastMap::default();
-    let mut keys: Vec<(&Step<'_>, TableKey<'_>, &[String])> = Vec::new();
+/// A table's schema (if named) and name.
+type Table = (Option<String>, String);
+
+/// What the migration declared so far.
+#[derive(Default)]
+struct Seen {
+    /// Per table, the column lists its indexes start with.
+    indexed: FastMap<Table, Vec<Vec<String>>>,
+    /// The foreign keys: where, on which table, on which columns.
+    keys: Vec<(Span, Table, Vec<String>)>,
+}
+
+fn owned((schema, name): crate::schema::TableKey<'_>) -> Table {
+    (schema.map(str::to_string), name.to_string())
+}
+
+/// Records the indexes and foreign keys of a part: an index created later
+/// in the migration covers a key as well as one created before it.
+fn read(cx: &Cx<'_>, memory: &mut Memory, _: &mut Vec<Hit>) {
+    let Seen { indexed, keys } = memory.get::<Seen>();
     for step in &cx.steps {
         match step.op {
             Op::CreateTable { table, .. } => {
-                let name = table.key();
-                let lists = indexed.entry(name).or_default();
-                lists.extend(table.primary_key.iter().map(|pk| &pk.columns[..]));
-                lists.extend(table.unique_constraints.iter().map(|u| &u.columns[..]));
-                lists.extend(table.indexes.iter().map(|i| &i.expressions[..]));
+                let name = owned(table.key());
                 keys.extend(
                     table
                         .foreign_keys
                         .iter()
-                        .map(|fk| (step, name, &fk.columns[..])),
+                        .map(|fk| (step.span, name.clone(), fk.columns.clone())),
                 );
+                let lists = indexed.entry(name).or_default();
+                lists.extend(table.primary_key.iter().map(|pk| pk.columns.clone()));
+                lists.extend(table.unique_constraints.iter().map(|u| u.columns.clone()));
+                lists.extend(table.indexes.iter().map(|i| i.expressions.clone()));
             }
             Op::CreateIndex { table, index, .. } => indexed
-                .entry(table.key())
+                .entry(owned(table.key()))
                 .or_default()
-                .push(&index.expressions),
+                .push(index.expressions.clone()),
             Op::CreateUniqueConstraint {
                 table, constraint, ..
             } => indexed
-                .entry(table.key())
+                .entry(owned(table.key()))
                 .or_default()
-                .push(&constraint.columns),
-            Op::CreatePrimaryKey { table, columns, .. } => {
-                indexed.entry(table.key()).or_default().push(columns)
+                .push(constraint.columns.clone()),
+            Op::CreatePrimaryKey { table, columns, .. } => indexed
+                .entry(owned(table.key()))
+                .or_default()
+                .push(columns.clone()),
+            Op::CreateForeignKey { table, fk, .. } => {
+                keys.push((step.span, owned(table.key()), fk.columns.clone()))
             }
-            Op::CreateForeignKey { table, fk, .. } => keys.push((step, table.key(), &fk.columns)),
             _ => {}
         }
     }
-    for (step, table, columns) in keys {
-        let covered = indexed.get(&table).is_some_and(|indexes| {
+}
+
+/// The keys no index of the whole migration covers.
+fn end(memory: &mut Memory, out: &mut Vec<Hit>) {
+    let Seen { indexed, keys } = memory.get::<Seen>();
+    for (span, table, columns) in keys.iter() {
+        let covered = indexed.get(table).is_some_and(|indexes| {
             indexes
                 .iter()
                 .any(|index| index.len() >= columns.len() && index[..columns.len()] == columns[..])
         });
         if !covered {
-            let table = display_key(table);
+            let table = display_key((table.0.as_deref(), table.1.as_str()));
             out.push(Hit::new(
-                step.span,
+                *span,
                 format!(
                     "no index on `{table}` ({}) for its foreign key",
                     columns.join(", ")

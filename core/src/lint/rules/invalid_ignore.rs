@@ -1,6 +1,6 @@
 //! `invalid-ignore`: An ignore comment that retort cannot follow.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 
@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         instead: "op.drop_column('users', 'fax')  # retort: ignore[drop-column] -- no release reads users.fax since 4.2",
         fix_safety: "No automatic fix. A well-formed part of the comment still applies (an ignore without a reason still suppresses what it names).",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,6 +1,6 @@
 //! `missing-downgrade`: The revision cannot be downgraded.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::revision::Body;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Write the inverse of each op in reverse order, and run upgrade → downgrade → upgrade before merging (retort's simulator does).",
         fix_safety: "No automatic fix.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,6 +1,6 @@
 //! `missing-lock-timeout`: A lock that blocks traffic is requested without a lock_timeout.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::locks::locks;
 use crate::lint::{Cx, Hit};
@@ -16,10 +16,20 @@ pub const RULE: Rule = Rule {
         instead: "op.execute(\"SET lock_timeout = '5s'\")  # first in upgrade()",
         fix_safety: "Safe: it only makes waiting fail.",
     },
-    check,
+    check: Check::Carried {
+        part: check,
+        end: super::nothing_at_end,
+    },
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+/// Whether the migration's first such lock was reported (only the first is).
+type Reported = bool;
+
+fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
+    let reported = memory.get::<Reported>();
+    if *reported {
+        return;
+    }
     for step in cx.existing() {
         if step.lock_timeout {
             continue;
@@ -37,6 +47,7 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                     lock.table
                 ),
             ));
+            *reported = true;
             return;
         }
     }

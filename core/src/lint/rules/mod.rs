@@ -63,8 +63,57 @@ pub struct Rule {
     pub severity: Severity,
     pub summary: &'static str,
     pub explanation: Explanation,
-    pub check: fn(&Cx<'_>, &mut Vec<super::Hit>),
+    pub check: Check,
 }
+
+/// How a rule reads a migration's steps. A long SQL script is judged a part
+/// at a time (its ops read, judged and freed before the next part is read),
+/// so a rule that needs more than the step in front of it says so.
+#[derive(Debug, Clone, Copy)]
+pub enum Check {
+    /// Each step judged on its own (with what the flattener knows of the
+    /// steps before it: transaction, new table, lock timeout).
+    Steps(fn(&Cx<'_>, &mut Vec<super::Hit>)),
+    /// A judgement that depends on other steps: `part` reads each part in
+    /// turn and keeps what it needs in its [`Memory`]; `end` reports what
+    /// only the whole migration shows (its findings get no fix: the ops are
+    /// gone by then).
+    Carried {
+        part: fn(&Cx<'_>, &mut Memory, &mut Vec<super::Hit>),
+        end: fn(&mut Memory, &mut Vec<super::Hit>),
+    },
+}
+
+/// What a [`Check::Carried`] rule keeps from the parts it has read: a value
+/// of the rule's own type, made on first use.
+#[derive(Default)]
+pub struct Memory(Option<Box<dyn std::any::Any + Send>>);
+
+impl Memory {
+    /// The rule's value (`T::default()` the first time).
+    pub fn get<T: Default + Send + 'static>(&mut self) -> &mut T {
+        if !self.0.as_ref().is_some_and(|held| held.is::<T>()) {
+            self.0 = Some(Box::new(T::default()));
+        }
+        self.0
+            .as_mut()
+            .and_then(|held| held.downcast_mut::<T>())
+            .expect("a value of this type was just stored")
+    }
+}
+
+impl std::fmt::Debug for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Memory(..)"
+        } else {
+            "Memory(empty)"
+        })
+    }
+}
+
+/// For a [`Check::Carried`] rule that reports as it goes.
+pub(crate) fn nothing_at_end(_: &mut Memory, _: &mut Vec<super::Hit>) {}
 
 /// Every rule, in the catalogue's order.
 pub const RULES: &[&Rule] = &[

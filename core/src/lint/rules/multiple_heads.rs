@@ -1,6 +1,6 @@
 //! `multiple-heads`: The history has more than one head.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 
@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         instead: "alembic merge heads -m 'merge'  (a revision whose down_revision names both)",
         fix_safety: "No automatic fix.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,6 +1,6 @@
 //! `prefer-bigint-over-int`: Prefer bigint for primary keys.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::op::Op;
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "sa.Column('id', sa.BigInteger(), sa.Identity(), primary_key=True)",
         fix_safety: "No automatic fix (changing the type is safe on a new table).",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

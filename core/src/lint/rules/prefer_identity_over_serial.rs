@@ -1,6 +1,6 @@
 //! `prefer-identity-over-serial`: Prefer identity columns to serial.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::op::Op;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "sa.Column('id', sa.BigInteger(), sa.Identity(always=True), primary_key=True)",
         fix_safety: "No automatic fix (changing it is safe on a new table).",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,7 +1,7 @@
 //! `prefer-jsonb-over-json`: Prefer jsonb to json.
 
 use super::column_types;
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::schema::SqlType;
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "sa.Column('payload', postgresql.JSONB())",
         fix_safety: "No automatic fix: jsonb drops duplicate keys and key order.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,7 +1,7 @@
 //! `prefer-text-over-varchar`: Prefer text (or a CHECK) to varchar(n).
 
 use super::column_types;
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::schema::SqlType;
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "`sa.Text()`, with `sa.CheckConstraint('char_length(name) <= 50')` where the limit matters (a CHECK can be added NOT VALID and changed without a rewrite).",
         fix_safety: "No automatic fix: values longer than the old limit become possible.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,7 +1,7 @@
 //! `prefer-timestamptz`: Prefer timestamp with time zone.
 
 use super::column_types;
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::schema::SqlType;
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "sa.Column('created_at', sa.DateTime(timezone=True))",
         fix_safety: "No automatic fix: existing values are read in the session's time zone when converted.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

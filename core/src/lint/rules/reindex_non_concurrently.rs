@@ -1,6 +1,6 @@
 //! `reindex-non-concurrently`: REINDEX without CONCURRENTLY blocks writes.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::op::Command;
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "with op.get_context().autocommit_block():\n    op.execute('REINDEX INDEX CONCURRENTLY ix_event_account_id')",
         fix_safety: "Safe (PostgreSQL 12 and later, where REINDEX CONCURRENTLY exists).",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

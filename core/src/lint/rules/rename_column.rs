@@ -1,6 +1,6 @@
 //! `rename-column`: Renaming a column breaks code that still uses the old name.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Add the new column, write both, backfill, switch reads, then drop the old column — or accept errors during a deploy with downtime.",
         fix_safety: "No automatic fix.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,6 +1,6 @@
 //! `set-not-null`: SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Command;
@@ -17,13 +17,23 @@ pub const RULE: Rule = Rule {
         instead: "Add `CHECK (plan IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it in a later revision (a SHARE UPDATE EXCLUSIVE lock, traffic flows), then SET NOT NULL (instant on 12+) and drop the CHECK.",
         fix_safety: "Safe: the constraint steps do not change what the column accepts.",
     },
-    check,
+    check: Check::Carried {
+        part: check,
+        end: super::nothing_at_end,
+    },
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
-    // CHECK (col IS NOT NULL) constraints validated earlier, by name.
-    let mut proven: Vec<(String, String)> = Vec::new();
-    let mut not_valid: Vec<(String, String, String)> = Vec::new();
+/// `CHECK (col IS NOT NULL)` constraints seen so far.
+#[derive(Default)]
+struct Checks {
+    /// Validated: (table, column).
+    proven: crate::hash::FastSet<(String, String)>,
+    /// Added NOT VALID: the columns of each (table, constraint name).
+    not_valid: crate::hash::FastMap<(String, String), Vec<String>>,
+}
+
+fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
+    let Checks { proven, not_valid } = memory.get::<Checks>();
     for step in &cx.steps {
         match step.op {
             Op::CreateCheckConstraint {
@@ -33,16 +43,20 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             } => {
                 if let Some(column) = not_null_check(sqltext) {
                     if step.not_valid {
-                        not_valid.push((display(table), name.clone().unwrap_or_default(), column));
+                        not_valid
+                            .entry((display(table), name.clone().unwrap_or_default()))
+                            .or_default()
+                            .push(column);
                     } else {
-                        proven.push((display(table), column));
+                        proven.insert((display(table), column));
                     }
                 }
             }
             Op::Command(Command::ValidateConstraint { table, name }) => {
-                for (t, n, column) in &not_valid {
-                    if *t == display(table) && n == name {
-                        proven.push((t.clone(), column.clone()));
+                let key = (display(table), name.clone());
+                if let Some(columns) = not_valid.get(&key) {
+                    for column in columns {
+                        proven.insert((key.0.clone(), column.clone()));
                     }
                 }
             }

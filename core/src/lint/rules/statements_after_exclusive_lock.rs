@@ -1,6 +1,6 @@
 //! `statements-after-exclusive-lock`: Slow work runs while an ACCESS EXCLUSIVE lock is held.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::locks::{LockMode, locks};
 use crate::lint::{Cx, Hit};
@@ -16,14 +16,20 @@ pub const RULE: Rule = Rule {
         instead: "Put the slow step in its own revision (with `transaction_per_migration=True`), or before the lock.",
         fix_safety: "No automatic fix.",
     },
-    check,
+    check: Check::Carried {
+        part: check,
+        end: super::nothing_at_end,
+    },
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
-    let mut held: Option<(usize, String)> = None;
+/// The transaction that holds an ACCESS EXCLUSIVE lock, and its table.
+type Held = Option<(usize, String)>;
+
+fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
+    let held = memory.get::<Held>();
     for step in cx.existing() {
         let taken = locks(step, cx.settings);
-        if let Some((transaction, table)) = &held
+        if let Some((transaction, table)) = &*held
             && *transaction == step.transaction
             && step.in_transaction
             && let Some(slow) = taken.iter().find(|l| l.work.slow())
@@ -40,7 +46,7 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             && held.as_ref().is_none_or(|(t, _)| *t != step.transaction)
             && let Some(lock) = taken.iter().find(|l| l.mode == LockMode::AccessExclusive)
         {
-            held = Some((step.transaction, lock.table.clone()));
+            *held = Some((step.transaction, lock.table.clone()));
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `unused-ignore`: An ignore comment names a rule that reports nothing there.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 
@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
         instead: "op.add_column('users', sa.Column('note', sa.Text(), nullable=True))",
         fix_safety: "No automatic fix: remove the id (or the comment).",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

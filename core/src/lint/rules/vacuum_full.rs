@@ -1,6 +1,6 @@
 //! `vacuum-full`: VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit};
 use crate::op::Command;
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "Plain VACUUM (no exclusive lock), or pg_repack / pg_squeeze to reclaim space online.",
         fix_safety: "No automatic fix.",
     },
-    check,
+    check: Check::Steps(check),
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {

@@ -1,6 +1,6 @@
 //! `validate-in-same-transaction`: VALIDATE CONSTRAINT in the transaction that added it NOT VALID keeps the strong lock.
 
-use super::{Explanation, Rule};
+use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Cx, Hit, display};
 use crate::op::Command;
@@ -17,11 +17,17 @@ pub const RULE: Rule = Rule {
         instead: "Validate in the next revision (each revision commits on its own with `transaction_per_migration=True`), or after an `autocommit_block()`.",
         fix_safety: "Safe.",
     },
-    check,
+    check: Check::Carried {
+        part: check,
+        end: super::nothing_at_end,
+    },
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
-    let mut added: Vec<(usize, String, String)> = Vec::new();
+/// The constraints added NOT VALID so far: transaction, table, name.
+type Added = crate::hash::FastSet<(usize, String, String)>;
+
+fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
+    let added = memory.get::<Added>();
     for step in &cx.steps {
         match step.op {
             Op::CreateCheckConstraint {
@@ -29,11 +35,11 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 name: Some(name),
                 ..
             } if step.not_valid => {
-                added.push((step.transaction, display(table), name.clone()));
+                added.insert((step.transaction, display(table), name.clone()));
             }
             Op::CreateForeignKey { table, fk, .. } if step.not_valid => {
                 if let Some(name) = &fk.name {
-                    added.push((step.transaction, display(table), name.clone()));
+                    added.insert((step.transaction, display(table), name.clone()));
                 }
             }
             Op::Command(Command::ValidateConstraint { table, name })
