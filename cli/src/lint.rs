@@ -222,22 +222,11 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
             lint::apply_ignores(&source.text, source.sql, findings, &options.settings)
         })
         .collect();
-    let mut found: Vec<Located> = Vec::with_capacity(kept.iter().map(Vec::len).sum());
-    for (i, findings) in kept.iter().enumerate() {
-        let index = &indexes[i];
-        for finding in findings {
-            let start = index.line_col(finding.span.start);
-            let end = index.line_col(finding.span.end.max(finding.span.start));
-            found.push(Located {
-                source: i,
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                finding,
-            });
-        }
-    }
+    let found: Vec<(usize, &Finding)> = kept
+        .iter()
+        .enumerate()
+        .flat_map(|(i, findings)| findings.iter().map(move |f| (i, f)))
+        .collect();
 
     let printed = Printed {
         found: &found,
@@ -250,9 +239,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
         LintFormat::Github => print_github(&printed),
         LintFormat::Sarif => print_sarif(&printed),
     }
-    let failing = found
-        .iter()
-        .any(|f| f.finding.severity >= Severity::Warning);
+    let failing = found.iter().any(|(_, f)| f.severity >= Severity::Warning);
     // The process ends here: freeing what it read would only cost time.
     std::mem::forget(found);
     std::mem::forget(kept);
@@ -324,14 +311,35 @@ fn multiple_heads(
     }
 }
 
-/// What the formats print: the findings, and the files they are in.
+/// What the formats print: the findings (each with its file's index), and
+/// the files they are in.
 struct Printed<'a> {
-    found: &'a [Located<'a>],
+    found: &'a [(usize, &'a Finding)],
     sources: &'a [Source],
     indexes: &'a [LineIndex<'a>],
 }
 
-impl Printed<'_> {
+impl<'a> Printed<'a> {
+    /// A finding with its lines and columns.
+    fn locate(&self, &(source, finding): &(usize, &'a Finding)) -> Located<'a> {
+        let index = &self.indexes[source];
+        let start = index.line_col(finding.span.start);
+        let end = index.line_col(finding.span.end.max(finding.span.start));
+        Located {
+            source,
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            finding,
+        }
+    }
+
+    /// Every finding, located.
+    fn located(&self) -> impl Iterator<Item = Located<'a>> + '_ {
+        self.found.iter().map(|f| self.locate(f))
+    }
+
     fn path(&self, f: &Located) -> &str {
         &self.sources[f.source].path
     }
@@ -409,7 +417,7 @@ fn print_text(
             text.to_string()
         }
     };
-    for f in found {
+    for f in printed.located() {
         let severity = f.finding.severity;
         let code = match severity {
             Severity::Error => "1;31",
@@ -419,7 +427,7 @@ fn print_text(
         let _ = writeln!(
             out,
             "{}:{}:{}: {} {}",
-            paint("1", printed.path(f)),
+            paint("1", printed.path(&f)),
             f.line,
             f.column,
             paint(code, f.finding.rule),
@@ -467,7 +475,7 @@ fn print_text(
         }
         let _ = writeln!(out);
     }
-    let count = |s: Severity| found.iter().filter(|f| f.finding.severity == s).count();
+    let count = |s: Severity| found.iter().filter(|(_, f)| f.severity == s).count();
     if fixed > 0 {
         let _ = writeln!(
             out,
@@ -478,7 +486,7 @@ fn print_text(
     let fixable = |a: Applicability| {
         found
             .iter()
-            .filter(|f| f.finding.fix.as_ref().is_some_and(|x| x.applicability == a))
+            .filter(|(_, f)| f.fix.as_ref().is_some_and(|x| x.applicability == a))
             .count()
     };
     if found.is_empty() {
@@ -541,66 +549,55 @@ fn json(text: &str) -> String {
     out
 }
 
-/// Standard output through a text buffer written out 64 KB at a time (a
-/// long review is tens of megabytes of JSON, escaped into the buffer).
-struct Chunked {
-    out: std::io::StdoutLock<'static>,
-    buffer: String,
-}
-
-impl Chunked {
-    const SIZE: usize = 1 << 16;
-
-    fn new() -> Self {
-        Chunked {
-            out: std::io::stdout().lock(),
-            buffer: String::with_capacity(Self::SIZE),
-        }
-    }
-
-    /// The buffer to write into, emptied first when full.
-    fn buffer(&mut self) -> &mut String {
-        if self.buffer.len() >= Self::SIZE {
-            let _ = self.out.write_all(self.buffer.as_bytes());
-            self.buffer.clear();
-        }
-        &mut self.buffer
-    }
-
-    fn finish(mut self) {
-        let _ = self.out.write_all(self.buffer.as_bytes());
-        let _ = self.out.flush();
-    }
-}
-
 fn print_json(printed: &Printed<'_>) {
+    /// Findings formatted by a thread at a time.
+    const CHUNK: usize = 2_000;
     let found = printed.found;
     if found.is_empty() {
         println!("[]");
         return;
     }
-    let mut chunked = Chunked::new();
-    chunked.buffer().push_str("[\n");
-    for (i, f) in found.iter().enumerate() {
-        let out = chunked.buffer();
-        out.push_str("  {\"path\": ");
-        json_string(out, printed.path(f));
-        let _ = write!(
-            out,
-            ", \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"rule\": ",
-            f.line, f.column, f.end_line, f.end_column
-        );
-        json_string(out, f.finding.rule);
-        out.push_str(", \"severity\": ");
-        json_string(out, severity_name(f.finding.severity));
-        out.push_str(", \"message\": ");
-        json_string(out, &f.finding.message);
-        out.push_str(", \"fixes\": ");
-        printed.fixes_json(f, out);
-        out.push_str(if i + 1 < found.len() { "},\n" } else { "}\n" });
-    }
-    chunked.buffer().push_str("]\n");
-    chunked.finish();
+    let chunks: Vec<&[(usize, &Finding)]> = found.chunks(CHUNK).collect();
+    let last = chunks.len() - 1;
+    let parts: Vec<(usize, &[(usize, &Finding)])> = chunks.into_iter().enumerate().collect();
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(b"[\n");
+    // A long review is tens of megabytes of JSON: formatted on every core,
+    // a chunk at a time, and written in order.
+    retort_core::par::pipeline(
+        &parts,
+        |&(k, chunk)| {
+            let mut text = String::with_capacity(chunk.len() * 512);
+            for (i, f) in chunk.iter().enumerate() {
+                json_finding(printed, &printed.locate(f), &mut text);
+                text.push_str(if k == last && i + 1 == chunk.len() { "}\n" } else { "},\n" });
+            }
+            text
+        },
+        |text| {
+            let _ = out.write_all(text.as_bytes());
+        },
+    );
+    let _ = out.write_all(b"]\n");
+    let _ = out.flush();
+}
+
+/// One finding as a JSON object, without its closing brace.
+fn json_finding(printed: &Printed<'_>, f: &Located<'_>, out: &mut String) {
+    out.push_str("  {\"path\": ");
+    json_string(out, printed.path(f));
+    let _ = write!(
+        out,
+        ", \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"rule\": ",
+        f.line, f.column, f.end_line, f.end_column
+    );
+    json_string(out, f.finding.rule);
+    out.push_str(", \"severity\": ");
+    json_string(out, severity_name(f.finding.severity));
+    out.push_str(", \"message\": ");
+    json_string(out, &f.finding.message);
+    out.push_str(", \"fixes\": ");
+    printed.fixes_json(f, out);
 }
 
 /// Escapes for workflow commands: `%`, CR, LF (and `:`/`,` in properties).
@@ -617,7 +614,7 @@ fn github_escape(text: &str, property: bool) -> String {
 
 fn print_github(printed: &Printed<'_>) {
     let mut out = stdout();
-    for f in printed.found {
+    for f in printed.located() {
         let level = match f.finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -626,7 +623,7 @@ fn print_github(printed: &Printed<'_>) {
         let _ = writeln!(
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            github_escape(printed.path(f), true),
+            github_escape(printed.path(&f), true),
             f.line,
             f.column,
             f.end_line,
@@ -653,8 +650,7 @@ fn print_sarif(printed: &Printed<'_>) {
         })
         .collect();
     let results: Vec<String> = printed
-        .found
-        .iter()
+        .located()
         .map(|f| {
             let index = RULES.iter().position(|r| r.id == f.finding.rule).unwrap_or(0);
             format!(
@@ -662,7 +658,7 @@ fn print_sarif(printed: &Printed<'_>) {
                 json(f.finding.rule),
                 json(sarif_level(f.finding.severity)),
                 json(&f.finding.message),
-                json(&printed.path(f).replace('\\', "/")),
+                json(&printed.path(&f).replace('\\', "/")),
                 f.line,
                 f.column,
                 f.end_line,

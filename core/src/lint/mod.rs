@@ -487,6 +487,12 @@ fn run_rules(cx: &Cx<'_>, rules: &mut [Working]) -> Vec<Finding> {
     .collect()
 }
 
+/// Findings in source order; one rule's findings at one place keep their
+/// order (stable).
+fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+}
+
 /// The rules judging one migration: all of it at once, or a long script a
 /// part at a time (each part's ops read, judged and freed before the next
 /// part's are read: the memory is a part's, not the script's).
@@ -518,6 +524,9 @@ impl<'s> Judge<'s> {
     pub fn part(&mut self, cx: &Cx<'_>, source: &str, sql: bool) {
         let mut findings = run_rules(cx, &mut self.rules);
         fix::attach(source, sql, cx, &mut findings);
+        // Sorted here, while the next part is read: the parts come in
+        // source order, so `finish` only merges.
+        sort(&mut findings);
         self.findings.append(&mut findings);
     }
 
@@ -531,8 +540,8 @@ impl<'s> Judge<'s> {
                 found(rule, self.settings, &mut hits, &mut self.findings);
             }
         }
-        self.findings
-            .sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+        // Sorted runs: the parts', then the end's.
+        sort(&mut self.findings);
         self.findings
     }
 }
