@@ -570,7 +570,11 @@ fn print_json(printed: &Printed<'_>) {
             let mut text = String::with_capacity(chunk.len() * 512);
             for (i, f) in chunk.iter().enumerate() {
                 json_finding(printed, &printed.locate(f), &mut text);
-                text.push_str(if k == last && i + 1 == chunk.len() { "}\n" } else { "},\n" });
+                text.push_str(if k == last && i + 1 == chunk.len() {
+                    "}\n"
+                } else {
+                    "},\n"
+                });
             }
             text
         },

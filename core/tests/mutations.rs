@@ -579,9 +579,8 @@ const LEXER_FRAGMENTS: &[&str] = &[
     "=-1", "<-", "~", "naïve", "COPY ", "!", "%", "&", "#",
 ];
 
-#[test]
-fn the_fast_tokenizer_gives_sqlparsers_tokens_or_gives_up() {
-    use retort_core::sql::{lex, split};
+/// The SQL fixtures and the labelled SQL cases.
+fn sql_seeds() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases");
     let mut seeds: Vec<String> = SQL_FIXTURES.iter().map(|s| s.to_string()).collect();
     let mut cases: Vec<_> = std::fs::read_dir(&dir)
@@ -593,15 +592,25 @@ fn the_fast_tokenizer_gives_sqlparsers_tokens_or_gives_up() {
     for path in cases {
         seeds.push(std::fs::read_to_string(path).expect("UTF-8"));
     }
-    let statements = |text: &str| -> Vec<String> {
-        split::split(text)
-            .into_iter()
-            .filter_map(|p| match p {
-                split::Piece::Statement(s) => Some(text[s.start..s.end].to_string()),
-                split::Piece::MetaCommand(_) => None,
-            })
-            .collect()
-    };
+    seeds
+}
+
+/// The text of each statement of a script.
+fn statements(text: &str) -> Vec<String> {
+    use retort_core::sql::split;
+    split::split(text)
+        .into_iter()
+        .filter_map(|p| match p {
+            split::Piece::Statement(s) => Some(text[s.start..s.end].to_string()),
+            split::Piece::MetaCommand(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_fast_tokenizer_gives_sqlparsers_tokens_or_gives_up() {
+    use retort_core::sql::lex;
+    let seeds = sql_seeds();
     // Checks every statement of `text`; adds to (statements, tokenized fast).
     let check = |text: &str, what: &str, counts: &mut (usize, usize)| {
         for statement in statements(text) {
@@ -745,5 +754,214 @@ fn a_script_judged_in_parts_gets_the_findings_of_one_pass() {
     );
     println!(
         "{scripts} scripts judged in parts of 1, 2, 3 and 7: one pass's findings ({findings})"
+    );
+}
+
+/// Statements at the edges of the quick path's forms: each as it reads
+/// them, or with one thing more that sqlparser must read.
+const QUICK: &str = "ALTER TABLE accounts ALTER COLUMN c0 SET NOT NULL;
+ALTER TABLE accounts ALTER c0 DROP NOT NULL;
+ALTER TABLE s.accounts ALTER COLUMN c0 DROP NOT NULL;
+ALTER TABLE public.accounts DROP COLUMN c0;
+ALTER TABLE a.b.c DROP COLUMN c0;
+ALTER TABLE accounts DROP COLUMN IF EXISTS c0;
+ALTER TABLE accounts DROP COLUMN c0 CASCADE;
+ALTER TABLE accounts DROP c0;
+ALTER TABLE ONLY accounts ALTER COLUMN c0 SET NOT NULL;
+ALTER TABLE IF EXISTS accounts DROP COLUMN c0;
+ALTER TABLE \"Accounts\" ALTER COLUMN \"C0\" SET NOT NULL;
+ALTER TABLE accounts ALTER COLUMN name SET NOT NULL;
+ALTER TABLE accounts ALTER COLUMN c0 SET NOT NULL, ALTER COLUMN c1 SET NOT NULL;
+ALTER TABLE accounts ALTER COLUMN c0 SET DEFAULT 0;
+ALTER TABLE accounts ALTER COLUMN c0 TYPE bigint;
+CREATE INDEX ix_a ON accounts (c0);
+CREATE UNIQUE INDEX ix_b ON public.accounts (c0, c1);
+CREATE INDEX CONCURRENTLY ix_c ON s.accounts (c0);
+CREATE UNIQUE INDEX CONCURRENTLY ix_d ON accounts (c0,c1,c2);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_e ON accounts (c0);
+CREATE INDEX ix_f ON ONLY accounts (c0);
+CREATE INDEX ix_g ON accounts USING gin (c0);
+CREATE INDEX ix_h ON accounts (c0) WHERE c0 > 0;
+CREATE INDEX ix_i ON accounts (c0) INCLUDE (c1);
+CREATE INDEX ix_j ON accounts (c0 DESC);
+CREATE INDEX ix_k ON accounts (lower(c0));
+CREATE INDEX ix_l ON accounts (name);
+CREATE INDEX ON accounts (c0);
+CREATE INDEX s.ix_m ON accounts (c0);
+CREATE INDEX ix_n ON accounts ();
+CREATE INDEX ix_o ON accounts (c0,);
+CREATE INDEX \"Ix\" ON accounts (\"C0\");
+ALTER TABLE accounts DROP COLUMN c0;
+CREATE INDEX ix_p ON accounts (current_date);
+CREATE INDEX ix_q ON accounts (current_user);
+CREATE INDEX ix_r ON accounts (true);
+CREATE INDEX ix_s ON accounts (null);
+CREATE INDEX ix_t ON accounts (user);
+CREATE INDEX ix_u ON accounts (localtime);
+ALTER TABLE accounts DROP COLUMN if;
+ALTER TABLE accounts DROP COLUMN constraint;
+ALTER TABLE accounts ALTER COLUMN constraint SET NOT NULL;
+ALTER TABLE accounts ALTER COLUMN type SET NOT NULL;
+ALTER TABLE accounts ALTER type DROP NOT NULL;
+CREATE INDEX concurrently ON accounts (c0);
+CREATE INDEX ix_v ON only (c0);
+CREATE INDEX ix_name ON name (name, name);
+ALTER TABLE name ALTER COLUMN name SET NOT NULL;
+ALTER TABLE name ALTER name DROP NOT NULL;
+ALTER TABLE name.name DROP COLUMN name;
+CREATE INDEX ix_value ON value (value, value);
+ALTER TABLE value ALTER COLUMN value SET NOT NULL;
+ALTER TABLE value ALTER value DROP NOT NULL;
+ALTER TABLE value.value DROP COLUMN value;
+CREATE INDEX ix_key ON key (key, key);
+ALTER TABLE key ALTER COLUMN key SET NOT NULL;
+ALTER TABLE key ALTER key DROP NOT NULL;
+ALTER TABLE key.key DROP COLUMN key;
+CREATE INDEX ix_data ON data (data, data);
+ALTER TABLE data ALTER COLUMN data SET NOT NULL;
+ALTER TABLE data ALTER data DROP NOT NULL;
+ALTER TABLE data.data DROP COLUMN data;
+CREATE INDEX ix_status ON status (status, status);
+ALTER TABLE status ALTER COLUMN status SET NOT NULL;
+ALTER TABLE status ALTER status DROP NOT NULL;
+ALTER TABLE status.status DROP COLUMN status;
+CREATE INDEX ix_type ON type (type, type);
+ALTER TABLE type ALTER COLUMN type SET NOT NULL;
+ALTER TABLE type ALTER type DROP NOT NULL;
+ALTER TABLE type.type DROP COLUMN type;
+CREATE INDEX ix_id ON id (id, id);
+ALTER TABLE id ALTER COLUMN id SET NOT NULL;
+ALTER TABLE id ALTER id DROP NOT NULL;
+ALTER TABLE id.id DROP COLUMN id;
+CREATE INDEX ix_level ON level (level, level);
+ALTER TABLE level ALTER COLUMN level SET NOT NULL;
+ALTER TABLE level ALTER level DROP NOT NULL;
+ALTER TABLE level.level DROP COLUMN level;
+CREATE INDEX ix_role ON role (role, role);
+ALTER TABLE role ALTER COLUMN role SET NOT NULL;
+ALTER TABLE role ALTER role DROP NOT NULL;
+ALTER TABLE role.role DROP COLUMN role;
+CREATE INDEX ix_owner ON owner (owner, owner);
+ALTER TABLE owner ALTER COLUMN owner SET NOT NULL;
+ALTER TABLE owner ALTER owner DROP NOT NULL;
+ALTER TABLE owner.owner DROP COLUMN owner;
+CREATE INDEX ix_version ON version (version, version);
+ALTER TABLE version ALTER COLUMN version SET NOT NULL;
+ALTER TABLE version ALTER version DROP NOT NULL;
+ALTER TABLE version.version DROP COLUMN version;
+CREATE INDEX ix_source ON source (source, source);
+ALTER TABLE source ALTER COLUMN source SET NOT NULL;
+ALTER TABLE source ALTER source DROP NOT NULL;
+ALTER TABLE source.source DROP COLUMN source;
+CREATE INDEX ix_action ON action (action, action);
+ALTER TABLE action ALTER COLUMN action SET NOT NULL;
+ALTER TABLE action ALTER action DROP NOT NULL;
+ALTER TABLE action.action DROP COLUMN action;
+CREATE INDEX ix_hash ON hash (hash, hash);
+ALTER TABLE hash ALTER COLUMN hash SET NOT NULL;
+ALTER TABLE hash ALTER hash DROP NOT NULL;
+ALTER TABLE hash.hash DROP COLUMN hash;
+CREATE INDEX ix_size ON size (size, size);
+ALTER TABLE size ALTER COLUMN size SET NOT NULL;
+ALTER TABLE size ALTER size DROP NOT NULL;
+ALTER TABLE size.size DROP COLUMN size;
+CREATE INDEX ix_location ON location (location, location);
+ALTER TABLE location ALTER COLUMN location SET NOT NULL;
+ALTER TABLE location ALTER location DROP NOT NULL;
+ALTER TABLE location.location DROP COLUMN location;
+CREATE INDEX ix_password ON password (password, password);
+ALTER TABLE password ALTER COLUMN password SET NOT NULL;
+ALTER TABLE password ALTER password DROP NOT NULL;
+ALTER TABLE password.password DROP COLUMN password;
+CREATE INDEX ix_position ON position (position, position);
+ALTER TABLE position ALTER COLUMN position SET NOT NULL;
+ALTER TABLE position ALTER position DROP NOT NULL;
+ALTER TABLE position.position DROP COLUMN position;
+CREATE INDEX ix_comment ON comment (comment, comment);
+ALTER TABLE comment ALTER COLUMN comment SET NOT NULL;
+ALTER TABLE comment ALTER comment DROP NOT NULL;
+ALTER TABLE comment.comment DROP COLUMN comment;
+CREATE INDEX ix_index ON index (index, index);
+ALTER TABLE index ALTER COLUMN index SET NOT NULL;
+ALTER TABLE index ALTER index DROP NOT NULL;
+ALTER TABLE index.index DROP COLUMN index;
+CREATE INDEX ix_c0 ON c0 (c0, c0);
+ALTER TABLE c0 ALTER COLUMN c0 SET NOT NULL;
+ALTER TABLE c0 ALTER c0 DROP NOT NULL;
+ALTER TABLE c0.c0 DROP COLUMN c0;
+";
+
+/// What mutations add to the quick path's forms.
+const QUICK_FRAGMENTS: &[&str] = &[
+    " ONLY",
+    " IF EXISTS",
+    " CASCADE",
+    " COLUMN",
+    " NOT NULL",
+    " NULL",
+    " NOT",
+    " SET",
+    " DROP",
+    ", c9",
+    ",",
+    "(",
+    ")",
+    " DESC",
+    " name",
+    " USING btree",
+    " WHERE c0 > 0",
+    "public.",
+    "s.",
+    ".",
+    "\"Q\"",
+    " UNIQUE",
+    " CONCURRENTLY",
+    " ON",
+    " -- note\n",
+    " /* c */ ",
+];
+
+#[test]
+fn the_quick_path_gives_the_parsers_ops_or_passes() {
+    use retort_core::sql::ops;
+    let mut seeds = sql_seeds();
+    seeds.push(QUICK.to_string());
+    let check = |text: &str, what: &str, counts: &mut (usize, usize)| {
+        for statement in statements(text) {
+            assert!(
+                ops::quick_agrees(&statement),
+                "{what}: the quick path's ops differ on:\n{statement}"
+            );
+            counts.0 += 1;
+            counts.1 += usize::from(ops::is_quick(&statement));
+        }
+    };
+    let mut seed_counts = (0, 0);
+    for seed in &seeds {
+        check(seed, "a seed", &mut seed_counts);
+    }
+    // The forms it knows, as written: all of them are read quickly.
+    let mut quick_counts = (0, 0);
+    check(QUICK, "the quick forms", &mut quick_counts);
+    assert!(
+        quick_counts.1 >= 60,
+        "only {quick_counts:?} of the quick forms read quickly"
+    );
+    let fragments: Vec<&str> = SQL_FRAGMENTS
+        .iter()
+        .chain(QUICK_FRAGMENTS)
+        .copied()
+        .collect();
+    let mut rng = Rng(0x9_01c4_5eed);
+    let count = mutations();
+    let mut mutated_counts = (0, 0);
+    for i in 0..count {
+        let source = mutate(&seeds[i % seeds.len()], &fragments, &mut rng);
+        check(&source, &format!("input {i}"), &mut mutated_counts);
+    }
+    let ((total, quick), (checked, mutated_quick)) = (seed_counts, mutated_counts);
+    assert!(mutated_quick > 0, "no mutated statement read quickly");
+    println!(
+        "quick path: {quick} of {total} seed statements; {mutated_quick} of {checked} statements of {count} mutated scripts, all as sqlparser's parser reads them"
     );
 }

@@ -56,7 +56,7 @@ pub fn read_ops_of(source: &str, pieces: &[Piece]) -> (Vec<Located>, Vec<Diagnos
         let Piece::Statement(span) = *piece else {
             continue;
         };
-        for op in statement(&mut reader, span) {
+        for op in statement(&mut reader, span, true) {
             out.push(Located { span, op });
         }
     }
@@ -67,6 +67,179 @@ pub fn read_ops_of(source: &str, pieces: &[Piece]) -> (Vec<Located>, Vec<Diagnos
 pub fn ops_of(source: &str) -> (Vec<Op>, Vec<Diagnostic>) {
     let (located, diagnostics) = read_ops(source);
     (located.into_iter().map(|l| l.op).collect(), diagnostics)
+}
+
+/// Keywords that are common column and table names, and that sqlparser
+/// reads as plain names wherever [`quick`] takes one (tested).
+const NAME_KEYWORDS: &[Keyword] = &[
+    Keyword::NAME,
+    Keyword::VALUE,
+    Keyword::KEY,
+    Keyword::DATA,
+    Keyword::STATUS,
+    Keyword::TYPE,
+    Keyword::ID,
+    Keyword::LEVEL,
+    Keyword::ROLE,
+    Keyword::OWNER,
+    Keyword::VERSION,
+    Keyword::SOURCE,
+    Keyword::ACTION,
+    Keyword::HASH,
+    Keyword::SIZE,
+    Keyword::LOCATION,
+    Keyword::PASSWORD,
+];
+
+/// A plain name: an unquoted word that is no keyword, or one of
+/// [`NAME_KEYWORDS`] (another keyword may be read as something else, a
+/// quoted name has rules of its own).
+fn plain<'t>(word: Option<&&'t Token>) -> Option<&'t str> {
+    match word {
+        Some(Token::Word(w))
+            if w.quote_style.is_none()
+                && (w.keyword == Keyword::NoKeyword || NAME_KEYWORDS.contains(&w.keyword)) =>
+        {
+            Some(&w.value)
+        }
+        _ => None,
+    }
+}
+
+/// A table named `name` or `schema.name` (both [`plain`]) at word `i`, as
+/// sqlparser's reading names it; and the index after it.
+fn plain_table(words: &[&Token], i: usize) -> Option<(TableRef, usize)> {
+    let first = plain(words.get(i))?;
+    if matches!(words.get(i + 1), Some(Token::Period)) {
+        let name = plain(words.get(i + 2))?;
+        if matches!(words.get(i + 3), Some(Token::Period)) {
+            return None;
+        }
+        let schema = (first != "public").then(|| first.to_string());
+        return Some((
+            TableRef {
+                schema,
+                name: name.to_string(),
+            },
+            i + 3,
+        ));
+    }
+    Some((
+        TableRef {
+            schema: None,
+            name: first.to_string(),
+        },
+        i + 1,
+    ))
+}
+
+/// Whether word `i` is the keyword `k`.
+fn is(words: &[&Token], i: usize, k: Keyword) -> bool {
+    keyword_at(words, i) == k
+}
+
+/// The ops of the commonest DDL, read from the words without sqlparser's
+/// parser (which costs more than everything else of reading them):
+/// `ALTER TABLE t ALTER [COLUMN] c SET|DROP NOT NULL`, `ALTER TABLE t DROP
+/// COLUMN c` and `CREATE [UNIQUE] INDEX [CONCURRENTLY] ix ON t (c, …)`,
+/// with plain names only. `None` for anything else, which sqlparser reads.
+/// The test `the_quick_path_gives_the_parsers_ops_or_passes` holds both
+/// ways to the same ops.
+fn quick(words: &[&Token]) -> Option<Vec<Op>> {
+    let end = |i: usize| i == words.len();
+    if is(words, 0, Keyword::ALTER) && is(words, 1, Keyword::TABLE) {
+        let (table, mut i) = plain_table(words, 2)?;
+        if is(words, i, Keyword::ALTER) {
+            i += 1 + usize::from(is(words, i + 1, Keyword::COLUMN));
+            let column = plain(words.get(i))?;
+            let nullable = match keyword_at(words, i + 1) {
+                Keyword::SET => false,
+                Keyword::DROP => true,
+                _ => return None,
+            };
+            if !(is(words, i + 2, Keyword::NOT) && is(words, i + 3, Keyword::NULL) && end(i + 4)) {
+                return None;
+            }
+            let mut change = alter(&table, column);
+            change.nullable.target = Some(nullable);
+            return Some(vec![Op::AlterColumn(Box::new(change))]);
+        }
+        if is(words, i, Keyword::DROP) && is(words, i + 1, Keyword::COLUMN) && end(i + 3) {
+            let column = plain(words.get(i + 2))?;
+            return Some(vec![Op::DropColumn {
+                table,
+                column: Box::new(Column::new(column, SqlType::Named(String::new()))),
+                side: Side::Database,
+            }]);
+        }
+        return None;
+    }
+    if is(words, 0, Keyword::CREATE) {
+        let unique = is(words, 1, Keyword::UNIQUE);
+        let mut i = 1 + usize::from(unique);
+        if !is(words, i, Keyword::INDEX) {
+            return None;
+        }
+        let concurrently = is(words, i + 1, Keyword::CONCURRENTLY);
+        i += 1 + usize::from(concurrently);
+        let name = plain(words.get(i))?;
+        if !is(words, i + 1, Keyword::ON) {
+            return None;
+        }
+        let (table, mut i) = plain_table(words, i + 2)?;
+        if !matches!(words.get(i), Some(Token::LParen)) {
+            return None;
+        }
+        let mut expressions = Vec::new();
+        loop {
+            expressions.push(plain(words.get(i + 1))?.to_string());
+            match words.get(i + 2) {
+                Some(Token::Comma) => i += 2,
+                Some(Token::RParen) if end(i + 3) => break,
+                _ => return None,
+            }
+        }
+        let op = Op::CreateIndex {
+            table,
+            index: Box::new(Index {
+                name: Some(name.to_string()),
+                unique,
+                expressions,
+                r#where: None,
+                using: None,
+            }),
+            convention_name: false,
+        };
+        return Some(vec![if concurrently {
+            Op::Concurrently(Box::new(op))
+        } else {
+            op
+        }]);
+    }
+    None
+}
+
+/// Whether [`quick`] keeps its promise on the statement `text`: it passes,
+/// or gives the ops sqlparser's parser gives (the tests run it on every
+/// statement they have).
+pub fn quick_agrees(text: &str) -> bool {
+    let span = Span::new(0, text.len());
+    let read = |quick: bool| {
+        let mut reader = Reader {
+            source: text,
+            schema: Schema::default(),
+            diagnostics: Vec::new(),
+            owned_sequences: Vec::new(),
+        };
+        let ops = statement(&mut reader, span, quick);
+        (ops, reader.diagnostics)
+    };
+    read(true) == read(false)
+}
+
+/// Whether [`quick`] reads the statement `text`.
+pub fn is_quick(text: &str) -> bool {
+    super::lex::tokens(text).is_some_and(|tokens| quick(&words(&tokens)).is_some())
 }
 
 fn text_of(token: &Token) -> String {
@@ -120,11 +293,16 @@ fn names_at(words: &[&Token], mut i: usize) -> Vec<TableRef> {
     names
 }
 
-fn statement(reader: &mut Reader<'_>, span: Span) -> Vec<Op> {
+/// The ops of the statement at `span`; with `quick`, the forms [`quick`]
+/// knows skip sqlparser's parser.
+fn statement(reader: &mut Reader<'_>, span: Span, quick: bool) -> Vec<Op> {
     let Some(tokens) = reader.tokens(span) else {
         return Vec::new();
     };
     let words = words(&tokens);
+    if quick && let Some(ops) = self::quick(&words) {
+        return ops;
+    }
     let keyword = |i: usize| keyword_at(&words, i);
     let command = |c: Command| vec![Op::Command(c)];
     match keyword(0) {
