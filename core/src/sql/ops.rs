@@ -13,7 +13,8 @@
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation,
-    ObjectType, RenameTableNameKind, Statement, TableConstraint, UserDefinedTypeRepresentation,
+    CreateTable, ObjectType, RenameTableNameKind, Statement, TableConstraint,
+    UserDefinedTypeRepresentation,
 };
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
@@ -219,6 +220,24 @@ fn quick(words: &[&Token]) -> Option<Vec<Op>> {
     None
 }
 
+/// `CREATE TABLE t (` with a plain name, and no `LIKE` inside: the form
+/// [`Reader::quick_create_table`] may read.
+fn simple_create_table(words: &[&Token]) -> bool {
+    is(words, 0, Keyword::CREATE)
+        && is(words, 1, Keyword::TABLE)
+        && plain_table(words, 2).is_some_and(|(_, i)| {
+            matches!(words.get(i), Some(Token::LParen)) && !is(words, i + 1, Keyword::LIKE)
+        })
+}
+
+/// `ALTER TABLE t` with a plain name and an action after it: the form
+/// [`Reader::quick_alter_table`] may read.
+fn simple_alter_table(words: &[&Token]) -> bool {
+    is(words, 0, Keyword::ALTER)
+        && is(words, 1, Keyword::TABLE)
+        && plain_table(words, 2).is_some_and(|(_, i)| i < words.len() && !is(words, i, Keyword::ON))
+}
+
 /// Whether [`quick`] keeps its promise on the statement `text`: it passes,
 /// or gives the ops sqlparser's parser gives (the tests run it on every
 /// statement they have).
@@ -239,7 +258,10 @@ pub fn quick_agrees(text: &str) -> bool {
 
 /// Whether [`quick`] reads the statement `text`.
 pub fn is_quick(text: &str) -> bool {
-    super::lex::tokens(text).is_some_and(|tokens| quick(&words(&tokens)).is_some())
+    super::lex::tokens(text).is_some_and(|tokens| {
+        let words = words(&tokens);
+        quick(&words).is_some() || simple_create_table(&words) || simple_alter_table(&words)
+    })
 }
 
 fn text_of(token: &Token) -> String {
@@ -302,6 +324,21 @@ fn statement(reader: &mut Reader<'_>, span: Span, quick: bool) -> Vec<Op> {
     let words = words(&tokens);
     if quick && let Some(ops) = self::quick(&words) {
         return ops;
+    }
+    if quick && simple_alter_table(&words) {
+        drop(words);
+        match reader.quick_alter_table(tokens) {
+            Some((name, operations)) => return altered_table(reader, &name, operations, span),
+            None => return statement(reader, span, false),
+        }
+    }
+    if quick && simple_create_table(&words) {
+        drop(words);
+        match reader.quick_create_table(tokens) {
+            Some(create) => return created_table(reader, create, span),
+            // Read again, the slow way, for its diagnostic.
+            None => return statement(reader, span, false),
+        }
     }
     let keyword = |i: usize| keyword_at(&words, i);
     let command = |c: Command| vec![Op::Command(c)];
@@ -544,6 +581,31 @@ fn constraint_ops(table: &TableRef, scratch: Table) -> Vec<Op> {
     ops
 }
 
+/// The op of a `CREATE TABLE`.
+fn created_table(reader: &mut Reader<'_>, create: CreateTable, span: Span) -> Vec<Op> {
+    match reader.created_table(create, span) {
+        Some(table) => vec![Op::CreateTable {
+            table: Box::new(table),
+            side: Side::Model,
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// The ops of an `ALTER TABLE`'s actions.
+fn altered_table(
+    reader: &mut Reader<'_>,
+    name: &sqlparser::ast::ObjectName,
+    operations: Vec<AlterTableOperation>,
+    span: Span,
+) -> Vec<Op> {
+    let table = table_ref(qualified(name));
+    operations
+        .into_iter()
+        .flat_map(|operation| alter_operation(reader, &table, operation, span))
+        .collect()
+}
+
 fn ops_of_statement(
     reader: &mut Reader<'_>,
     statement: Statement,
@@ -551,16 +613,7 @@ fn ops_of_statement(
     fallback: &Command,
 ) -> Vec<Op> {
     match statement {
-        Statement::CreateTable(create) => {
-            reader.create_table(create, span);
-            match reader.schema.tables.pop() {
-                Some(table) => vec![Op::CreateTable {
-                    table: Box::new(table),
-                    side: Side::Model,
-                }],
-                None => Vec::new(),
-            }
-        }
+        Statement::CreateTable(create) => created_table(reader, create, span),
         Statement::CreateIndex(create) => {
             let table = table_ref(qualified(&create.table_name));
             let op = Op::CreateIndex {
@@ -581,12 +634,7 @@ fn ops_of_statement(
             }]
         }
         Statement::AlterTable(alter_table) => {
-            let table = table_ref(qualified(&alter_table.name));
-            alter_table
-                .operations
-                .into_iter()
-                .flat_map(|operation| alter_operation(reader, &table, operation, span))
-                .collect()
+            altered_table(reader, &alter_table.name, alter_table.operations, span)
         }
         Statement::CreateType {
             name,
