@@ -607,6 +607,25 @@ fn statements(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// `check` on [`mutations`] mutations of `seeds` (SQL fragments and
+/// `fragments` inserted): how many scripts, and its counts.
+fn check_mutations(
+    seeds: &[String],
+    fragments: &[&str],
+    seed: u64,
+    check: impl Fn(&str, &str, &mut (usize, usize)),
+) -> (usize, (usize, usize)) {
+    let fragments: Vec<&str> = SQL_FRAGMENTS.iter().chain(fragments).copied().collect();
+    let mut rng = Rng(seed);
+    let count = mutations();
+    let mut counts = (0, 0);
+    for i in 0..count {
+        let source = mutate(&seeds[i % seeds.len()], &fragments, &mut rng);
+        check(&source, &format!("input {i}"), &mut counts);
+    }
+    (count, counts)
+}
+
 #[test]
 fn the_fast_tokenizer_gives_sqlparsers_tokens_or_gives_up() {
     use retort_core::sql::lex;
@@ -633,19 +652,8 @@ fn the_fast_tokenizer_gives_sqlparsers_tokens_or_gives_up() {
         fast * 10 >= total * 7,
         "only {fast} of {total} statements tokenized fast"
     );
-    let fragments: Vec<&str> = SQL_FRAGMENTS
-        .iter()
-        .chain(LEXER_FRAGMENTS)
-        .copied()
-        .collect();
-    let mut rng = Rng(0x1e8e_7000_ba5e);
-    let count = mutations();
-    let mut mutated_counts = (0, 0);
-    for i in 0..count {
-        let source = mutate(&seeds[i % seeds.len()], &fragments, &mut rng);
-        check(&source, &format!("input {i}"), &mut mutated_counts);
-    }
-    let (checked, mutated_fast) = mutated_counts;
+    let (count, (checked, mutated_fast)) =
+        check_mutations(&seeds, LEXER_FRAGMENTS, 0x1e8e_7000_ba5e, check);
     println!(
         "fast tokenizer: {fast} of {total} seed statements; {mutated_fast} of {checked} statements of {count} mutated scripts, all as sqlparser"
     );
@@ -687,13 +695,7 @@ fn one_pass(
 ) -> Vec<retort_core::lint::Finding> {
     use retort_core::lint;
     let (located, _) = retort_core::sql::ops::read_ops(source);
-    let steps = lint::sql_steps(std::slice::from_ref(&located), settings);
-    let cx = lint::Cx {
-        first: steps.first().map(|s| s.span),
-        steps,
-        settings,
-        revision: None,
-    };
+    let cx = lint::sql_cx(&located, settings);
     lint::apply_ignores(source, true, lint::findings(&cx, source, true), settings)
 }
 
@@ -995,19 +997,9 @@ fn the_quick_path_gives_the_parsers_ops_or_passes() {
         quick_counts.1 >= 60,
         "only {quick_counts:?} of the quick forms read quickly"
     );
-    let fragments: Vec<&str> = SQL_FRAGMENTS
-        .iter()
-        .chain(QUICK_FRAGMENTS)
-        .copied()
-        .collect();
-    let mut rng = Rng(0x9_01c4_5eed);
-    let count = mutations();
-    let mut mutated_counts = (0, 0);
-    for i in 0..count {
-        let source = mutate(&seeds[i % seeds.len()], &fragments, &mut rng);
-        check(&source, &format!("input {i}"), &mut mutated_counts);
-    }
-    let ((total, quick), (checked, mutated_quick)) = (seed_counts, mutated_counts);
+    let (count, (checked, mutated_quick)) =
+        check_mutations(&seeds, QUICK_FRAGMENTS, 0x9_01c4_5eed, check);
+    let (total, quick) = seed_counts;
     assert!(mutated_quick > 0, "no mutated statement read quickly");
     println!(
         "quick path: {quick} of {total} seed statements; {mutated_quick} of {checked} statements of {count} mutated scripts, all as sqlparser's parser reads them"

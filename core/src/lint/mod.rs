@@ -401,18 +401,32 @@ pub fn sql_steps<'a>(
     parts: &'a [Vec<crate::sql::ops::Located>],
     settings: &Settings,
 ) -> Vec<Step<'a>> {
-    sql_steps_after(parts, State::new(settings.assume_in_transaction)).0
+    let count = parts.iter().map(Vec::len).sum();
+    let state = State::new(settings.assume_in_transaction);
+    flatten_sql(parts.iter().flatten(), count, state).0
 }
 
-/// [`sql_steps`] of the next ops of a script whose earlier ops left
-/// `state`; and the state after them.
-fn sql_steps_after(
-    parts: &[Vec<crate::sql::ops::Located>],
+/// What the rules read of a whole SQL script's ops, in one part.
+pub fn sql_cx<'a>(located: &'a [crate::sql::ops::Located], settings: &'a Settings) -> Cx<'a> {
+    let state = State::new(settings.assume_in_transaction);
+    let (steps, _) = flatten_sql(located.iter(), located.len(), state);
+    Cx {
+        first: steps.first().map(|s| s.span),
+        steps,
+        settings,
+        revision: None,
+    }
+}
+
+/// The steps of `count` ops of a script whose earlier ops left `state`;
+/// and the state after them.
+fn flatten_sql<'a>(
+    ops: impl Iterator<Item = &'a crate::sql::ops::Located>,
+    count: usize,
     state: State,
-) -> (Vec<Step<'_>>, State) {
-    let count = parts.iter().map(Vec::len).sum();
+) -> (Vec<Step<'a>>, State) {
     let mut flattener = Flattener::resume(state, count);
-    for l in parts.iter().flatten() {
+    for l in ops {
         flattener.op(&l.op, l.span, true);
     }
     (flattener.steps, flattener.state)
@@ -573,7 +587,9 @@ impl<'s> Script<'s> {
         parts: &[Vec<crate::sql::ops::Located>],
         steps: impl FnOnce(&[Step<'_>]),
     ) {
-        let (part, state) = sql_steps_after(parts, std::mem::take(&mut self.state));
+        let count = parts.iter().map(Vec::len).sum();
+        let state = std::mem::take(&mut self.state);
+        let (part, state) = flatten_sql(parts.iter().flatten(), count, state);
         self.state = state;
         self.first = self.first.or(part.first().map(|s| s.span));
         let cx = Cx {

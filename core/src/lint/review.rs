@@ -222,13 +222,7 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
     };
     if crate::input::looks_like_sql(text) {
         let (located, diagnostics) = crate::sql::ops::read_ops(text);
-        let steps = super::sql_steps(std::slice::from_ref(&located), settings);
-        let cx = super::Cx {
-            first: steps.first().map(|s| s.span),
-            steps,
-            settings,
-            revision: None,
-        };
+        let cx = super::sql_cx(&located, settings);
         collect.add(&cx, Span::new(0, text.len()), true, settings);
         collect.diagnostics(diagnostics, 0);
         collect.out.sql = true;
