@@ -76,18 +76,22 @@ fn scan(source: &str, comments: &mut Vec<Span>) -> Vec<Piece> {
                     b'"' => quoted_end(bytes, i, b'"', false),
                     b'$' => dollar_end(bytes, i),
                     // This byte, and the run after it of bytes none of the
-                    // arms above look at (a UTF-8 sequence's bytes are all
-                    // ≥ 0x80: never one of them, so the run ends on a
-                    // character boundary).
+                    // arms above look at, whitespace included (a UTF-8
+                    // sequence's bytes are all ≥ 0x80: never one of them,
+                    // so the run ends on a character boundary).
                     _ => {
-                        i + 1
+                        let run = i + 1
                             + bytes[i + 1..]
                                 .iter()
                                 .position(|&b| {
                                     matches!(b, b'-' | b'/' | b';' | b'\'' | b'"' | b'$' | b'\\')
-                                        || b.is_ascii_whitespace()
                                 })
-                                .unwrap_or(bytes.len() - i - 1)
+                                .unwrap_or(bytes.len() - i - 1);
+                        // The statement ends at the run's last significant
+                        // byte, not at the whitespace after it.
+                        end = trim_end(bytes, i, run);
+                        i = run;
+                        continue;
                     }
                 };
                 end = i;
