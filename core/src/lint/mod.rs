@@ -608,8 +608,10 @@ impl<'s> Script<'s> {
     }
 }
 
-/// How many pieces of a script [`lint_sql`] reads at a time.
-pub const PART: usize = 1_000;
+/// How many pieces of a script [`lint_sql`] and `retort lint` read at a time
+/// (at 100,000 statements 500 took a median of 0.218 s, 1,000 0.249 s, 2,000
+/// 0.244 s in 9 interleaved rounds: a smaller part stays in the caches).
+pub const PART: usize = 500;
 
 /// A revision file, reviewed: the findings, and the reader's diagnostics
 /// (a statement retort could not read is not judged).
