@@ -80,7 +80,8 @@ fn scan(source: &str, comments: &mut Vec<Span>) -> Vec<Piece> {
                     // sequence's bytes are all ≥ 0x80: never one of them,
                     // so the run ends on a character boundary).
                     _ => {
-                        let run = i + 1
+                        let run = i
+                            + 1
                             + bytes[i + 1..]
                                 .iter()
                                 .position(|&b| {
