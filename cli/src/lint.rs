@@ -180,13 +180,14 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     let mut raw: Vec<Vec<Finding>> = Vec::new();
     let mut lock_tables: Vec<(String, Vec<String>)> = Vec::new();
     let mut revisions: Vec<(usize, retort_core::revision::Revision)> = Vec::new();
+    // Each file's lines: for the lock tables and the printed positions.
+    let indexes: Vec<LineIndex<'_>> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
     for (i, source) in sources.iter().enumerate() {
         let (findings, diagnostics) = if source.sql {
-            let index = options.locks.then(|| LineIndex::new(&source.text));
             let mut lines = Vec::new();
             let (findings, diagnostics) = judge_sql(&source.text, &options.settings, |steps| {
-                if let Some(index) = &index {
-                    lines.extend(lock_lines(index, steps, &options.settings));
+                if options.locks {
+                    lines.extend(lock_lines(&indexes[i], steps, &options.settings));
                 }
             });
             if options.locks {
@@ -199,7 +200,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
             if options.locks {
                 lock_tables.push((
                     source.path.clone(),
-                    lock_lines(&LineIndex::new(&source.text), &cx.steps, &options.settings),
+                    lock_lines(&indexes[i], &cx.steps, &options.settings),
                 ));
             }
             let findings = lint::findings(&cx, &source.text, false);
@@ -214,7 +215,6 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     if !folders.is_empty() {
         multiple_heads(&sources, &revisions, &options.settings, &mut raw);
     }
-    let indexes: Vec<LineIndex<'_>> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
     let kept: Vec<Vec<Finding>> = sources
         .iter()
         .zip(raw)
@@ -270,7 +270,7 @@ fn judge_sql(
         |part| ops::read_ops_of(text, part),
         |(located, read)| {
             diagnostics.extend_from_slice(read);
-            script.part(std::slice::from_ref(located), &mut steps);
+            script.part(located, &mut steps);
         },
     );
     (script.finish(), diagnostics)

@@ -396,20 +396,9 @@ pub fn revision_steps<'a>(revision: &'a Revision) -> Vec<Step<'a>> {
     flattener.steps
 }
 
-/// The steps of a SQL script's ops (read in parts, put end to end).
-pub fn sql_steps<'a>(
-    parts: &'a [Vec<crate::sql::ops::Located>],
-    settings: &Settings,
-) -> Vec<Step<'a>> {
-    let count = parts.iter().map(Vec::len).sum();
-    let state = State::new(settings.assume_in_transaction);
-    flatten_sql(parts.iter().flatten(), count, state).0
-}
-
 /// What the rules read of a whole SQL script's ops, in one part.
 pub fn sql_cx<'a>(located: &'a [crate::sql::ops::Located], settings: &'a Settings) -> Cx<'a> {
-    let state = State::new(settings.assume_in_transaction);
-    let (steps, _) = flatten_sql(located.iter(), located.len(), state);
+    let (steps, _) = flatten_sql(located, State::new(settings.assume_in_transaction));
     Cx {
         first: steps.first().map(|s| s.span),
         steps,
@@ -418,15 +407,11 @@ pub fn sql_cx<'a>(located: &'a [crate::sql::ops::Located], settings: &'a Setting
     }
 }
 
-/// The steps of `count` ops of a script whose earlier ops left `state`;
-/// and the state after them.
-fn flatten_sql<'a>(
-    ops: impl Iterator<Item = &'a crate::sql::ops::Located>,
-    count: usize,
-    state: State,
-) -> (Vec<Step<'a>>, State) {
-    let mut flattener = Flattener::resume(state, count);
-    for l in ops {
+/// The steps of ops of a script whose earlier ops left `state`; and the
+/// state after them.
+fn flatten_sql(located: &[crate::sql::ops::Located], state: State) -> (Vec<Step<'_>>, State) {
+    let mut flattener = Flattener::resume(state, located.len());
+    for l in located {
         flattener.op(&l.op, l.span, true);
     }
     (flattener.steps, flattener.state)
@@ -580,16 +565,10 @@ impl<'s> Script<'s> {
         }
     }
 
-    /// Judges the script's next ops (read in parts, put end to end);
-    /// `steps` sees their steps (for a lock table).
-    pub fn part(
-        &mut self,
-        parts: &[Vec<crate::sql::ops::Located>],
-        steps: impl FnOnce(&[Step<'_>]),
-    ) {
-        let count = parts.iter().map(Vec::len).sum();
-        let state = std::mem::take(&mut self.state);
-        let (part, state) = flatten_sql(parts.iter().flatten(), count, state);
+    /// Judges the script's next ops; `steps` sees their steps (for a lock
+    /// table).
+    pub fn part(&mut self, located: &[crate::sql::ops::Located], steps: impl FnOnce(&[Step<'_>])) {
+        let (part, state) = flatten_sql(located, std::mem::take(&mut self.state));
         self.state = state;
         self.first = self.first.or(part.first().map(|s| s.span));
         let cx = Cx {
@@ -756,7 +735,7 @@ pub fn lint_sql_in_parts(
     for part in pieces.chunks(part.max(1)) {
         let (located, mut read) = crate::sql::ops::read_ops_of(source, part);
         diagnostics.append(&mut read);
-        script.part(std::slice::from_ref(&located), |_| {});
+        script.part(&located, |_| {});
     }
     (
         apply_ignores(source, true, script.finish(), settings),

@@ -45,12 +45,7 @@ use split::Piece;
 /// alters), with a diagnostic for each statement it could not read or does
 /// not model. Never panics.
 pub fn read_schema(source: &str) -> (Schema, Vec<Diagnostic>) {
-    let mut reader = Reader {
-        source,
-        schema: Schema::default(),
-        diagnostics: Vec::new(),
-        owned_sequences: Vec::new(),
-    };
+    let mut reader = Reader::new(source);
     for piece in split::split(source) {
         if let Piece::Statement(span) = piece {
             reader.statement(span);
@@ -194,6 +189,16 @@ fn identity(always: bool, options: Option<&Vec<SequenceOptions>>) -> Identity {
 }
 
 impl<'s> Reader<'s> {
+    /// A reader of `source` that has read nothing yet.
+    fn new(source: &'s str) -> Self {
+        Reader {
+            source,
+            schema: Schema::default(),
+            diagnostics: Vec::new(),
+            owned_sequences: Vec::new(),
+        }
+    }
+
     /// Byte offset in the source of a tokenizer location inside the
     /// statement that starts at `base`.
     fn offset(&self, base: usize, at: Location) -> usize {
@@ -266,7 +271,7 @@ impl<'s> Reader<'s> {
     /// columns, in the moves of a statement of a hundred fields): the same
     /// table, as the test `the_quick_path_gives_the_parsers_ops_or_passes`
     /// holds. `None` if it is not that simple form.
-    fn quick_create_table(&mut self, tokens: Vec<TokenWithSpan>) -> Option<CreateTable> {
+    fn quick_create_table(tokens: Vec<TokenWithSpan>) -> Option<CreateTable> {
         let tokens = without_identity_sequence_name(tokens);
         let mut parser = Parser::new(&PostgreSqlDialect {}).with_tokens_with_locations(tokens);
         parser
@@ -289,7 +294,6 @@ impl<'s> Reader<'s> {
     /// read as [`Self::quick_create_table`] reads a table: the name and the
     /// actions, or `None` if it is not that simple form.
     fn quick_alter_table(
-        &mut self,
         tokens: Vec<TokenWithSpan>,
     ) -> Option<(ObjectName, Vec<sqlparser::ast::AlterTableOperation>)> {
         let mut parser = Parser::new(&PostgreSqlDialect {}).with_tokens_with_locations(tokens);
@@ -301,12 +305,6 @@ impl<'s> Reader<'s> {
             .parse_comma_separated(Parser::parse_alter_table_operation)
             .ok()?;
         (parser.peek_token().token == Token::EOF).then_some((name, operations))
-    }
-
-    /// The table of `CREATE TABLE`.
-    fn created_table(&mut self, create: CreateTable, span: Span) -> Option<Table> {
-        self.create_table(create, span);
-        self.schema.tables.pop()
     }
 
     /// The statement parsed, or `None` after a diagnostic.

@@ -23,7 +23,7 @@ use super::split::{self, Piece};
 use super::{Reader, bare, keyword_at, qualified, words};
 use crate::diagnostic::Diagnostic;
 use crate::op::{AlterColumn, Change, Command, Op, Side, Sided, TableRef};
-use crate::schema::{Column, EnumType, Index, Schema, SqlType, Table};
+use crate::schema::{Column, EnumType, Index, SqlType, Table};
 use crate::text::Span;
 
 /// One statement's ops, at the statement's span.
@@ -44,12 +44,7 @@ pub fn read_ops(source: &str) -> (Vec<Located>, Vec<Diagnostic>) {
 /// script can be read in parts (in parallel, by a caller that has
 /// threads) and the results put end to end.
 pub fn read_ops_of(source: &str, pieces: &[Piece]) -> (Vec<Located>, Vec<Diagnostic>) {
-    let mut reader = Reader {
-        source,
-        schema: Schema::default(),
-        diagnostics: Vec::new(),
-        owned_sequences: Vec::new(),
-    };
+    let mut reader = Reader::new(source);
     // Mostly one op per statement: no growing (each `Located` is a few
     // hundred bytes, and a long script has a hundred thousand).
     let mut out = Vec::with_capacity(pieces.len());
@@ -238,30 +233,42 @@ fn simple_alter_table(words: &[&Token]) -> bool {
         && plain_table(words, 2).is_some_and(|(_, i)| i < words.len() && !is(words, i, Keyword::ON))
 }
 
-/// Whether [`quick`] keeps its promise on the statement `text`: it passes,
-/// or gives the ops sqlparser's parser gives (the tests run it on every
+/// A statement the quick path takes: its ops read from the words, or a
+/// form read with sqlparser's sub-parsers.
+enum QuickForm {
+    Ops(Vec<Op>),
+    AlterTable,
+    CreateTable,
+}
+
+fn quick_form(words: &[&Token]) -> Option<QuickForm> {
+    if let Some(ops) = quick(words) {
+        Some(QuickForm::Ops(ops))
+    } else if simple_alter_table(words) {
+        Some(QuickForm::AlterTable)
+    } else if simple_create_table(words) {
+        Some(QuickForm::CreateTable)
+    } else {
+        None
+    }
+}
+
+/// Whether the quick path keeps its promise on the statement `text`: it
+/// passes, or gives the ops sqlparser's parser gives (the tests run it on every
 /// statement they have).
 pub fn quick_agrees(text: &str) -> bool {
     let span = Span::new(0, text.len());
     let read = |quick: bool| {
-        let mut reader = Reader {
-            source: text,
-            schema: Schema::default(),
-            diagnostics: Vec::new(),
-            owned_sequences: Vec::new(),
-        };
+        let mut reader = Reader::new(text);
         let ops = statement(&mut reader, span, quick);
         (ops, reader.diagnostics)
     };
     read(true) == read(false)
 }
 
-/// Whether [`quick`] reads the statement `text`.
+/// Whether the quick path ([`quick_form`]) takes the statement `text`.
 pub fn is_quick(text: &str) -> bool {
-    super::lex::tokens(text).is_some_and(|tokens| {
-        let words = words(&tokens);
-        quick(&words).is_some() || simple_create_table(&words) || simple_alter_table(&words)
-    })
+    super::lex::tokens(text).is_some_and(|tokens| quick_form(&words(&tokens)).is_some())
 }
 
 fn text_of(token: &Token) -> String {
@@ -322,23 +329,19 @@ fn statement(reader: &mut Reader<'_>, span: Span, quick: bool) -> Vec<Op> {
         return Vec::new();
     };
     let words = words(&tokens);
-    if quick && let Some(ops) = self::quick(&words) {
-        return ops;
-    }
-    if quick && simple_alter_table(&words) {
+    if let Some(form) = quick.then(|| quick_form(&words)).flatten() {
         drop(words);
-        match reader.quick_alter_table(tokens) {
-            Some((name, operations)) => return altered_table(reader, &name, operations, span),
-            None => return statement(reader, span, false),
-        }
-    }
-    if quick && simple_create_table(&words) {
-        drop(words);
-        match reader.quick_create_table(tokens) {
-            Some(create) => return created_table(reader, create, span),
-            // Read again, the slow way, for its diagnostic.
-            None => return statement(reader, span, false),
-        }
+        let ops = match form {
+            QuickForm::Ops(ops) => Some(ops),
+            QuickForm::AlterTable => Reader::quick_alter_table(tokens)
+                .map(|(name, operations)| altered_table(reader, &name, operations, span)),
+            QuickForm::CreateTable => {
+                Reader::quick_create_table(tokens).map(|create| created_table(reader, create, span))
+            }
+        };
+        // Not the simple form after all: read again, the slow way (which
+        // words any diagnostic).
+        return ops.unwrap_or_else(|| statement(reader, span, false));
     }
     let keyword = |i: usize| keyword_at(&words, i);
     let command = |c: Command| vec![Op::Command(c)];
@@ -583,7 +586,8 @@ fn constraint_ops(table: &TableRef, scratch: Table) -> Vec<Op> {
 
 /// The op of a `CREATE TABLE`.
 fn created_table(reader: &mut Reader<'_>, create: CreateTable, span: Span) -> Vec<Op> {
-    match reader.created_table(create, span) {
+    reader.create_table(create, span);
+    match reader.schema.tables.pop() {
         Some(table) => vec![Op::CreateTable {
             table: Box::new(table),
             side: Side::Model,
