@@ -18,6 +18,7 @@
 pub mod expr;
 pub mod lex;
 pub mod ops;
+mod quick;
 pub mod split;
 pub mod stored;
 mod types;
@@ -186,6 +187,18 @@ fn identity(always: bool, options: Option<&Vec<SequenceOptions>>) -> Identity {
         }
     }
     identity
+}
+
+/// A column of type `read` declared at `span`, before its options: a
+/// `serial` is an autoincrement column and not null.
+fn new_column(name: String, read: types::ColumnType, span: Span) -> Column {
+    let mut column = Column::new(name, read.ty);
+    column.span = span;
+    if read.serial {
+        column.autoincrement = Autoincrement::True;
+        column.nullable = false;
+    }
+    column
 }
 
 impl<'s> Reader<'s> {
@@ -509,13 +522,7 @@ impl<'s> Reader<'s> {
     }
 
     fn add_column(&mut self, table: &mut Table, def: ColumnDef, span: Span) {
-        let read = types::column_type(&def.data_type);
-        let mut column = Column::new(def.name.value, read.ty);
-        column.span = span;
-        if read.serial {
-            column.autoincrement = Autoincrement::True;
-            column.nullable = false;
-        }
+        let column = new_column(def.name.value, types::column_type(&def.data_type), span);
         let name = column.name.clone();
         table.columns.push(column);
         for option in def.options {

@@ -19,6 +19,7 @@ use sqlparser::ast::{
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 
+use super::quick;
 use super::split::{self, Piece};
 use super::{Reader, bare, keyword_at, qualified, words};
 use crate::diagnostic::Diagnostic;
@@ -65,194 +66,6 @@ pub fn ops_of(source: &str) -> (Vec<Op>, Vec<Diagnostic>) {
     (located.into_iter().map(|l| l.op).collect(), diagnostics)
 }
 
-/// Keywords that are common column and table names, and that sqlparser
-/// reads as plain names wherever [`quick`] takes one (tested).
-const NAME_KEYWORDS: &[Keyword] = &[
-    Keyword::NAME,
-    Keyword::VALUE,
-    Keyword::KEY,
-    Keyword::DATA,
-    Keyword::STATUS,
-    Keyword::TYPE,
-    Keyword::ID,
-    Keyword::LEVEL,
-    Keyword::ROLE,
-    Keyword::OWNER,
-    Keyword::VERSION,
-    Keyword::SOURCE,
-    Keyword::ACTION,
-    Keyword::HASH,
-    Keyword::SIZE,
-    Keyword::LOCATION,
-    Keyword::PASSWORD,
-];
-
-/// A plain name: an unquoted word that is no keyword, or one of
-/// [`NAME_KEYWORDS`] (another keyword may be read as something else, a
-/// quoted name has rules of its own).
-fn plain<'t>(word: Option<&&'t Token>) -> Option<&'t str> {
-    match word {
-        Some(Token::Word(w))
-            if w.quote_style.is_none()
-                && (w.keyword == Keyword::NoKeyword || NAME_KEYWORDS.contains(&w.keyword)) =>
-        {
-            Some(&w.value)
-        }
-        _ => None,
-    }
-}
-
-/// A table named `name` or `schema.name` (both [`plain`]) at word `i`, as
-/// sqlparser's reading names it; and the index after it.
-fn plain_table(words: &[&Token], i: usize) -> Option<(TableRef, usize)> {
-    let first = plain(words.get(i))?;
-    if matches!(words.get(i + 1), Some(Token::Period)) {
-        let name = plain(words.get(i + 2))?;
-        if matches!(words.get(i + 3), Some(Token::Period)) {
-            return None;
-        }
-        let schema = (first != "public").then(|| first.to_string());
-        return Some((
-            TableRef {
-                schema,
-                name: name.to_string(),
-            },
-            i + 3,
-        ));
-    }
-    Some((
-        TableRef {
-            schema: None,
-            name: first.to_string(),
-        },
-        i + 1,
-    ))
-}
-
-/// Whether word `i` is the keyword `k`.
-fn is(words: &[&Token], i: usize, k: Keyword) -> bool {
-    keyword_at(words, i) == k
-}
-
-/// The ops of the commonest DDL, read from the words without sqlparser's
-/// parser (which costs more than everything else of reading them):
-/// `ALTER TABLE t ALTER [COLUMN] c SET|DROP NOT NULL`, `ALTER TABLE t DROP
-/// COLUMN c` and `CREATE [UNIQUE] INDEX [CONCURRENTLY] ix ON t (c, …)`,
-/// with plain names only. `None` for anything else, which sqlparser reads.
-/// The test `the_quick_path_gives_the_parsers_ops_or_passes` holds both
-/// ways to the same ops.
-fn quick(words: &[&Token]) -> Option<Vec<Op>> {
-    let end = |i: usize| i == words.len();
-    if is(words, 0, Keyword::ALTER) && is(words, 1, Keyword::TABLE) {
-        let (table, mut i) = plain_table(words, 2)?;
-        if is(words, i, Keyword::ALTER) {
-            i += 1 + usize::from(is(words, i + 1, Keyword::COLUMN));
-            let column = plain(words.get(i))?;
-            let nullable = match keyword_at(words, i + 1) {
-                Keyword::SET => false,
-                Keyword::DROP => true,
-                _ => return None,
-            };
-            if !(is(words, i + 2, Keyword::NOT) && is(words, i + 3, Keyword::NULL) && end(i + 4)) {
-                return None;
-            }
-            let mut change = alter(&table, column);
-            change.nullable.target = Some(nullable);
-            return Some(vec![Op::AlterColumn(Box::new(change))]);
-        }
-        if is(words, i, Keyword::DROP) && is(words, i + 1, Keyword::COLUMN) && end(i + 3) {
-            let column = plain(words.get(i + 2))?;
-            return Some(vec![Op::DropColumn {
-                table,
-                column: Box::new(Column::new(column, SqlType::Named(String::new()))),
-                side: Side::Database,
-            }]);
-        }
-        return None;
-    }
-    if is(words, 0, Keyword::CREATE) {
-        let unique = is(words, 1, Keyword::UNIQUE);
-        let mut i = 1 + usize::from(unique);
-        if !is(words, i, Keyword::INDEX) {
-            return None;
-        }
-        let concurrently = is(words, i + 1, Keyword::CONCURRENTLY);
-        i += 1 + usize::from(concurrently);
-        let name = plain(words.get(i))?;
-        if !is(words, i + 1, Keyword::ON) {
-            return None;
-        }
-        let (table, mut i) = plain_table(words, i + 2)?;
-        if !matches!(words.get(i), Some(Token::LParen)) {
-            return None;
-        }
-        let mut expressions = Vec::new();
-        loop {
-            expressions.push(plain(words.get(i + 1))?.to_string());
-            match words.get(i + 2) {
-                Some(Token::Comma) => i += 2,
-                Some(Token::RParen) if end(i + 3) => break,
-                _ => return None,
-            }
-        }
-        let op = Op::CreateIndex {
-            table,
-            index: Box::new(Index {
-                name: Some(name.to_string()),
-                unique,
-                expressions,
-                r#where: None,
-                using: None,
-            }),
-            convention_name: false,
-        };
-        return Some(vec![if concurrently {
-            Op::Concurrently(Box::new(op))
-        } else {
-            op
-        }]);
-    }
-    None
-}
-
-/// `CREATE TABLE t (` with a plain name, and no `LIKE` inside: the form
-/// [`Reader::quick_create_table`] may read.
-fn simple_create_table(words: &[&Token]) -> bool {
-    is(words, 0, Keyword::CREATE)
-        && is(words, 1, Keyword::TABLE)
-        && plain_table(words, 2).is_some_and(|(_, i)| {
-            matches!(words.get(i), Some(Token::LParen)) && !is(words, i + 1, Keyword::LIKE)
-        })
-}
-
-/// `ALTER TABLE t` with a plain name and an action after it: the form
-/// [`Reader::quick_alter_table`] may read.
-fn simple_alter_table(words: &[&Token]) -> bool {
-    is(words, 0, Keyword::ALTER)
-        && is(words, 1, Keyword::TABLE)
-        && plain_table(words, 2).is_some_and(|(_, i)| i < words.len() && !is(words, i, Keyword::ON))
-}
-
-/// A statement the quick path takes: its ops read from the words, or a
-/// form read with sqlparser's sub-parsers.
-enum QuickForm {
-    Ops(Vec<Op>),
-    AlterTable,
-    CreateTable,
-}
-
-fn quick_form(words: &[&Token]) -> Option<QuickForm> {
-    if let Some(ops) = quick(words) {
-        Some(QuickForm::Ops(ops))
-    } else if simple_alter_table(words) {
-        Some(QuickForm::AlterTable)
-    } else if simple_create_table(words) {
-        Some(QuickForm::CreateTable)
-    } else {
-        None
-    }
-}
-
 /// Whether the quick path keeps its promise on the statement `text`: it
 /// passes, or gives the ops sqlparser's parser gives (the tests run it on every
 /// statement they have).
@@ -266,9 +79,21 @@ pub fn quick_agrees(text: &str) -> bool {
     read(true) == read(false)
 }
 
-/// Whether the quick path ([`quick_form`]) takes the statement `text`.
+/// Whether the quick path ([`quick::form`]) takes the statement `text`.
 pub fn is_quick(text: &str) -> bool {
-    super::lex::tokens(text).is_some_and(|tokens| quick_form(&words(&tokens)).is_some())
+    super::lex::tokens(text)
+        .is_some_and(|tokens| quick::form(&words(&tokens), Span::new(0, text.len())).is_some())
+}
+
+/// Whether the quick path reads the statement `text` from its words alone
+/// (no sqlparser parser but its type parser).
+pub fn reads_from_words(text: &str) -> bool {
+    super::lex::tokens(text).is_some_and(|tokens| {
+        matches!(
+            quick::form(&words(&tokens), Span::new(0, text.len())),
+            Some(quick::Form::Ops(_))
+        )
+    })
 }
 
 fn text_of(token: &Token) -> String {
@@ -329,13 +154,13 @@ fn statement(reader: &mut Reader<'_>, span: Span, quick: bool) -> Vec<Op> {
         return Vec::new();
     };
     let words = words(&tokens);
-    if let Some(form) = quick.then(|| quick_form(&words)).flatten() {
+    if let Some(form) = quick.then(|| quick::form(&words, span)).flatten() {
         drop(words);
         let ops = match form {
-            QuickForm::Ops(ops) => Some(ops),
-            QuickForm::AlterTable => Reader::quick_alter_table(tokens)
+            quick::Form::Ops(ops) => Some(ops),
+            quick::Form::AlterTable => Reader::quick_alter_table(tokens)
                 .map(|(name, operations)| altered_table(reader, &name, operations, span)),
-            QuickForm::CreateTable => {
+            quick::Form::CreateTable => {
                 Reader::quick_create_table(tokens).map(|create| created_table(reader, create, span))
             }
         };
@@ -514,7 +339,7 @@ fn table_ref((schema, name): (Option<String>, String)) -> TableRef {
 
 /// An `alter_column` that changes nothing yet; what the column was is not
 /// known from SQL.
-fn alter(table: &TableRef, column: &str) -> AlterColumn {
+pub(super) fn alter(table: &TableRef, column: &str) -> AlterColumn {
     let unknown = Sided {
         column: Box::new(Column::new(column, SqlType::Named(String::new()))),
         side: Side::Database,
@@ -544,7 +369,7 @@ fn alter(table: &TableRef, column: &str) -> AlterColumn {
 }
 
 /// The ops a table's constraints stand for when added to an existing table.
-fn constraint_ops(table: &TableRef, scratch: Table) -> Vec<Op> {
+pub(super) fn constraint_ops(table: &TableRef, scratch: Table) -> Vec<Op> {
     let mut ops = Vec::new();
     if let Some(pk) = scratch.primary_key {
         ops.push(Op::CreatePrimaryKey {
