@@ -37,59 +37,247 @@ pub fn map<T: Send, R: Send>(parts: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec
     })
 }
 
-/// `read` on each of `parts`, on every core and a part or two ahead of
-/// `take`, which sees each result in the parts' order on this thread. A
-/// result goes back to the thread that made it to be freed there (a long
-/// script's ops are many small allocations: freed where they were made,
-/// their memory serves that thread's next part). At most two results per
-/// core are alive at once, so the memory is a few parts', not all of
-/// them. A panic in `read` is resumed here.
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+/// Who read a result in [`pipeline`]: a helper's number, or `take`'s thread.
+const HERE: usize = usize::MAX;
+
+/// What [`pipeline`]'s threads share.
+struct Board<R> {
+    /// The next part nobody reads yet.
+    next: usize,
+    /// How many results `take` has had.
+    taken: usize,
+    /// Parts `taken ..` as they come in, with who read them.
+    ready: std::collections::VecDeque<Option<(R, usize)>>,
+    /// Per helper, results `take` is done with, to free.
+    used: Vec<Vec<R>>,
+    /// Every result was taken, or a thread panicked: helpers stop.
+    over: bool,
+}
+
+struct Shared<R> {
+    board: Mutex<Board<R>>,
+    changed: Condvar,
+}
+
+impl<R> Shared<R> {
+    fn lock(&self) -> MutexGuard<'_, Board<R>> {
+        self.board.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wait<'a>(&self, guard: MutexGuard<'a, Board<R>>) -> MutexGuard<'a, Board<R>> {
+        self.changed
+            .wait(guard)
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Puts part `k`'s result, read by `by`, on the board.
+    fn post(&self, k: usize, result: R, by: usize) -> MutexGuard<'_, Board<R>> {
+        let mut board = self.lock();
+        let slot = k - board.taken;
+        board.ready[slot] = Some((result, by));
+        self.changed.notify_all();
+        board
+    }
+}
+
+/// Ends the pipeline for every thread when dropped, also while a panic
+/// unwinds: no thread is left waiting for a result that cannot come.
+struct Over<'a, R>(&'a Shared<R>);
+
+impl<R> Drop for Over<'_, R> {
+    fn drop(&mut self) {
+        self.0.lock().over = true;
+        self.0.changed.notify_all();
+    }
+}
+
+/// `read` on each of `parts`, on every core and a few parts ahead of
+/// `take`, which sees each result in the parts' order on this thread.
+///
+/// Helper threads (one per core but this one's) take the next part not yet
+/// being read; this thread reads one too whenever the result it needs next
+/// is not there yet, rather than wait. So no core idles while there is a
+/// part to read, and none is shared by two busy threads (with a reader on
+/// every core, `take`'s thread would compete with them).
+///
+/// At most a window of two parts per core are read and not yet taken, so
+/// the memory is a few parts', not all of them. A result goes back to the
+/// thread that made it to be freed there (a long script's ops are many
+/// small allocations: freed where they were made, their memory serves that
+/// thread's next part). A panic in `read` or `take` is resumed here.
 pub fn pipeline<T: Sync, R: Send>(
     parts: &[T],
     read: impl Fn(&T) -> R + Sync,
     mut take: impl FnMut(&R),
 ) {
-    let readers = cores().min(parts.len());
-    if readers < 2 {
+    let helpers = cores().min(parts.len()).saturating_sub(1);
+    if helpers == 0 {
         for part in parts {
             take(&read(part));
         }
         return;
     }
-    let read = &read;
+    let window = 2 * (helpers + 1);
+    let shared = Shared {
+        board: Mutex::new(Board {
+            next: 0,
+            taken: 0,
+            ready: (0..window).map(|_| None).collect(),
+            used: (0..helpers).map(|_| Vec::new()).collect(),
+            over: false,
+        }),
+        changed: Condvar::new(),
+    };
     std::thread::scope(|scope| {
-        let mut lanes = Vec::with_capacity(readers);
-        let mut threads = Vec::with_capacity(readers);
-        for k in 0..readers {
-            let (done, done_rx) = std::sync::mpsc::sync_channel::<R>(1);
-            let (back, back_rx) = std::sync::mpsc::channel::<R>();
-            threads.push(scope.spawn(move || {
-                for part in parts.iter().skip(k).step_by(readers) {
-                    // Free what `take` is done with before reading more.
-                    while let Ok(used) = back_rx.try_recv() {
-                        drop(used);
+        let threads: Vec<_> = (0..helpers)
+            .map(|h| {
+                let (shared, read) = (&shared, &read);
+                scope.spawn(move || {
+                    let _over = Over(shared);
+                    let mut board = shared.lock();
+                    loop {
+                        let used = std::mem::take(&mut board.used[h]);
+                        if !used.is_empty() {
+                            drop(board);
+                            drop(used);
+                            board = shared.lock();
+                            continue;
+                        }
+                        if board.over {
+                            return;
+                        }
+                        let k = board.next;
+                        if k == parts.len() || k >= board.taken + window {
+                            board = shared.wait(board);
+                            continue;
+                        }
+                        board.next += 1;
+                        drop(board);
+                        let result = read(&parts[k]);
+                        board = shared.post(k, result, h);
                     }
-                    if done.send(read(part)).is_err() {
-                        return;
+                })
+            })
+            .collect();
+        {
+            let _over = Over(&shared);
+            for _ in 0..parts.len() {
+                let mut board = shared.lock();
+                let got = loop {
+                    if let Some(got) = board.ready[0].take() {
+                        board.ready.rotate_left(1);
+                        board.taken += 1;
+                        shared.changed.notify_all();
+                        break Some(got);
                     }
+                    if board.over {
+                        // A helper panicked: joined below.
+                        break None;
+                    }
+                    let k = board.next;
+                    if k < parts.len() && k < board.taken + window {
+                        board.next += 1;
+                        drop(board);
+                        let result = read(&parts[k]);
+                        board = shared.post(k, result, HERE);
+                    } else {
+                        board = shared.wait(board);
+                    }
+                };
+                drop(board);
+                let Some((result, by)) = got else { break };
+                take(&result);
+                if by == HERE {
+                    drop(result);
+                } else {
+                    shared.lock().used[by].push(result);
+                    shared.changed.notify_all();
                 }
-                // The last results, as they come back.
-                back_rx.into_iter().for_each(drop);
-            }));
-            lanes.push((done_rx, back));
+            }
         }
-        for i in 0..parts.len() {
-            let (done, back) = &lanes[i % readers];
-            // A reader that panicked sends nothing more: joined below.
-            let Ok(result) = done.recv() else { break };
-            take(&result);
-            let _ = back.send(result);
-        }
-        drop(lanes);
         for thread in threads {
             if let Err(panic) = thread.join() {
                 std::panic::resume_unwind(panic);
             }
         }
     });
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static ALIVE: AtomicUsize = AtomicUsize::new(0);
+    static MOST: AtomicUsize = AtomicUsize::new(0);
+    static FREED_ELSEWHERE: AtomicUsize = AtomicUsize::new(0);
+
+    /// A result that counts the results alive, and notes a free on another
+    /// thread than the one that made it.
+    struct Made(usize, std::thread::ThreadId);
+
+    impl Made {
+        fn new(value: usize) -> Self {
+            let alive = ALIVE.fetch_add(1, Ordering::SeqCst) + 1;
+            MOST.fetch_max(alive, Ordering::SeqCst);
+            Made(value, std::thread::current().id())
+        }
+    }
+
+    impl Drop for Made {
+        fn drop(&mut self) {
+            ALIVE.fetch_sub(1, Ordering::SeqCst);
+            if self.1 != std::thread::current().id() {
+                FREED_ELSEWHERE.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    #[test]
+    fn pipeline_takes_every_result_in_order_freed_where_made_with_few_alive() {
+        let parts: Vec<usize> = (0..2_000).collect();
+        let reads = AtomicUsize::new(0);
+        let mut seen = Vec::new();
+        pipeline(
+            &parts,
+            |&k| {
+                reads.fetch_add(1, Ordering::SeqCst);
+                // Uneven work, so threads overtake each other.
+                let spin = (k * 7919) % 3_000;
+                Made::new((0..spin).fold(k, |a, _| std::hint::black_box(a)))
+            },
+            |made| seen.push(made.0),
+        );
+        assert_eq!(seen, parts);
+        assert_eq!(reads.load(Ordering::SeqCst), parts.len());
+        assert_eq!(ALIVE.load(Ordering::SeqCst), 0);
+        assert_eq!(FREED_ELSEWHERE.load(Ordering::SeqCst), 0);
+        let most = MOST.load(Ordering::SeqCst);
+        assert!(most <= 4 * cores() + 2, "{most} results alive at once");
+    }
+
+    #[test]
+    fn a_panic_in_read_or_take_reaches_the_caller() {
+        let parts: Vec<usize> = (0..300).collect();
+        for bad in [0, 1, 150, 299] {
+            let read = std::panic::catch_unwind(|| {
+                pipeline(&parts, |&k| assert_ne!(k, bad, "read"), |_| {})
+            });
+            assert!(read.is_err(), "a panic reading part {bad} was lost");
+            let mut n = 0;
+            let take = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pipeline(
+                    &parts,
+                    |&k| k,
+                    |_| {
+                        assert_ne!(n, bad, "take");
+                        n += 1;
+                    },
+                )
+            }));
+            assert!(take.is_err(), "a panic taking part {bad} was lost");
+        }
+    }
 }
