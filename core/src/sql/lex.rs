@@ -288,9 +288,9 @@ impl Lexer<'_> {
     }
 }
 
-/// The tokens of `text` as sqlparser's PostgreSQL tokenizer gives them, or
-/// `None` where this reader gives up (sqlparser must then tokenize it).
-pub fn tokens(text: &str) -> Option<Vec<TokenWithSpan>> {
+/// Each token of `text` with where it starts and ends, to `push`; `false`
+/// where this reader gives up (sqlparser must then tokenize it).
+fn each_token(text: &str, mut push: impl FnMut(Token, Location, Location)) -> bool {
     let mut lexer = Lexer {
         bytes: text.as_bytes(),
         text,
@@ -298,39 +298,72 @@ pub fn tokens(text: &str) -> Option<Vec<TokenWithSpan>> {
         line: 1,
         column: 1,
     };
-    let mut out = Vec::with_capacity(text.len() / 3);
+    let mut first = true;
     loop {
         let start = lexer.location();
         match lexer.token() {
             Ok(Some(token)) => {
                 // `COPY … FROM STDIN` data follows the statement's `;`:
                 // sqlparser reads it as one token.
-                if out.is_empty() && matches!(&token, Token::Word(w) if w.keyword == Keyword::COPY)
-                {
-                    return None;
+                if first && matches!(&token, Token::Word(w) if w.keyword == Keyword::COPY) {
+                    return false;
                 }
-                out.push(TokenWithSpan::new(
-                    token,
-                    Span::new(start, lexer.location()),
-                ));
+                first = false;
+                push(token, start, lexer.location());
             }
-            Ok(None) => return Some(out),
-            Err(()) => return None,
+            Ok(None) => return true,
+            Err(()) => return false,
         }
     }
 }
 
+/// The tokens of `text` as sqlparser's PostgreSQL tokenizer gives them, or
+/// `None` where this reader gives up (sqlparser must then tokenize it).
+pub fn tokens(text: &str) -> Option<Vec<TokenWithSpan>> {
+    let mut out = Vec::with_capacity(text.len() / 3);
+    each_token(text, |token, start, end| {
+        out.push(TokenWithSpan::new(token, Span::new(start, end)))
+    })
+    .then_some(out)
+}
+
+/// [`tokens`] without the whitespace and comments, and without spans: what
+/// a statement's words say (half the tokens of most DDL are spaces).
+pub fn words(text: &str) -> Option<Vec<Token>> {
+    let mut out = Vec::with_capacity(text.len() / 6);
+    each_token(text, |token, _, _| {
+        if !matches!(token, Token::Whitespace(_)) {
+            out.push(token)
+        }
+    })
+    .then_some(out)
+}
+
 /// Whether [`tokens`] keeps its promise on `text`: it gives up, or gives
-/// what sqlparser's tokenizer gives, token for token and span for span (the
+/// what sqlparser's tokenizer gives, token for token and span for span; and
+/// [`words`] gives up with it, or gives its tokens but the whitespace (the
 /// tests run it on every statement they have).
 pub fn agrees_with_sqlparser(text: &str) -> bool {
-    let Some(fast) = tokens(text) else {
-        return true;
+    let fast = tokens(text);
+    // The words are the tokens', or both give up.
+    let words = words(text);
+    let same_words = match (&fast, &words) {
+        (Some(tokens), Some(words)) => tokens
+            .iter()
+            .map(|t| &t.token)
+            .filter(|t| !matches!(t, Token::Whitespace(_)))
+            .eq(words.iter()),
+        (None, None) => true,
+        _ => false,
+    };
+    let Some(fast) = fast else {
+        return same_words;
     };
     let Ok(slow) = Tokenizer::new(&PostgreSqlDialect {}, text).tokenize_with_location() else {
         return false;
     };
-    fast.len() == slow.len()
+    same_words
+        && fast.len() == slow.len()
         && fast
             .iter()
             .zip(&slow)

@@ -258,6 +258,18 @@ impl<'s> Reader<'s> {
         }
     }
 
+    /// The statement's words (its tokens but whitespace and comments), and
+    /// its tokens if they had to be read whole (sqlparser's tokenizer reads
+    /// what the fast one does not know); `None` after a diagnostic.
+    fn words_of(&mut self, span: Span) -> Option<(Vec<Token>, Option<Vec<TokenWithSpan>>)> {
+        if let Some(words) = lex::words(&self.source[span.start..span.end]) {
+            return Some((words, None));
+        }
+        let tokens = self.tokens(span)?;
+        let words = words(&tokens).into_iter().cloned().collect();
+        Some((words, Some(tokens)))
+    }
+
     /// The statement's tokens, or `None` after a diagnostic.
     fn tokens(&mut self, span: Span) -> Option<Vec<TokenWithSpan>> {
         let text = &self.source[span.start..span.end];

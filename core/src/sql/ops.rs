@@ -21,7 +21,7 @@ use sqlparser::tokenizer::Token;
 
 use super::quick;
 use super::split::{self, Piece};
-use super::{Reader, bare, keyword_at, qualified, words};
+use super::{Reader, bare, keyword_at, qualified};
 use crate::diagnostic::Diagnostic;
 use crate::op::{AlterColumn, Change, Command, Op, Side, Sided, TableRef};
 use crate::schema::{Column, EnumType, Index, SqlType, Table};
@@ -81,16 +81,17 @@ pub fn quick_agrees(text: &str) -> bool {
 
 /// Whether the quick path ([`quick::form`]) takes the statement `text`.
 pub fn is_quick(text: &str) -> bool {
-    super::lex::tokens(text)
-        .is_some_and(|tokens| quick::form(&words(&tokens), Span::new(0, text.len())).is_some())
+    super::lex::words(text).is_some_and(|words| {
+        quick::form(&words.iter().collect::<Vec<_>>(), Span::new(0, text.len())).is_some()
+    })
 }
 
 /// Whether the quick path reads the statement `text` from its words alone
 /// (no sqlparser parser but its type parser).
 pub fn reads_from_words(text: &str) -> bool {
-    super::lex::tokens(text).is_some_and(|tokens| {
+    super::lex::words(text).is_some_and(|words| {
         matches!(
-            quick::form(&words(&tokens), Span::new(0, text.len())),
+            quick::form(&words.iter().collect::<Vec<_>>(), Span::new(0, text.len())),
             Some(quick::Form::Ops(_))
         )
     })
@@ -150,19 +151,22 @@ fn names_at(words: &[&Token], mut i: usize) -> Vec<TableRef> {
 /// The ops of the statement at `span`; with `quick`, the forms [`quick`]
 /// knows skip sqlparser's parser.
 fn statement(reader: &mut Reader<'_>, span: Span, quick: bool) -> Vec<Op> {
-    let Some(tokens) = reader.tokens(span) else {
+    // The words first: most statements need no more. The tokens (with the
+    // whitespace, for sqlparser's parser) are read when a parser needs them.
+    let Some((owned, mut tokens)) = reader.words_of(span) else {
         return Vec::new();
     };
-    let words = words(&tokens);
+    let mut tokens = |reader: &mut Reader<'_>| tokens.take().or_else(|| reader.tokens(span));
+    let words: Vec<&Token> = owned.iter().collect();
     if let Some(form) = quick.then(|| quick::form(&words, span)).flatten() {
-        drop(words);
         let ops = match form {
             quick::Form::Ops(ops) => Some(ops),
-            quick::Form::AlterTable => Reader::quick_alter_table(tokens)
+            quick::Form::AlterTable => tokens(reader)
+                .and_then(Reader::quick_alter_table)
                 .map(|(name, operations)| altered_table(reader, &name, operations, span)),
-            quick::Form::CreateTable => {
-                Reader::quick_create_table(tokens).map(|create| created_table(reader, create, span))
-            }
+            quick::Form::CreateTable => tokens(reader)
+                .and_then(Reader::quick_create_table)
+                .map(|create| created_table(reader, create, span)),
         };
         // Not the simple form after all: read again, the slow way (which
         // words any diagnostic).
@@ -312,6 +316,9 @@ fn statement(reader: &mut Reader<'_>, span: Span, quick: bool) -> Vec<Op> {
         _ => {}
     }
     let fallback = other(&words);
+    let Some(tokens) = tokens(reader) else {
+        return Vec::new();
+    };
     match reader.parse(tokens, span) {
         Some(statements) => statements
             .into_iter()
