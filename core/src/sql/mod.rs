@@ -64,6 +64,8 @@ struct Reader<'s> {
     diagnostics: Vec<Diagnostic>,
     /// `ALTER SEQUENCE seq OWNED BY table.column`: (sequence, table, column).
     owned_sequences: Vec<(QualifiedName, QualifiedName, String)>,
+    /// The column types the quick path has read.
+    types: quick::Types,
 }
 
 /// Statements with no meaning for the schema, skipped without a word.
@@ -209,6 +211,7 @@ impl<'s> Reader<'s> {
             schema: Schema::default(),
             diagnostics: Vec::new(),
             owned_sequences: Vec::new(),
+            types: quick::Types::default(),
         }
     }
 

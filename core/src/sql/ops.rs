@@ -76,13 +76,24 @@ pub fn quick_agrees(text: &str) -> bool {
         let ops = statement(&mut reader, span, quick);
         (ops, reader.diagnostics)
     };
-    read(true) == read(false)
+    let slow = read(false);
+    // Twice with one reader: the second time its types are known.
+    let mut reader = Reader::new(text);
+    let first = statement(&mut reader, span, true);
+    let diagnostics = std::mem::take(&mut reader.diagnostics);
+    let again = statement(&mut reader, span, true);
+    (first, diagnostics) == slow && again == slow.0
 }
 
 /// Whether the quick path ([`quick::form`]) takes the statement `text`.
 pub fn is_quick(text: &str) -> bool {
     super::lex::words(text).is_some_and(|words| {
-        quick::form(&words.iter().collect::<Vec<_>>(), Span::new(0, text.len())).is_some()
+        quick::form(
+            &words.iter().collect::<Vec<_>>(),
+            Span::new(0, text.len()),
+            &mut quick::Types::default(),
+        )
+        .is_some()
     })
 }
 
@@ -91,7 +102,11 @@ pub fn is_quick(text: &str) -> bool {
 pub fn reads_from_words(text: &str) -> bool {
     super::lex::words(text).is_some_and(|words| {
         matches!(
-            quick::form(&words.iter().collect::<Vec<_>>(), Span::new(0, text.len())),
+            quick::form(
+                &words.iter().collect::<Vec<_>>(),
+                Span::new(0, text.len()),
+                &mut quick::Types::default(),
+            ),
             Some(quick::Form::Ops(_))
         )
     })
@@ -158,7 +173,10 @@ fn statement(reader: &mut Reader<'_>, span: Span, quick: bool) -> Vec<Op> {
     };
     let mut tokens = |reader: &mut Reader<'_>| tokens.take().or_else(|| reader.tokens(span));
     let words: Vec<&Token> = owned.iter().collect();
-    if let Some(form) = quick.then(|| quick::form(&words, span)).flatten() {
+    if let Some(form) = quick
+        .then(|| quick::form(&words, span, &mut reader.types))
+        .flatten()
+    {
         let ops = match form {
             quick::Form::Ops(ops) => Some(ops),
             quick::Form::AlterTable => tokens(reader)

@@ -33,6 +33,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::{identity, keyword_at, new_column, types};
+use crate::hash::FastMap;
 use crate::op::{Op, Side, TableRef};
 use crate::schema::{Column, ForeignKey, Index, PrimaryKey, SqlType, Table, UniqueConstraint};
 use crate::text::Span;
@@ -146,14 +147,14 @@ fn is_one_of(words: &[&Token], i: usize, keywords: &[Keyword]) -> bool {
 
 /// The ops of the statement whose words are `words` (at `span`), if it is
 /// one of this module's forms.
-pub(super) fn ops(words: &[&Token], span: Span) -> Option<Vec<Op>> {
+fn ops(words: &[&Token], span: Span, types: &mut Types) -> Option<Vec<Op>> {
     if is(words, 0, Keyword::ALTER) && is(words, 1, Keyword::TABLE) {
         let (table, i) = plain_table(words, 2)?;
-        return alter_table(words, table, i, span);
+        return alter_table(words, table, i, span, types);
     }
     if is(words, 0, Keyword::CREATE) {
         if is(words, 1, Keyword::TABLE) {
-            return create_table(words, span).map(|op| vec![op]);
+            return create_table(words, span, types).map(|op| vec![op]);
         }
         return create_index(words).map(|op| vec![op]);
     }
@@ -189,8 +190,8 @@ pub(super) enum Form {
     CreateTable,
 }
 
-pub(super) fn form(words: &[&Token], span: Span) -> Option<Form> {
-    if let Some(ops) = ops(words, span) {
+pub(super) fn form(words: &[&Token], span: Span, types: &mut Types) -> Option<Form> {
+    if let Some(ops) = ops(words, span, types) {
         Some(Form::Ops(ops))
     } else if simple_alter_table(words) {
         Some(Form::AlterTable)
@@ -202,7 +203,13 @@ pub(super) fn form(words: &[&Token], span: Span) -> Option<Form> {
 }
 
 /// The one action of `ALTER TABLE table …`, from word `i`.
-fn alter_table(words: &[&Token], table: TableRef, mut i: usize, span: Span) -> Option<Vec<Op>> {
+fn alter_table(
+    words: &[&Token],
+    table: TableRef,
+    mut i: usize,
+    span: Span,
+    types: &mut Types,
+) -> Option<Vec<Op>> {
     let end = |i: usize| i == words.len();
     match keyword_at(words, i) {
         Keyword::ALTER => {
@@ -223,7 +230,7 @@ fn alter_table(words: &[&Token], table: TableRef, mut i: usize, span: Span) -> O
                         }
                         i += 2;
                     }
-                    let ty = column_type(&words[i + 1..])?;
+                    let ty = column_type(&words[i + 1..], types)?;
                     let mut target = change.ty.existing.clone();
                     target.column.ty = ty.ty;
                     change.ty.target = Some(target);
@@ -277,7 +284,15 @@ fn alter_table(words: &[&Token], table: TableRef, mut i: usize, span: Span) -> O
             }
             i += usize::from(is(words, i, Keyword::COLUMN));
             let name = plain(words.get(i))?;
-            if !end(column(words, i + 1, name, span, &mut scratch, false)?) {
+            if !end(column(
+                words,
+                i + 1,
+                name,
+                span,
+                &mut scratch,
+                false,
+                types,
+            )?) {
                 return None;
             }
             let mut ops: Vec<Op> = std::mem::take(&mut scratch.columns)
@@ -296,7 +311,7 @@ fn alter_table(words: &[&Token], table: TableRef, mut i: usize, span: Span) -> O
 }
 
 /// `CREATE TABLE t (column, …)` with columns only, nothing after.
-fn create_table(words: &[&Token], span: Span) -> Option<Op> {
+fn create_table(words: &[&Token], span: Span, types: &mut Types) -> Option<Op> {
     let (table, mut i) = plain_table(words, 2)?;
     if !matches!(words.get(i), Some(Token::LParen)) {
         return None;
@@ -317,7 +332,7 @@ fn create_table(words: &[&Token], span: Span) -> Option<Op> {
             }
             _ => return None,
         };
-        i = column(words, i + 1, name, span, &mut created, true)?;
+        i = column(words, i + 1, name, span, &mut created, true, types)?;
         match words.get(i) {
             Some(Token::Comma) => {}
             Some(Token::RParen) if i + 1 == words.len() => break,
@@ -411,6 +426,7 @@ fn column(
     span: Span,
     table: &mut Table,
     listed: bool,
+    types: &mut Types,
 ) -> Option<usize> {
     // The type: up to an option, or the column's end.
     let start = i;
@@ -428,7 +444,11 @@ fn column(
     if i == start {
         return None;
     }
-    let mut column = new_column(name.to_string(), column_type(&words[start..i])?, span);
+    let mut column = new_column(
+        name.to_string(),
+        column_type(&words[start..i], types)?,
+        span,
+    );
     loop {
         match words.get(i) {
             None if listed => return None,
@@ -492,17 +512,35 @@ fn column(
     Some(i)
 }
 
+/// Column types already read, by their one word (a script repeats a few
+/// types many times): what [`column_type`] made of each.
+pub(super) type Types = FastMap<String, types::ColumnType>;
+
 /// A column's type, from exactly these words (sqlparser's type parser on
 /// them, and what [`types::column_type`] makes of it), or `None` if they
-/// are not one type.
-fn column_type(words: &[&Token]) -> Option<types::ColumnType> {
+/// are not one type. A type of one unquoted word is read once per `types`.
+fn column_type(words: &[&Token], types: &mut Types) -> Option<types::ColumnType> {
+    let one = match words {
+        [Token::Word(w)] if w.quote_style.is_none() => Some(w.value.as_str()),
+        _ => None,
+    };
+    if let Some(read) = one.and_then(|word| types.get(word)) {
+        return Some(read.clone());
+    }
     let tokens = words
         .iter()
         .map(|&token| TokenWithSpan::wrap(token.clone()))
         .collect();
     let mut parser = Parser::new(&PostgreSqlDialect {}).with_tokens_with_locations(tokens);
     let data_type = parser.parse_data_type().ok()?;
-    (parser.peek_token_ref().token == Token::EOF).then(|| types::column_type(&data_type))
+    if parser.peek_token_ref().token != Token::EOF {
+        return None;
+    }
+    let read = types::column_type(&data_type);
+    if let Some(word) = one {
+        types.insert(word.to_string(), read.clone());
+    }
+    Some(read)
 }
 
 /// A `DEFAULT` value at word `i` as sqlparser prints the expression back:

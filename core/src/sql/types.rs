@@ -7,6 +7,7 @@ use super::expr::object_name;
 use crate::schema::SqlType;
 
 /// What a column's declared type means.
+#[derive(Debug, Clone)]
 pub struct ColumnType {
     pub ty: SqlType,
     /// `serial`, `bigserial`, `smallserial`: an integer fed by an owned
