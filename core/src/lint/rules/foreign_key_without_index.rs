@@ -24,17 +24,40 @@ pub const RULE: Rule = Rule {
 /// A table's schema (if named) and name.
 type Table = (Option<String>, String);
 
+/// Per table name, per schema: the column lists its indexes start with.
+/// Keyed by the name first, so a lookup borrows it (no name is copied for
+/// a table already seen).
+type Indexed = FastMap<String, Vec<(Option<String>, Vec<Vec<String>>)>>;
+
 /// What the migration declared so far.
 #[derive(Default)]
 struct Seen {
-    /// Per table, the column lists its indexes start with.
-    indexed: FastMap<Table, Vec<Vec<String>>>,
+    indexed: Indexed,
     /// The foreign keys: where, on which table, on which columns.
     keys: Vec<(Span, Table, Vec<String>)>,
 }
 
 fn owned((schema, name): crate::schema::TableKey<'_>) -> Table {
     (schema.map(str::to_string), name.to_string())
+}
+
+/// The index lists of a table, made empty if it has none yet.
+fn lists<'m>(
+    indexed: &'m mut Indexed,
+    (schema, name): crate::schema::TableKey<'_>,
+) -> &'m mut Vec<Vec<String>> {
+    if !indexed.contains_key(name) {
+        indexed.insert(name.to_string(), Vec::new());
+    }
+    let schemas = indexed.get_mut(name).expect("inserted above");
+    let at = match schemas.iter().position(|(s, _)| s.as_deref() == schema) {
+        Some(at) => at,
+        None => {
+            schemas.push((schema.map(str::to_string), Vec::new()));
+            schemas.len() - 1
+        }
+    };
+    &mut schemas[at].1
 }
 
 /// Records the indexes and foreign keys of a part: an index created later
@@ -44,32 +67,26 @@ fn read(cx: &Cx<'_>, memory: &mut Memory, _: &mut Vec<Hit>) {
     for step in &cx.steps {
         match step.op {
             Op::CreateTable { table, .. } => {
-                let name = owned(table.key());
                 keys.extend(
                     table
                         .foreign_keys
                         .iter()
-                        .map(|fk| (step.span, name.clone(), fk.columns.clone())),
+                        .map(|fk| (step.span, owned(table.key()), fk.columns.clone())),
                 );
-                let lists = indexed.entry(name).or_default();
+                let lists = lists(indexed, table.key());
                 lists.extend(table.primary_key.iter().map(|pk| pk.columns.clone()));
                 lists.extend(table.unique_constraints.iter().map(|u| u.columns.clone()));
                 lists.extend(table.indexes.iter().map(|i| i.expressions.clone()));
             }
-            Op::CreateIndex { table, index, .. } => indexed
-                .entry(owned(table.key()))
-                .or_default()
-                .push(index.expressions.clone()),
+            Op::CreateIndex { table, index, .. } => {
+                lists(indexed, table.key()).push(index.expressions.clone())
+            }
             Op::CreateUniqueConstraint {
                 table, constraint, ..
-            } => indexed
-                .entry(owned(table.key()))
-                .or_default()
-                .push(constraint.columns.clone()),
-            Op::CreatePrimaryKey { table, columns, .. } => indexed
-                .entry(owned(table.key()))
-                .or_default()
-                .push(columns.clone()),
+            } => lists(indexed, table.key()).push(constraint.columns.clone()),
+            Op::CreatePrimaryKey { table, columns, .. } => {
+                lists(indexed, table.key()).push(columns.clone())
+            }
             Op::CreateForeignKey { table, fk, .. } => {
                 keys.push((step.span, owned(table.key()), fk.columns.clone()))
             }
@@ -82,11 +99,14 @@ fn read(cx: &Cx<'_>, memory: &mut Memory, _: &mut Vec<Hit>) {
 fn end(memory: &mut Memory, out: &mut Vec<Hit>) {
     let Seen { indexed, keys } = memory.get::<Seen>();
     for (span, table, columns) in keys.iter() {
-        let covered = indexed.get(table).is_some_and(|indexes| {
-            indexes
-                .iter()
-                .any(|index| index.len() >= columns.len() && index[..columns.len()] == columns[..])
-        });
+        let covered = indexed
+            .get(&table.1)
+            .and_then(|schemas| schemas.iter().find(|(s, _)| *s == table.0))
+            .is_some_and(|(_, indexes)| {
+                indexes.iter().any(|index| {
+                    index.len() >= columns.len() && index[..columns.len()] == columns[..]
+                })
+            });
         if !covered {
             let table = display_key((table.0.as_deref(), table.1.as_str()));
             out.push(Hit::new(

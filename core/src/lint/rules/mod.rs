@@ -203,28 +203,32 @@ pub(crate) fn column_types<'c>(
 ) -> impl Iterator<Item = (&'c Step<'c>, ColumnName<'c>, &'c SqlType)> {
     cx.steps.iter().flat_map(|step| {
         let name = |table: &'c str, column: &'c str| ColumnName { table, column };
-        let columns: Box<dyn Iterator<Item = (ColumnName<'c>, &'c SqlType)>> = match step.op {
-            Op::CreateTable { table, .. } => Box::new(
+        // No boxed iterator per step: a table's columns, or one column.
+        let created = match step.op {
+            Op::CreateTable { table, .. } => Some(table),
+            _ => None,
+        };
+        let one = match step.op {
+            Op::AddColumn { table, column, .. } => {
+                Some((name(&table.name, &column.name), &column.ty))
+            }
+            Op::AlterColumn(alter) => alter
+                .ty
+                .target
+                .as_ref()
+                .map(|target| (name(&alter.table.name, &alter.column), &target.column.ty)),
+            _ => None,
+        };
+        created
+            .into_iter()
+            .flat_map(move |table| {
                 table
                     .columns
                     .iter()
-                    .map(move |c| (name(&table.name, &c.name), &c.ty)),
-            ),
-            Op::AddColumn { table, column, .. } => Box::new(std::iter::once((
-                name(&table.name, &column.name),
-                &column.ty,
-            ))),
-            Op::AlterColumn(alter) => Box::new(
-                alter
-                    .ty
-                    .target
-                    .as_ref()
-                    .map(|target| (name(&alter.table.name, &alter.column), &target.column.ty))
-                    .into_iter(),
-            ),
-            _ => Box::new(std::iter::empty()),
-        };
-        columns.map(move |(n, ty)| (step, n, ty))
+                    .map(move |c| (name(&table.name, &c.name), &c.ty))
+            })
+            .chain(one)
+            .map(move |(n, ty)| (step, n, ty))
     })
 }
 

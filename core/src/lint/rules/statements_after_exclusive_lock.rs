@@ -27,11 +27,11 @@ type Held = Option<(usize, String)>;
 
 fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
     let held = memory.get::<Held>();
-    for step in cx.existing() {
+    // Outside a transaction a lock ends with its statement.
+    for step in cx.existing().filter(|step| step.in_transaction) {
         let taken = locks(step, cx.settings);
         if let Some((transaction, table)) = &*held
             && *transaction == step.transaction
-            && step.in_transaction
             && let Some(slow) = taken.iter().find(|l| l.work.slow())
         {
             out.push(Hit::new(
@@ -42,8 +42,7 @@ fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
                 ),
             ));
         }
-        if step.in_transaction
-            && held.as_ref().is_none_or(|(t, _)| *t != step.transaction)
+        if held.as_ref().is_none_or(|(t, _)| *t != step.transaction)
             && let Some(lock) = taken.iter().find(|l| l.mode == LockMode::AccessExclusive)
         {
             *held = Some((step.transaction, lock.table.clone()));
