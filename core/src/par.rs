@@ -1,6 +1,8 @@
 //! Work shared out over the machine's cores, outside the browser (the
 //! analysis worker's wasm has one thread: there everything runs in turn).
 
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
 /// The cores this process may use (1 in the browser).
 pub fn cores() -> usize {
     #[cfg(not(target_arch = "wasm32"))]
@@ -37,7 +39,23 @@ pub fn map<T: Send, R: Send>(parts: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec
     })
 }
 
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+/// `a` on this thread and `b` on another at the same time (in turn in the
+/// browser); `a`'s result once both are done. A panic in `b` is resumed
+/// here.
+pub fn both<A>(a: impl FnOnce() -> A, b: impl FnOnce() + Send) -> A {
+    if cores() < 2 {
+        b();
+        return a();
+    }
+    std::thread::scope(|scope| {
+        let other = scope.spawn(b);
+        let done = a();
+        if let Err(panic) = other.join() {
+            std::panic::resume_unwind(panic);
+        }
+        done
+    })
+}
 
 /// Who read a result in [`pipeline`]: a helper's number, or `take`'s thread.
 const HERE: usize = usize::MAX;
@@ -256,6 +274,20 @@ mod tests {
         assert_eq!(FREED_ELSEWHERE.load(Ordering::SeqCst), 0);
         let most = MOST.load(Ordering::SeqCst);
         assert!(most <= 4 * cores() + 2, "{most} results alive at once");
+    }
+
+    #[test]
+    fn both_runs_both_and_a_panic_in_either_reaches_the_caller() {
+        let ran = AtomicUsize::new(0);
+        let got = both(
+            || 7,
+            || {
+                ran.fetch_add(1, Ordering::SeqCst);
+            },
+        );
+        assert_eq!((got, ran.load(Ordering::SeqCst)), (7, 1));
+        assert!(std::panic::catch_unwind(|| both(|| (), || panic!("b"))).is_err());
+        assert!(std::panic::catch_unwind(|| both(|| panic!("a"), || ())).is_err());
     }
 
     #[test]

@@ -500,6 +500,8 @@ pub struct Judge<'s> {
     settings: &'s Settings,
     rules: Vec<Working>,
     findings: Vec<Finding>,
+    /// How many steps the parts had.
+    steps: usize,
 }
 
 impl<'s> Judge<'s> {
@@ -514,6 +516,7 @@ impl<'s> Judge<'s> {
                 .map(|rule| (rule, rules::Memory::default()))
                 .collect(),
             findings: Vec::new(),
+            steps: 0,
         }
     }
 
@@ -521,6 +524,7 @@ impl<'s> Judge<'s> {
     /// whole migration, or its next part. Each finding gets its fix here,
     /// while the ops are still there.
     pub fn part(&mut self, cx: &Cx<'_>, source: &str, sql: bool) {
+        self.steps += cx.steps.len();
         let mut findings = run_rules(cx, &mut self.rules);
         fix::attach(source, sql, cx, &mut findings);
         // Sorted here, while the next part is read: the parts come in
@@ -539,9 +543,17 @@ impl<'s> Judge<'s> {
                 found(rule, self.settings, &mut hits, &mut self.findings);
             }
         }
-        // Sorted runs: the parts', then the end's.
-        sort(&mut self.findings);
-        self.findings
+        // Sorted runs: the parts', then the end's. What the rules remember
+        // of a long script (every index's columns, say) is freed on another
+        // core meanwhile.
+        let mut findings = std::mem::take(&mut self.findings);
+        let memories = std::mem::take(&mut self.rules);
+        if threads_for(self.steps) > 1 {
+            crate::par::both(|| sort(&mut findings), move || drop(memories));
+        } else {
+            sort(&mut findings);
+        }
+        findings
     }
 }
 

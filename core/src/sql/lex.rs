@@ -19,26 +19,54 @@ use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, Whit
 
 use crate::hash::FastMap;
 
-type Keywords = FastMap<&'static [u8], Keyword>;
+/// Keywords of up to [`PACKED`] bytes, packed into one integer each (see
+/// [`pack`]): a lookup compares integers, with no call to compare bytes.
+type Short = rustc_hash::FxHashMap<u128, Keyword>;
+/// The longer keywords, by their bytes.
+type Long = FastMap<&'static [u8], Keyword>;
 
 /// The longest keyword sqlparser knows fits in this many bytes; a longer
 /// word is no keyword.
 const KEYWORD_MAX: usize = 48;
 
-fn keywords() -> &'static Keywords {
-    static TABLE: OnceLock<Keywords> = OnceLock::new();
+/// Keywords this long or shorter are packed.
+const PACKED: usize = 16;
+
+/// A word of at most [`PACKED`] bytes, upper-cased, as one integer (its
+/// bytes from the lowest, zeros after it: no word holds a zero byte, so two
+/// words pack alike only if they are the same).
+fn pack(word: &[u8]) -> u128 {
+    word.iter().rev().fold(0u128, |packed, b| {
+        packed << 8 | u128::from(b.to_ascii_uppercase())
+    })
+}
+
+fn keywords() -> &'static (Short, Long) {
+    static TABLE: OnceLock<(Short, Long)> = OnceLock::new();
     TABLE.get_or_init(|| {
-        ALL_KEYWORDS
-            .iter()
-            .zip(ALL_KEYWORDS_INDEX.iter())
-            .filter(|(word, _)| word.len() <= KEYWORD_MAX)
-            .map(|(word, keyword)| (word.as_bytes(), *keyword))
-            .collect()
+        let mut short = Short::default();
+        let mut long = Long::default();
+        for (word, keyword) in ALL_KEYWORDS.iter().zip(ALL_KEYWORDS_INDEX.iter()) {
+            let bytes = word.as_bytes();
+            if bytes.len() <= PACKED {
+                short.insert(pack(bytes), *keyword);
+            } else if bytes.len() <= KEYWORD_MAX {
+                long.insert(bytes, *keyword);
+            }
+        }
+        (short, long)
     })
 }
 
 /// The keyword an unquoted word is (sqlparser compares case-insensitively).
 fn keyword(word: &[u8]) -> Keyword {
+    let (short, long) = keywords();
+    if word.len() <= PACKED {
+        return short
+            .get(&pack(word))
+            .copied()
+            .unwrap_or(Keyword::NoKeyword);
+    }
     if word.len() > KEYWORD_MAX {
         return Keyword::NoKeyword;
     }
@@ -46,8 +74,7 @@ fn keyword(word: &[u8]) -> Keyword {
     for (u, b) in upper.iter_mut().zip(word) {
         *u = b.to_ascii_uppercase();
     }
-    keywords()
-        .get(&upper[..word.len()])
+    long.get(&upper[..word.len()])
         .copied()
         .unwrap_or(Keyword::NoKeyword)
 }
@@ -393,6 +420,31 @@ mod tests {
         ] {
             assert!(tokens(text).is_some(), "gave up on {text}");
             assert!(same(text), "differs on {text}");
+        }
+    }
+
+    #[test]
+    fn every_keyword_is_found_in_any_case_and_other_words_are_none() {
+        for (word, expected) in ALL_KEYWORDS.iter().zip(ALL_KEYWORDS_INDEX.iter()) {
+            let lower = word.to_ascii_lowercase();
+            let want = if word.len() <= KEYWORD_MAX {
+                *expected
+            } else {
+                Keyword::NoKeyword
+            };
+            assert_eq!(keyword(word.as_bytes()), want, "{word}");
+            assert_eq!(keyword(lower.as_bytes()), want, "{lower}");
+        }
+        for word in [
+            "accounts",
+            "ix_accounts_c0",
+            "c0",
+            "a",
+            "selects",
+            "tablex",
+            "x_table_y_zzzzzzz",
+        ] {
+            assert_eq!(keyword(word.as_bytes()), Keyword::NoKeyword, "{word}");
         }
     }
 
