@@ -6,9 +6,11 @@
 //!                              setup, then serve the playground on 127.0.0.1
 //! cargo xtask build            release build of the playground into dist/
 //! cargo xtask test             every check CI runs
-//! cargo xtask bench [RUNS]     model reader vs SQLAlchemy, then sizes and
-//!                              start-up times of the playground with stock
-//!                              PGlite side by side (BENCHMARKS.md)
+//! cargo xtask bench [RUNS]     model reader vs SQLAlchemy, revisions and
+//!                              history vs Alembic, the SQL reader's phases,
+//!                              retort lint vs squawk and pgfence, then sizes
+//!                              and start-up times of the playground with
+//!                              stock PGlite side by side (BENCHMARKS.md)
 //! ```
 //!
 //! Everything it installs comes from a package registry (crates.io, Debian,
@@ -354,7 +356,20 @@ fn bench(args: &[String]) -> Result {
     );
     history.env("RETORT_PYTHON", &python);
     run(&mut history)?;
-    // The safety review side by side with squawk and pgfence.
+    // Where the time of `retort lint` on a long script goes, then the
+    // safety review side by side with squawk and pgfence.
+    run(&mut cmd(
+        "cargo",
+        &[
+            "bench",
+            "-p",
+            "retort-core",
+            "--bench",
+            "read_sql",
+            "--",
+            &runs,
+        ],
+    ))?;
     run(&mut cmd(
         "cargo",
         &["build", "--release", "-p", "retort-cli"],
