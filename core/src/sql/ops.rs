@@ -394,6 +394,31 @@ pub(super) fn alter(table: &TableRef, column: &str) -> AlterColumn {
 }
 
 /// The ops a table's constraints stand for when added to an existing table.
+/// An empty table named as `table`, to collect what an `ALTER TABLE`
+/// action adds to it.
+pub(super) fn scratch(table: &TableRef) -> Table {
+    Table {
+        schema: table.schema.clone(),
+        name: table.name.clone(),
+        ..Table::default()
+    }
+}
+
+/// The ops of an `ADD COLUMN` read onto `scratch`: the column, then the
+/// constraints its options declare.
+pub(super) fn added_columns(table: &TableRef, mut scratch: Table) -> Vec<Op> {
+    let mut ops: Vec<Op> = std::mem::take(&mut scratch.columns)
+        .into_iter()
+        .map(|column| Op::AddColumn {
+            table: table.clone(),
+            column: Box::new(column),
+            side: Side::Model,
+        })
+        .collect();
+    ops.extend(constraint_ops(table, scratch));
+    ops
+}
+
 pub(super) fn constraint_ops(table: &TableRef, scratch: Table) -> Vec<Op> {
     let mut ops = Vec::new();
     if let Some(pk) = scratch.primary_key {
@@ -577,25 +602,11 @@ fn alter_operation(
     operation: AlterTableOperation,
     span: Span,
 ) -> Vec<Op> {
-    let mut scratch = Table {
-        schema: table.schema.clone(),
-        name: table.name.clone(),
-        ..Table::default()
-    };
+    let mut scratch = scratch(table);
     match operation {
         AlterTableOperation::AddColumn { column_def, .. } => {
             reader.add_column(&mut scratch, column_def, span);
-            let columns = std::mem::take(&mut scratch.columns);
-            let mut ops: Vec<Op> = columns
-                .into_iter()
-                .map(|column| Op::AddColumn {
-                    table: table.clone(),
-                    column: Box::new(column),
-                    side: Side::Model,
-                })
-                .collect();
-            ops.extend(constraint_ops(table, scratch));
-            ops
+            added_columns(table, scratch)
         }
         AlterTableOperation::AddConstraint {
             constraint,

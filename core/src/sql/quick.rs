@@ -251,11 +251,7 @@ fn alter_table(
             }])
         }
         Keyword::ADD => {
-            let mut scratch = Table {
-                schema: table.schema.clone(),
-                name: table.name.clone(),
-                ..Table::default()
-            };
+            let mut scratch = super::ops::scratch(&table);
             i += 1;
             if is_one_of(
                 words,
@@ -295,16 +291,7 @@ fn alter_table(
             )?) {
                 return None;
             }
-            let mut ops: Vec<Op> = std::mem::take(&mut scratch.columns)
-                .into_iter()
-                .map(|column| Op::AddColumn {
-                    table: table.clone(),
-                    column: Box::new(column),
-                    side: Side::Model,
-                })
-                .collect();
-            ops.extend(super::ops::constraint_ops(&table, scratch));
-            Some(ops)
+            Some(super::ops::added_columns(&table, scratch))
         }
         _ => None,
     }
