@@ -85,31 +85,25 @@ pub fn quick_agrees(text: &str) -> bool {
     (first, diagnostics) == slow && again == slow.0
 }
 
+/// The quick path's form of the statement `text`, read alone.
+fn quick_form_of(text: &str) -> Option<quick::Form> {
+    let words = super::lex::words(text)?;
+    quick::form(
+        &words.iter().collect::<Vec<_>>(),
+        Span::new(0, text.len()),
+        &mut quick::Types::default(),
+    )
+}
+
 /// Whether the quick path ([`quick::form`]) takes the statement `text`.
 pub fn is_quick(text: &str) -> bool {
-    super::lex::words(text).is_some_and(|words| {
-        quick::form(
-            &words.iter().collect::<Vec<_>>(),
-            Span::new(0, text.len()),
-            &mut quick::Types::default(),
-        )
-        .is_some()
-    })
+    quick_form_of(text).is_some()
 }
 
 /// Whether the quick path reads the statement `text` from its words alone
 /// (no sqlparser parser but its type parser).
 pub fn reads_from_words(text: &str) -> bool {
-    super::lex::words(text).is_some_and(|words| {
-        matches!(
-            quick::form(
-                &words.iter().collect::<Vec<_>>(),
-                Span::new(0, text.len()),
-                &mut quick::Types::default(),
-            ),
-            Some(quick::Form::Ops(_))
-        )
-    })
+    matches!(quick_form_of(text), Some(quick::Form::Ops(_)))
 }
 
 fn text_of(token: &Token) -> String {
@@ -393,7 +387,6 @@ pub(super) fn alter(table: &TableRef, column: &str) -> AlterColumn {
     }
 }
 
-/// The ops a table's constraints stand for when added to an existing table.
 /// An empty table named as `table`, to collect what an `ALTER TABLE`
 /// action adds to it.
 pub(super) fn scratch(table: &TableRef) -> Table {
@@ -419,6 +412,7 @@ pub(super) fn added_columns(table: &TableRef, mut scratch: Table) -> Vec<Op> {
     ops
 }
 
+/// The ops a table's constraints stand for when added to an existing table.
 pub(super) fn constraint_ops(table: &TableRef, scratch: Table) -> Vec<Op> {
     let mut ops = Vec::new();
     if let Some(pk) = scratch.primary_key {

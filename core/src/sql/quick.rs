@@ -103,8 +103,8 @@ fn plain<'t>(word: Option<&&'t Token>) -> Option<&'t str> {
 }
 
 /// A table named `name` or `schema.name` (both [`plain`], or the schema
-/// `public`) at word `i`, as
-/// sqlparser's reading names it; and the index after it.
+/// `public`) at word `i`, as sqlparser's reading names it; and the index
+/// after it.
 fn plain_table(words: &[&Token], i: usize) -> Option<(TableRef, usize)> {
     let qualified = matches!(words.get(i + 1), Some(Token::Period));
     let first = match words.get(i) {
@@ -345,18 +345,10 @@ fn create_index(words: &[&Token]) -> Option<Op> {
     if !is(words, i + 1, Keyword::ON) {
         return None;
     }
-    let (table, mut i) = plain_table(words, i + 2)?;
-    if !matches!(words.get(i), Some(Token::LParen)) {
+    let (table, i) = plain_table(words, i + 2)?;
+    let (expressions, end) = names(words, i, true)?;
+    if end != words.len() {
         return None;
-    }
-    let mut expressions = Vec::new();
-    loop {
-        expressions.push(plain(words.get(i + 1))?.to_string());
-        match words.get(i + 2) {
-            Some(Token::Comma) => i += 2,
-            Some(Token::RParen) if i + 3 == words.len() => break,
-            _ => return None,
-        }
     }
     let op = Op::CreateIndex {
         table,
