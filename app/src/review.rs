@@ -5,8 +5,8 @@
 //! which shows the PostgreSQL of the same text.
 
 use leptos::prelude::*;
+use retort_core::Applicability;
 use retort_core::Severity;
-use retort_core::report::Applicability;
 
 use crate::analysis::{self, FixRequest, Review, ReviewFinding};
 use crate::editor::Underline;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use retort_core::lint::fix::Applicability;
+use retort_core::Applicability;
 use retort_core::lint::locks::locks;
 use retort_core::lint::rules::{self, RULES, severity_name};
 use retort_core::lint::{self, Finding, Settings};

@@ -320,9 +320,9 @@ fn main() -> ExitCode {
                     &lint::LintOptions {
                         format,
                         fix: fix.then_some(if unsafe_fixes {
-                            retort_core::lint::fix::Applicability::Unsafe
+                            retort_core::Applicability::Unsafe
                         } else {
-                            retort_core::lint::fix::Applicability::Safe
+                            retort_core::Applicability::Safe
                         }),
                         settings: config.settings(postgres, assume_in_transaction),
                         locks,

@@ -54,6 +54,25 @@ impl Diagnostic {
     }
 }
 
+/// How far a fix can be trusted (see `lint::fix`): safe fixes keep what the migration does, unsafe ones change it in a way to read first, display-only ones are patterns with a placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    DisplayOnly,
+    Unsafe,
+    Safe,
+}
+
+impl Applicability {
+    pub fn name(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]

@@ -11,17 +11,10 @@
 //! columns, index and unique-constraint changes, dropped columns.
 
 use crate::diagnostic::Diagnostic;
-use crate::op::{AlterColumn, Change, Op, Side, Sided, TableRef};
+use crate::op::{AlterColumn, Change, Migration, Op, Side, Sided, TableRef};
 use crate::schema::Autoincrement;
 use crate::schema::{Column, EnumType, Schema, SqlType, Table};
 use crate::sql::stored::database_form;
-
-/// The upgrade and its exact inverse.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Migration {
-    pub upgrade: Vec<Op>,
-    pub downgrade: Vec<Op>,
-}
 
 /// How much of retort's own judgement goes into the revision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

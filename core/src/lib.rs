@@ -23,6 +23,7 @@ pub mod naming;
 pub mod op;
 pub mod par;
 pub mod python;
+pub mod quote;
 #[cfg(feature = "sql")]
 pub mod render;
 pub mod report;
@@ -34,7 +35,7 @@ pub mod sql;
 pub mod text;
 pub mod zip;
 
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Severity};
 pub use schema::Schema;
 pub use text::{LineCol, LineIndex, Span};
 

@@ -5,10 +5,17 @@
 //! read the same values. An op carries what rendering and inverting it need:
 //! a dropped column keeps its definition so its inverse can add it back.
 
-use crate::python::py_repr;
+use crate::quote::py_repr;
 use crate::schema::{
     Column, EnumType, ExcludeConstraint, ForeignKey, Index, SqlType, Table, UniqueConstraint,
 };
+
+/// The upgrade and its exact inverse.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Migration {
+    pub upgrade: Vec<Op>,
+    pub downgrade: Vec<Op>,
+}
 
 /// Which side of a diff a table or column came from decides how its type is
 /// rendered: a model's type as written (`sa.String(length=50)`), a
@@ -275,7 +282,7 @@ impl Command {
     /// The command as PostgreSQL SQL (for a statement read from SQL, a
     /// restatement: the text as written is kept by [`Op::Sql`]).
     pub fn sql(&self) -> String {
-        use crate::render::sql::ident;
+        use crate::quote::ident;
         let table = |t: &TableRef| match &t.schema {
             Some(schema) => format!("{}.{}", ident(schema), ident(&t.name)),
             None => ident(&t.name),

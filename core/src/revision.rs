@@ -14,7 +14,7 @@ use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
 use ruff_text_size::Ranged;
 
 use crate::diagnostic::Diagnostic;
-use crate::diff::Migration;
+use crate::op::Migration;
 use crate::op::{AlterColumn, Change, Op, Side, Sided, TableRef};
 use crate::python::{keyword, string};
 use crate::schema::{
@@ -767,7 +767,7 @@ impl<'s> Context<'s> {
         Pending::Model {
             table: format!(
                 "__retort_sa.Table({}, __retort_metadata, {})",
-                crate::python::py_repr(&name),
+                crate::quote::py_repr(&name),
                 items.join(", ")
             ),
             piece: Piece::Create { schema },

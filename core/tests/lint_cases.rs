@@ -141,7 +141,7 @@ fn the_labelled_set_is_found_exactly() {
 /// as well as before.
 #[test]
 fn fixing_leaves_nothing_to_fix() {
-    use lint::fix::Applicability;
+    use retort_core::Applicability;
     let mut paths: Vec<_> =
         std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases"))
             .expect("tests/lint/cases")

@@ -498,7 +498,8 @@ const LINT_FRAGMENTS: &[&str] = &[
 
 #[test]
 fn mutated_migrations_never_panic_the_linter_or_its_fixes() {
-    use retort_core::lint::{self, Settings, fix::Applicability};
+    use retort_core::Applicability;
+    use retort_core::lint::{self, Settings};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases");
     let mut seeds: Vec<(String, bool)> = std::fs::read_dir(&dir)
         .expect("tests/lint/cases")
@@ -529,13 +530,13 @@ fn mutated_migrations_never_panic_the_linter_or_its_fixes() {
             if !*sql && i % 5 == 0 {
                 let chain = format!(
                     "{}{source}\n{}{source}",
-                    lint::review::separator(1, 2, "a"),
-                    lint::review::separator(2, 2, "b")
+                    retort_core::report::review::separator(1, 2, "a"),
+                    retort_core::report::review::separator(2, 2, "b")
                 );
-                let reviewed = lint::review::review(&chain, &settings);
+                let reviewed = retort_core::report::review::review(&chain, &settings);
                 for (n, f) in reviewed.review.findings.iter().enumerate() {
                     assert!(f.span.end <= chain.len() && chain.is_char_boundary(f.span.start));
-                    let _ = lint::review::apply_fix(&chain, &reviewed, n);
+                    let _ = retort_core::report::review::apply_fix(&chain, &reviewed, n);
                 }
             }
             (findings, applied)

@@ -28,9 +28,11 @@
 //! the fix asked for (a finding's index, or `"safe"`/`"unsafe"` for all).
 //! It posts `"ready"` once, when it can take requests.
 
+use retort_core::Applicability;
 use retort_core::graph::Graph;
-use retort_core::lint::{self, fix::Applicability, review};
+use retort_core::lint;
 use retort_core::render::{self, Context, RevisionHeader};
+use retort_core::report::review;
 use retort_core::{Diagnostic, LineIndex, Severity, diff, input, revision, sql};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -196,7 +198,7 @@ struct ReviewReply {
     /// The text after the fix(es), when one applied.
     fixed: Option<String>,
     applied: usize,
-    review: review::Review,
+    review: retort_core::report::Review,
 }
 
 /// `{text, postgres, fix, fix_rule, fix_at}`: `fix` is absent (review

@@ -25,11 +25,12 @@ use serde::Serialize;
 
 use super::{Cx, Finding, Step};
 use crate::op::{Command, Op, TableRef};
-use crate::python::py_repr;
-use crate::render::sql::{ident, table_name};
+use crate::quote::ident;
+use crate::quote::py_repr;
+use crate::render::sql::table_name;
 use crate::text::Span;
 
-pub use crate::report::Applicability;
+use crate::diagnostic::Applicability;
 
 /// Replace the bytes of `span` with `text` (an empty span inserts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

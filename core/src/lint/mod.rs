@@ -14,7 +14,6 @@
 pub mod fix;
 pub mod ignore;
 pub mod locks;
-pub mod review;
 pub mod rules;
 
 use serde::Serialize;
@@ -661,9 +660,9 @@ pub fn fix_source(
     source: &str,
     sql: bool,
     settings: &Settings,
-    level: fix::Applicability,
+    level: crate::Applicability,
 ) -> (String, usize) {
-    let level = level.max(fix::Applicability::Unsafe);
+    let level = level.max(crate::Applicability::Unsafe);
     let mut text = source.to_string();
     let mut total = 0;
     for _ in 0..10 {

@@ -7,6 +7,7 @@
 
 mod models;
 mod resolve;
+mod symbol;
 mod types;
 
 pub use models::read_schema;
@@ -78,46 +79,8 @@ fn span(range: TextRange) -> Span {
     Span::new(range.start().to_usize(), range.end().to_usize())
 }
 
-/// Python's `repr()` of a string: single quotes unless the text has a single
-/// quote and no double quote; backslashes and control characters escaped.
-pub fn py_repr(text: &str) -> String {
-    let quote = if text.contains('\'') && !text.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push(quote);
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn strings_repr_as_python_does() {
-        assert_eq!(super::py_repr("abc"), "'abc'");
-        assert_eq!(super::py_repr("it's"), "\"it's\"");
-        assert_eq!(super::py_repr("it's \"x\""), "'it\\'s \"x\"'");
-        assert_eq!(super::py_repr("a\\b\n"), "'a\\\\b\\n'");
-    }
-
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

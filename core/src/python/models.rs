@@ -15,11 +15,12 @@ use ruff_python_ast::{
 };
 use ruff_text_size::Ranged;
 
-use super::py_repr;
-use super::resolve::{Family, Imports, Symbol};
+use super::resolve::Imports;
+use super::symbol::{Family, Symbol};
 use super::types::{self, Literal, TypeArgs};
 use crate::diagnostic::Diagnostic;
 use crate::naming::{ColumnName, ConstraintKind, NameContext, NamingConvention};
+use crate::quote::py_repr;
 use crate::schema::{
     Autoincrement, CheckConstraint, Column, EnumType, ExcludeConstraint, ForeignKey, Identity,
     Index, PrimaryKey, Schema, Sequence, SqlType, Table, UniqueConstraint,

@@ -3,8 +3,8 @@
 //! The argument conventions (which positional argument is the length, the
 //! precision, the time-zone flag) are SQLAlchemy's constructors'.
 
-use super::py_repr;
-use super::resolve::{Family, Symbol};
+use super::symbol::{Family, Symbol};
+use crate::quote::py_repr;
 use crate::schema::SqlType;
 
 /// A literal argument of a type constructor.

@@ -6,11 +6,11 @@
 //! Alembic reflects from the database, the reflected type
 //! ([`crate::op::reflected_type`], e.g. `sa.VARCHAR(length=50)`).
 
-pub use crate::python::py_repr;
+use crate::quote::py_repr;
 
 pub mod sql;
 
-use crate::diff::Migration;
+use crate::op::Migration;
 use crate::op::{AlterColumn, Op, Side, TableRef, reflected_type};
 use crate::schema::{
     Autoincrement, CheckConstraint, Column, EnumType, ForeignKey, Index, PrimaryKey, SqlType,

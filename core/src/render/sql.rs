@@ -16,135 +16,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{TableConstraint, autoincrement_of, stored_default, table_constraints};
-use crate::diff::Migration;
+use crate::op::Migration;
 use crate::op::{AlterColumn, Op, Side, TableRef};
+use crate::quote::{ident, literal};
 use crate::schema::{Autoincrement, Column, EnumType, ForeignKey, Index, SqlType, Table};
-
-/// PostgreSQL's reserved words, as SQLAlchemy's PostgreSQL dialect lists
-/// them: an identifier spelled like one is quoted.
-const RESERVED: [&str; 102] = [
-    "all",
-    "analyse",
-    "analyze",
-    "and",
-    "any",
-    "array",
-    "as",
-    "asc",
-    "asymmetric",
-    "authorization",
-    "between",
-    "binary",
-    "both",
-    "case",
-    "cast",
-    "check",
-    "collate",
-    "column",
-    "constraint",
-    "create",
-    "cross",
-    "current_catalog",
-    "current_date",
-    "current_role",
-    "current_schema",
-    "current_time",
-    "current_timestamp",
-    "current_user",
-    "default",
-    "deferrable",
-    "desc",
-    "distinct",
-    "do",
-    "else",
-    "end",
-    "except",
-    "false",
-    "fetch",
-    "for",
-    "foreign",
-    "freeze",
-    "from",
-    "full",
-    "grant",
-    "group",
-    "having",
-    "ilike",
-    "in",
-    "initially",
-    "inner",
-    "intersect",
-    "into",
-    "is",
-    "isnull",
-    "join",
-    "leading",
-    "left",
-    "like",
-    "limit",
-    "localtime",
-    "localtimestamp",
-    "natural",
-    "new",
-    "not",
-    "notnull",
-    "null",
-    "of",
-    "off",
-    "offset",
-    "old",
-    "on",
-    "only",
-    "or",
-    "order",
-    "outer",
-    "over",
-    "overlaps",
-    "placing",
-    "primary",
-    "references",
-    "returning",
-    "right",
-    "select",
-    "session_user",
-    "similar",
-    "some",
-    "symmetric",
-    "table",
-    "then",
-    "to",
-    "trailing",
-    "true",
-    "union",
-    "unique",
-    "user",
-    "using",
-    "variadic",
-    "verbose",
-    "when",
-    "where",
-    "window",
-    "with",
-];
-
-/// An identifier as SQLAlchemy writes it: bare when it is lower case
-/// letters, digits, `_` and `$`, starts with neither a digit nor `$`, and
-/// is no reserved word; otherwise in double quotes.
-pub fn ident(name: &str) -> String {
-    let plain = name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
-        && name
-            .chars()
-            .next()
-            .is_some_and(|c| !c.is_ascii_digit() && c != '$')
-        && RESERVED.binary_search(&name).is_err();
-    if plain {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
-}
 
 /// `schema.name`, each part quoted as needed.
 fn qualified(schema: Option<&str>, name: &str) -> String {
@@ -157,11 +32,6 @@ fn qualified(schema: Option<&str>, name: &str) -> String {
 /// A table's name as SQL, schema-qualified and quoted as needed.
 pub fn table_name(table: &TableRef) -> String {
     qualified(table.schema.as_deref(), &table.name)
-}
-
-/// A SQL string literal.
-pub fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// A column type as SQLAlchemy's PostgreSQL dialect compiles the type the
@@ -1162,19 +1032,6 @@ mod tests {
                 "DELETE FROM alembic_version",
             ]
         );
-    }
-
-    #[test]
-    fn identifiers_are_quoted_only_when_postgresql_would_misread_them() {
-        assert!(RESERVED.windows(2).all(|w| w[0] < w[1]), "sorted");
-        assert_eq!(ident("users"), "users");
-        assert_eq!(ident("user"), "\"user\"");
-        assert_eq!(ident("Grant"), "\"Grant\"");
-        assert_eq!(ident("2fa"), "\"2fa\"");
-        assert_eq!(ident("a b"), "\"a b\"");
-        assert_eq!(ident("say\"hi"), "\"say\"\"hi\"");
-        assert_eq!(ident("price$"), "price$");
-        assert_eq!(literal("it's"), "'it''s'");
     }
 
     fn upgrade_sql(before: &str, after: &str) -> Script {

@@ -15,6 +15,7 @@
 //! `ALTER SEQUENCE … OWNED BY`) is an autoincrement column, and that sequence
 //! is not listed on its own.
 
+mod build;
 pub mod expr;
 pub mod lex;
 pub mod ops;

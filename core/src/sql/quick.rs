@@ -214,7 +214,7 @@ fn alter_table(
     match keyword_at(words, i) {
         Keyword::ALTER => {
             i += 1 + usize::from(is(words, i + 1, Keyword::COLUMN));
-            let mut change = super::ops::alter(&table, plain(words.get(i))?);
+            let mut change = super::build::alter(&table, plain(words.get(i))?);
             i += 1;
             match (keyword_at(words, i), keyword_at(words, i + 1)) {
                 (verb @ (Keyword::SET | Keyword::DROP), Keyword::NOT) => {
@@ -251,7 +251,7 @@ fn alter_table(
             }])
         }
         Keyword::ADD => {
-            let mut scratch = super::ops::scratch(&table);
+            let mut scratch = super::build::scratch(&table);
             i += 1;
             if is_one_of(
                 words,
@@ -269,7 +269,7 @@ fn alter_table(
                 if !end(next + 2 * usize::from(not_valid)) {
                     return None;
                 }
-                let ops = super::ops::constraint_ops(&table, scratch);
+                let ops = super::build::constraint_ops(&table, scratch);
                 return Some(if not_valid {
                     ops.into_iter()
                         .map(|op| Op::NotValid(Box::new(op)))
@@ -291,7 +291,7 @@ fn alter_table(
             )?) {
                 return None;
             }
-            Some(super::ops::added_columns(&table, scratch))
+            Some(super::build::added_columns(&table, scratch))
         }
         _ => None,
     }

@@ -1,32 +1,16 @@
 //! What the safety review of a revision says, as data: the findings with
 //! their explanation and fix, the lock table, the reader's problems and the
-//! offline SQL. `lint::review` (feature `sql`) makes it; the playground's
+//! offline SQL. [`review`] (feature `sql`) makes it; the playground's
 //! page, built without the linter, reads it from the analysis worker's
 //! reply. Spans are byte offsets into the reviewed text.
 
+#[cfg(feature = "sql")]
+pub mod review;
+
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::text::Span;
-
-/// How far a fix can be trusted (see `lint::fix`): safe fixes keep what the migration does, unsafe ones change it in a way to read first, display-only ones are patterns with a placeholder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Applicability {
-    DisplayOnly,
-    Unsafe,
-    Safe,
-}
-
-impl Applicability {
-    pub fn name(self) -> &'static str {
-        match self {
-            Applicability::Safe => "safe",
-            Applicability::Unsafe => "unsafe",
-            Applicability::DisplayOnly => "display-only",
-        }
-    }
-}
 
 /// A rule's explanation, as the pane prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

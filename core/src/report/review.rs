@@ -10,12 +10,12 @@
 //! upgrade --sql` prints for it). [`apply_fix`] and [`fix_all`] edit the
 //! same text, so the pane's "Fix" buttons change the revision in place.
 
-use super::fix::{self, Applicability, Fix};
-use super::locks::{Work, locks};
-use super::{Finding, Settings};
-use crate::diagnostic::Diagnostic;
+use super::{Explained, FixView, LockRow, Review, ReviewFinding};
+use crate::diagnostic::{Applicability, Diagnostic};
+use crate::lint::fix::{self, Fix};
+use crate::lint::locks::{Work, locks};
+use crate::lint::{Finding, Settings};
 use crate::render::sql::{Direction, files_script};
-pub use crate::report::{Explained, FixView, LockRow, Review, ReviewFinding};
 use crate::revision::{Revision, read_revision};
 use crate::text::{LineIndex, Span};
 
@@ -57,7 +57,7 @@ fn shifted(span: Span, by: usize) -> Span {
 }
 
 fn explained(rule: &str) -> Option<Explained> {
-    let rule = super::rules::rule(rule)?;
+    let rule = crate::lint::rules::rule(rule)?;
     let e = rule.explanation;
     Some(Explained {
         summary: rule.summary.to_string(),
@@ -119,7 +119,7 @@ struct Collector<'t> {
 impl<'t> Collector<'t> {
     /// The lock rows and findings of one part of the text (`cx` read from
     /// `part`; `sql`: a SQL script).
-    fn add(&mut self, cx: &super::Cx<'_>, part: Span, sql: bool, settings: &Settings) {
+    fn add(&mut self, cx: &crate::lint::Cx<'_>, part: Span, sql: bool, settings: &Settings) {
         let at = part.start;
         let source = &self.text[part.start..part.end];
         for step in &cx.steps {
@@ -144,13 +144,13 @@ impl<'t> Collector<'t> {
                     blocks_traffic: lock.mode.blocks_traffic(),
                     slow: lock.work.slow(),
                     rewrite: lock.work == Work::Rewrite,
-                    unseen: super::locks::unseen(step, &lock),
+                    unseen: crate::lint::locks::unseen(step, &lock),
                     table: lock.table,
                 });
             }
         }
-        let findings = super::findings(cx, source, sql);
-        let findings: Vec<Finding> = super::apply_ignores(source, sql, findings, settings);
+        let findings = crate::lint::findings(cx, source, sql);
+        let findings: Vec<Finding> = crate::lint::apply_ignores(source, sql, findings, settings);
         for finding in findings {
             let span = shifted(finding.span, at);
             let place = self.index.line_col(span.start);
@@ -222,7 +222,7 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
     };
     if crate::input::looks_like_sql(text) {
         let (located, diagnostics) = crate::sql::ops::read_ops(text);
-        let cx = super::sql_cx(&located, settings);
+        let cx = crate::lint::sql_cx(&located, settings);
         collect.add(&cx, Span::new(0, text.len()), true, settings);
         collect.diagnostics(diagnostics, 0);
         collect.out.sql = true;
@@ -237,7 +237,7 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
     for segment in segments(text) {
         let source = &text[segment.start..segment.end];
         let (revision, diagnostics) = read_revision(source);
-        let cx = super::revision_cx(&revision, source, settings);
+        let cx = crate::lint::revision_cx(&revision, source, settings);
         collect.add(&cx, segment, false, settings);
         collect.diagnostics(diagnostics, segment.start);
         read.push((segment, revision));
@@ -293,13 +293,13 @@ pub fn apply_fix(text: &str, review: &Reviewed, finding: usize) -> Option<String
 /// applies; and how many were.
 pub fn fix_all(text: &str, settings: &Settings, level: Applicability) -> (String, usize) {
     if crate::input::looks_like_sql(text) {
-        return super::fix_source(text, true, settings, level);
+        return crate::lint::fix_source(text, true, settings, level);
     }
     let mut out = String::with_capacity(text.len());
     let mut total = 0;
     for segment in segments(text) {
         let (fixed, applied) =
-            super::fix_source(&text[segment.start..segment.end], false, settings, level);
+            crate::lint::fix_source(&text[segment.start..segment.end], false, settings, level);
         out.push_str(&fixed);
         total += applied;
     }
