@@ -12,7 +12,7 @@ mod types;
 
 pub use models::read_schema;
 #[cfg(feature = "sql")]
-pub(crate) use models::{keyword, string};
+pub(crate) use models::values::{keyword, string};
 
 use ruff_python_ast::ModModule;
 use ruff_python_parser::{LexicalErrorType, Mode, ParseErrorType, ParseOptions};

@@ -1,0 +1,478 @@
+//! Columns: `Mapped[...]` annotations (with `Optional`, `Annotated` and
+//! the type map), `mapped_column(...)` and `Column(...)` calls with their
+//! keywords, foreign keys, sequences, server defaults and type expressions.
+
+use super::*;
+
+impl<'a> Reader<'a> {
+    /// `Mapped[X]` → `X`.
+    pub(super) fn mapped_inner(&self, annotation: &'a Expr) -> Option<&'a Expr> {
+        let Expr::Subscript(subscript) = annotation else {
+            return None;
+        };
+        self.is(&subscript.value, Family::Orm, "Mapped")
+            .then_some(&*subscript.slice)
+    }
+
+    pub(super) fn annotation_only_column(
+        &mut self,
+        attribute: &str,
+        annotation: Annotation<'a>,
+        stmt: &Stmt,
+        registry: &Registry,
+    ) -> ColumnSpec {
+        let (ty, repr) = self.annotation_type(annotation.ty, registry);
+        let mut column = Column::new(attribute, ty);
+        column.sa_type = repr;
+        column.nullable = annotation.optional;
+        column.span = span_of(stmt);
+        ColumnSpec {
+            column,
+            key: attribute.to_string(),
+            primary_key: false,
+            index: false,
+            unique: false,
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            type_from_foreign_key: false,
+        }
+    }
+
+    /// Unwraps `Optional`/`| None` and `Annotated[...]` (inline or through a
+    /// module-level alias), in either nesting.
+    pub(super) fn annotation(&self, inner: &'a Expr) -> Annotation<'a> {
+        let (ty, optional) = self.unwrap_optional(inner);
+        let (ty, annotated) = self.unwrap_annotated(ty);
+        let (ty, optional_inside) = self.unwrap_optional(ty);
+        Annotation {
+            ty,
+            optional: optional || optional_inside,
+            annotated,
+        }
+    }
+
+    /// `Annotated[T, mapped_column(...)]` → (`T`, the mapped_column call).
+    pub(super) fn unwrap_annotated(&self, expr: &'a Expr) -> (&'a Expr, Option<&'a ExprCall>) {
+        let Expr::Subscript(subscript) = self.follow(expr) else {
+            return (expr, None);
+        };
+        if !self.is(&subscript.value, Family::Typing, "Annotated") {
+            return (expr, None);
+        }
+        let Expr::Tuple(parts) = &*subscript.slice else {
+            return (expr, None);
+        };
+        let Some((ty, extras)) = parts.elts.split_first() else {
+            return (expr, None);
+        };
+        let call = extras.iter().find_map(|e| match e {
+            Expr::Call(call) if self.is(&call.func, Family::Orm, "mapped_column") => Some(call),
+            _ => None,
+        });
+        (ty, call)
+    }
+
+    /// `Optional[X]`, `X | None`, `Union[X, None]` → (`X`, true).
+    pub(super) fn unwrap_optional(&self, expr: &'a Expr) -> (&'a Expr, bool) {
+        match expr {
+            Expr::Subscript(subscript) if self.is(&subscript.value, Family::Typing, "Optional") => {
+                (&*subscript.slice, true)
+            }
+            Expr::Subscript(subscript) if self.is(&subscript.value, Family::Typing, "Union") => {
+                if let Expr::Tuple(tuple) = &*subscript.slice {
+                    let others: Vec<&Expr> = tuple
+                        .elts
+                        .iter()
+                        .filter(|e| !e.is_none_literal_expr())
+                        .collect();
+                    if others.len() == 1 && others.len() < tuple.elts.len() {
+                        return (others[0], true);
+                    }
+                }
+                (expr, false)
+            }
+            Expr::BinOp(binop) if binop.op == Operator::BitOr => {
+                if binop.right.is_none_literal_expr() {
+                    (&*binop.left, true)
+                } else if binop.left.is_none_literal_expr() {
+                    (&*binop.right, true)
+                } else {
+                    (expr, false)
+                }
+            }
+            _ => (expr, false),
+        }
+    }
+
+    /// The SQL type of a `Mapped[...]` annotation's Python type.
+    pub(super) fn annotation_type(&mut self, expr: &'a Expr, registry: &Registry) -> Typed {
+        if let Some(path) = self.imports.path(expr)
+            && let Some((_, ty)) = registry
+                .type_map
+                .iter()
+                .find(|(k, _)| k.iter().eq(path.iter()))
+        {
+            return ty.clone();
+        }
+        if let Expr::Name(name) = expr
+            && let Some(members) = self.py_enums.get(name.id.as_str()).cloned()
+        {
+            let enum_name = name.id.as_str().to_lowercase();
+            let repr = enum_repr("sa.", &members, Some(&enum_name), None, true, None);
+            return (self.register_enum(None, &enum_name, members), repr);
+        }
+        if let Some(symbol) = self.symbol(expr)
+            && let (Some(ty), Some(repr)) = (
+                types::python_default(&symbol),
+                types::python_default_repr(&symbol),
+            )
+        {
+            return (ty, repr.to_string());
+        }
+        self.error(
+            expr,
+            "no SQL type for this annotation: SQLAlchemy's type map has no entry for it",
+            "give the type explicitly: mapped_column(String(50)), or add it to type_annotation_map",
+        );
+        (SqlType::Named("NULL".into()), "sa.NullType()".into())
+    }
+
+    /// `Column(...)` or `mapped_column(...)`.
+    pub(super) fn column_call(
+        &mut self,
+        call: &ColumnArgs<'a>,
+        attribute: &str,
+        mapped: Option<Annotation<'a>>,
+        is_mapped_column: bool,
+        registry: &Registry,
+    ) -> ColumnSpec {
+        let mut name: Option<String> = None;
+        let mut ty: Option<Typed> = None;
+        let mut foreign_keys = Vec::new();
+        let mut checks = Vec::new();
+        let mut computed = None;
+        let mut identity = None;
+        for (i, &arg) in call.args.iter().enumerate() {
+            if i == 0
+                && let Some(s) = string(arg)
+            {
+                name = Some(s);
+                continue;
+            }
+            if let Expr::Call(inner) = arg {
+                let callee = self.symbol(&inner.func);
+                match callee.as_ref().map(|s| (s.family, s.name)) {
+                    Some((Family::Sqlalchemy, "ForeignKey")) => {
+                        if let Some(fk) = self.foreign_key(inner) {
+                            foreign_keys.push(fk);
+                        }
+                        continue;
+                    }
+                    Some((Family::Sqlalchemy, "Identity")) => {
+                        identity = Some(Identity {
+                            always: keyword(&inner.arguments, "always")
+                                .and_then(boolean)
+                                .unwrap_or(false),
+                            start: keyword(&inner.arguments, "start").and_then(integer),
+                            increment: keyword(&inner.arguments, "increment").and_then(integer),
+                        });
+                        continue;
+                    }
+                    Some((Family::Sqlalchemy, "Sequence")) => {
+                        self.sequence(inner);
+                        continue;
+                    }
+                    Some((Family::Sqlalchemy, "CheckConstraint")) => {
+                        match self.check_text(inner) {
+                            Some(text) => checks.push((
+                                keyword(&inner.arguments, "name").and_then(string),
+                                text,
+                                span_of(inner),
+                            )),
+                            None => self.warning(
+                                inner,
+                                "CheckConstraint condition is not a string; not read",
+                                "write the condition as SQL text",
+                            ),
+                        }
+                        continue;
+                    }
+                    Some((Family::Sqlalchemy, "Computed")) => {
+                        computed = inner.arguments.args.first().and_then(|e| self.sql_text(e));
+                        if computed.is_none() {
+                            self.warning(
+                                arg,
+                                "Computed expression is not SQL text; the column is read without it",
+                                "write it as Computed(\"price * quantity\")",
+                            );
+                        }
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            if matches!(arg, Expr::NoneLiteral(_)) {
+                // `Column(None, ForeignKey(...))`: typed by the foreign key.
+                continue;
+            }
+            if ty.is_none() {
+                ty = self.type_expr(arg);
+            } else {
+                self.warning(arg, "argument not understood; ignored", "");
+            }
+        }
+        let mut nullable = None;
+        let mut primary_key = false;
+        let mut index = false;
+        let mut unique = false;
+        let mut server_default = None;
+        let mut comment = None;
+        let mut autoincrement = Autoincrement::Auto;
+        let mut key = attribute.to_string();
+        for &kw in &call.keywords {
+            let Some(arg) = &kw.arg else { continue };
+            match arg.id.as_str() {
+                "nullable" => nullable = boolean(&kw.value),
+                "primary_key" => primary_key = boolean(&kw.value).unwrap_or(false),
+                "index" => index = boolean(&kw.value).unwrap_or(false),
+                "unique" => unique = boolean(&kw.value).unwrap_or(false),
+                "server_default" => server_default = self.server_default(&kw.value),
+                "comment" => comment = string(&kw.value),
+                "name" => name = string(&kw.value),
+                "key" => key = string(&kw.value).unwrap_or(key),
+                "type_" => ty = self.type_expr(&kw.value),
+                "autoincrement" => {
+                    autoincrement = match &kw.value {
+                        Expr::BooleanLiteral(b) if b.value => Autoincrement::True,
+                        Expr::BooleanLiteral(_) => Autoincrement::False,
+                        _ => Autoincrement::Auto,
+                    }
+                }
+                // Python-side and ORM-only settings: no effect on the schema.
+                "default"
+                | "onupdate"
+                | "server_onupdate"
+                | "doc"
+                | "info"
+                | "init"
+                | "repr"
+                | "kw_only"
+                | "default_factory"
+                | "compare"
+                | "hash"
+                | "deferred"
+                | "deferred_group"
+                | "deferred_raiseload"
+                | "active_history"
+                | "sort_order"
+                | "insert_default"
+                | "quote"
+                | "system"
+                | "use_existing_column"
+                | "dataclass_metadata" => {}
+                other => self.warning(
+                    kw,
+                    format!("argument {other}= is not one retort knows; ignored"),
+                    "",
+                ),
+            }
+        }
+        let type_from_foreign_key = ty.is_none() && mapped.is_none() && !foreign_keys.is_empty();
+        let ty = match (ty, mapped) {
+            (Some(ty), _) => ty,
+            (None, Some(annotation)) => self.annotation_type(annotation.ty, registry),
+            (None, None) if type_from_foreign_key => {
+                (SqlType::Named("NULL".into()), "sa.NullType()".into())
+            }
+            (None, None) => {
+                self.diagnostics.push(
+                    Diagnostic::error(call.span, format!("column {attribute} has no type"))
+                        .with_help("pass a type: Column(String(50)) or annotate Mapped[str]"),
+                );
+                (SqlType::Named("NULL".into()), "sa.NullType()".into())
+            }
+        };
+        let (ty, sa_type) = ty;
+        let nullable = if primary_key {
+            false
+        } else {
+            match (nullable, is_mapped_column, mapped) {
+                (Some(n), _, _) => n,
+                (None, true, Some(annotation)) => annotation.optional,
+                _ => true,
+            }
+        };
+        let mut column = Column::new(name.unwrap_or_else(|| attribute.to_string()), ty);
+        column.sa_type = sa_type;
+        column.nullable = nullable;
+        column.server_default = server_default;
+        column.identity = identity;
+        column.computed = computed;
+        column.autoincrement = autoincrement;
+        column.comment = comment;
+        column.span = call.span;
+        for fk in &mut foreign_keys {
+            fk.columns = vec![key.clone()];
+        }
+        ColumnSpec {
+            column,
+            key,
+            primary_key,
+            index,
+            unique,
+            foreign_keys,
+            checks,
+            type_from_foreign_key,
+        }
+    }
+
+    /// The SQL of a `CheckConstraint("...")` or `CheckConstraint(text("..."))`.
+    pub(super) fn check_text(&self, call: &ExprCall) -> Option<String> {
+        let condition = call.arguments.args.first()?;
+        string(condition).or_else(|| match condition {
+            Expr::Call(c) if self.is(&c.func, Family::Sqlalchemy, "text") => {
+                c.arguments.args.first().and_then(string)
+            }
+            _ => None,
+        })
+    }
+
+    pub(super) fn foreign_key(&mut self, call: &ExprCall) -> Option<ForeignKeySpec> {
+        let Some(target) = call.arguments.args.first().and_then(string) else {
+            self.warning(
+                call,
+                "ForeignKey target is not a \"table.column\" string; foreign key not read",
+                "write ForeignKey(\"table.column\")",
+            );
+            return None;
+        };
+        Some(ForeignKeySpec {
+            name: keyword(&call.arguments, "name").and_then(string),
+            columns: Vec::new(),
+            targets: vec![target],
+            ondelete: keyword(&call.arguments, "ondelete").and_then(string),
+            onupdate: keyword(&call.arguments, "onupdate").and_then(string),
+            deferrable: keyword(&call.arguments, "deferrable").and_then(boolean),
+            initially: keyword(&call.arguments, "initially").and_then(string),
+            span: span_of(call),
+        })
+    }
+
+    pub(super) fn sequence(&mut self, call: &ExprCall) {
+        let Some(name) = call.arguments.args.first().and_then(string) else {
+            self.warning(call, "Sequence without a literal name; not read", "");
+            return;
+        };
+        self.sequences.push(Sequence {
+            schema: keyword(&call.arguments, "schema").and_then(string),
+            name,
+            start: keyword(&call.arguments, "start").and_then(integer),
+            increment: keyword(&call.arguments, "increment").and_then(integer),
+        });
+    }
+
+    /// `server_default=` as the SQL text SQLAlchemy puts in the DDL.
+    pub(super) fn server_default(&mut self, expr: &Expr) -> Option<String> {
+        if let Some(s) = string(expr) {
+            return Some(format!("'{}'", s.replace('\'', "''")));
+        }
+        if let Expr::Call(call) = expr
+            && let Some(symbol) = self.symbol(&call.func)
+        {
+            match (symbol.family, symbol.name) {
+                (Family::Sqlalchemy, "text") => {
+                    if let Some(text) = call.arguments.args.first().and_then(string) {
+                        return Some(text);
+                    }
+                }
+                (Family::Sqlalchemy, "false") => return Some("false".into()),
+                (Family::Sqlalchemy, "true") => return Some("true".into()),
+                (Family::Sqlalchemy, "null") => return Some("NULL".into()),
+                // The database fills the value in by itself: nothing in the DDL.
+                (Family::Sqlalchemy, "FetchedValue") => return None,
+                (Family::Func, name) if call.arguments.is_empty() => {
+                    return Some(sql_function(name));
+                }
+                _ => {}
+            }
+        }
+        self.warning(
+            expr,
+            "server_default not understood; the column is read without it",
+            "use a string, text(\"...\"), func.name() or sa.true()/sa.false()",
+        );
+        None
+    }
+
+    /// A type expression: `String`, `String(50)`, `postgresql.ARRAY(Integer)`,
+    /// `Enum(Status)`, or a type from `type_annotation_map`.
+    pub(super) fn type_expr(&mut self, expr: &Expr) -> Option<Typed> {
+        let (func, arguments) = match expr {
+            Expr::Call(call) => (&*call.func, Some(&call.arguments)),
+            other => (other, None),
+        };
+        let Some(symbol) = self.symbol(func) else {
+            self.error(
+                expr,
+                "not a type retort can read",
+                "use a SQLAlchemy type such as String(50)",
+            );
+            return None;
+        };
+        if matches!(symbol.family, Family::Sqlalchemy | Family::Postgresql) {
+            match symbol.name {
+                "Enum" | "ENUM" => {
+                    let prefix = if symbol.name == "ENUM" && symbol.family == Family::Postgresql {
+                        "postgresql."
+                    } else {
+                        "sa."
+                    };
+                    return Some(self.enum_type(expr, arguments, prefix));
+                }
+                "ARRAY" => {
+                    let prefix = if symbol.family == Family::Postgresql {
+                        "postgresql."
+                    } else {
+                        "sa."
+                    };
+                    let arguments = arguments?;
+                    let (element, element_repr) = arguments
+                        .args
+                        .first()
+                        .or_else(|| keyword(arguments, "item_type"))
+                        .and_then(|e| self.type_expr(e))?;
+                    let given = keyword(arguments, "dimensions")
+                        .and_then(integer)
+                        .and_then(|d| u32::try_from(d).ok());
+                    let repr = match given {
+                        Some(d) => format!("{prefix}ARRAY({element_repr}, dimensions={d})"),
+                        None => format!("{prefix}ARRAY({element_repr})"),
+                    };
+                    return Some((
+                        SqlType::Array {
+                            element: Box::new(element),
+                            dimensions: given.unwrap_or(1),
+                        },
+                        repr,
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let args = arguments
+            .map(|a| type_args(a, &self.values))
+            .unwrap_or_default();
+        if let Some(ty) = types::sql_type(&symbol, &args) {
+            let repr =
+                types::type_repr(&symbol, &args).unwrap_or_else(|| format!("sa.{}()", symbol.name));
+            return Some((ty, repr));
+        }
+        let written = symbol.name.to_string();
+        self.error(
+            func,
+            format!("unknown type {written}: not a SQLAlchemy or PostgreSQL type retort knows"),
+            "types imported from other modules cannot be followed without running Python; use the SQLAlchemy type it is built on",
+        );
+        Some((SqlType::Named(written.clone()), format!("{written}()")))
+    }
+}

@@ -1,0 +1,854 @@
+//! SQLAlchemy model file → [`Schema`], the way SQLAlchemy would build its
+//! `MetaData`, without running Python.
+//!
+//! Reads 2.0 declarative classes (`DeclarativeBase`, `Mapped[...]`,
+//! `mapped_column`), 1.x declarative (`declarative_base()`, `Column`), Core
+//! `Table(...)` objects, mixins and `__abstract__` bases, `__table_args__`,
+//! Python enum classes and naming conventions. What it cannot follow becomes
+//! a [`Diagnostic`] at the place in the file; the column or table is still
+//! produced with what could be read.
+
+mod classes;
+mod columns;
+mod enums;
+mod tables;
+pub(super) mod values;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use ruff_python_ast::{
+    Arguments, Expr, ExprCall, Keyword, Number, Operator, Stmt, StmtClassDef, UnaryOp,
+};
+use ruff_text_size::Ranged;
+
+use super::resolve::Imports;
+use super::symbol::{Family, Symbol};
+use super::types::{self, Literal, TypeArgs};
+use crate::diagnostic::Diagnostic;
+use crate::naming::{ColumnName, ConstraintKind, NameContext, NamingConvention};
+use crate::quote::py_repr;
+use crate::schema::{
+    Autoincrement, CheckConstraint, Column, EnumType, ExcludeConstraint, ForeignKey, Identity,
+    Index, PrimaryKey, Schema, Sequence, SqlType, Table, UniqueConstraint,
+};
+use crate::text::Span;
+use classes::{bases, named_assignments};
+use enums::{enum_members, enum_repr, enum_values};
+use tables::{split_targets, sql_function};
+use values::{Values, boolean, constant_string, evaluate, integer, keyword, string, type_args};
+
+/// Reads every table a model file defines. Never panics; the diagnostics
+/// include the file's syntax errors.
+pub fn read_schema(source: &str) -> (Schema, Vec<Diagnostic>) {
+    let file = super::parse(source);
+    let mut reader = Reader::new(&file.module.body);
+    reader.diagnostics = file.diagnostics;
+    reader.read_module(&file.module.body);
+    reader.finish()
+}
+
+fn span_of(node: &impl Ranged) -> Span {
+    Span::new(node.start().to_usize(), node.end().to_usize())
+}
+
+/// Where a mapped class's table gets its naming convention and type map.
+#[derive(Debug, Clone, Default)]
+struct Registry {
+    convention: NamingConvention,
+    /// `type_annotation_map` entries: Python type path → SQL type expression.
+    type_map: Vec<(Vec<String>, Typed)>,
+}
+
+/// A column being read, with what the table-level pass still needs.
+#[derive(Debug, Clone)]
+struct ColumnSpec {
+    column: Column,
+    /// The Python-side key (`Column("db_name", key=...)`, or the attribute).
+    key: String,
+    primary_key: bool,
+    index: bool,
+    unique: bool,
+    foreign_keys: Vec<ForeignKeySpec>,
+    /// `Column(..., CheckConstraint("..."))`: (name, condition, span).
+    checks: Vec<(Option<String>, String, Span)>,
+    /// No type was given: it comes from the foreign key's target column.
+    type_from_foreign_key: bool,
+}
+
+/// The arguments of a `Column(...)`/`mapped_column(...)`, possibly merged
+/// from an `Annotated[..., mapped_column(...)]` and the explicit call.
+struct ColumnArgs<'a> {
+    args: Vec<&'a Expr>,
+    keywords: Vec<&'a Keyword>,
+    span: Span,
+}
+
+impl<'a> ColumnArgs<'a> {
+    fn of(call: &'a ExprCall) -> Self {
+        ColumnArgs {
+            args: call.arguments.args.iter().collect(),
+            keywords: call.arguments.keywords.iter().collect(),
+            span: span_of(call),
+        }
+    }
+
+    /// `base`'s arguments overridden by `explicit`'s (SQLAlchemy's merge of
+    /// an `Annotated` mapped_column with the one on the attribute).
+    fn merged(base: &'a ExprCall, explicit: Option<&'a ExprCall>) -> Self {
+        let Some(explicit) = explicit else {
+            return ColumnArgs::of(base);
+        };
+        let mut merged = ColumnArgs::of(explicit);
+        if merged.args.is_empty() {
+            merged.args = base.arguments.args.iter().collect();
+        }
+        for kw in base.arguments.keywords.iter() {
+            let given = merged.keywords.iter().any(|k| {
+                k.arg.as_ref().map(|a| a.id.as_str()) == kw.arg.as_ref().map(|a| a.id.as_str())
+            });
+            if !given {
+                merged.keywords.push(kw);
+            }
+        }
+        merged
+    }
+}
+
+/// A `Mapped[...]` annotation, unwrapped: the Python type, whether it was
+/// optional, and the `mapped_column(...)` of an `Annotated` alias.
+#[derive(Clone, Copy)]
+struct Annotation<'a> {
+    ty: &'a Expr,
+    optional: bool,
+    annotated: Option<&'a ExprCall>,
+}
+
+#[derive(Debug, Clone)]
+struct ForeignKeySpec {
+    name: Option<String>,
+    /// Column keys on this table.
+    columns: Vec<String>,
+    /// `[schema.]table.column` for each column.
+    targets: Vec<String>,
+    ondelete: Option<String>,
+    onupdate: Option<String>,
+    deferrable: Option<bool>,
+    initially: Option<String>,
+    span: Span,
+}
+
+#[derive(Debug, Clone)]
+enum IndexElement {
+    /// A column, by key.
+    Column(String),
+    /// An SQL expression (`text("lower(email)")`).
+    Sql(String),
+}
+
+#[derive(Debug, Clone)]
+struct IndexSpec {
+    name: Option<String>,
+    elements: Vec<IndexElement>,
+    unique: bool,
+    r#where: Option<String>,
+    using: Option<String>,
+    span: Span,
+}
+
+/// A table being read.
+#[derive(Debug, Clone, Default)]
+struct TableSpec {
+    schema: Option<String>,
+    name: String,
+    comment: Option<String>,
+    columns: Vec<ColumnSpec>,
+    primary_key: Option<(Option<String>, Vec<String>, Span)>,
+    foreign_keys: Vec<ForeignKeySpec>,
+    uniques: Vec<(Option<String>, Vec<String>, Span)>,
+    checks: Vec<(Option<String>, String, Span)>,
+    indexes: Vec<IndexSpec>,
+    excludes: Vec<ExcludeSpec>,
+    convention: NamingConvention,
+    span: Span,
+}
+
+/// `postgresql.ExcludeConstraint((element, operator), ..., using=, where=)`.
+#[derive(Debug, Clone)]
+struct ExcludeSpec {
+    name: Option<String>,
+    using: String,
+    elements: Vec<(IndexElement, String)>,
+    r#where: Option<String>,
+}
+
+struct Reader<'a> {
+    imports: Imports,
+    /// Classes defined at module level, by name.
+    classes: HashMap<String, &'a StmtClassDef>,
+    /// Module-level `name = value` assignments.
+    values: Values<'a>,
+    /// Python enum classes: member names in order.
+    py_enums: HashMap<String, Vec<String>>,
+    /// Their members' values, where each is a string literal.
+    py_enum_values: HashMap<String, Vec<String>>,
+    /// `Base = declarative_base(...)` variables and their registries.
+    base_vars: HashMap<String, Registry>,
+    /// `class Base(DeclarativeBase)` classes and their registries.
+    base_classes: HashMap<String, Registry>,
+    tables: Vec<TableSpec>,
+    enums: Vec<EnumType>,
+    sequences: Vec<Sequence>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(body: &'a [Stmt]) -> Self {
+        let mut classes = HashMap::default();
+        for stmt in body {
+            if let Stmt::ClassDef(class) = stmt {
+                classes.insert(class.name.id.as_str().to_string(), class);
+            }
+        }
+        let values = named_assignments(body)
+            .map(|(name, value)| (name.to_string(), value))
+            .collect();
+        Reader {
+            imports: Imports::from_statements(body),
+            classes,
+            values,
+            py_enums: HashMap::default(),
+            py_enum_values: HashMap::default(),
+            base_vars: HashMap::default(),
+            base_classes: HashMap::default(),
+            tables: Vec::new(),
+            enums: Vec::new(),
+            sequences: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn symbol<'s>(&'s self, expr: &'s Expr) -> Option<Symbol<'s>> {
+        self.imports.symbol(expr)
+    }
+
+    fn is(&self, expr: &Expr, family: Family, name: &str) -> bool {
+        self.symbol(expr).is_some_and(|s| s.is(family, name))
+    }
+
+    fn error(&mut self, node: &impl Ranged, message: impl Into<String>, help: &str) {
+        self.report(Diagnostic::error(span_of(node), message), help);
+    }
+
+    fn warning(&mut self, node: &impl Ranged, message: impl Into<String>, help: &str) {
+        self.report(Diagnostic::warning(span_of(node), message), help);
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic, help: &str) {
+        self.diagnostics.push(if help.is_empty() {
+            diagnostic
+        } else {
+            diagnostic.with_help(help)
+        });
+    }
+
+    // ------------------------------------------------------------ module
+
+    fn read_module(&mut self, body: &'a [Stmt]) {
+        // Enum classes first: columns anywhere in the file may use them.
+        for stmt in body {
+            if let Stmt::ClassDef(class) = stmt
+                && self.is_enum_class(class)
+            {
+                let members = enum_members(class);
+                self.py_enums
+                    .insert(class.name.id.as_str().to_string(), members);
+                if let Some(values) = enum_values(class, &self.values) {
+                    self.py_enum_values
+                        .insert(class.name.id.as_str().to_string(), values);
+                }
+            }
+        }
+        // Declarative base classes next, each read once (their conventions
+        // and type maps apply to every class mapped on them).
+        for stmt in body {
+            if let Stmt::ClassDef(class) = stmt
+                && let Some(registry) = self.declarative_base_class(class)
+            {
+                self.base_classes
+                    .insert(class.name.id.as_str().to_string(), registry);
+            }
+        }
+        for stmt in body {
+            match stmt {
+                Stmt::Assign(assign) => {
+                    let Some(Expr::Name(target)) = assign.targets.first() else {
+                        continue;
+                    };
+                    self.read_module_assignment(target.id.as_str(), &assign.value);
+                }
+                Stmt::ClassDef(class) => self.read_class(class),
+                // `Table("name", metadata, ...)` not bound to a name is still
+                // in the metadata.
+                Stmt::Expr(statement) => self.read_module_assignment("", &statement.value),
+                _ => {}
+            }
+        }
+    }
+
+    fn read_module_assignment(&mut self, target: &str, value: &'a Expr) {
+        let Expr::Call(call) = value else { return };
+        let Some(symbol) = self.symbol(&call.func) else {
+            return;
+        };
+        if symbol.is(Family::Orm, "declarative_base") {
+            let convention = keyword(&call.arguments, "metadata")
+                .map(|m| self.metadata_convention(m))
+                .unwrap_or_default();
+            self.base_vars.insert(
+                target.to_string(),
+                Registry {
+                    convention,
+                    type_map: Vec::new(),
+                },
+            );
+        } else if symbol.is(Family::Sqlalchemy, "Table") {
+            self.read_core_table(call);
+        } else if symbol.is(Family::Sqlalchemy, "Sequence")
+            && keyword(&call.arguments, "metadata").is_some()
+        {
+            // A sequence of its own, created with the metadata.
+            self.sequence(call);
+        }
+    }
+
+    /// A module-level name's value, or the expression itself.
+    fn follow(&self, expr: &'a Expr) -> &'a Expr {
+        match expr {
+            Expr::Name(name) => self.values.get(name.id.as_str()).copied().unwrap_or(expr),
+            _ => expr,
+        }
+    }
+
+    // ------------------------------------------------------------ classes
+
+    // ------------------------------------------------------------ columns
+
+    // ------------------------------------------------------------ tables
+
+    // ------------------------------------------------------------ finish
+
+    fn finish(mut self) -> (Schema, Vec<Diagnostic>) {
+        // A foreign key to a table the file does not declare: SQLAlchemy's
+        // create_all (and a migration) fails on it.
+        let mut missing = Vec::new();
+        for table in &self.tables {
+            let column_fks = table.columns.iter().flat_map(|c| c.foreign_keys.iter());
+            for fk in column_fks.chain(table.foreign_keys.iter()) {
+                let Some(target) = fk.targets.first() else {
+                    continue;
+                };
+                let (schema, name, _) = split_targets(std::slice::from_ref(target));
+                let known = self
+                    .tables
+                    .iter()
+                    .any(|t| t.name == name && t.schema == schema);
+                if !known {
+                    missing.push(
+                        Diagnostic::error(
+                            fk.span,
+                            format!("foreign key to {target}: no table {name} in this file"),
+                        )
+                        .with_help("declare the table in the model, or check the name"),
+                    );
+                }
+            }
+        }
+        self.diagnostics.extend(missing);
+        // Columns typed by their foreign key take the target column's type.
+        let mut resolved: Vec<(usize, usize, Typed)> = Vec::new();
+        for (t, table) in self.tables.iter().enumerate() {
+            for (c, spec) in table.columns.iter().enumerate() {
+                if !spec.type_from_foreign_key {
+                    continue;
+                }
+                let target = spec.foreign_keys.first().and_then(|fk| fk.targets.first());
+                match target.and_then(|target| self.target_column_type(target)) {
+                    Some(ty) => resolved.push((t, c, ty)),
+                    None => self.diagnostics.push(
+                        Diagnostic::error(spec.column.span, format!("column {} takes its type from its foreign key, whose target is not in this file", spec.column.name))
+                            .with_help("give the column a type explicitly"),
+                    ),
+                }
+            }
+        }
+        for (t, c, (ty, sa_type)) in resolved {
+            let column = &mut self.tables[t].columns[c].column;
+            column.ty = ty;
+            column.sa_type = sa_type;
+        }
+        let tables: Vec<TableSpec> = std::mem::take(&mut self.tables);
+        let tables = tables.into_iter().map(|t| self.build_table(t)).collect();
+        self.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+        (
+            Schema {
+                tables,
+                enums: self.enums,
+                sequences: self.sequences,
+            },
+            self.diagnostics,
+        )
+    }
+
+    fn target_column_type(&self, target: &str) -> Option<Typed> {
+        let (table, column) = target.rsplit_once('.')?;
+        let (schema, table) = match table.rsplit_once('.') {
+            Some((schema, table)) => (Some(schema), table),
+            None => (None, table),
+        };
+        let spec = self
+            .tables
+            .iter()
+            .find(|t| t.name == table && t.schema.as_deref() == schema)?;
+        let column = spec.columns.iter().find(|c| c.column.name == column)?;
+        Some((column.column.ty.clone(), column.column.sa_type.clone()))
+    }
+
+    fn build_table(&mut self, spec: TableSpec) -> Table {
+        let key_to_name: HashMap<&str, &str> = spec
+            .columns
+            .iter()
+            .map(|c| (c.key.as_str(), c.column.name.as_str()))
+            .collect();
+        let names = |keys: &[String]| -> Vec<ColumnName> {
+            keys.iter()
+                .map(|k| ColumnName {
+                    name: key_to_name
+                        .get(k.as_str())
+                        .map_or(k.clone(), |n| (*n).to_string()),
+                    key: k.clone(),
+                })
+                .collect()
+        };
+        let mut diagnostics = Vec::new();
+        let mut convention_names = Vec::new();
+        let mut name_for = |kind: ConstraintKind,
+                            columns: &[ColumnName],
+                            explicit: Option<&str>,
+                            referred: Option<(&str, &[String])>,
+                            span: Span| {
+            let ctx = NameContext {
+                table_schema: spec.schema.as_deref(),
+                table_name: &spec.name,
+                columns,
+                referred_table: referred.map(|r| r.0),
+                referred_columns: referred.map_or(&[], |r| r.1),
+                explicit_name: explicit,
+            };
+            match spec.convention.name(kind, &ctx) {
+                Ok(name) => {
+                    if let Some(name) = &name
+                        && explicit != Some(name.as_str())
+                    {
+                        convention_names.push(name.clone());
+                    }
+                    name
+                }
+                Err(error) => {
+                    diagnostics.push(Diagnostic::error(span, error.to_string()));
+                    None
+                }
+            }
+        };
+
+        let mut table = Table {
+            schema: spec.schema.clone(),
+            name: spec.name.clone(),
+            comment: spec.comment.clone(),
+            span: spec.span,
+            ..Table::default()
+        };
+        let pk_keys: Vec<String> = match &spec.primary_key {
+            Some((_, keys, _)) => keys.clone(),
+            None => {
+                // primary_key=True on columns: the DDL names the column
+                // marked autoincrement=True first (SQLAlchemy's
+                // `columns_autoinc_first`).
+                let mut keys: Vec<&ColumnSpec> =
+                    spec.columns.iter().filter(|c| c.primary_key).collect();
+                if keys.len() > 1 {
+                    keys.sort_by_key(|c| c.column.autoincrement != Autoincrement::True);
+                }
+                keys.into_iter().map(|c| c.key.clone()).collect()
+            }
+        };
+        if !pk_keys.is_empty() {
+            let (explicit, span) = match &spec.primary_key {
+                Some((name, _, span)) => (name.as_deref(), *span),
+                None => (None, spec.span),
+            };
+            let columns = names(&pk_keys);
+            table.primary_key = Some(PrimaryKey {
+                name: name_for(ConstraintKind::PrimaryKey, &columns, explicit, None, span),
+                columns: columns.iter().map(|c| c.name.clone()).collect(),
+            });
+        }
+        let column_fks = spec.columns.iter().flat_map(|c| c.foreign_keys.iter());
+        for fk in column_fks.chain(spec.foreign_keys.iter()) {
+            let columns = names(&fk.columns);
+            let (referred_schema, referred_table, referred_columns) = split_targets(&fk.targets);
+            table.foreign_keys.push(ForeignKey {
+                name: name_for(
+                    ConstraintKind::ForeignKey,
+                    &columns,
+                    fk.name.as_deref(),
+                    Some((&referred_table, &referred_columns)),
+                    fk.span,
+                ),
+                columns: columns.iter().map(|c| c.name.clone()).collect(),
+                referred_schema,
+                referred_table,
+                referred_columns,
+                ondelete: fk.ondelete.clone(),
+                onupdate: fk.onupdate.clone(),
+                deferrable: fk.deferrable,
+                initially: fk.initially.clone(),
+            });
+        }
+        for c in &spec.columns {
+            let columns = names(std::slice::from_ref(&c.key));
+            if c.index {
+                table.indexes.push(Index {
+                    name: name_for(ConstraintKind::Index, &columns, None, None, c.column.span),
+                    unique: c.unique,
+                    expressions: vec![c.column.name.clone()],
+                    r#where: None,
+                    using: None,
+                });
+            } else if c.unique {
+                table.unique_constraints.push(UniqueConstraint {
+                    name: name_for(ConstraintKind::Unique, &columns, None, None, c.column.span),
+                    columns: vec![c.column.name.clone()],
+                });
+            }
+        }
+        for (explicit, keys, span) in &spec.uniques {
+            let columns = names(keys);
+            table.unique_constraints.push(UniqueConstraint {
+                name: name_for(
+                    ConstraintKind::Unique,
+                    &columns,
+                    explicit.as_deref(),
+                    None,
+                    *span,
+                ),
+                columns: columns.iter().map(|c| c.name.clone()).collect(),
+            });
+        }
+        let table_checks = spec.checks.iter().map(|c| (c, false));
+        let column_checks = spec
+            .columns
+            .iter()
+            .flat_map(|c| c.checks.iter().map(|check| (check, true)));
+        for ((explicit, sqltext, span), on_column) in table_checks.chain(column_checks) {
+            table.check_constraints.push(CheckConstraint {
+                name: name_for(ConstraintKind::Check, &[], explicit.as_deref(), None, *span),
+                sqltext: sqltext.clone(),
+                on_column,
+            });
+        }
+        for index in &spec.indexes {
+            let column_keys: Vec<String> = index
+                .elements
+                .iter()
+                .filter_map(|e| match e {
+                    IndexElement::Column(k) => Some(k.clone()),
+                    IndexElement::Sql(_) => None,
+                })
+                .collect();
+            let columns = names(&column_keys);
+            table.indexes.push(Index {
+                name: name_for(
+                    ConstraintKind::Index,
+                    &columns,
+                    index.name.as_deref(),
+                    None,
+                    index.span,
+                ),
+                unique: index.unique,
+                expressions: index
+                    .elements
+                    .iter()
+                    .map(|e| match e {
+                        IndexElement::Column(k) => key_to_name
+                            .get(k.as_str())
+                            .map_or(k.clone(), |n| (*n).to_string()),
+                        IndexElement::Sql(sql) => sql.clone(),
+                    })
+                    .collect(),
+                r#where: index.r#where.clone(),
+                using: index.using.clone(),
+            });
+        }
+        for exclude in &spec.excludes {
+            table.exclude_constraints.push(ExcludeConstraint {
+                name: exclude.name.clone(),
+                using: exclude.using.clone(),
+                elements: exclude
+                    .elements
+                    .iter()
+                    .map(|(e, op)| {
+                        let element = match e {
+                            IndexElement::Column(k) => key_to_name
+                                .get(k.as_str())
+                                .map_or(k.clone(), |n| (*n).to_string()),
+                            IndexElement::Sql(sql) => sql.clone(),
+                        };
+                        (element, op.clone())
+                    })
+                    .collect(),
+                r#where: exclude.r#where.clone(),
+            });
+        }
+        table.columns = spec
+            .columns
+            .into_iter()
+            .map(|c| {
+                let mut column = c.column;
+                if c.primary_key || pk_keys.contains(&c.key) {
+                    column.nullable = false;
+                }
+                column
+            })
+            .collect();
+        self.diagnostics.extend(diagnostics);
+        table.convention_names = convention_names;
+        table
+    }
+}
+
+/// A type as Alembic renders it: the SQL type and its `sa.`/`postgresql.`
+/// repr.
+type Typed = (SqlType, String);
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::classes::merge_lists_with_ordering;
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    const FIXTURES: [&str; 23] = [
+        include_str!("../../../../tests/fixtures/models/01_declarative_basic.py"),
+        include_str!("../../../../tests/fixtures/models/02_python_type_map.py"),
+        include_str!("../../../../tests/fixtures/models/03_legacy_declarative.py"),
+        include_str!("../../../../tests/fixtures/models/04_table_function.py"),
+        include_str!("../../../../tests/fixtures/models/05_naming_convention.py"),
+        include_str!("../../../../tests/fixtures/models/06_enums.py"),
+        include_str!("../../../../tests/fixtures/models/07_postgresql_types.py"),
+        include_str!("../../../../tests/fixtures/models/08_mixins_abstract.py"),
+        include_str!("../../../../tests/fixtures/models/09_server_defaults.py"),
+        include_str!("../../../../tests/fixtures/models/10_identity_sequence.py"),
+        include_str!("../../../../tests/fixtures/models/11_annotated_type_map.py"),
+        include_str!("../../../../tests/fixtures/models/12_star_import_aliases.py"),
+        include_str!("../../../../tests/fixtures/models/13_joined_inheritance.py"),
+        include_str!("../../../../tests/fixtures/models/14_table_args_constraints.py"),
+        include_str!("../../../../tests/fixtures/models/15_enum_variants.py"),
+        include_str!("../../../../tests/fixtures/models/16_fastapi_template.py"),
+        include_str!("../../../../tests/fixtures/models/17_module_constants.py"),
+        include_str!("../../../../tests/fixtures/models/18_association_tables.py"),
+        include_str!("../../../../tests/fixtures/models/19_column_level_constraints.py"),
+        include_str!("../../../../tests/fixtures/models/20_dataclass_mapping.py"),
+        include_str!("../../../../tests/fixtures/models/21_superset_style.py"),
+        include_str!("../../../../tests/fixtures/models/22_mlflow_style.py"),
+        include_str!("../../../../tests/fixtures/models/23_schemas_and_timezones.py"),
+    ];
+
+    const HEADER: &str = "\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from myapp.types import Money
+
+class Base(DeclarativeBase):
+    pass
+";
+
+    fn table<'s>(schema: &'s Schema, name: &str) -> &'s Table {
+        schema
+            .table(None, name)
+            .unwrap_or_else(|| panic!("no table {name}: {schema:#?}"))
+    }
+
+    #[test]
+    fn fixtures_read_without_diagnostics() {
+        for (i, source) in FIXTURES.iter().enumerate() {
+            let (schema, diagnostics) = read_schema(source);
+            assert_eq!(diagnostics, vec![], "fixture {}", i + 1);
+            assert!(!schema.tables.is_empty(), "fixture {}", i + 1);
+        }
+    }
+
+    #[test]
+    fn an_unknown_type_is_a_diagnostic_and_the_column_stays() {
+        let source = format!(
+            "{HEADER}\n\nclass Invoice(Base):\n    __tablename__ = \"invoice\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    total: Mapped[int] = mapped_column(Money(2), nullable=False)\n"
+        );
+        let (schema, diagnostics) = read_schema(&source);
+        let invoice = table(&schema, "invoice");
+        let total = invoice.column("total").unwrap();
+        assert_eq!(total.ty, SqlType::Named("Money".into()));
+        assert!(!total.nullable);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let d = &diagnostics[0];
+        assert_eq!(d.severity, Severity::Error);
+        assert_eq!(&source[d.span.start..d.span.end], "Money");
+        assert!(d.message.contains("unknown type Money"));
+        assert!(d.help.as_deref().unwrap().contains("running Python"));
+    }
+
+    #[test]
+    fn a_half_typed_class_keeps_every_complete_table() {
+        let source = format!(
+            "{HEADER}\n\nclass A(Base):\n    __tablename__ = \"a\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n\n\nclass B(Base):\n    __tablename__ = \"b\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    name: Mapped[str] = mapped_column(sa.String(\n\n\nclass C(Base):\n    __tablename__ = \"c\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        );
+        let (schema, diagnostics) = read_schema(&source);
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message.starts_with("syntax error"))
+        );
+        assert!(schema.table(None, "a").is_some());
+        assert!(schema.table(None, "c").is_some(), "{schema:#?}");
+    }
+
+    #[test]
+    fn a_foreign_key_to_a_missing_table_is_an_error_at_the_key() {
+        let source = format!(
+            "{HEADER}\n\nclass Post(Base):\n    __tablename__ = \"posts\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    author_id: Mapped[int] = mapped_column(sa.ForeignKey(\"authors.id\"))\n"
+        );
+        let (schema, diagnostics) = read_schema(&source);
+        assert!(table(&schema, "posts").column("author_id").is_some());
+        let d = diagnostics
+            .iter()
+            .find(|d| d.message.contains("no table authors"))
+            .expect("a diagnostic");
+        assert_eq!(d.severity, Severity::Error);
+        assert!(source[d.span.start..d.span.end].starts_with("sa.ForeignKey("));
+    }
+
+    #[test]
+    fn what_is_not_followed_is_said() {
+        let source = format!(
+            "{HEADER}\n\nclass Parent(Base):\n    __tablename__ = \"parent\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    kind: Mapped[str]\n\n\nclass Child(Parent):\n    extra: Mapped[str | None]\n\n    @declared_attr\n    def computed(cls):\n        name = cls.__name__\n        return mapped_column(name)\n\n\nclass NoName(Base):\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        );
+        let (schema, diagnostics) = read_schema(&source);
+        assert_eq!(schema.tables.len(), 1);
+        // Single-table inheritance: the subclass's column joins the parent's table.
+        let parent = table(&schema, "parent");
+        assert!(parent.column("extra").is_some_and(|c| c.nullable));
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("declared_attr computed is not evaluated")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("has no __tablename__")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn a_convention_problem_is_reported_once_however_many_classes_use_it() {
+        let source = "\
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention={\"pk\": make_pk_name})
+
+class A(Base):
+    __tablename__ = \"a\"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class B(Base):
+    __tablename__ = \"b\"
+    id: Mapped[int] = mapped_column(primary_key=True)
+";
+        let (schema, diagnostics) = read_schema(source);
+        assert_eq!(schema.tables.len(), 2);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("naming convention entry not read")
+        );
+    }
+
+    #[test]
+    fn a_mapped_class_on_an_unknown_base_is_reported_not_dropped() {
+        let source = "\
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import registry
+
+mapper_registry = registry()
+Base = mapper_registry.generate_base()
+
+class Thing(Base):
+    __tablename__ = \"thing\"
+    id = Column(Integer, primary_key=True)
+";
+        let (schema, diagnostics) = read_schema(source);
+        assert!(schema.tables.is_empty());
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("Thing has a __tablename__ but no declarative base")
+        );
+        assert_eq!(
+            &source[diagnostics[0].span.start..diagnostics[0].span.end],
+            "Thing"
+        );
+    }
+
+    #[test]
+    fn column_order_follows_sqlalchemys_merge_of_dict_and_annotations() {
+        // Checked against SQLAlchemy 2.0.58: id, a, b, c, e, d.
+        let source = format!(
+            "{HEADER}\n\nclass T(Base):\n    __tablename__ = \"t\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    a: Mapped[int]\n    b = mapped_column(sa.Integer)\n    c: Mapped[int] = mapped_column()\n    d: Mapped[int]\n    e = mapped_column(sa.Integer)\n"
+        );
+        let (schema, _) = read_schema(&source);
+        let names: Vec<&str> = table(&schema, "t")
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["id", "a", "b", "c", "e", "d"]);
+        assert_eq!(
+            merge_lists_with_ordering(&["id", "b", "c", "e"], &["id", "a", "c", "d"]),
+            ["id", "a", "b", "c", "e", "d"]
+        );
+    }
+
+    #[test]
+    fn every_prefix_of_every_fixture_reads_without_panic() {
+        // The editor's states while someone types a fixture from scratch.
+        for source in FIXTURES {
+            let mut end = 0;
+            while end <= source.len() {
+                let prefix = &source[..end];
+                let (_, diagnostics) = read_schema(prefix);
+                for d in &diagnostics {
+                    assert!(d.span.start <= d.span.end && d.span.end <= prefix.len());
+                }
+                end += 7;
+                while end < source.len() && !source.is_char_boundary(end) {
+                    end += 1;
+                }
+            }
+        }
+    }
+}

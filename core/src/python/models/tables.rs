@@ -1,0 +1,337 @@
+//! `Table(...)` calls and `__table_args__`: the constraints, indexes and
+//! options declared beside the columns.
+
+use super::*;
+
+impl<'a> Reader<'a> {
+    /// `Table("name", metadata, Column(...), ..., schema=...)`.
+    pub(super) fn read_core_table(&mut self, call: &'a ExprCall) {
+        let args = &call.arguments.args;
+        let Some(name) = args.first().and_then(|a| constant_string(a, &self.values)) else {
+            self.error(
+                call,
+                "Table name is not a string constant; table not read",
+                "write Table(\"name\", metadata, ...)",
+            );
+            return;
+        };
+        let convention = args
+            .get(1)
+            .map(|m| self.metadata_convention(m))
+            .unwrap_or_default();
+        let mut table = TableSpec {
+            name,
+            schema: keyword(&call.arguments, "schema").and_then(string),
+            comment: keyword(&call.arguments, "comment").and_then(string),
+            convention,
+            span: span_of(call),
+            ..TableSpec::default()
+        };
+        let registry = Registry::default();
+        for item in args.iter().skip(2) {
+            let Expr::Call(inner) = item else {
+                self.warning(item, "Table item not read", "");
+                continue;
+            };
+            if self.is(&inner.func, Family::Sqlalchemy, "Column") {
+                let Some(column_name) = inner.arguments.args.first().and_then(string) else {
+                    self.error(
+                        inner,
+                        "a Column in Table(...) needs its name first",
+                        "Column(\"name\", Type, ...)",
+                    );
+                    continue;
+                };
+                let spec =
+                    self.column_call(&ColumnArgs::of(inner), &column_name, None, false, &registry);
+                table.columns.push(spec);
+            } else {
+                self.table_item(inner, &mut table);
+            }
+        }
+        self.tables.push(table);
+    }
+
+    /// `__table_args__`: a tuple of constraints/indexes, optionally ending
+    /// with a dict, or a dict alone.
+    pub(super) fn read_table_args(&mut self, expr: &'a Expr, table: &mut TableSpec) {
+        let items: Vec<&Expr> = match expr {
+            Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+            Expr::List(list) => list.elts.iter().collect(),
+            Expr::Dict(_) => vec![expr],
+            other => {
+                self.warning(
+                    other,
+                    "__table_args__ not read: expected a tuple or dict",
+                    "",
+                );
+                return;
+            }
+        };
+        for item in items {
+            match item {
+                Expr::Dict(dict) => {
+                    for entry in &dict.items {
+                        match entry.key.as_ref().and_then(string).as_deref() {
+                            Some("schema") => table.schema = string(&entry.value),
+                            Some("comment") => table.comment = string(&entry.value),
+                            _ => {}
+                        }
+                    }
+                }
+                Expr::Call(call) => self.table_item(call, table),
+                other => self.warning(other, "__table_args__ item not read", ""),
+            }
+        }
+    }
+
+    /// `func.lower(email)` as SQLAlchemy compiles it in DDL: `lower(email)`;
+    /// arguments are columns (by attribute or key string... as SQLAlchemy
+    /// reads a bare string here: a literal), numbers, or nested functions.
+    pub(super) fn function_sql(&self, call: &ExprCall, table: &TableSpec) -> Option<String> {
+        let symbol = self.symbol(&call.func)?;
+        if symbol.family != Family::Func || !call.arguments.keywords.is_empty() {
+            return None;
+        }
+        let mut args = Vec::new();
+        for arg in &call.arguments.args {
+            let sql = match arg {
+                Expr::Name(n) => table
+                    .columns
+                    .iter()
+                    .find(|c| c.key == n.id.as_str())
+                    .map(|c| c.column.name.clone())?,
+                Expr::StringLiteral(s) => format!("'{}'", s.value.to_str().replace('\'', "''")),
+                Expr::NumberLiteral(_) => {
+                    let Some(Literal::Int(n)) = evaluate(arg, &self.values, 0) else {
+                        return None;
+                    };
+                    n.to_string()
+                }
+                Expr::Call(inner) => self.function_sql(inner, table)?,
+                _ => return None,
+            };
+            args.push(sql);
+        }
+        Some(format!("{}({})", symbol.name, args.join(", ")))
+    }
+
+    /// SQL written as a string or `text("...")`.
+    pub(super) fn sql_text(&self, e: &Expr) -> Option<String> {
+        string(e).or_else(|| match e {
+            Expr::Call(c) if self.is(&c.func, Family::Sqlalchemy, "text") => {
+                c.arguments.args.first().and_then(string)
+            }
+            _ => None,
+        })
+    }
+
+    pub(super) fn table_item(&mut self, call: &ExprCall, table: &mut TableSpec) {
+        let Some(symbol) = self.symbol(&call.func) else {
+            self.warning(call, "table item not read", "");
+            return;
+        };
+        let name = keyword(&call.arguments, "name").and_then(string);
+        let span = span_of(call);
+        // A column is named by a string (its key) or, inside the class
+        // body, by the attribute holding it (`Index("ix", state)`).
+        let column_ref = |e: &Expr| -> Option<String> {
+            string(e).or_else(|| match e {
+                Expr::Name(n) => table
+                    .columns
+                    .iter()
+                    .find(|c| c.key == n.id.as_str())
+                    .map(|c| c.key.clone()),
+                _ => None,
+            })
+        };
+        let string_args = |start: usize| -> Vec<String> {
+            call.arguments
+                .args
+                .iter()
+                .skip(start)
+                .filter_map(column_ref)
+                .collect()
+        };
+        match (symbol.family, symbol.name) {
+            (Family::Sqlalchemy, "UniqueConstraint") => {
+                table.uniques.push((name, string_args(0), span))
+            }
+            (Family::Sqlalchemy, "PrimaryKeyConstraint") => {
+                table.primary_key = Some((name, string_args(0), span));
+            }
+            (Family::Sqlalchemy, "CheckConstraint") => {
+                let text = self.check_text(call);
+                match text {
+                    Some(text) => table.checks.push((name, text, span)),
+                    None => self.warning(
+                        call,
+                        "CheckConstraint condition is not a string; not read",
+                        "write the condition as SQL text",
+                    ),
+                }
+            }
+            (Family::Sqlalchemy, "ForeignKeyConstraint") => {
+                let list =
+                    |e: Option<&Expr>, read: &dyn Fn(&Expr) -> Option<String>| -> Vec<String> {
+                        match e {
+                            Some(Expr::List(l)) => l.elts.iter().filter_map(read).collect(),
+                            Some(Expr::Tuple(t)) => t.elts.iter().filter_map(read).collect(),
+                            _ => Vec::new(),
+                        }
+                    };
+                let columns = list(call.arguments.args.first(), &column_ref);
+                let targets = list(call.arguments.args.get(1), &string);
+                if columns.is_empty() || columns.len() != targets.len() {
+                    self.warning(
+                        call,
+                        "ForeignKeyConstraint columns not read",
+                        "use lists of string column names and \"table.column\" targets",
+                    );
+                    return;
+                }
+                table.foreign_keys.push(ForeignKeySpec {
+                    name,
+                    columns,
+                    targets,
+                    ondelete: keyword(&call.arguments, "ondelete").and_then(string),
+                    onupdate: keyword(&call.arguments, "onupdate").and_then(string),
+                    deferrable: keyword(&call.arguments, "deferrable").and_then(boolean),
+                    initially: keyword(&call.arguments, "initially").and_then(string),
+                    span,
+                });
+            }
+            (Family::Sqlalchemy, "Index") => {
+                let index_name = call.arguments.args.first().and_then(string);
+                let mut elements = Vec::new();
+                let columns: Vec<Option<String>> =
+                    call.arguments.args.iter().skip(1).map(column_ref).collect();
+                for (arg, column) in call.arguments.args.iter().skip(1).zip(columns) {
+                    if let Some(column) = column {
+                        elements.push(IndexElement::Column(column));
+                    } else if let Expr::Call(c) = arg {
+                        if self.is(&c.func, Family::Sqlalchemy, "text")
+                            && let Some(sql) = c.arguments.args.first().and_then(string)
+                        {
+                            elements.push(IndexElement::Sql(sql));
+                            continue;
+                        }
+                        if let Some(sql) = self.function_sql(c, table) {
+                            elements.push(IndexElement::Sql(sql));
+                            continue;
+                        }
+                        self.warning(
+                            arg,
+                            "index expression not read",
+                            "use column names or text(\"...\")",
+                        );
+                    } else {
+                        self.warning(
+                            arg,
+                            "index expression not read",
+                            "use column names or text(\"...\")",
+                        );
+                    }
+                }
+                let sql_text = |reader: &Self, e: &Expr| -> Option<String> {
+                    string(e).or_else(|| match e {
+                        Expr::Call(c) if reader.is(&c.func, Family::Sqlalchemy, "text") => {
+                            c.arguments.args.first().and_then(string)
+                        }
+                        _ => None,
+                    })
+                };
+                table.indexes.push(IndexSpec {
+                    name: index_name,
+                    elements,
+                    unique: keyword(&call.arguments, "unique")
+                        .and_then(boolean)
+                        .unwrap_or(false),
+                    r#where: keyword(&call.arguments, "postgresql_where")
+                        .and_then(|e| sql_text(self, e)),
+                    using: keyword(&call.arguments, "postgresql_using").and_then(string),
+                    span,
+                });
+            }
+            (Family::Postgresql, "ExcludeConstraint") => {
+                let mut elements = Vec::new();
+                for arg in &call.arguments.args {
+                    let pair = match arg {
+                        Expr::Tuple(t) if t.elts.len() == 2 => Some((&t.elts[0], &t.elts[1])),
+                        _ => None,
+                    };
+                    let element = pair.and_then(|(e, op)| {
+                        let element = match column_ref(e) {
+                            Some(key) => IndexElement::Column(key),
+                            None => IndexElement::Sql(self.sql_text(e)?),
+                        };
+                        Some((element, string(op)?))
+                    });
+                    match element {
+                        Some(element) => elements.push(element),
+                        None => {
+                            self.warning(
+                                arg,
+                                "exclusion element not read",
+                                "write it as (\"column\", \"operator\") or (text(\"expression\"), \"operator\")",
+                            );
+                        }
+                    }
+                }
+                let r#where = keyword(&call.arguments, "where").and_then(|e| self.sql_text(e));
+                table.excludes.push(ExcludeSpec {
+                    name,
+                    using: keyword(&call.arguments, "using")
+                        .and_then(string)
+                        .unwrap_or_else(|| "gist".into())
+                        .to_lowercase(),
+                    elements,
+                    r#where,
+                });
+            }
+            _ => self.warning(
+                call,
+                format!("{} in a table definition is not read", symbol.name),
+                "",
+            ),
+        }
+    }
+}
+
+/// `[schema.]table.column` targets → (schema, table, columns).
+pub(super) fn split_targets(targets: &[String]) -> (Option<String>, String, Vec<String>) {
+    let mut schema = None;
+    let mut table = String::new();
+    let mut columns = Vec::new();
+    for target in targets {
+        let (owner, column) = target.rsplit_once('.').unwrap_or(("", target));
+        let (s, t) = match owner.rsplit_once('.') {
+            Some((s, t)) => (Some(s.to_string()), t.to_string()),
+            None => (None, owner.to_string()),
+        };
+        schema = s;
+        table = t;
+        columns.push(column.to_string());
+    }
+    (schema, table, columns)
+}
+
+/// `func.now()` → `now()`; the SQL-standard niladic functions SQLAlchemy
+/// renders without parentheses, upper-cased.
+pub(super) fn sql_function(name: &str) -> String {
+    const NILADIC: [&str; 8] = [
+        "current_timestamp",
+        "current_date",
+        "current_time",
+        "localtime",
+        "localtimestamp",
+        "current_user",
+        "session_user",
+        "user",
+    ];
+    if NILADIC.contains(&name.to_lowercase().as_str()) {
+        name.to_uppercase()
+    } else {
+        format!("{name}()")
+    }
+}

@@ -1,0 +1,103 @@
+//! What an expression's value is without running Python: literals,
+//! keyword arguments, and module-level constants followed by name.
+
+use super::*;
+
+/// The value of keyword argument `name`.
+pub(crate) fn keyword<'e>(arguments: &'e Arguments, name: &str) -> Option<&'e Expr> {
+    arguments
+        .keywords
+        .iter()
+        .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == name))
+        .map(|k| &k.value)
+}
+
+/// A string literal's value.
+pub(crate) fn string(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+        _ => None,
+    }
+}
+
+pub(super) fn boolean(expr: &Expr) -> Option<bool> {
+    match expr {
+        Expr::BooleanLiteral(b) => Some(b.value),
+        _ => None,
+    }
+}
+
+pub(super) fn integer(expr: &Expr) -> Option<i64> {
+    match expr {
+        Expr::NumberLiteral(n) => match &n.value {
+            Number::Int(i) => i.as_i64(),
+            _ => None,
+        },
+        Expr::UnaryOp(u) if u.op == UnaryOp::USub => integer(&u.operand).map(|i| -i),
+        _ => None,
+    }
+}
+
+/// Module-level `name = value` assignments, for constants.
+pub(super) type Values<'a> = HashMap<String, &'a Expr>;
+
+/// The value of a constant expression, as Python would compute it at import:
+/// literals, module-level names bound to constants (`ID_LEN = 250`), and
+/// `+`, `-`, `*` on them (`TABLE_PREFIX + "role"`, `SHORT * 3`).
+pub(super) fn evaluate(expr: &Expr, values: &Values<'_>, depth: usize) -> Option<Literal> {
+    if depth > 32 {
+        return None;
+    }
+    match expr {
+        Expr::StringLiteral(_) => string(expr).map(Literal::Str),
+        Expr::BooleanLiteral(b) => Some(Literal::Bool(b.value)),
+        Expr::NoneLiteral(_) => Some(Literal::None),
+        Expr::Name(name) => evaluate(values.get(name.id.as_str())?, values, depth + 1),
+        Expr::BinOp(binop) => {
+            let left = evaluate(&binop.left, values, depth + 1)?;
+            let right = evaluate(&binop.right, values, depth + 1)?;
+            match (left, binop.op, right) {
+                (Literal::Str(a), Operator::Add, Literal::Str(b)) => Some(Literal::Str(a + &b)),
+                (Literal::Int(a), Operator::Add, Literal::Int(b)) => {
+                    a.checked_add(b).map(Literal::Int)
+                }
+                (Literal::Int(a), Operator::Sub, Literal::Int(b)) => {
+                    a.checked_sub(b).map(Literal::Int)
+                }
+                (Literal::Int(a), Operator::Mult, Literal::Int(b)) => {
+                    a.checked_mul(b).map(Literal::Int)
+                }
+                _ => None,
+            }
+        }
+        _ => integer(expr).map(Literal::Int),
+    }
+}
+
+/// A constant string (a literal, or a module-level constant).
+pub(super) fn constant_string(expr: &Expr, values: &Values<'_>) -> Option<String> {
+    match evaluate(expr, values, 0)? {
+        Literal::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+pub(super) fn type_args(arguments: &Arguments, values: &Values<'_>) -> TypeArgs {
+    TypeArgs {
+        positional: arguments
+            .args
+            .iter()
+            .filter_map(|a| evaluate(a, values, 0))
+            .collect(),
+        keywords: arguments
+            .keywords
+            .iter()
+            .filter_map(|k| {
+                Some((
+                    k.arg.as_ref()?.id.as_str().to_string(),
+                    evaluate(&k.value, values, 0)?,
+                ))
+            })
+            .collect(),
+    }
+}
