@@ -1,0 +1,194 @@
+//! Schema × Schema → the ordered operations Alembic's autogenerate would
+//! emit, comparing the way it does with `compare_type=True` and
+//! `compare_server_default=True`.
+//!
+//! The `before` schema plays the database (Alembic reflects it), the
+//! `after` schema the model (`target_metadata`). Equality is judged on the
+//! database form ([`crate::sql::stored::database_form`]): what PostgreSQL
+//! would store for each side. The order is Alembic's: new tables in
+//! dependency order (each followed by its indexes), then dropped tables,
+//! then each existing table by (schema, name) — added columns, altered
+//! columns, index and unique-constraint changes, dropped columns.
+
+mod compare;
+mod plan;
+mod renames;
+mod safe;
+
+pub use compare::foreign_key_cycle;
+pub use plan::{Backfill, Step, plan, plan_with_table_renames};
+pub use renames::{
+    Rename, TableRename, rename_candidates, renamed_tables, table_rename_candidates,
+};
+
+use crate::diagnostic::Diagnostic;
+use crate::op::{AlterColumn, Change, Migration, Op, Side, Sided, TableRef};
+use crate::schema::Autoincrement;
+use crate::schema::{Column, EnumType, Schema, SqlType, Table};
+use crate::sql::stored::database_form;
+use compare::compare;
+use safe::safe;
+
+/// How much of retort's own judgement goes into the revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Safe mode: also what Alembic's revision would need to run at all —
+    /// schemas it does not create, enum types `add_column` does not create
+    /// (and `drop_table` does not drop), names for constraints Alembic
+    /// leaves unnamed in `drop_constraint`. Each addition is marked in the
+    /// revision with a `# retort:` comment.
+    pub safe: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { safe: true }
+    }
+}
+
+/// Compares `before` (the database) with `after` (the model), as Alembic
+/// does (no safe-mode additions).
+pub fn diff(before: &Schema, after: &Schema) -> Migration {
+    diff_with(before, after, Options { safe: false })
+}
+
+/// Compares `before` (the database) with `after` (the model).
+pub fn diff_with(before: &Schema, after: &Schema, options: Options) -> Migration {
+    let (ops, after_db) = compare(before, after);
+    if options.safe {
+        return safe(before, after, &after_db, ops);
+    }
+    let downgrade = ops.iter().rev().map(Op::inverse).collect();
+    Migration {
+        upgrade: ops,
+        downgrade,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::compare::sorted_tables;
+    use super::*;
+    use crate::python::read_schema;
+
+    const HEAD: &str = "import enum\nimport sqlalchemy as sa\nfrom sqlalchemy import ForeignKey, String\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\nclass Base(DeclarativeBase):\n    pass\n\n\nclass Mood(enum.Enum):\n    sad = 'sad'\n    glad = 'glad'\n";
+
+    fn schema(body: &str) -> Schema {
+        let (schema, diagnostics) = read_schema(&format!("{HEAD}{body}"));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        schema
+    }
+
+    const USERS: &str = "\n\nclass User(Base):\n    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    email: Mapped[str] = mapped_column(String(255))\n";
+
+    #[test]
+    fn new_tables_come_after_the_tables_they_reference() {
+        let after = schema(&format!(
+            "{USERS}\n\nclass Post(Base):\n    __tablename__ = 'a_posts'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    user_id: Mapped[int] = mapped_column(ForeignKey('users.id'))\n"
+        ));
+        let names: Vec<&str> = sorted_tables(&after)
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names, ["users", "a_posts"]);
+    }
+
+    #[test]
+    fn the_downgrade_undoes_the_upgrade_in_reverse() {
+        let before = schema(USERS);
+        let after = schema(&format!(
+            "{USERS}    bio: Mapped[str | None]\n    mood: Mapped[Mood] = mapped_column(sa.Enum(Mood, name='mood'))\n"
+        ));
+        let plain = diff(&before, &after);
+        assert_eq!(plain.upgrade.len(), 2);
+        assert!(
+            matches!(&plain.downgrade[0], Op::DropColumn { column, .. } if column.name == "mood")
+        );
+        // Inverting twice gives the upgrade back.
+        let again: Vec<Op> = plain.downgrade.iter().rev().map(Op::inverse).collect();
+        assert_eq!(again, plain.upgrade);
+
+        // Safe mode creates the enum type add_column needs, and drops it.
+        let safe = diff_with(&before, &after, Options { safe: true });
+        assert!(
+            matches!(&safe.upgrade[1], Op::CreateEnumType { enum_type } if enum_type.name == "mood")
+        );
+        assert!(matches!(&safe.downgrade[1], Op::DropEnumType { .. }));
+    }
+
+    #[test]
+    fn foreign_key_cycles_among_new_tables_are_found() {
+        let before = schema("");
+        let after_body = "\n\nclass A(Base):\n    __tablename__ = 'a'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    b_id: Mapped[int] = mapped_column(ForeignKey('b.id'))\n\n\nclass B(Base):\n    __tablename__ = 'b'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    a_id: Mapped[int] = mapped_column(ForeignKey('a.id'))\n\n\nclass C(Base):\n    __tablename__ = 'c'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    a_id: Mapped[int] = mapped_column(ForeignKey('a.id'))\n";
+        let after = schema(after_body);
+        let after_text = format!("{HEAD}{after_body}");
+        let warning = foreign_key_cycle(&before, &after).expect("a cycle");
+        assert!(
+            warning.message.contains("the new tables a, b reference"),
+            "{}",
+            warning.message
+        );
+        assert!(after_text[warning.span.start..].starts_with("A(Base)"));
+        assert!(foreign_key_cycle(&after, &after).is_none());
+    }
+
+    #[test]
+    fn a_table_renamed_alike_is_offered_and_applied_only_when_accepted() {
+        let before = schema(USERS);
+        let after = schema(
+            &USERS
+                .replace("'users'", "'accounts'")
+                .replace("class User", "class Account"),
+        );
+        let candidates = table_rename_candidates(&before, &after);
+        assert_eq!(
+            candidates,
+            [TableRename {
+                schema: None,
+                old: "users".into(),
+                new: "accounts".into()
+            }]
+        );
+        let (plain, _) =
+            plan_with_table_renames(&before, &after, Options { safe: true }, &[], &[], &[]);
+        assert!(
+            plain[0]
+                .migration
+                .upgrade
+                .iter()
+                .any(|op| matches!(op, Op::DropTable { .. }))
+        );
+        let (renamed, _) = plan_with_table_renames(
+            &before,
+            &after,
+            Options { safe: true },
+            &[],
+            &[],
+            &candidates,
+        );
+        let migration = &renamed[0].migration;
+        assert!(
+            matches!(&migration.upgrade[..], [Op::Noted { op, .. }] if matches!(&**op, Op::RenameTable { old, new, .. } if old == "users" && new == "accounts")),
+            "{:?}",
+            migration.upgrade
+        );
+        assert!(
+            matches!(&migration.downgrade[..], [Op::RenameTable { old, new, .. }] if old == "accounts" && new == "users")
+        );
+        // A different column set is no rename.
+        let other = schema(&format!(
+            "{}    extra: Mapped[int]\n",
+            USERS.replace("'users'", "'accounts'")
+        ));
+        assert!(table_rename_candidates(&before, &other).is_empty());
+    }
+
+    #[test]
+    fn no_change_is_no_op() {
+        let before = schema(USERS);
+        assert_eq!(diff(&before, &before).upgrade, vec![]);
+    }
+}

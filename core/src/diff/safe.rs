@@ -1,0 +1,309 @@
+//! Safe mode: what Alembic's revision needs to run on a live database and
+//! autogenerate leaves out (schemas, enum types for `add_column`, names for
+//! unnamed dropped constraints, `CONCURRENTLY` indexes, enum values, CHECK
+//! constraints), each marked with a `# retort:` note.
+
+use super::*;
+
+pub(super) const CHECK_CHANGED_NOTE: &str =
+    "Alembic does not compare CHECK constraints: this one's condition changed in the model";
+
+pub(super) const CHECK_REMOVED_NOTE: &str =
+    "Alembic does not compare CHECK constraints: this one is gone from the model";
+
+pub(super) const CHECK_ADDED_NOTE: &str =
+    "Alembic does not compare CHECK constraints: this one is new in the model";
+
+pub(super) const COLUMN_CHECK_NOTE: &str =
+    "Alembic's create_table leaves out CHECK constraints declared on a column";
+
+pub(super) const SCHEMA_NOTE: &str =
+    "Alembic does not create schemas; the tables below need this one";
+
+pub(super) const SCHEMA_UNDO_NOTE: &str = "the schema the upgrade created";
+
+pub(super) const NAME_NOTE: &str =
+    "Alembic leaves this name None; this is the name PostgreSQL gave it";
+
+/// What Alembic's revision needs to run, added around its ops.
+pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<Op>) -> Migration {
+    let mut upgrade = Vec::new();
+    // Schemas the new tables live in that the database does not use yet.
+    let mut new_schemas: Vec<String> = after
+        .tables
+        .iter()
+        .filter_map(|t| t.schema.clone())
+        .filter(|s| !before.tables.iter().any(|b| b.schema.as_deref() == Some(s)))
+        .collect();
+    new_schemas.sort();
+    new_schemas.dedup();
+    for schema in &new_schemas {
+        upgrade.push(Op::Execute {
+            sql: format!("CREATE SCHEMA IF NOT EXISTS {schema}"),
+            note: SCHEMA_NOTE,
+            undo: format!("DROP SCHEMA IF EXISTS {schema}"),
+            undo_note: SCHEMA_UNDO_NOTE,
+        });
+    }
+    // Values added to enum types both sides have, in the type's order.
+    for enum_type in &after.enums {
+        let Some(old) = before
+            .enums
+            .iter()
+            .find(|e| e.name == enum_type.name && e.schema == enum_type.schema)
+        else {
+            continue;
+        };
+        for (i, value) in enum_type.values.iter().enumerate() {
+            if !old.values.contains(value) {
+                upgrade.push(Op::AddEnumValue {
+                    enum_type: enum_type.clone(),
+                    value: value.clone(),
+                    after: i.checked_sub(1).map(|p| enum_type.values[p].clone()),
+                });
+            }
+        }
+    }
+    let new_enum = |ty: &SqlType| -> Option<EnumType> {
+        let SqlType::Enum { schema, name } = element_type(ty) else {
+            return None;
+        };
+        let exists = before
+            .enums
+            .iter()
+            .any(|e| &e.name == name && &e.schema == schema);
+        (!exists)
+            .then(|| {
+                after
+                    .enums
+                    .iter()
+                    .find(|e| &e.name == name && &e.schema == schema)
+                    .cloned()
+            })
+            .flatten()
+    };
+    let mut created: Vec<EnumType> = Vec::new();
+    let mut with_tables: Vec<EnumType> = Vec::new();
+    let new_tables: Vec<TableRef> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::CreateTable { table, .. } => Some(TableRef::of(table)),
+            _ => None,
+        })
+        .collect();
+    // CHECK constraints Alembic does not compare, on tables both sides have.
+    let before_db = database_form(before);
+    let mut checks = Vec::new();
+    for a in &after_db.tables {
+        let Some(b) = before_db.table(a.schema.as_deref(), &a.name) else {
+            continue;
+        };
+        let model = after.table(a.schema.as_deref(), &a.name);
+        let was_model = before.table(b.schema.as_deref(), &b.name);
+        let table = TableRef::of(a);
+        for (i, old) in b.check_constraints.iter().enumerate() {
+            let kept = a
+                .check_constraints
+                .iter()
+                .any(|c| c.name == old.name && c.sqltext == old.sqltext);
+            if !kept {
+                let written = was_model
+                    .and_then(|t| t.check_constraints.get(i))
+                    .map_or(&old.sqltext, |c| &c.sqltext);
+                let changed = a.check_constraints.iter().any(|c| c.name == old.name);
+                checks.push(Op::Noted {
+                    note: if changed {
+                        CHECK_CHANGED_NOTE
+                    } else {
+                        CHECK_REMOVED_NOTE
+                    },
+                    op: Box::new(Op::DropConstraint {
+                        table: table.clone(),
+                        name: old.name.clone(),
+                        kind: Some("check".into()),
+                        check: Some(written.clone()),
+                    }),
+                });
+            }
+        }
+        for (i, new) in a.check_constraints.iter().enumerate() {
+            let existed = b
+                .check_constraints
+                .iter()
+                .any(|c| c.name == new.name && c.sqltext == new.sqltext);
+            if !existed {
+                let written = model
+                    .and_then(|t| t.check_constraints.get(i))
+                    .map_or(&new.sqltext, |c| &c.sqltext);
+                let changed = b.check_constraints.iter().any(|c| c.name == new.name);
+                checks.push(Op::Noted {
+                    note: if changed {
+                        CHECK_CHANGED_NOTE
+                    } else {
+                        CHECK_ADDED_NOTE
+                    },
+                    op: Box::new(Op::CreateCheckConstraint {
+                        table: table.clone(),
+                        name: new.name.clone(),
+                        sqltext: written.clone(),
+                    }),
+                });
+            }
+        }
+    }
+    let mut column_checks: Vec<TableRef> = Vec::new();
+    for op in ops {
+        // CHECK constraints declared on a column: Alembic's create_table
+        // leaves them out; created right after the table.
+        let mut extra: Vec<Op> = Vec::new();
+        if let Op::CreateTable {
+            table,
+            side: Side::Model,
+        } = &op
+        {
+            let stored = after_db.table(table.schema.as_deref(), &table.name);
+            extra = table
+                .check_constraints
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.on_column)
+                .map(|(i, c)| Op::Noted {
+                    note: COLUMN_CHECK_NOTE,
+                    op: Box::new(Op::CreateCheckConstraint {
+                        table: TableRef::of(table),
+                        name: stored
+                            .and_then(|t| t.check_constraints.get(i))
+                            .and_then(|s| s.name.clone())
+                            .or_else(|| c.name.clone()),
+                        sqltext: c.sqltext.clone(),
+                    }),
+                })
+                .collect();
+            if !extra.is_empty() {
+                column_checks.push(TableRef::of(table));
+            }
+        }
+        // An index on a table that already has rows: built CONCURRENTLY.
+        if let Op::CreateIndex { table, .. } | Op::DropIndex { table, .. } = &op
+            && !new_tables.contains(table)
+        {
+            upgrade.push(Op::AutocommitBlock(vec![Op::Concurrently(Box::new(op))]));
+            continue;
+        }
+        match &op {
+            Op::AddColumn { column, .. } => {
+                if let Some(enum_type) = new_enum(&column.ty)
+                    && !created.contains(&enum_type)
+                    && !with_tables.contains(&enum_type)
+                {
+                    created.push(enum_type.clone());
+                    upgrade.push(Op::CreateEnumType { enum_type });
+                }
+            }
+            Op::CreateTable { table, .. } => {
+                for column in &table.columns {
+                    if let Some(enum_type) = new_enum(&column.ty)
+                        && !created.contains(&enum_type)
+                        && !with_tables.contains(&enum_type)
+                    {
+                        with_tables.push(enum_type);
+                    }
+                }
+            }
+            _ => {}
+        }
+        upgrade.push(op);
+        upgrade.extend(extra);
+    }
+    upgrade.extend(checks);
+    let mut downgrade: Vec<Op> = upgrade
+        .iter()
+        .rev()
+        // A dropped table takes its column CHECKs with it.
+        .filter(|op| {
+            !matches!(op, Op::Noted { op, .. }
+                if matches!(&**op, Op::CreateCheckConstraint { table, .. } if column_checks.contains(table)))
+        })
+        .map(Op::inverse)
+        .collect();
+    // Enum types `create_table` made implicitly: dropped after the tables.
+    let mut at = downgrade.len();
+    while at > 0 && matches!(downgrade[at - 1], Op::Execute { .. }) {
+        at -= 1; // before the schemas are dropped
+    }
+    for enum_type in with_tables.into_iter().rev() {
+        downgrade.insert(at, Op::DropEnumType { enum_type });
+    }
+    // Unnamed constraints the downgrade drops: PostgreSQL named them.
+    for op in &mut downgrade {
+        name_dropped_constraint(op, after_db);
+    }
+    Migration { upgrade, downgrade }
+}
+
+pub(super) fn element_type(ty: &SqlType) -> &SqlType {
+    match ty {
+        SqlType::Array { element, .. } => element_type(element),
+        other => other,
+    }
+}
+
+/// Gives an unnamed dropped constraint the name PostgreSQL gave it (the
+/// database form of the model has it), with a note.
+pub(super) fn name_dropped_constraint(op: &mut Op, after_db: &Schema) {
+    let (table, columns, is_fk) = match op {
+        Op::DropUniqueConstraint {
+            table, constraint, ..
+        } if constraint.name.is_none() => (table.clone(), constraint.columns.clone(), false),
+        Op::DropForeignKey { table, fk, .. } if fk.name.is_none() => {
+            (table.clone(), fk.columns.clone(), true)
+        }
+        _ => return,
+    };
+    let Some(stored) = after_db.table(table.schema.as_deref(), &table.name) else {
+        return;
+    };
+    let name = if is_fk {
+        stored
+            .foreign_keys
+            .iter()
+            .find(|f| f.columns == columns)
+            .and_then(|f| f.name.clone())
+    } else {
+        stored
+            .unique_constraints
+            .iter()
+            .find(|u| u.columns == columns)
+            .and_then(|u| u.name.clone())
+    };
+    let Some(name) = name else { return };
+    let note = match op {
+        Op::DropUniqueConstraint {
+            constraint,
+            convention_name,
+            ..
+        } => {
+            constraint.name = Some(name);
+            *convention_name = false;
+            NAME_NOTE
+        }
+        Op::DropForeignKey {
+            fk,
+            convention_name,
+            ..
+        } => {
+            fk.name = Some(name);
+            *convention_name = false;
+            NAME_NOTE
+        }
+        _ => return,
+    };
+    *op = Op::Noted {
+        note,
+        op: Box::new(op.clone()),
+    };
+}
+
+pub(super) fn is_convention_name(table: &Table, name: Option<&str>) -> bool {
+    name.is_some_and(|n| table.convention_names.iter().any(|c| c == n))
+}
