@@ -609,18 +609,18 @@ fn revision(from: &Path, to: &Path, options: RevisionOptions<'_>) -> ExitCode {
         // for tables a downgrade re-creates.
         let mut all_enums = after.schema.enums.clone();
         all_enums.extend(enums.iter().cloned());
-        let revisions: Vec<render::sql::ScriptRevision<'_>> = steps
+        let revisions: Vec<render::script::ScriptRevision<'_>> = steps
             .iter()
             .zip(&chain)
             .map(|(step, (id, down))| {
-                render::sql::ScriptRevision::linear(id, down.as_deref(), &step.migration)
+                render::script::ScriptRevision::linear(id, down.as_deref(), &step.migration)
             })
             .collect();
         let direction = match direction {
-            SqlDirection::Upgrade => render::sql::Direction::Upgrade,
-            SqlDirection::Downgrade => render::sql::Direction::Downgrade,
+            SqlDirection::Upgrade => render::script::Direction::Upgrade,
+            SqlDirection::Downgrade => render::script::Direction::Downgrade,
         };
-        let script = render::sql::script(&revisions, direction, &all_enums);
+        let script = render::script::script(&revisions, direction, &all_enums);
         for error in &script.errors {
             eprintln!(
                 "{}: error: revision {}: {}",
@@ -733,12 +733,12 @@ fn sql_command(paths: &[PathBuf], downgrade: bool) -> ExitCode {
         read.push(rev);
     }
     let direction = if downgrade {
-        render::sql::Direction::Downgrade
+        render::script::Direction::Downgrade
     } else {
-        render::sql::Direction::Upgrade
+        render::script::Direction::Upgrade
     };
     let revisions: Vec<&retort_core::revision::Revision> = read.iter().collect();
-    let written = render::sql::files_script(&revisions, direction, "heads");
+    let written = render::script::files_script(&revisions, direction, "heads");
     for problem in &written.problems {
         eprintln!("error: {problem}");
     }

@@ -57,12 +57,12 @@ fn revision(before: &str, after: &str) -> String {
 /// What `retort sql REVISION.py` does, file already read.
 fn offline_sql(revision_text: &str) -> String {
     let (read, _) = read_revision(revision_text);
-    let revisions = [render::sql::ScriptRevision::linear(
+    let revisions = [render::script::ScriptRevision::linear(
         read.id.as_deref().unwrap_or(""),
         None,
         &read.migration,
     )];
-    render::sql::script(&revisions, render::sql::Direction::Upgrade, &read.enums).text
+    render::script::script(&revisions, render::script::Direction::Upgrade, &read.enums).text
 }
 
 /// Per-pair medians of `f` (20 calls per sample, 15 samples), summed.

@@ -962,7 +962,7 @@ mod tests {
 
     use super::*;
     use crate::diff::{Options, plan};
-    use crate::render::sql::{Direction, ScriptRevision, script};
+    use crate::render::script::{Direction, ScriptRevision, script};
     use crate::render::{Context, RevisionHeader, database_enums, revision};
 
     const PAIRS: [(&str, &str); 6] = [

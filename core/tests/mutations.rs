@@ -345,18 +345,22 @@ fn revisions_of_mutated_model_pairs_never_panic() {
                 })
                 .sum::<usize>()
                 + [
-                    render::sql::Direction::Upgrade,
-                    render::sql::Direction::Downgrade,
+                    render::script::Direction::Upgrade,
+                    render::script::Direction::Downgrade,
                 ]
                 .iter()
                 .map(|&direction| {
-                    let revisions: Vec<render::sql::ScriptRevision<'_>> = steps
+                    let revisions: Vec<render::script::ScriptRevision<'_>> = steps
                         .iter()
                         .map(|s| {
-                            render::sql::ScriptRevision::linear("0123456789ab", None, &s.migration)
+                            render::script::ScriptRevision::linear(
+                                "0123456789ab",
+                                None,
+                                &s.migration,
+                            )
                         })
                         .collect();
-                    render::sql::script(&revisions, direction, &a.enums)
+                    render::script::script(&revisions, direction, &a.enums)
                         .text
                         .len()
                 })
@@ -439,14 +443,18 @@ fn mutated_revision_files_never_panic_and_their_sql_is_always_written() {
         let source = mutate(&seeds[i % seeds.len()], REVISION_FRAGMENTS, &mut rng);
         let outcome = std::panic::catch_unwind(|| {
             let (read, diagnostics) = read_revision(&source);
-            let revisions = [render::sql::ScriptRevision::linear(
+            let revisions = [render::script::ScriptRevision::linear(
                 "0123456789ab",
                 None,
                 &read.migration,
             )];
-            let up = render::sql::script(&revisions, render::sql::Direction::Upgrade, &read.enums);
-            let down =
-                render::sql::script(&revisions, render::sql::Direction::Downgrade, &read.enums);
+            let up =
+                render::script::script(&revisions, render::script::Direction::Upgrade, &read.enums);
+            let down = render::script::script(
+                &revisions,
+                render::script::Direction::Downgrade,
+                &read.enums,
+            );
             (diagnostics, up.text.len() + down.text.len())
         });
         let Ok((diagnostics, _)) = outcome else {

@@ -386,7 +386,7 @@ fn path(id: f64, data: &JsValue) -> Result<JsValue, serde_wasm_bindgen::Error> {
     let target = text(data, "target");
     let (revisions, mut problems) = read_files(&files, true);
     let read: Vec<&revision::Revision> = revisions.iter().collect();
-    let written = render::sql::files_script(&read, render::sql::Direction::Upgrade, &target);
+    let written = render::script::files_script(&read, render::script::Direction::Upgrade, &target);
     // A whole folder was given: a parent that is not in it is a problem.
     problems.extend(written.missing_parents.iter().cloned());
     problems.extend(written.problems.iter().cloned());

@@ -8,7 +8,13 @@
 
 use crate::quote::py_repr;
 
+mod batch;
+mod objects;
+pub mod script;
 pub mod sql;
+
+use batch::{batch_op, batch_table};
+pub(crate) use objects::{autoincrement_of, server_default, table_constraints};
 
 use crate::op::Migration;
 use crate::op::{AlterColumn, Op, Side, TableRef, reflected_type};
@@ -434,146 +440,6 @@ pub fn render_op(op: &Op, ctx: &Context<'_>) -> String {
     }
 }
 
-/// The table an op works on inside `batch_alter_table`, for the ops
-/// Alembic batches (not creating or dropping the table itself, nor
-/// retort's own additions).
-fn batch_table(op: &Op) -> Option<&TableRef> {
-    match op {
-        Op::AddColumn { table, .. }
-        | Op::DropColumn { table, .. }
-        | Op::CreateIndex { table, .. }
-        | Op::DropIndex { table, .. }
-        | Op::CreateUniqueConstraint { table, .. }
-        | Op::DropUniqueConstraint { table, .. }
-        | Op::CreateForeignKey { table, .. }
-        | Op::DropForeignKey { table, .. }
-        | Op::CreateTableComment { table, .. }
-        | Op::DropTableComment { table, .. } => Some(table),
-        Op::AlterColumn(alter) => Some(&alter.table),
-        _ => None,
-    }
-}
-
-/// `name_repr` inside a batch: `batch_op.f('name')`.
-fn batch_name(name: Option<&str>, convention: bool) -> String {
-    match name {
-        Some(n) if convention => format!("batch_op.f({})", py_repr(n)),
-        other => name_repr(other, false),
-    }
-}
-
-/// An op as `batch_op.<op>(...)`: Alembic's text without the table (and
-/// schema) the `with` block names.
-fn batch_op(op: &Op, ctx: &Context<'_>) -> String {
-    let list = |items: &[String]| {
-        let quoted: Vec<String> = items.iter().map(|c| py_repr(c)).collect();
-        format!("[{}]", quoted.join(", "))
-    };
-    match op {
-        Op::AddColumn { column, side, .. } => {
-            format!("batch_op.add_column({})", render_column(column, *side, ctx))
-        }
-        Op::DropColumn { column, .. } => format!("batch_op.drop_column({})", py_repr(&column.name)),
-        Op::AlterColumn(alter) => {
-            let unscoped = AlterColumn {
-                table: TableRef {
-                    schema: None,
-                    name: alter.table.name.clone(),
-                },
-                ..(**alter).clone()
-            };
-            let text = alter_column(&unscoped, ctx);
-            let head = format!("op.alter_column({}, ", py_repr(&alter.table.name));
-            match text.strip_prefix(&head) {
-                Some(rest) => format!("batch_op.alter_column({rest}"),
-                None => text,
-            }
-        }
-        Op::CreateIndex {
-            index,
-            convention_name,
-            ..
-        } => format!(
-            "batch_op.create_index({}, [{}], unique={}{})",
-            batch_name(index.name.as_deref(), *convention_name),
-            index_elements(index),
-            if index.unique { "True" } else { "False" },
-            index_options(index)
-        ),
-        Op::DropIndex {
-            index,
-            convention_name,
-            ..
-        } => format!(
-            "batch_op.drop_index({}{})",
-            batch_name(index.name.as_deref(), *convention_name),
-            index_options(index)
-        ),
-        Op::CreateUniqueConstraint {
-            constraint,
-            convention_name,
-            side,
-            ..
-        } => format!(
-            "batch_op.create_unique_constraint({}, {}{})",
-            batch_name(constraint.name.as_deref(), *convention_name),
-            list(&constraint.columns),
-            if *side == Side::Database {
-                ", postgresql_nulls_not_distinct=False"
-            } else {
-                ""
-            }
-        ),
-        Op::DropUniqueConstraint {
-            constraint,
-            convention_name,
-            ..
-        } => format!(
-            "{}batch_op.drop_constraint({}, type_='unique')",
-            unnamed_warning(constraint.name.as_deref()),
-            batch_name(constraint.name.as_deref(), *convention_name)
-        ),
-        Op::CreateForeignKey {
-            fk,
-            convention_name,
-            ..
-        } => {
-            let mut args = vec![
-                batch_name(fk.name.as_deref(), *convention_name),
-                py_repr(&fk.referred_table),
-                list(&fk.columns),
-                list(&fk.referred_columns),
-            ];
-            if let Some(schema) = &fk.referred_schema {
-                args.push(format!("referent_schema={}", py_repr(schema)));
-            }
-            args.extend(fk_options(fk));
-            format!("batch_op.create_foreign_key({})", args.join(", "))
-        }
-        Op::DropForeignKey {
-            fk,
-            convention_name,
-            ..
-        } => format!(
-            "{}batch_op.drop_constraint({}, type_='foreignkey')",
-            unnamed_warning(fk.name.as_deref()),
-            batch_name(fk.name.as_deref(), *convention_name)
-        ),
-        Op::CreateTableComment {
-            comment, existing, ..
-        } => format!(
-            "batch_op.create_table_comment(\n    {},\n    existing_comment={}\n)",
-            py_repr(comment),
-            existing.as_deref().map_or("None".to_string(), py_repr)
-        ),
-        Op::DropTableComment { existing, .. } => format!(
-            "batch_op.drop_table_comment(\n    existing_comment={}\n)",
-            py_repr(existing)
-        ),
-        other => render_op(other, ctx),
-    }
-}
-
 /// `onupdate=`, `ondelete=`, `initially=`, `deferrable=` of a foreign key,
 /// in Alembic's order.
 fn fk_options(fk: &ForeignKey) -> Vec<String> {
@@ -649,89 +515,6 @@ fn index_options(index: &Index) -> String {
     options
 }
 
-/// A table-level constraint of `op.create_table`.
-pub(crate) enum TableConstraint<'a> {
-    PrimaryKey(&'a PrimaryKey),
-    ForeignKey(&'a ForeignKey),
-    Unique(&'a UniqueConstraint),
-    Check(&'a CheckConstraint),
-}
-
-/// The constraints `op.create_table` lists after the columns, each with its
-/// Python text, in the revision's order (Alembic sorts them by that text;
-/// SQLAlchemy creates them, and compiles them, in that order).
-pub(crate) fn table_constraints(table: &Table, side: Side) -> Vec<(String, TableConstraint<'_>)> {
-    let conv = |name: &Option<String>| {
-        name.as_deref().map(|n| match side {
-            Side::Model => name_repr(Some(n), table.convention_names.iter().any(|c| c == n)),
-            // Alembic wraps reflected names in `conv`: `op.f('t_pkey')`.
-            Side::Database => name_repr(Some(n), true),
-        })
-    };
-    let mut constraints = Vec::new();
-    if let Some(pk) = &table.primary_key {
-        let mut parts: Vec<String> = pk.columns.iter().map(|c| py_repr(c)).collect();
-        if let Some(name) = conv(&pk.name) {
-            parts.push(format!("name={name}"));
-        }
-        constraints.push((
-            format!("sa.PrimaryKeyConstraint({})", parts.join(", ")),
-            TableConstraint::PrimaryKey(pk),
-        ));
-    }
-    for fk in &table.foreign_keys {
-        let columns: Vec<String> = fk.columns.iter().map(|c| py_repr(c)).collect();
-        let referred: Vec<String> = fk
-            .referred_columns
-            .iter()
-            .map(|c| {
-                let target = match &fk.referred_schema {
-                    Some(s) => format!("{s}.{}.{c}", fk.referred_table),
-                    None => format!("{}.{c}", fk.referred_table),
-                };
-                py_repr(&target)
-            })
-            .collect();
-        let mut options = Vec::new();
-        if let Some(name) = conv(&fk.name) {
-            options.push(format!("name={name}"));
-        }
-        options.extend(fk_options(fk));
-        constraints.push((
-            format!(
-                "sa.ForeignKeyConstraint([{}], [{}], {})",
-                columns.join(", "),
-                referred.join(", "),
-                options.join(", ")
-            ),
-            TableConstraint::ForeignKey(fk),
-        ));
-    }
-    for unique in &table.unique_constraints {
-        constraints.push((
-            unique_constraint(unique, conv(&unique.name)),
-            TableConstraint::Unique(unique),
-        ));
-    }
-    // Alembic renders `table.constraints` only: a check declared on a model
-    // column is not there (the database has it; the revision does not).
-    let model_side = side == Side::Model;
-    for check in table
-        .check_constraints
-        .iter()
-        .filter(|c| !(model_side && c.on_column))
-    {
-        let mut text = format!("sa.CheckConstraint({}", py_repr(&check.sqltext));
-        if let Some(name) = conv(&check.name) {
-            text.push_str(&format!(", name={name}"));
-        }
-        text.push(')');
-        constraints.push((text, TableConstraint::Check(check)));
-    }
-    constraints.sort_by(|a, b| a.0.cmp(&b.0));
-    constraints
-}
-
 fn create_table(table: &Table, side: Side, ctx: &Context<'_>) -> String {
     let mut args: Vec<String> = table
         .columns
@@ -771,76 +554,6 @@ fn type_of(column: &Column, side: Side, ctx: &Context<'_>) -> String {
     match side {
         Side::Model if !column.sa_type.is_empty() => column.sa_type.clone(),
         _ => reflected_type(&column.ty, ctx.database_enums),
-    }
-}
-
-/// A server default as Alembic renders it: a plain string default as the
-/// string, an expression as `sa.text(...)`; reflected defaults are
-/// PostgreSQL's own text (`'draft'::character varying`).
-pub(crate) fn server_default(column: &Column, side: Side) -> Option<String> {
-    let sql = column.server_default.as_deref()?;
-    match side {
-        Side::Model => Some(match string_literal(sql) {
-            Some(text) => py_repr(&text),
-            None => format!("sa.text({})", py_repr(sql)),
-        }),
-        Side::Database => Some(format!(
-            "sa.text({})",
-            py_repr(&stored_default(sql, &column.ty))
-        )),
-    }
-}
-
-/// The content of a SQL string literal that is the whole text (`'it''s'`).
-pub(crate) fn string_literal(sql: &str) -> Option<String> {
-    let inner = sql.strip_prefix('\'')?.strip_suffix('\'')?;
-    let mut out = String::new();
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' {
-            // Only doubled quotes may appear inside.
-            if chars.next() != Some('\'') {
-                return None;
-            }
-        }
-        out.push(c);
-    }
-    Some(out)
-}
-
-/// A default as PostgreSQL prints it back (`pg_get_expr`): a string literal
-/// gets a cast to the column's type.
-pub(crate) fn stored_default(sql: &str, ty: &SqlType) -> String {
-    let Some(text) = string_literal(sql) else {
-        return sql.to_string();
-    };
-    let quoted = format!("'{}'", text.replace('\'', "''"));
-    let cast = match ty {
-        SqlType::Varchar { .. } => "character varying".to_string(),
-        SqlType::Text => "text".into(),
-        SqlType::Char { .. } => "bpchar".into(),
-        SqlType::Json => "json".into(),
-        SqlType::Jsonb => "jsonb".into(),
-        SqlType::Enum { schema, name } => match schema {
-            Some(s) => format!("{s}.{name}"),
-            None => name.clone(),
-        },
-        SqlType::Boolean => return text,
-        SqlType::Integer | SqlType::BigInt | SqlType::SmallInt | SqlType::Numeric { .. } => {
-            return text;
-        }
-        _ => return quoted,
-    };
-    format!("{quoted}::{cast}")
-}
-
-/// The `autoincrement=` a column is rendered with: the model's setting, or
-/// for a reflected column `True` (a serial) or `False`.
-pub(crate) fn autoincrement_of(column: &Column, side: Side) -> Autoincrement {
-    match side {
-        Side::Model => column.autoincrement,
-        Side::Database if column.autoincrement == Autoincrement::True => Autoincrement::True,
-        Side::Database => Autoincrement::False,
     }
 }
 
@@ -957,20 +670,4 @@ fn alter_column(alter: &AlterColumn, ctx: &Context<'_>) -> String {
 /// database form supplies reflected names.
 pub fn database_enums(before: &crate::schema::Schema) -> Vec<EnumType> {
     database_form(before).enums
-}
-
-#[cfg(test)]
-mod tests {
-    #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    use super::*;
-
-    #[test]
-    fn string_literals_are_told_from_expressions() {
-        assert_eq!(string_literal("'draft'").as_deref(), Some("draft"));
-        assert_eq!(string_literal("'it''s'").as_deref(), Some("it's"));
-        assert_eq!(string_literal("'a' || 'b'"), None);
-        assert_eq!(string_literal("now()"), None);
-    }
 }

@@ -15,7 +15,7 @@ use crate::diagnostic::{Applicability, Diagnostic};
 use crate::lint::fix::{self, Fix};
 use crate::lint::locks::{Work, locks};
 use crate::lint::{Finding, Settings};
-use crate::render::sql::{Direction, files_script};
+use crate::render::script::{Direction, files_script};
 use crate::revision::{Revision, read_revision};
 use crate::text::{LineIndex, Span};
 
