@@ -216,6 +216,9 @@ fn check(files: &[(String, String)]) -> Vec<String> {
             problems.push(format!("a cycle of uses: {}", named.join(" -> ")));
         }
     }
+    // A use in a `use` item is also a path in the code: say it once.
+    let mut seen = BTreeSet::new();
+    problems.retain(|p| seen.insert(p.clone()));
     problems
 }
 
