@@ -5,10 +5,10 @@ reports any difference in what they print (stdout, stderr, exit code).
 A change that reshapes the code without changing behaviour must leave
 every output byte-identical:
 
-    cargo build --release -p retort-cli && cp target/release/retort /tmp/retort-old
+    cargo build --release -p retort-cli && mkdir -p /tmp/old && cp target/release/retort /tmp/old/
     # ... change the code ...
     cargo build --release -p retort-cli
-    python3 tests/compare_cli.py --old /tmp/retort-old --new target/release/retort
+    python3 tests/compare_cli.py --old /tmp/old/retort --new target/release/retort
 
 Inputs: the model and SQL fixtures (`schema` in every format), the model
 pairs (`revision` in safe, plain, batch and SQL forms both ways), the
@@ -16,7 +16,8 @@ labelled lint cases (`lint` in every format, with `--locks`, `--fix` on
 standard input, `sql` both ways), the history folders (`history`, `heads`,
 `branches`, `show`, `check`), every rule's explanation, and the generated
 benchmark scripts (`lint --format json`). The only text masked is the
-creation date a new revision carries (it is the clock's).
+creation date a new revision carries (it is the clock's). Both binaries
+must be named `retort` (clap prints the name in usage errors).
 """
 
 import argparse
