@@ -9,6 +9,12 @@
 //! (duplicate ids, a missing parent, a cycle) are [`GraphError`]s next to
 //! the graph of everything else: never a panic, never an empty answer.
 
+mod picture;
+mod text;
+
+pub use picture::Layout;
+pub use text::Line;
+
 use std::collections::{HashMap, HashSet};
 
 /// One revision as the graph needs it.
@@ -96,15 +102,6 @@ impl std::fmt::Display for ResolveError {
             ResolveError::Relative(message) => f.write_str(message),
         }
     }
-}
-
-/// What [`Graph::line`] includes.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Line {
-    pub parents: bool,
-    pub doc: bool,
-    /// `(branchpoint)`, `(mergepoint)`.
-    pub tree: bool,
 }
 
 /// The graph.
@@ -611,247 +608,15 @@ impl Graph {
         Ok(at)
     }
 
-    /// One line of `alembic history` for revision `i`: parents, id, branch
-    /// labels, head/branch/merge markers, the docstring's first paragraph.
-    pub fn history_line(&self, i: usize, current: Option<usize>) -> String {
-        self.line(
-            i,
-            Line {
-                parents: true,
-                doc: true,
-                tree: true,
-            },
-            current,
-        )
-    }
-
-    /// Alembic's `Script._head_only` with `include_branches=True`: the id,
-    /// optionally its parents, branch labels, `(head)`, the tree markers
-    /// and the docstring.
-    pub fn line(&self, i: usize, what: Line, current: Option<usize>) -> String {
-        let node = &self.nodes[i];
-        let mut text = node.id.clone();
-        if what.parents {
-            let parents = if node.down.is_empty() {
-                "<base>".to_string()
-            } else {
-                node.down.join(", ")
-            };
-            text = if node.depends_on.is_empty() {
-                format!("{parents} -> {text}")
-            } else {
-                format!("{parents} ({}) -> {text}", node.depends_on.join(", "))
-            };
-        }
-        if !self.branch_labels[i].is_empty() {
-            text.push_str(&format!(" ({})", self.branch_labels[i].join(", ")));
-        }
-        if self.is_real_head(i) {
-            text.push_str(" (head)");
-        } else if self.is_head(i) {
-            text.push_str(" (effective head)");
-        }
-        if current == Some(i) {
-            text.push_str(" (current)");
-        }
-        if what.tree {
-            if self.is_branch_point(i) {
-                text.push_str(" (branchpoint)");
-            }
-            if self.is_merge_point(i) {
-                text.push_str(" (mergepoint)");
-            }
-        }
-        if what.doc {
-            text.push_str(&format!(", {}", node.doc));
-        }
-        text
-    }
-
-    /// `alembic history --verbose` / `alembic show` for revision `i`.
-    pub fn log_entry(&self, i: usize, path: &str, longdoc: &str, current: Option<usize>) -> String {
-        let node = &self.nodes[i];
-        let mut entry = format!(
-            "Rev: {}{}{}{}{}\n",
-            node.id,
-            if self.is_head(i) { " (head)" } else { "" },
-            if self.is_branch_point(i) {
-                " (branchpoint)"
-            } else {
-                ""
-            },
-            if self.is_merge_point(i) {
-                " (mergepoint)"
-            } else {
-                ""
-            },
-            if current == Some(i) { " (current)" } else { "" },
-        );
-        let parents = if node.down.is_empty() {
-            "<base>".to_string()
-        } else {
-            node.down.join(", ")
-        };
-        if self.is_merge_point(i) {
-            entry.push_str(&format!("Merges: {parents}\n"));
-        } else {
-            entry.push_str(&format!("Parent: {parents}\n"));
-        }
-        if !node.depends_on.is_empty() {
-            entry.push_str(&format!(
-                "Also depends on: {}\n",
-                node.depends_on.join(", ")
-            ));
-        }
-        if self.is_branch_point(i) {
-            entry.push_str(&format!("Branches into: {}\n", self.children(i).join(", ")));
-        }
-        if !self.branch_labels[i].is_empty() {
-            entry.push_str(&format!(
-                "Branch names: {}\n",
-                self.branch_labels[i].join(", ")
-            ));
-        }
-        entry.push_str(&format!("Path: {path}\n"));
-        let body: Vec<String> = longdoc.lines().map(|l| format!("    {l}")).collect();
-        entry.push_str(&format!("\n{}\n", body.join("\n")));
-        entry
-    }
-
     /// Revisions in a cycle (their order is not Alembic's).
     pub fn in_cycle(&self, i: usize) -> bool {
         self.cycle.contains(&i)
     }
 }
 
-/// Where each revision goes in a picture of the graph: one row per
-/// revision, newest first (the `history` order), and a lane (column) per
-/// line of development.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Layout {
-    /// `(node, row, lane)`, in row order.
-    pub placed: Vec<(usize, usize, usize)>,
-    /// `(child, parent)` for every `down_revision` (and dependency) link.
-    pub edges: Vec<(usize, usize)>,
-    pub lanes: usize,
-}
+impl Graph {}
 
-impl Graph {
-    /// Lanes the way `git log --graph` assigns them: a revision takes the
-    /// lane that waits for it (the leftmost, when several children wait),
-    /// hands it to its first parent, and opens lanes for other parents.
-    pub fn layout(&self) -> Layout {
-        let order = self.history();
-        let mut lanes: Vec<Option<usize>> = Vec::new();
-        let mut layout = Layout::default();
-        for (row, &node) in order.iter().enumerate() {
-            let waiting: Vec<usize> = (0..lanes.len())
-                .filter(|&l| lanes[l] == Some(node))
-                .collect();
-            let lane = match waiting.first() {
-                Some(&l) => l,
-                None => match lanes.iter().position(Option::is_none) {
-                    Some(free) => free,
-                    None => {
-                        lanes.push(None);
-                        lanes.len() - 1
-                    }
-                },
-            };
-            for &l in &waiting {
-                lanes[l] = None;
-            }
-            let parents = self.parents(node);
-            for (k, &parent) in parents.iter().enumerate() {
-                layout.edges.push((node, parent));
-                if lanes.contains(&Some(parent)) {
-                    continue;
-                }
-                if k == 0 {
-                    lanes[lane] = Some(parent);
-                } else if let Some(free) = lanes.iter().position(Option::is_none) {
-                    lanes[free] = Some(parent);
-                } else {
-                    lanes.push(Some(parent));
-                }
-            }
-            layout.placed.push((node, row, lane));
-            layout.lanes = layout.lanes.max(lanes.len()).max(lane + 1);
-        }
-        layout
-    }
-}
-
-/// Text for SVG/HTML: `&`, `<`, `>` and `"` escaped.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-impl Graph {
-    /// The graph as an SVG picture: a row per revision (newest first) with
-    /// its `alembic history` line, a lane per line of development, curves
-    /// from each revision to its parents; heads, merges and the current
-    /// revision marked by class. Each revision is a `<g>` with
-    /// `data-revision="id"` (and `data-testid="history-node"`).
-    pub fn svg(&self, current: Option<usize>) -> String {
-        const ROW: f64 = 26.0;
-        const LANE: f64 = 18.0;
-        const TOP: f64 = 14.0;
-        const LEFT: f64 = 12.0;
-        let x = |lane: usize| LEFT + lane as f64 * LANE;
-        let y = |row: usize| TOP + row as f64 * ROW;
-        let layout = self.layout();
-        let mut at = vec![(0, 0); self.len()];
-        for &(node, row, lane) in &layout.placed {
-            at[node] = (row, lane);
-        }
-        let text_x = x(layout.lanes) + 8.0;
-        let width = text_x + 8.0 * 90.0;
-        let height = y(layout.placed.len());
-        let mut svg = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"history-graph\" data-testid=\"history-graph\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">"
-        );
-        for &(child, parent) in &layout.edges {
-            let ((cr, cl), (pr, pl)) = (at[child], at[parent]);
-            svg.push_str(&format!(
-                "<path class=\"edge\" data-testid=\"history-edge\" d=\"M {} {} C {} {} {} {} {} {}\"/>",
-                x(cl),
-                y(cr),
-                x(cl),
-                y(cr) + ROW * 0.6,
-                x(pl),
-                y(pr) - ROW * 0.6,
-                x(pl),
-                y(pr)
-            ));
-        }
-        for &(node, row, lane) in &layout.placed {
-            let mut class = "node".to_string();
-            if self.is_head(node) {
-                class.push_str(" head");
-            }
-            if self.is_merge_point(node) {
-                class.push_str(" merge");
-            }
-            if current == Some(node) {
-                class.push_str(" current");
-            }
-            let line = escape(&self.history_line(node, current));
-            svg.push_str(&format!(
-                "<g class=\"{class}\" data-testid=\"history-node\" data-revision=\"{}\"><title>{line}</title><circle cx=\"{}\" cy=\"{}\" r=\"5\"/><text x=\"{text_x}\" y=\"{}\">{line}</text></g>",
-                escape(&self.nodes[node].id),
-                x(lane),
-                y(row),
-                y(row) + 4.0
-            ));
-        }
-        svg.push_str("</svg>");
-        svg
-    }
-}
+impl Graph {}
 
 fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
     if !list.contains(&item) {
