@@ -10,6 +10,7 @@
 //! converts them to lines and columns (CLI) or UTF-16 offsets (the editor).
 #![forbid(unsafe_code)]
 
+pub mod autogen;
 pub mod diagnostic;
 #[cfg(feature = "sql")]
 pub mod diff;

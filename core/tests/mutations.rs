@@ -538,8 +538,8 @@ fn mutated_migrations_never_panic_the_linter_or_its_fixes() {
             if !*sql && i % 5 == 0 {
                 let chain = format!(
                     "{}{source}\n{}{source}",
-                    retort_core::report::review::separator(1, 2, "a"),
-                    retort_core::report::review::separator(2, 2, "b")
+                    retort_core::render::separator(1, 2, "a"),
+                    retort_core::render::separator(2, 2, "b")
                 );
                 let reviewed = retort_core::report::review::review(&chain, &settings);
                 for (n, f) in reviewed.review.findings.iter().enumerate() {

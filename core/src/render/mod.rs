@@ -671,3 +671,14 @@ fn alter_column(alter: &AlterColumn, ctx: &Context<'_>) -> String {
 pub fn database_enums(before: &crate::schema::Schema) -> Vec<EnumType> {
     database_form(before).enums
 }
+
+/// What opens each revision of a chain written as one text (the 3-step
+/// `NOT NULL` split, in the Revision pane or on standard output); the
+/// review cuts such a text at these lines.
+pub const SEPARATOR: &str = "# ---- revision ";
+
+/// The line that opens revision `number` (1-based) of `count`, whose file
+/// would be `file_name`.
+pub fn separator(number: usize, count: usize, file_name: &str) -> String {
+    format!("{SEPARATOR}{number} of {count}: {file_name} ----\n")
+}

@@ -2,7 +2,7 @@
 //!
 //! The Revision pane holds one revision file, or the chain of revisions a
 //! `NOT NULL` split writes, one after another, each opened by a
-//! [`separator`] line. [`review`] cuts the text at those lines, reviews each
+//! [`crate::render::separator`] line. [`review`] cuts the text at those lines, reviews each
 //! revision on its own (as `retort lint` reviews a file), and gives
 //! everything back with byte offsets into the whole text: the findings with
 //! their rule's explanation and fix, the lock table, the reader's
@@ -15,20 +15,13 @@ use crate::diagnostic::{Applicability, Diagnostic};
 use crate::lint::fix::{self, Fix};
 use crate::lint::locks::{Work, locks};
 use crate::lint::{Finding, Settings};
+use crate::render::SEPARATOR;
 use crate::render::script::{Direction, files_script};
 use crate::revision::{Revision, read_revision};
 use crate::text::{LineIndex, Span};
 
-/// What opens each revision of a chain in one text.
-pub const SEPARATOR: &str = "# ---- revision ";
-
-/// The line that opens revision `number` (1-based) of `count`.
-pub fn separator(number: usize, count: usize, id: &str) -> String {
-    format!("{SEPARATOR}{number} of {count}: {id} ----\n")
-}
-
 /// The byte ranges of the revisions in `text`: cut before each
-/// [`separator`] line (text before the first one, if any, is a revision
+/// [`crate::render::separator`] line (text before the first one, if any, is a revision
 /// too when it holds more than blank lines).
 pub fn segments(text: &str) -> Vec<Span> {
     let mut starts = Vec::new();
@@ -211,7 +204,7 @@ impl<'t> Collector<'t> {
 }
 
 /// Reviews `text` for `settings`: one revision file, a chain cut by
-/// [`separator`] lines, or a SQL script (told by its first statement,
+/// [`crate::render::separator`] lines, or a SQL script (told by its first statement,
 /// `input::looks_like_sql`).
 pub fn review(text: &str, settings: &Settings) -> Reviewed {
     let mut collect = Collector {
@@ -313,6 +306,7 @@ mod tests {
 
     use super::*;
     use crate::diagnostic::Severity;
+    use crate::render::separator;
 
     const HEAD: &str = "\"\"\"add plan\n\nRevision ID: a1\nRevises: \nCreate Date: (now)\n\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = 'a1'\ndown_revision = None\nbranch_labels = None\ndepends_on = None\n\n\n";
 

@@ -1,0 +1,62 @@
+//! `retort branches`: each branch point and where it leads, as `alembic
+//! branches` prints them.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use retort_core::graph::Line;
+
+use crate::files::exit;
+use crate::versions::{load, report};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    #[arg(long)]
+    recursive: bool,
+}
+
+/// `alembic branches`.
+pub fn run(args: &Args) -> ExitCode {
+    let folder = match load(&args.dir, args.recursive, false) {
+        Ok(folder) => folder,
+        Err(code) => return code,
+    };
+    let failed = report(&folder);
+    let graph = &folder.graph;
+    for i in graph.history() {
+        if !graph.is_branch_point(i) {
+            continue;
+        }
+        println!(
+            "{}",
+            graph.line(
+                i,
+                Line {
+                    tree: true,
+                    ..Line::default()
+                },
+                None
+            )
+        );
+        let pad = " ".repeat(graph.node(i).id.len());
+        for child in graph.children(i) {
+            if let Some(c) = graph.find(child) {
+                println!(
+                    "{pad} -> {}",
+                    graph.line(
+                        c,
+                        Line {
+                            tree: true,
+                            ..Line::default()
+                        },
+                        None
+                    )
+                );
+            }
+        }
+        println!();
+    }
+    exit(failed)
+}
