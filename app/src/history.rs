@@ -11,15 +11,17 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::analysis::{self, HistoryReply};
+use retort_core::protocol::{HistoryPicture, SourceFile};
+
+use crate::analysis;
 use crate::revision::{Origin, RevisionText};
 
-/// Chosen or dropped files: `[path, text]` for each `.py` (the path inside
-/// the chosen folder, or the file name), and the bytes of each `.zip` (the
-/// worker unpacks those).
+/// Chosen or dropped files: each `.py` (its path inside the chosen folder,
+/// or the file name), and the path and bytes of each `.zip` (the worker
+/// unpacks those).
 async fn read_files(
     list: web_sys::FileList,
-) -> Result<(Vec<(String, String)>, Vec<(String, js_sys::Uint8Array)>), String> {
+) -> Result<(Vec<SourceFile>, Vec<(String, Vec<u8>)>), String> {
     let mut files = Vec::new();
     let mut zips = Vec::new();
     for i in 0..list.length() {
@@ -47,9 +49,12 @@ async fn read_files(
             .await
             .map_err(|e| format!("{path}: cannot be read: {e:?}"))?;
         if zip {
-            zips.push((path, js_sys::Uint8Array::new(&value)));
+            zips.push((path, js_sys::Uint8Array::new(&value).to_vec()));
         } else {
-            files.push((path, value.as_string().unwrap_or_default()));
+            files.push(SourceFile {
+                path,
+                text: value.as_string().unwrap_or_default(),
+            });
         }
     }
     Ok((files, zips))
@@ -57,8 +62,8 @@ async fn read_files(
 
 #[component]
 pub fn HistoryPane(console: RwSignal<String>, revision: RevisionText) -> impl IntoView {
-    let files = StoredValue::new(Vec::<(String, String)>::new());
-    let graph = RwSignal::new(None::<HistoryReply>);
+    let files = StoredValue::new(Vec::<SourceFile>::new());
+    let graph = RwSignal::new(None::<HistoryPicture>);
     let status = RwSignal::new("Choose a versions/ folder, or revision files.".to_string());
     let current = RwSignal::new(String::new());
 
@@ -67,7 +72,7 @@ pub fn HistoryPane(console: RwSignal<String>, revision: RevisionText) -> impl In
         let count = files.with_value(Vec::len);
         files.with_value(|read| {
             analysis::history(read, &current.get_untracked(), move |reply| match reply {
-                Ok(reply) => {
+                Ok((_, reply)) => {
                     let problems = reply.problems.len();
                     status.set(match problems {
                         0 => format!("{count} files, {} revisions", reply.revisions),
@@ -100,13 +105,11 @@ pub fn HistoryPane(console: RwSignal<String>, revision: RevisionText) -> impl In
             for (path, bytes) in zips {
                 // Each zip's .py files join the others when the worker has
                 // unpacked it.
-                analysis::unzip(&bytes, move |reply| match reply {
-                    Ok(reply) => match reply.error {
+                analysis::unzip(bytes, move |reply| match reply {
+                    Ok((_, reply)) => match reply.error {
                         Some(error) => status.set(format!("{path}: {error}")),
                         None => {
-                            files.update_value(|f| {
-                                f.extend(reply.files.into_iter().map(|[p, t]| (p, t)));
-                            });
+                            files.update_value(|f| f.extend(reply.files));
                             draw();
                         }
                     },
@@ -139,10 +142,10 @@ pub fn HistoryPane(console: RwSignal<String>, revision: RevisionText) -> impl In
         let target = id.clone();
         files.with_value(|read| {
             analysis::path(read, &target, move |reply| match reply {
-                Ok(reply) => {
+                Ok((_, reply)) => {
                     console.set(reply.sql);
-                    if let Some([path, text]) = reply.file {
-                        revision.open(Origin::File(path), text);
+                    if let Some(file) = reply.file {
+                        revision.open(Origin::File(file.path), file.text);
                     }
                     status.set(match reply.problems.first() {
                         None => format!(

@@ -103,7 +103,7 @@ pub fn ModelEditor(text: RwSignal<String>, side: Side, label: &'static str) -> i
             analysis::read_sql(t, move |reply| {
                 let wanted = latest.get_value();
                 match reply {
-                    Ok(reply) if reply.id as u64 == wanted => sql_read.set(Some(Ok(Read {
+                    Ok((id, reply)) if id == wanted => sql_read.set(Some(Ok(Read {
                         tables: reply.tables,
                         outline: reply.outline,
                         diagnostics: reply.diagnostics,

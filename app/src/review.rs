@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use retort_core::Applicability;
 use retort_core::Severity;
 
+use retort_core::protocol::Reviewed;
+
 use crate::analysis::{self, FixRequest, Review, ReviewFinding};
 use crate::editor::Underline;
 use crate::revision::{RevisionSql, RevisionText};
@@ -261,8 +263,8 @@ pub fn ReviewPane(
 
     // Takes a reply: the review shown, the SQL pane fed, a fix put in the
     // editor (the text before it kept for Undo).
-    let take = move |reply: Result<analysis::ReviewReply, String>, asked: bool| match reply {
-        Ok(reply) if reply.id as u64 == latest.get_value() => {
+    let take = move |reply: analysis::Answer<Reviewed>, asked: bool| match reply {
+        Ok((id, reply)) if id == latest.get_value() => {
             // The round trip, for the benchmark (`retort:review`).
             if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                 let _ = performance.measure_with_start_mark("retort:review", "retort:review-start");

@@ -9,6 +9,8 @@ use leptos::prelude::*;
 
 use retort_core::Span;
 
+use retort_core::autogen::{ColumnFill, RenamedColumn, RenamedTable};
+
 use crate::analysis::{self, Choices};
 use crate::editor::{CodeEditor, Language, Underline};
 
@@ -50,7 +52,7 @@ pub fn status_line(errors: usize, safe: bool) -> String {
 }
 
 /// `choices` with `item` in or out of `list`.
-fn toggle(list: &mut Vec<[String; 3]>, item: &[String; 3], on: bool) {
+fn toggle<T: PartialEq + Clone>(list: &mut Vec<T>, item: &T, on: bool) {
     list.retain(|i| i != item);
     if on {
         list.push(item.clone());
@@ -66,13 +68,17 @@ pub struct RevisionSql {
 }
 
 /// A checkbox per suggested rename (of columns, or of tables), ticked when
-/// the user accepted it.
-fn rename_choices(
-    items: Vec<[String; 3]>,
+/// the user accepted it: `list` picks the choices' list of that kind.
+fn rename_choices<T>(
+    items: Vec<T>,
     choices: RwSignal<Choices>,
-    tables: bool,
-    label: fn(&[String; 3]) -> String,
-) -> impl IntoView {
+    test_id: &'static str,
+    list: fn(&mut Choices) -> &mut Vec<T>,
+    label: fn(&T) -> String,
+) -> impl IntoView
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
     items
         .into_iter()
         .map(|item| {
@@ -80,34 +86,18 @@ fn rename_choices(
             let checked = {
                 let item = item.clone();
                 move || {
-                    choices.with(|c| {
-                        if tables {
-                            c.table_renames.contains(&item)
-                        } else {
-                            c.renames.contains(&item)
-                        }
-                    })
+                    let mut current = choices.get();
+                    list(&mut current).contains(&item)
                 }
             };
             view! {
-                <label
-                    class="choice"
-                    data-testid=if tables { "table-rename-choice" } else { "rename-choice" }
-                >
+                <label class="choice" data-testid=test_id>
                     <input
                         type="checkbox"
                         prop:checked=checked
                         on:change=move |event| {
                             let on = event_target_checked(&event);
-                            choices
-                                .update(|c| {
-                                    let list = if tables {
-                                        &mut c.table_renames
-                                    } else {
-                                        &mut c.renames
-                                    };
-                                    toggle(list, &item, on);
-                                });
+                            choices.update(|c| toggle(list(c), &item, on));
                         }
                     />
                     {text}
@@ -180,9 +170,9 @@ pub fn RevisionPane(
         })
     };
     let error = RwSignal::new(None::<String>);
-    let renames = RwSignal::new(Vec::<[String; 3]>::new());
-    let table_renames = RwSignal::new(Vec::<[String; 3]>::new());
-    let backfills = RwSignal::new(Vec::<[String; 3]>::new());
+    let renames = RwSignal::new(Vec::<RenamedColumn>::new());
+    let table_renames = RwSignal::new(Vec::<RenamedTable>::new());
+    let backfills = RwSignal::new(Vec::<ColumnFill>::new());
     let warnings = RwSignal::new(Vec::<String>::new());
     let latest = StoredValue::new(0u64);
     Effect::new(move |_| {
@@ -191,7 +181,7 @@ pub fn RevisionPane(
             after.with(|a| {
                 let safe = current.safe;
                 analysis::revision(b, a, &current, move |reply| match reply {
-                    Ok(reply) if reply.id as u64 == latest.get_value() => {
+                    Ok((id, reply)) if id == latest.get_value() => {
                         error.set(None);
                         revision.open(
                             Origin::Models {
@@ -213,25 +203,35 @@ pub fn RevisionPane(
         latest.set_value(id);
     });
     let rename_list = move || {
-        rename_choices(renames.get(), choices, false, |[table, old, new]| {
-            format!(" {table}.{old} → {new} is a rename")
-        })
+        rename_choices(
+            renames.get(),
+            choices,
+            "rename-choice",
+            |c| &mut c.renames,
+            |r| format!(" {}.{} → {} is a rename", r.table, r.old, r.new),
+        )
     };
     let table_rename_list = move || {
-        rename_choices(table_renames.get(), choices, true, |[schema, old, new]| {
-            let prefix = if schema.is_empty() {
-                String::new()
-            } else {
-                format!("{schema}.")
-            };
-            format!(" table {prefix}{old} → {new} is a rename")
-        })
+        rename_choices(
+            table_renames.get(),
+            choices,
+            "table-rename-choice",
+            |c| &mut c.table_renames,
+            |t| {
+                let prefix = t
+                    .schema
+                    .as_ref()
+                    .map(|s| format!("{s}."))
+                    .unwrap_or_default();
+                format!(" table {prefix}{} → {} is a rename", t.old, t.new)
+            },
+        )
     };
     let backfill_list = move || {
         backfills
             .get()
             .into_iter()
-            .map(|[table, column, expression]| {
+            .map(|ColumnFill { table, column, expression }| {
                 let label = format!("fill existing {table}.{column} with ");
                 view! {
                     <label class="choice" data-testid="backfill-choice">
@@ -242,11 +242,14 @@ pub fn RevisionPane(
                             spellcheck="false"
                             on:change=move |event| {
                                 let value = event_target_value(&event);
-                                let key = [table.clone(), column.clone(), String::new()];
                                 choices.update(|c| {
-                                    c.backfills.retain(|b| b[0] != key[0] || b[1] != key[1]);
+                                    c.backfills.retain(|b| b.table != table || b.column != column);
                                     if !value.trim().is_empty() {
-                                        c.backfills.push([table.clone(), column.clone(), value]);
+                                        c.backfills.push(ColumnFill {
+                                            table: table.clone(),
+                                            column: column.clone(),
+                                            expression: value,
+                                        });
                                     }
                                 });
                             }

@@ -23,6 +23,7 @@ pub mod naming;
 #[cfg(feature = "sql")]
 pub mod op;
 pub mod par;
+pub mod protocol;
 pub mod python;
 pub mod quote;
 #[cfg(feature = "sql")]

@@ -1,0 +1,253 @@
+//! The messages between the playground's page and its analysis worker.
+//!
+//! The page posts a [`ToWorker`] (an id and a [`Request`]); the worker
+//! answers each, in order, with a [`FromWorker::Reply`] carrying the same
+//! id and the matching [`Reply`], after saying [`FromWorker::Ready`] once
+//! when it can take requests. Both sides send these types with
+//! serde-wasm-bindgen, so the types are the protocol: there is no other
+//! description of it to keep in step. Byte offsets in replies are into the
+//! text the request sent. No feature gate: the page, built without the
+//! SQL reader, uses these types too.
+
+use serde::{Deserialize, Serialize};
+
+use crate::autogen::{Choices, ColumnFill, RenamedColumn, RenamedTable};
+use crate::diagnostic::Diagnostic;
+use crate::report::Review;
+
+/// A request, with the id its reply will carry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToWorker {
+    pub id: u64,
+    pub request: Request,
+}
+
+/// What the worker posts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// Once, when its wasm runs: requests posted before would reach no
+    /// handler.
+    Ready,
+    /// The answer to request `id`.
+    Reply { id: u64, reply: Reply },
+}
+
+/// A file of a folder the user dropped: its path in the folder, its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// Which fix a review applies before it reviews.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "fix", rename_all = "snake_case")]
+pub enum FixRequest {
+    None,
+    /// The fix of this finding: its index in the review of the same text,
+    /// with its rule and where it starts (nothing is applied when the text
+    /// changed under it and that index is another finding now).
+    Finding {
+        index: usize,
+        rule: String,
+        at: usize,
+    },
+    /// Every safe fix, or every safe and unsafe one.
+    All {
+        unsafe_too: bool,
+    },
+}
+
+/// What the page asks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Request {
+    /// A SQL pane's text, read as DDL: [`Reply::Read`].
+    Read { text: String },
+    /// The revision(s) from `before` to `after` (each a model file or SQL
+    /// DDL) as the user chose: [`Reply::Revision`].
+    Revision {
+        before: String,
+        after: String,
+        choices: Choices,
+    },
+    /// The Revision pane's text (one revision or a chain) reviewed for
+    /// PostgreSQL `postgres`, after `fix`: [`Reply::Review`].
+    Review {
+        text: String,
+        postgres: u32,
+        fix: FixRequest,
+    },
+    /// A versions folder's graph, with `current` (an identifier, or empty)
+    /// marked: [`Reply::History`].
+    History {
+        files: Vec<SourceFile>,
+        current: String,
+    },
+    /// The PostgreSQL `alembic upgrade target --sql` prints from an empty
+    /// database: [`Reply::Path`].
+    Path {
+        files: Vec<SourceFile>,
+        target: String,
+    },
+    /// The `.py` files of a zip archive: [`Reply::Unzip`].
+    Unzip {
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+}
+
+/// What the worker answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reply {
+    Read(SqlRead),
+    Revision(RevisionPlan),
+    Review(Reviewed),
+    History(HistoryPicture),
+    Path(PathSql),
+    Unzip(Unzipped),
+    /// The request could not be decoded (a page and a worker of different
+    /// builds).
+    Refused {
+        message: String,
+    },
+}
+
+/// A SQL pane's text, read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SqlRead {
+    pub tables: usize,
+    pub outline: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The revision text for a pair of models, and what the user may decide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevisionPlan {
+    /// One revision, or a chain of them cut by separator lines.
+    pub revision: String,
+    /// Errors in either model (the revision is still written).
+    pub errors: usize,
+    /// Drop + add pairs that look like renames.
+    pub renames: Vec<RenamedColumn>,
+    /// Dropped + created tables that look like renames.
+    pub table_renames: Vec<RenamedTable>,
+    /// New `NOT NULL` columns the safe revision backfills, and with what.
+    pub backfills: Vec<ColumnFill>,
+    /// What the revision cannot do on its own (foreign keys in a cycle).
+    pub warnings: Vec<String>,
+}
+
+/// The Revision pane's text reviewed, after the fix asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reviewed {
+    /// The text after the fix(es), when one applied.
+    pub fixed: Option<String>,
+    pub applied: usize,
+    pub review: Review,
+}
+
+/// A versions folder's graph as a picture, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPicture {
+    pub svg: String,
+    pub revisions: usize,
+    pub problems: Vec<String>,
+}
+
+/// The PostgreSQL from the base up to one revision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathSql {
+    pub sql: String,
+    /// The revisions run, in order.
+    pub revisions: Vec<String>,
+    pub problems: Vec<String>,
+    /// The target revision's file (to open in the Revision pane).
+    pub file: Option<SourceFile>,
+}
+
+/// The `.py` files of a zip archive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unzipped {
+    pub files: Vec<SourceFile>,
+    /// `.py` entries that are not UTF-8 (left out).
+    pub skipped: Vec<String>,
+    pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    /// Every message survives a round trip through its serialised form
+    /// (JSON here; serde-wasm-bindgen in the page uses the same shape).
+    #[test]
+    fn messages_read_back_as_sent() {
+        let requests = [
+            Request::Read {
+                text: "CREATE TABLE t ();".into(),
+            },
+            Request::Revision {
+                before: "a".into(),
+                after: "b".into(),
+                choices: Choices {
+                    renames: vec![RenamedColumn {
+                        table: "t".into(),
+                        old: "a".into(),
+                        new: "b".into(),
+                    }],
+                    table_renames: vec![RenamedTable {
+                        schema: None,
+                        old: "u".into(),
+                        new: "v".into(),
+                    }],
+                    ..Choices::default()
+                },
+            },
+            Request::Review {
+                text: "x".into(),
+                postgres: 16,
+                fix: FixRequest::Finding {
+                    index: 1,
+                    rule: "r".into(),
+                    at: 3,
+                },
+            },
+            Request::Review {
+                text: "x".into(),
+                postgres: 16,
+                fix: FixRequest::All { unsafe_too: true },
+            },
+            Request::Unzip {
+                bytes: vec![0, 1, 255],
+            },
+        ];
+        for request in requests {
+            let message = ToWorker { id: 7, request };
+            let json = serde_json::to_string(&message).expect("serialises");
+            let back: ToWorker = serde_json::from_str(&json).expect("reads back");
+            assert_eq!(back, message, "{json}");
+        }
+        let reply = FromWorker::Reply {
+            id: 3,
+            reply: Reply::Path(PathSql {
+                sql: "BEGIN;".into(),
+                revisions: vec!["a".into()],
+                problems: Vec::new(),
+                file: Some(SourceFile {
+                    path: "a.py".into(),
+                    text: "x".into(),
+                }),
+            }),
+        };
+        let json = serde_json::to_string(&reply).expect("serialises");
+        assert_eq!(serde_json::from_str::<FromWorker>(&json).ok(), Some(reply));
+        let ready = serde_json::to_string(&FromWorker::Ready).expect("serialises");
+        assert_eq!(ready, r#"{"type":"ready"}"#);
+    }
+}
