@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use retort_core::LineIndex;
-use retort_core::lint::{self, Settings, rules::RULES};
+use retort_core::lint::{self, MigrationKind, Settings, rules::RULES};
 
 /// `# lint: postgres=11 assume-in-transaction` on the first line.
 fn settings(source: &str) -> Settings {
@@ -28,6 +28,15 @@ fn settings(source: &str) -> Settings {
         }
     }
     settings
+}
+
+/// A `.sql` file is a script; anything else a revision file.
+fn kind_of(path: &Path) -> MigrationKind {
+    if path.extension().is_some_and(|e| e == "sql") {
+        MigrationKind::Sql
+    } else {
+        MigrationKind::Revision
+    }
 }
 
 fn expected(source: &str) -> BTreeSet<(usize, String)> {
@@ -59,13 +68,13 @@ fn the_labelled_set_is_found_exactly() {
     for path in &paths {
         let source = std::fs::read_to_string(path).expect("UTF-8");
         let settings = settings(&source);
-        let sql = path.extension().is_some_and(|e| e == "sql");
-        if sql {
+        let kind = kind_of(path);
+        if kind == MigrationKind::Sql {
             scripts += 1;
         } else {
             revisions += 1;
         }
-        let (findings, _) = lint::lint_source(&source, sql, &settings);
+        let (findings, _) = lint::lint_source(&source, kind, &settings);
         let index = LineIndex::new(&source);
         let found: BTreeSet<(usize, String)> = findings
             .iter()
@@ -156,12 +165,12 @@ fn fixing_leaves_nothing_to_fix() {
     for path in &paths {
         let source = std::fs::read_to_string(path).expect("UTF-8");
         let settings = settings(&source);
-        let sql = path.extension().is_some_and(|e| e == "sql");
+        let kind = kind_of(path);
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let (before, before_diagnostics) = lint(&source, sql, &settings);
+        let (before, before_diagnostics) = lint(&source, kind, &settings);
         for f in &before {
             if let Some(fix) = &f.fix {
                 applicabilities
@@ -179,7 +188,7 @@ fn fixing_leaves_nothing_to_fix() {
             })
             .map(|f| f.rule)
             .collect();
-        let (text, applied) = lint::fix_source(&source, sql, &settings, Applicability::Unsafe);
+        let (text, applied) = lint::fix_source(&source, kind, &settings, Applicability::Unsafe);
         if applied == 0 {
             if !fixable.is_empty() {
                 failures.push(format!("{name}: fixes for {fixable:?} but none applied"));
@@ -190,7 +199,7 @@ fn fixing_leaves_nothing_to_fix() {
         for rule in &fixable {
             *per_rule.entry(rule).or_default() += 1;
         }
-        let (after, after_diagnostics) = lint(&text, sql, &settings);
+        let (after, after_diagnostics) = lint(&text, kind, &settings);
         let rules_before: BTreeSet<&str> = before.iter().map(|f| f.rule).collect();
         for f in &after {
             let problem = if f

@@ -507,35 +507,39 @@ const LINT_FRAGMENTS: &[&str] = &[
 #[test]
 fn mutated_migrations_never_panic_the_linter_or_its_fixes() {
     use retort_core::Applicability;
-    use retort_core::lint::{self, Settings};
+    use retort_core::lint::{self, MigrationKind, Settings};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases");
-    let mut seeds: Vec<(String, bool)> = std::fs::read_dir(&dir)
+    let mut seeds: Vec<(String, MigrationKind)> = std::fs::read_dir(&dir)
         .expect("tests/lint/cases")
         .map(|e| e.expect("an entry").path())
         .map(|p| {
-            let sql = p.extension().is_some_and(|e| e == "sql");
-            (std::fs::read_to_string(&p).expect("UTF-8"), sql)
+            let kind = if p.extension().is_some_and(|e| e == "sql") {
+                MigrationKind::Sql
+            } else {
+                MigrationKind::Revision
+            };
+            (std::fs::read_to_string(&p).expect("UTF-8"), kind)
         })
         .collect();
-    seeds.sort();
+    seeds.sort_by(|a, b| a.0.cmp(&b.0));
     let count = mutations();
     let mut rng = Rng(0x11e7_f1c5_5eed);
     let settings = Settings::default();
     let (mut with_findings, mut fixed) = (0, 0);
     for i in 0..count {
-        let (seed, sql) = &seeds[i % seeds.len()];
+        let (seed, kind) = &seeds[i % seeds.len()];
         let source = mutate(seed, LINT_FRAGMENTS, &mut rng);
         let outcome = std::panic::catch_unwind(|| {
-            let (findings, _) = lint::lint_source(&source, *sql, &settings);
+            let (findings, _) = lint::lint_source(&source, *kind, &settings);
             // Fixing relints up to ten times: every tenth input.
             let applied = if i % 10 == 0 {
-                lint::fix_source(&source, *sql, &settings, Applicability::Unsafe).1
+                lint::fix_source(&source, *kind, &settings, Applicability::Unsafe).1
             } else {
                 0
             };
             // The playground's review: the revision twice, as a chain, and
             // each finding's fix applied on its own.
-            if !*sql && i % 5 == 0 {
+            if *kind == MigrationKind::Revision && i % 5 == 0 {
                 let chain = format!(
                     "{}{source}\n{}{source}",
                     retort_core::render::separator(1, 2, "a"),
@@ -705,7 +709,12 @@ fn one_pass(
     use retort_core::lint;
     let (located, _) = retort_core::sql::ops::read_ops(source);
     let cx = lint::sql_cx(&located, settings);
-    lint::apply_ignores(source, true, lint::findings(&cx, source, true), settings)
+    lint::apply_ignores(
+        source,
+        lint::MigrationKind::Sql,
+        lint::findings(&cx, source, lint::MigrationKind::Sql),
+        settings,
+    )
 }
 
 #[test]

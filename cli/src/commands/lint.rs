@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use retort_core::lint::rules;
-use retort_core::lint::{self, Finding, Settings};
+use retort_core::lint::{self, Finding, MigrationKind, Settings};
 use retort_core::{Applicability, Diagnostic, LineIndex, Severity, Span};
 
 use crate::config;
@@ -98,7 +98,7 @@ struct LintOptions {
 struct Source {
     path: String,
     text: String,
-    sql: bool,
+    kind: MigrationKind,
 }
 
 fn is_sql(path: &Path) -> bool {
@@ -154,7 +154,11 @@ fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
                 sources.push(Source {
                     path: shown,
                     text,
-                    sql,
+                    kind: if sql {
+                        MigrationKind::Sql
+                    } else {
+                        MigrationKind::Revision
+                    },
                 });
                 false
             }
@@ -210,7 +214,7 @@ fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     if let Some(level) = options.fix {
         for source in &mut sources {
             let (text, applied) =
-                lint::fix_source(&source.text, source.sql, &options.settings, level);
+                lint::fix_source(&source.text, source.kind, &options.settings, level);
             if applied == 0 {
                 continue;
             }
@@ -232,7 +236,7 @@ fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
     // Each file's lines: for the lock tables and the printed positions.
     let indexes: Vec<LineIndex<'_>> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
     for (i, source) in sources.iter().enumerate() {
-        let (findings, diagnostics) = if source.sql {
+        let (findings, diagnostics) = if source.kind == MigrationKind::Sql {
             let mut lines = Vec::new();
             let (findings, diagnostics) = judge_sql(&source.text, &options.settings, |steps| {
                 if options.locks {
@@ -252,7 +256,7 @@ fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
                     text::lock_lines(&indexes[i], &cx.steps, &options.settings),
                 ));
             }
-            let findings = lint::findings(&cx, &source.text, false);
+            let findings = lint::findings(&cx, &source.text, MigrationKind::Revision);
             revisions.push((i, revision));
             (findings, diagnostics)
         };
@@ -268,7 +272,7 @@ fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
         .iter()
         .zip(raw)
         .map(|(source, findings)| {
-            lint::apply_ignores(&source.text, source.sql, findings, &options.settings)
+            lint::apply_ignores(&source.text, source.kind, findings, &options.settings)
         })
         .collect();
     let found: Vec<(usize, &Finding)> = kept

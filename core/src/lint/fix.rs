@@ -23,8 +23,9 @@
 
 use serde::Serialize;
 
-use super::{Cx, Finding, Step};
-use crate::op::{Command, Op, TableRef};
+use super::{Cx, Finding, MigrationKind, Step};
+use crate::hash::FastMap;
+use crate::op::TableRef;
 use crate::quote::ident;
 use crate::quote::py_repr;
 use crate::render::sql::table_name;
@@ -57,16 +58,28 @@ pub const PLACEHOLDER: &str = "<value>";
 /// on a quiet table, short enough that waiting traffic does not pile up.
 pub const LOCK_TIMEOUT: &str = "5s";
 
-/// Gives each finding its fix, where there is one.
-pub fn attach(source: &str, sql: bool, cx: &Cx<'_>, findings: &mut [Finding]) {
-    let first = cx.first;
+/// How a rule fixes what it found at a [`Site`], where it can.
+pub type FixFn = fn(&Site<'_>) -> Option<Fix>;
+
+/// Gives each finding its fix, where its rule has one (in `fixes`, by rule
+/// id) for the place.
+pub fn attach(
+    source: &str,
+    kind: MigrationKind,
+    cx: &Cx<'_>,
+    fixes: &FastMap<&str, FixFn>,
+    findings: &mut [Finding],
+) {
     // Each span's step, and how many steps share it.
-    let mut by_span: crate::hash::FastMap<Span, (usize, usize)> =
-        crate::hash::FastMap::with_capacity_and_hasher(cx.steps.len(), Default::default());
+    let mut by_span: FastMap<Span, (usize, usize)> =
+        FastMap::with_capacity_and_hasher(cx.steps.len(), Default::default());
     for (i, step) in cx.steps.iter().enumerate() {
         by_span.entry(step.span).or_insert((i, 0)).1 += 1;
     }
     super::on_cores(findings, |finding| {
+        let Some(fix) = fixes.get(finding.rule) else {
+            return;
+        };
         let Some(&(i, count)) = by_span.get(&finding.span) else {
             return;
         };
@@ -76,26 +89,38 @@ pub fn attach(source: &str, sql: bool, cx: &Cx<'_>, findings: &mut [Finding]) {
             return;
         }
         let step = &cx.steps[i];
-        let text = Text {
+        let site = Site {
             source,
             span: step.span,
+            step,
+            kind,
+            cx,
         };
-        finding.fix = if sql {
-            sql_fix(finding.rule, step, &text, first, cx)
-        } else {
-            python_fix(finding.rule, step, &text, first, cx)
-        };
+        // In a revision, only module-level `op.` calls on a line of their
+        // own: a `batch_op.` call lives inside its batch block, where an
+        // autocommit block cannot go.
+        if kind == MigrationKind::Revision
+            && (site.indent().is_none() || !site.statement().starts_with("op."))
+        {
+            return;
+        }
+        finding.fix = fix(&site);
     });
 }
 
-/// The statement a finding is on, in its file.
-struct Text<'s> {
+/// Where a finding is, as its rule's fix sees it: the statement (in its
+/// file), its step, what kind of migration the file is, and the rest of
+/// the migration.
+pub struct Site<'s> {
     source: &'s str,
     span: Span,
+    pub step: &'s Step<'s>,
+    pub kind: MigrationKind,
+    pub cx: &'s Cx<'s>,
 }
 
-impl<'s> Text<'s> {
-    fn statement(&self) -> &'s str {
+impl<'s> Site<'s> {
+    pub fn statement(&self) -> &'s str {
         self.source
             .get(self.span.start..self.span.end)
             .unwrap_or("")
@@ -103,34 +128,38 @@ impl<'s> Text<'s> {
 
     /// The whitespace before the statement on its line; `None` when code
     /// precedes it there (`if x: op.…`), where a block cannot be opened.
-    fn indent(&self) -> Option<&'s str> {
-        let start = self.source[..self.span.start]
-            .rfind('\n')
-            .map_or(0, |p| p + 1);
-        let indent = &self.source[start..self.span.start];
-        indent
-            .chars()
-            .all(|c| c == ' ' || c == '\t')
-            .then_some(indent)
+    pub fn indent(&self) -> Option<&'s str> {
+        indent_at(self.source, self.span.start)
     }
 
-    fn replace(&self, text: String) -> Edit {
+    /// The statement replaced by `text`.
+    pub fn replace(&self, text: String) -> Edit {
         Edit {
             span: self.span,
             text,
         }
     }
 
-    fn insert_after(&self, text: String) -> Edit {
+    /// `text` right after the statement.
+    pub fn insert_after(&self, text: String) -> Edit {
         Edit {
             span: Span::new(self.span.end, self.span.end),
             text,
         }
     }
 
+    /// `text` `at` bytes into the statement.
+    pub fn insert_at(&self, at: usize, text: &str) -> Edit {
+        let at = self.span.start + at;
+        Edit {
+            span: Span::new(at, at),
+            text: text.to_string(),
+        }
+    }
+
     /// At the end of the statement's last line, after a trailing comment
     /// (which stays with the statement it was written for).
-    fn insert_after_line(&self, text: String) -> Edit {
+    pub fn insert_after_line(&self, text: String) -> Edit {
         let end = self.source[self.span.end..]
             .find('\n')
             .map_or(self.source.len(), |p| self.span.end + p);
@@ -144,9 +173,113 @@ impl<'s> Text<'s> {
             text,
         }
     }
+
+    /// The PostgreSQL version the migration runs on.
+    pub fn postgres(&self) -> u32 {
+        self.cx.settings.postgres
+    }
+
+    /// `SET lock_timeout` inserted before the migration's first statement.
+    pub fn lock_timeout_first(&self) -> Option<Fix> {
+        let first = self.cx.first?;
+        let text = match self.kind {
+            MigrationKind::Sql => format!("SET lock_timeout = '{LOCK_TIMEOUT}';\n"),
+            MigrationKind::Revision => format!(
+                "op.execute({})\n{}",
+                py_repr(&format!("SET lock_timeout = '{LOCK_TIMEOUT}'")),
+                indent_at(self.source, first.start)?
+            ),
+        };
+        let title = match self.kind {
+            MigrationKind::Sql => "before the first statement",
+            MigrationKind::Revision => "before the first op",
+        };
+        fix(
+            format!("SET lock_timeout = '{LOCK_TIMEOUT}' {title}"),
+            Applicability::Safe,
+            vec![Edit {
+                span: Span::new(first.start, first.start),
+                text,
+            }],
+        )
+    }
+
+    /// In a revision: the statement moved into an autocommit block, when it
+    /// runs in a transaction.
+    pub fn in_autocommit_block(&self) -> Option<Fix> {
+        if self.kind != MigrationKind::Revision || !self.step.in_transaction {
+            return None;
+        }
+        fix(
+            "run it in an autocommit block",
+            Applicability::Safe,
+            vec![self.replace(autocommit_block(self.indent()?, self.statement()))],
+        )
+    }
+
+    /// In a revision: `CONCURRENTLY` in the op (`postgresql_concurrently=True`
+    /// on a call starting `call`) or in the SQL of an `op.execute` (after the
+    /// leading keywords, one of `words`), and out of the transaction.
+    pub fn concurrently(&self, call: &str, words: &[&[&str]]) -> Option<Edit> {
+        let statement = self.statement();
+        let new = if self.step.from_sql {
+            let at = words.iter().find_map(|w| keyword_end(statement, w))?;
+            format!("{} CONCURRENTLY{}", &statement[..at], &statement[at..])
+        } else if statement.starts_with(call) {
+            with_keyword(statement, "postgresql_concurrently=True")?
+        } else {
+            return None;
+        };
+        Some(self.replace(if self.step.in_transaction {
+            autocommit_block(self.indent()?, &new)
+        } else {
+            new
+        }))
+    }
+
+    /// A constraint added `NOT VALID` and validated after a commit: in a
+    /// revision, `postgresql_not_valid=True` and an `op.execute` of
+    /// `VALIDATE` in an autocommit block; in SQL, ` NOT VALID;` and the
+    /// `VALIDATE` statement.
+    pub fn not_valid(&self, name: &str, table: &TableRef) -> Option<Vec<Edit>> {
+        match self.kind {
+            MigrationKind::Revision => {
+                let call = with_keyword(self.statement(), "postgresql_not_valid=True")?;
+                let validate = format!("op.execute({})", py_repr(&validate_sql(table, name)));
+                let indent = self.indent()?;
+                Some(vec![
+                    self.replace(call),
+                    self.insert_after_line(format!(
+                        "\n{indent}{}",
+                        autocommit_block(indent, &validate)
+                    )),
+                ])
+            }
+            MigrationKind::Sql => {
+                Some(vec![self.insert_after(format!(
+                    " NOT VALID;\n{}",
+                    validate_sql(table, name)
+                ))])
+            }
+        }
+    }
 }
 
-fn fix(title: impl Into<String>, applicability: Applicability, edits: Vec<Edit>) -> Option<Fix> {
+/// The whitespace before `at` on its line; `None` when code precedes it.
+fn indent_at(source: &str, at: usize) -> Option<&str> {
+    let start = source[..at].rfind('\n').map_or(0, |p| p + 1);
+    let indent = &source[start..at];
+    indent
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then_some(indent)
+}
+
+pub fn fix(
+    title: impl Into<String>,
+    applicability: Applicability,
+    edits: Vec<Edit>,
+) -> Option<Fix> {
     Some(Fix {
         title: title.into(),
         applicability,
@@ -156,7 +289,7 @@ fn fix(title: impl Into<String>, applicability: Applicability, edits: Vec<Edit>)
 
 /// A Python statement moved into an autocommit block (more indented lines
 /// after the first move along).
-fn autocommit_block(indent: &str, statement: &str) -> String {
+pub fn autocommit_block(indent: &str, statement: &str) -> String {
     format!(
         "with op.get_context().autocommit_block():\n{indent}    {}",
         statement.replace('\n', "\n    ")
@@ -164,7 +297,7 @@ fn autocommit_block(indent: &str, statement: &str) -> String {
 }
 
 /// The call with one more keyword argument before its closing parenthesis.
-fn with_keyword(call: &str, keyword: &str) -> Option<String> {
+pub fn with_keyword(call: &str, keyword: &str) -> Option<String> {
     let name = keyword.split('=').next().unwrap_or(keyword);
     if call.contains(name) || !call.ends_with(')') {
         return None;
@@ -183,13 +316,13 @@ fn with_keyword(call: &str, keyword: &str) -> Option<String> {
 
 /// The name PostgreSQL gives an unnamed constraint (`t_a_b_key`), when it
 /// fits in an identifier without PostgreSQL's truncation rules.
-fn default_name(table: &TableRef, columns: &[String], suffix: &str) -> Option<String> {
+pub fn default_name(table: &TableRef, columns: &[String], suffix: &str) -> Option<String> {
     let name = format!("{}_{}_{suffix}", table.name, columns.join("_"));
     (name.len() <= 63 && !columns.is_empty()).then_some(name)
 }
 
 /// `, schema='s'` for a table in a schema.
-fn schema_keyword(table: &TableRef) -> String {
+pub fn schema_keyword(table: &TableRef) -> String {
     table
         .schema
         .as_ref()
@@ -199,12 +332,12 @@ fn schema_keyword(table: &TableRef) -> String {
 
 /// The CHECK (col IS NOT NULL) that proves a column before SET NOT NULL
 /// (when its name fits in an identifier).
-fn not_null_check_name(alter: &crate::op::AlterColumn) -> Option<String> {
+pub fn not_null_check_name(alter: &crate::op::AlterColumn) -> Option<String> {
     let name = format!("{}_{}_not_null", alter.table.name, alter.column);
     (name.len() <= 63).then_some(name)
 }
 
-fn validate_sql(table: &TableRef, name: &str) -> String {
+pub fn validate_sql(table: &TableRef, name: &str) -> String {
     format!(
         "ALTER TABLE {} VALIDATE CONSTRAINT {}",
         table_name(table),
@@ -212,222 +345,9 @@ fn validate_sql(table: &TableRef, name: &str) -> String {
     )
 }
 
-fn python_fix(
-    rule: &str,
-    step: &Step<'_>,
-    text: &Text<'_>,
-    first: Option<Span>,
-    cx: &Cx<'_>,
-) -> Option<Fix> {
-    use Applicability::{DisplayOnly, Safe};
-    let indent = text.indent()?;
-    let statement = text.statement();
-    // Only module-level `op.` calls: a `batch_op.` call lives inside its
-    // batch block, where an autocommit block cannot go.
-    if !statement.starts_with("op.") {
-        return None;
-    }
-    // `CONCURRENTLY` in the op (`postgresql_concurrently=True`) or in the
-    // SQL of an `op.execute`, and out of the transaction.
-    let concurrently = |call: &str, words: &[&[&str]]| {
-        let new = if step.from_sql {
-            let at = words.iter().find_map(|w| keyword_end(statement, w))?;
-            format!("{} CONCURRENTLY{}", &statement[..at], &statement[at..])
-        } else if statement.starts_with(call) {
-            with_keyword(statement, "postgresql_concurrently=True")?
-        } else {
-            return None;
-        };
-        Some(text.replace(if step.in_transaction {
-            autocommit_block(indent, &new)
-        } else {
-            new
-        }))
-    };
-    let not_valid = |name: &str, table: &TableRef| {
-        let call = with_keyword(statement, "postgresql_not_valid=True")?;
-        let validate = format!("op.execute({})", py_repr(&validate_sql(table, name)));
-        Some(vec![
-            text.replace(call),
-            text.insert_after_line(format!("\n{indent}{}", autocommit_block(indent, &validate))),
-        ])
-    };
-    match (rule, step.op) {
-        ("create-index-non-concurrently", Op::CreateIndex { .. }) => fix(
-            "build the index CONCURRENTLY, outside the transaction",
-            Safe,
-            vec![concurrently(
-                "op.create_index(",
-                &[&["CREATE", "INDEX"], &["CREATE", "UNIQUE", "INDEX"]],
-            )?],
-        ),
-        ("drop-index-non-concurrently", Op::DropIndex { .. }) => fix(
-            "drop the index CONCURRENTLY, outside the transaction",
-            Safe,
-            vec![concurrently("op.drop_index(", &[&["DROP", "INDEX"]])?],
-        ),
-        ("concurrently-in-transaction" | "enum-add-value-in-transaction", _)
-        | ("validate-in-same-transaction", _)
-            if step.in_transaction =>
-        {
-            fix(
-                "run it in an autocommit block",
-                Safe,
-                vec![text.replace(autocommit_block(indent, statement))],
-            )
-        }
-        ("reindex-non-concurrently", Op::Command(Command::Reindex { .. }))
-            if cx.settings.postgres >= 12 =>
-        {
-            fix(
-                "REINDEX CONCURRENTLY, outside the transaction",
-                Safe,
-                vec![concurrently(
-                    "",
-                    &[&["REINDEX", "TABLE"], &["REINDEX", "INDEX"]],
-                )?],
-            )
-        }
-        ("add-foreign-key-validating", Op::CreateForeignKey { table, fk, .. })
-            if statement.starts_with("op.create_foreign_key(") =>
-        {
-            let name = fk
-                .name
-                .clone()
-                .or_else(|| default_name(table, &fk.columns, "fkey"))?;
-            fix(
-                "add it NOT VALID, then VALIDATE after a commit",
-                Safe,
-                not_valid(&name, table)?,
-            )
-        }
-        ("add-check-validating", Op::CreateCheckConstraint { table, name, .. })
-            if statement.starts_with("op.create_check_constraint(") =>
-        {
-            fix(
-                "add it NOT VALID, then VALIDATE after a commit",
-                Safe,
-                not_valid(name.as_deref()?, table)?,
-            )
-        }
-        (
-            "add-unique-constraint",
-            Op::CreateUniqueConstraint {
-                table, constraint, ..
-            },
-        ) if statement.starts_with("op.create_unique_constraint(") => {
-            let name = constraint
-                .name
-                .clone()
-                .or_else(|| default_name(table, &constraint.columns, "key"))?;
-            let columns: Vec<String> = constraint.columns.iter().map(|c| py_repr(c)).collect();
-            let schema = schema_keyword(table);
-            let index = format!(
-                "op.create_index({}, {}, [{}], unique=True{schema}, postgresql_concurrently=True)",
-                py_repr(&name),
-                py_repr(&table.name),
-                columns.join(", ")
-            );
-            let attach = format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}",
-                table_name(table),
-                ident(&name),
-                ident(&name)
-            );
-            fix(
-                "build a unique index CONCURRENTLY, then add the constraint USING it",
-                Safe,
-                vec![text.replace(format!(
-                    "{}\n{indent}op.execute({})",
-                    autocommit_block(indent, &index),
-                    py_repr(&attach)
-                ))],
-            )
-        }
-        ("set-not-null", Op::AlterColumn(alter))
-            if cx.settings.postgres >= 12
-                && statement.starts_with("op.alter_column(")
-                && alter.ty.target.is_none()
-                && alter.server_default.target.is_none()
-                && alter.new_name.is_none() =>
-        {
-            let check = not_null_check_name(alter)?;
-            let schema = schema_keyword(&alter.table);
-            let table = py_repr(&alter.table.name);
-            let name = py_repr(&check);
-            let create = format!(
-                "op.create_check_constraint({name}, {table}, {}{schema}, postgresql_not_valid=True)",
-                py_repr(&format!("{} IS NOT NULL", ident(&alter.column)))
-            );
-            let validate = format!(
-                "op.execute({})",
-                py_repr(&validate_sql(&alter.table, &check))
-            );
-            fix(
-                "prove it with a CHECK added NOT VALID and validated first; SET NOT NULL then skips the scan",
-                Safe,
-                vec![text.replace(format!(
-                    "{create}\n{indent}{}\n{indent}{statement}\n{indent}op.drop_constraint({name}, {table}{schema}, type_='check')",
-                    autocommit_block(indent, &validate)
-                ))],
-            )
-        }
-        ("missing-lock-timeout", _) => {
-            let first = first?;
-            let at = Text {
-                source: text.source,
-                span: first,
-            };
-            let indent = at.indent()?;
-            fix(
-                format!("SET lock_timeout = '{LOCK_TIMEOUT}' before the first op"),
-                Safe,
-                vec![Edit {
-                    span: Span::new(first.start, first.start),
-                    text: format!(
-                        "op.execute({})\n{indent}",
-                        py_repr(&format!("SET lock_timeout = '{LOCK_TIMEOUT}'"))
-                    ),
-                }],
-            )
-        }
-        ("add-not-null-column-without-default", Op::AddColumn { table, column, .. }) => {
-            let nullable = statement.replacen("nullable=False", "nullable=True", 1);
-            if nullable == statement {
-                return None;
-            }
-            let schema = schema_keyword(table);
-            let backfill = format!(
-                "UPDATE {} SET {} = {PLACEHOLDER} WHERE {} IS NULL",
-                table_name(table),
-                ident(&column.name),
-                ident(&column.name)
-            );
-            // Steps 2 and 3 in one transaction with step 1 would hold its
-            // ACCESS EXCLUSIVE lock through the whole backfill: they are
-            // shown as the revisions of their own they belong in.
-            fix(
-                "add it nullable, backfill, then SET NOT NULL (the 3-step pattern: three revisions)",
-                DisplayOnly,
-                vec![text.replace(format!(
-                    "{nullable}\n\
-                     {indent}# retort: then, in a revision of its own (2/3), the backfill, in batches on a big table:\n\
-                     {indent}#     op.execute({})\n\
-                     {indent}# retort: and in another (3/3), once every row has a value:\n\
-                     {indent}#     op.alter_column({}, {}{schema}, nullable=False)",
-                    py_repr(&backfill),
-                    py_repr(&table.name),
-                    py_repr(&column.name)
-                ))],
-            )
-        }
-        _ => None,
-    }
-}
-
 /// The end of the leading keywords `words` in a statement (any case,
 /// separated by whitespace), after an `op.execute("` opening if any.
-fn keyword_end(statement: &str, words: &[&str]) -> Option<usize> {
+pub fn keyword_end(statement: &str, words: &[&str]) -> Option<usize> {
     let upper = statement.to_ascii_uppercase();
     let mut at = upper.find(words.first()?)?;
     // Inside a Python call, the SQL starts after the quote.
@@ -444,119 +364,6 @@ fn keyword_end(statement: &str, words: &[&str]) -> Option<usize> {
         at += skipped + word.len();
     }
     Some(at)
-}
-
-fn sql_fix(
-    rule: &str,
-    step: &Step<'_>,
-    text: &Text<'_>,
-    first: Option<Span>,
-    cx: &Cx<'_>,
-) -> Option<Fix> {
-    use Applicability::Safe;
-    let statement = text.statement();
-    let insert = |at: usize, what: &str| Edit {
-        span: Span::new(text.span.start + at, text.span.start + at),
-        text: what.to_string(),
-    };
-    let outside = !step.in_transaction;
-    match (rule, step.op) {
-        ("create-index-non-concurrently", Op::CreateIndex { .. }) if outside => {
-            let at = keyword_end(statement, &["CREATE", "INDEX"])
-                .or_else(|| keyword_end(statement, &["CREATE", "UNIQUE", "INDEX"]))?;
-            fix(
-                "build the index CONCURRENTLY",
-                Safe,
-                vec![insert(at, " CONCURRENTLY")],
-            )
-        }
-        ("drop-index-non-concurrently", Op::DropIndex { .. }) if outside => {
-            let at = keyword_end(statement, &["DROP", "INDEX"])?;
-            fix(
-                "drop the index CONCURRENTLY",
-                Safe,
-                vec![insert(at, " CONCURRENTLY")],
-            )
-        }
-        ("reindex-non-concurrently", _) if outside && cx.settings.postgres >= 12 => {
-            let at = keyword_end(statement, &["REINDEX", "TABLE"])
-                .or_else(|| keyword_end(statement, &["REINDEX", "INDEX"]))?;
-            fix(
-                "REINDEX CONCURRENTLY",
-                Safe,
-                vec![insert(at, " CONCURRENTLY")],
-            )
-        }
-        ("add-foreign-key-validating", Op::CreateForeignKey { table, fk, .. }) if outside => {
-            let name = fk.name.as_deref()?;
-            fix(
-                "add it NOT VALID, then VALIDATE",
-                Safe,
-                vec![text.insert_after(format!(" NOT VALID;\n{}", validate_sql(table, name)))],
-            )
-        }
-        ("add-check-validating", Op::CreateCheckConstraint { table, name, .. }) if outside => fix(
-            "add it NOT VALID, then VALIDATE",
-            Safe,
-            vec![text.insert_after(format!(
-                " NOT VALID;\n{}",
-                validate_sql(table, name.as_deref()?)
-            ))],
-        ),
-        ("set-not-null", Op::AlterColumn(alter))
-            if outside
-                && cx.settings.postgres >= 12
-                && keyword_end(statement, &["ALTER", "TABLE"]).is_some()
-                && !statement.contains(',') =>
-        {
-            let check = not_null_check_name(alter)?;
-            let table = table_name(&alter.table);
-            let name = ident(&check);
-            fix(
-                "prove it with a CHECK added NOT VALID and validated first; SET NOT NULL then skips the scan",
-                Safe,
-                vec![text.replace(format!(
-                    "ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({} IS NOT NULL) NOT VALID;\n{};\n{statement};\nALTER TABLE {table} DROP CONSTRAINT {name}",
-                    ident(&alter.column),
-                    validate_sql(&alter.table, &check)
-                ))],
-            )
-        }
-        (
-            "add-unique-constraint",
-            Op::CreateUniqueConstraint {
-                table, constraint, ..
-            },
-        ) if outside && !statement.contains("USING") => {
-            let name = constraint.name.as_deref()?;
-            let columns: Vec<String> = constraint.columns.iter().map(|c| ident(c)).collect();
-            fix(
-                "build a unique index CONCURRENTLY, then add the constraint USING it",
-                Safe,
-                vec![text.replace(format!(
-                    "CREATE UNIQUE INDEX CONCURRENTLY {} ON {} ({});\nALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}",
-                    ident(name),
-                    table_name(table),
-                    columns.join(", "),
-                    table_name(table),
-                    ident(name),
-                    ident(name)
-                ))],
-            )
-        }
-        ("missing-lock-timeout", _) => {
-            let first = first?;
-            fix(
-                format!("SET lock_timeout = '{LOCK_TIMEOUT}' before the first statement"),
-                Safe,
-                vec![Edit {
-                    span: Span::new(first.start, first.start),
-                    text: format!("SET lock_timeout = '{LOCK_TIMEOUT}';\n"),
-                }],
-            )
-        }
-        _ => None,
-    }
 }
 
 /// `source` with the fixes applied that do not overlap an earlier one;

@@ -69,6 +69,14 @@ impl Settings {
     }
 }
 
+/// What a migration's text is: an Alembic revision file (Python), or a
+/// `.sql` script. Ignore comments, fixes and the reader differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationKind {
+    Revision,
+    Sql,
+}
+
 /// One problem a rule found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -499,6 +507,8 @@ pub struct Judge<'s> {
     settings: &'s Settings,
     rules: Vec<Working>,
     findings: Vec<Finding>,
+    /// The enabled rules' fixes, by rule id.
+    fixes: crate::hash::FastMap<&'static str, fix::FixFn>,
     /// How many steps the parts had.
     steps: usize,
 }
@@ -515,17 +525,22 @@ impl<'s> Judge<'s> {
                 .map(|rule| (rule, rules::Memory::default()))
                 .collect(),
             findings: Vec::new(),
+            fixes: rules::RULES
+                .iter()
+                .filter(|rule| settings.enabled(rule))
+                .filter_map(|rule| Some((rule.id, rule.fix?)))
+                .collect(),
             steps: 0,
         }
     }
 
-    /// Judges `cx` (read from `source`, a `.sql` script when `sql`): the
+    /// Judges `cx` (read from `source`, a migration of `kind`): the
     /// whole migration, or its next part. Each finding gets its fix here,
     /// while the ops are still there.
-    pub fn part(&mut self, cx: &Cx<'_>, source: &str, sql: bool) {
+    pub fn part(&mut self, cx: &Cx<'_>, source: &str, kind: MigrationKind) {
         self.steps += cx.steps.len();
         let mut findings = run_rules(cx, &mut self.rules);
-        fix::attach(source, sql, cx, &mut findings);
+        fix::attach(source, kind, cx, &self.fixes, &mut findings);
         // Sorted here, while the next part is read: the parts come in
         // source order, so `finish` only merges.
         sort(&mut findings);
@@ -589,7 +604,7 @@ impl<'s> Script<'s> {
             first: self.first,
         };
         steps(&cx.steps);
-        self.judge.part(&cx, self.source, true);
+        self.judge.part(&cx, self.source, MigrationKind::Sql);
     }
 
     /// [`Judge::finish`].
@@ -613,43 +628,44 @@ pub fn lint_revision(source: &str, settings: &Settings) -> (Vec<Finding>, Vec<Di
 /// `findings` of `source` after its ignore comments (see [`ignore`]).
 pub fn apply_ignores(
     source: &str,
-    sql: bool,
+    kind: MigrationKind,
     findings: Vec<Finding>,
     settings: &Settings,
 ) -> Vec<Finding> {
-    let comments = if sql {
-        ignore::sql_comments(source)
-    } else {
-        ignore::python_comments(source)
+    let comments = match kind {
+        MigrationKind::Sql => ignore::sql_comments(source),
+        MigrationKind::Revision => ignore::python_comments(source),
     };
     ignore::apply(source, &comments, findings, settings)
 }
 
 /// A revision already read from `source`, reviewed.
 pub fn lint_read_revision(revision: &Revision, source: &str, settings: &Settings) -> Vec<Finding> {
-    let findings = findings(&revision_cx(revision, source, settings), source, false);
-    apply_ignores(source, false, findings, settings)
+    let findings = findings(
+        &revision_cx(revision, source, settings),
+        source,
+        MigrationKind::Revision,
+    );
+    apply_ignores(source, MigrationKind::Revision, findings, settings)
 }
 
 /// The rules' findings on `cx` (read from `source`), each with its fix, in
 /// source order.
-pub fn findings(cx: &Cx<'_>, source: &str, sql: bool) -> Vec<Finding> {
+pub fn findings(cx: &Cx<'_>, source: &str, kind: MigrationKind) -> Vec<Finding> {
     let mut judge = Judge::new(cx.settings);
-    judge.part(cx, source, sql);
+    judge.part(cx, source, kind);
     judge.finish()
 }
 
-/// A migration (a `.sql` script when `sql`, else a revision file),
-/// reviewed.
+/// A migration of `kind`, reviewed.
 pub fn lint_source(
     source: &str,
-    sql: bool,
+    kind: MigrationKind,
     settings: &Settings,
 ) -> (Vec<Finding>, Vec<Diagnostic>) {
-    if sql {
-        lint_sql(source, settings)
-    } else {
-        lint_revision(source, settings)
+    match kind {
+        MigrationKind::Sql => lint_sql(source, settings),
+        MigrationKind::Revision => lint_revision(source, settings),
     }
 }
 
@@ -658,7 +674,7 @@ pub fn lint_source(
 /// fix may make room for another).
 pub fn fix_source(
     source: &str,
-    sql: bool,
+    kind: MigrationKind,
     settings: &Settings,
     level: crate::Applicability,
 ) -> (String, usize) {
@@ -666,7 +682,7 @@ pub fn fix_source(
     let mut text = source.to_string();
     let mut total = 0;
     for _ in 0..10 {
-        let (found, _) = lint_source(&text, sql, settings);
+        let (found, _) = lint_source(&text, kind, settings);
         let fixes: Vec<&fix::Fix> = found
             .iter()
             .filter_map(|f| f.fix.as_ref())
@@ -749,7 +765,7 @@ pub fn lint_sql_in_parts(
         script.part(&located, |_| {});
     }
     (
-        apply_ignores(source, true, script.finish(), settings),
+        apply_ignores(source, MigrationKind::Sql, script.finish(), settings),
         diagnostics,
     )
 }

@@ -14,7 +14,7 @@ use super::{Explained, FixView, LockRow, Review, ReviewFinding};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::lint::fix::{self, Fix};
 use crate::lint::locks::{Work, locks};
-use crate::lint::{Finding, Settings};
+use crate::lint::{Finding, MigrationKind, Settings};
 use crate::render::SEPARATOR;
 use crate::render::script::{Direction, files_script};
 use crate::revision::{Revision, read_revision};
@@ -111,8 +111,14 @@ struct Collector<'t> {
 
 impl<'t> Collector<'t> {
     /// The lock rows and findings of one part of the text (`cx` read from
-    /// `part`; `sql`: a SQL script).
-    fn add(&mut self, cx: &crate::lint::Cx<'_>, part: Span, sql: bool, settings: &Settings) {
+    /// `part`, a migration of `kind`).
+    fn add(
+        &mut self,
+        cx: &crate::lint::Cx<'_>,
+        part: Span,
+        kind: MigrationKind,
+        settings: &Settings,
+    ) {
         let at = part.start;
         let source = &self.text[part.start..part.end];
         for step in &cx.steps {
@@ -142,8 +148,8 @@ impl<'t> Collector<'t> {
                 });
             }
         }
-        let findings = crate::lint::findings(cx, source, sql);
-        let findings: Vec<Finding> = crate::lint::apply_ignores(source, sql, findings, settings);
+        let findings = crate::lint::findings(cx, source, kind);
+        let findings: Vec<Finding> = crate::lint::apply_ignores(source, kind, findings, settings);
         for finding in findings {
             let span = shifted(finding.span, at);
             let place = self.index.line_col(span.start);
@@ -216,7 +222,7 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
     if crate::input::looks_like_sql(text) {
         let (located, diagnostics) = crate::sql::ops::read_ops(text);
         let cx = crate::lint::sql_cx(&located, settings);
-        collect.add(&cx, Span::new(0, text.len()), true, settings);
+        collect.add(&cx, Span::new(0, text.len()), MigrationKind::Sql, settings);
         collect.diagnostics(diagnostics, 0);
         collect.out.sql = true;
         collect.out.revisions = 0;
@@ -231,7 +237,7 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
         let source = &text[segment.start..segment.end];
         let (revision, diagnostics) = read_revision(source);
         let cx = crate::lint::revision_cx(&revision, source, settings);
-        collect.add(&cx, segment, false, settings);
+        collect.add(&cx, segment, MigrationKind::Revision, settings);
         collect.diagnostics(diagnostics, segment.start);
         read.push((segment, revision));
     }
@@ -286,13 +292,17 @@ pub fn apply_fix(text: &str, review: &Reviewed, finding: usize) -> Option<String
 /// applies; and how many were.
 pub fn fix_all(text: &str, settings: &Settings, level: Applicability) -> (String, usize) {
     if crate::input::looks_like_sql(text) {
-        return crate::lint::fix_source(text, true, settings, level);
+        return crate::lint::fix_source(text, MigrationKind::Sql, settings, level);
     }
     let mut out = String::with_capacity(text.len());
     let mut total = 0;
     for segment in segments(text) {
-        let (fixed, applied) =
-            crate::lint::fix_source(&text[segment.start..segment.end], false, settings, level);
+        let (fixed, applied) = crate::lint::fix_source(
+            &text[segment.start..segment.end],
+            MigrationKind::Revision,
+            settings,
+            level,
+        );
         out.push_str(&fixed);
         total += applied;
     }

@@ -1,7 +1,10 @@
 //! `add-check-validating`: A CHECK constraint added without NOT VALID scans the table under an ACCESS EXCLUSIVE lock.
 
 use super::{Check, Explanation, Rule};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
+use crate::lint::MigrationKind;
+use crate::lint::fix::{self, Fix, Site};
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
 
@@ -16,6 +19,7 @@ pub const RULE: Rule = Rule {
         instead: "`op.create_check_constraint(..., postgresql_not_valid=True)`, then `VALIDATE CONSTRAINT` in a later revision.",
         fix_safety: "Safe.",
     },
+    fix: Some(fix),
     check: Check::Steps(check),
 };
 
@@ -34,4 +38,23 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             ));
         }
     }
+}
+
+/// Added `NOT VALID`, then validated after a commit.
+fn fix(site: &Site<'_>) -> Option<Fix> {
+    let Op::CreateCheckConstraint { table, name, .. } = site.step.op else {
+        return None;
+    };
+    let title = match site.kind {
+        MigrationKind::Revision if site.statement().starts_with("op.create_check_constraint(") => {
+            "add it NOT VALID, then VALIDATE after a commit"
+        }
+        MigrationKind::Sql if !site.step.in_transaction => "add it NOT VALID, then VALIDATE",
+        _ => return None,
+    };
+    fix::fix(
+        title,
+        Applicability::Safe,
+        site.not_valid(name.as_deref()?, table)?,
+    )
 }

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Add a plain nullable column, fill it with a trigger and a batched backfill; or accept the rewrite in a maintenance window.",
         fix_safety: "No automatic fix: the replacement changes how the value is kept.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

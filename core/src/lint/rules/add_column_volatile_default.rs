@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "Add the column without a default, set the default in a second step (`alter_column(server_default=…)`, which applies to new rows only), and backfill existing rows in batches.",
         fix_safety: "No automatic fix: existing rows would get their values from a backfill, not from the default; write the steps in Use instead.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Add it in a maintenance window, or enforce the rule in a trigger until then.",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

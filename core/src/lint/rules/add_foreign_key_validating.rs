@@ -1,7 +1,10 @@
 //! `add-foreign-key-validating`: A foreign key added without NOT VALID checks every row while writes wait.
 
 use super::{Check, Explanation, Rule};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
+use crate::lint::MigrationKind;
+use crate::lint::fix::{self, Fix, Site};
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
 
@@ -16,6 +19,7 @@ pub const RULE: Rule = Rule {
         instead: "Add it `NOT VALID` (new rows are checked at once), then validate it in a later revision: `op.execute('ALTER TABLE event VALIDATE CONSTRAINT fk_event_account')` takes only a SHARE UPDATE EXCLUSIVE lock.",
         fix_safety: "Safe: the constraint ends up the same once validated.",
     },
+    fix: Some(fix),
     check: Check::Steps(check),
 };
 
@@ -36,4 +40,24 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             ));
         }
     }
+}
+
+/// Added `NOT VALID`, then validated after a commit.
+fn fix(site: &Site<'_>) -> Option<Fix> {
+    let Op::CreateForeignKey { table, fk, .. } = site.step.op else {
+        return None;
+    };
+    let (title, name) = match site.kind {
+        MigrationKind::Revision if site.statement().starts_with("op.create_foreign_key(") => (
+            "add it NOT VALID, then VALIDATE after a commit",
+            fk.name
+                .clone()
+                .or_else(|| fix::default_name(table, &fk.columns, "fkey"))?,
+        ),
+        MigrationKind::Sql if !site.step.in_transaction => {
+            ("add it NOT VALID, then VALIDATE", fk.name.clone()?)
+        }
+        _ => return None,
+    };
+    fix::fix(title, Applicability::Safe, site.not_valid(&name, table)?)
 }

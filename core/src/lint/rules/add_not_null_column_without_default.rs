@@ -1,9 +1,14 @@
 //! `add-not-null-column-without-default`: A NOT NULL column without a default fails on a table with rows.
 
 use super::{Check, Explanation, Rule};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
+use crate::lint::MigrationKind;
+use crate::lint::fix::{self, Fix, PLACEHOLDER, Site};
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
+use crate::quote::{ident, py_repr};
+use crate::render::sql::table_name;
 use crate::schema::Autoincrement;
 
 pub const RULE: Rule = Rule {
@@ -17,6 +22,7 @@ pub const RULE: Rule = Rule {
         instead: "The 3-step pattern, one revision each: add the column nullable; backfill it (`UPDATE account SET plan = 'free' WHERE plan IS NULL`, in batches on big tables); then `op.alter_column('account', 'plan', nullable=False)`. Or give it a constant `server_default` (instant from PostgreSQL 11).",
         fix_safety: "Display only: the fix shows the three steps with `<value>` where the backfill goes; that value is a decision about your data (`retort revision --backfill T.C=EXPR` writes the three revisions with it).",
     },
+    fix: Some(fix),
     check: Check::Steps(check),
 };
 
@@ -40,4 +46,44 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             ));
         }
     }
+}
+
+/// In a revision: the column added nullable, with the backfill and the
+/// `SET NOT NULL` shown as the revisions of their own they belong in (a
+/// pattern with a placeholder: display-only).
+fn fix(site: &Site<'_>) -> Option<Fix> {
+    let (MigrationKind::Revision, Op::AddColumn { table, column, .. }) = (site.kind, site.step.op)
+    else {
+        return None;
+    };
+    let statement = site.statement();
+    let nullable = statement.replacen("nullable=False", "nullable=True", 1);
+    if nullable == statement {
+        return None;
+    }
+    let indent = site.indent()?;
+    let schema = fix::schema_keyword(table);
+    let backfill = format!(
+        "UPDATE {} SET {} = {PLACEHOLDER} WHERE {} IS NULL",
+        table_name(table),
+        ident(&column.name),
+        ident(&column.name)
+    );
+    // Steps 2 and 3 in one transaction with step 1 would hold its ACCESS
+    // EXCLUSIVE lock through the whole backfill: they are shown as the
+    // revisions of their own they belong in.
+    fix::fix(
+        "add it nullable, backfill, then SET NOT NULL (the 3-step pattern: three revisions)",
+        Applicability::DisplayOnly,
+        vec![site.replace(format!(
+            "{nullable}\n\
+             {indent}# retort: then, in a revision of its own (2/3), the backfill, in batches on a big table:\n\
+             {indent}#     op.execute({})\n\
+             {indent}# retort: and in another (3/3), once every row has a value:\n\
+             {indent}#     op.alter_column({}, {}{schema}, nullable=False)",
+            py_repr(&backfill),
+            py_repr(&table.name),
+            py_repr(&column.name)
+        ))],
+    )
 }

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Create a unique index concurrently, make the columns NOT NULL safely, then `ALTER TABLE event ADD CONSTRAINT pk_event PRIMARY KEY USING INDEX …`.",
         fix_safety: "No automatic fix: the index-first steps need the key's columns NOT NULL first.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

@@ -1,9 +1,14 @@
 //! `add-unique-constraint`: A unique constraint builds its index under an ACCESS EXCLUSIVE lock.
 
 use super::{Check, Explanation, Rule};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
+use crate::lint::MigrationKind;
+use crate::lint::fix::{self, Fix, Site};
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
+use crate::quote::{ident, py_repr};
+use crate::render::sql::table_name;
 
 pub const RULE: Rule = Rule {
     id: "add-unique-constraint",
@@ -16,6 +21,7 @@ pub const RULE: Rule = Rule {
         instead: "Build the index first, concurrently, then attach it:\n\nwith op.get_context().autocommit_block():\n    op.create_index('uq_account_email', 'account', ['email'], unique=True, postgresql_concurrently=True)\nop.execute('ALTER TABLE account ADD CONSTRAINT uq_account_email UNIQUE USING INDEX uq_account_email')",
         fix_safety: "Safe.",
     },
+    fix: Some(fix),
     check: Check::Steps(check),
 };
 
@@ -38,5 +44,68 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 ),
             ));
         }
+    }
+}
+
+/// A unique index built `CONCURRENTLY`, then the constraint added `USING`
+/// it.
+fn fix(site: &Site<'_>) -> Option<Fix> {
+    let Op::CreateUniqueConstraint {
+        table, constraint, ..
+    } = site.step.op
+    else {
+        return None;
+    };
+    let statement = site.statement();
+    let title = "build a unique index CONCURRENTLY, then add the constraint USING it";
+    match site.kind {
+        MigrationKind::Revision if statement.starts_with("op.create_unique_constraint(") => {
+            let name = constraint
+                .name
+                .clone()
+                .or_else(|| fix::default_name(table, &constraint.columns, "key"))?;
+            let columns: Vec<String> = constraint.columns.iter().map(|c| py_repr(c)).collect();
+            let index = format!(
+                "op.create_index({}, {}, [{}], unique=True{}, postgresql_concurrently=True)",
+                py_repr(&name),
+                py_repr(&table.name),
+                columns.join(", "),
+                fix::schema_keyword(table)
+            );
+            let attach = format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}",
+                table_name(table),
+                ident(&name),
+                ident(&name)
+            );
+            let indent = site.indent()?;
+            fix::fix(
+                title,
+                Applicability::Safe,
+                vec![site.replace(format!(
+                    "{}\n{indent}op.execute({})",
+                    fix::autocommit_block(indent, &index),
+                    py_repr(&attach)
+                ))],
+            )
+        }
+        MigrationKind::Sql if !site.step.in_transaction && !statement.contains("USING") => {
+            let name = constraint.name.as_deref()?;
+            let columns: Vec<String> = constraint.columns.iter().map(|c| ident(c)).collect();
+            fix::fix(
+                title,
+                Applicability::Safe,
+                vec![site.replace(format!(
+                    "CREATE UNIQUE INDEX CONCURRENTLY {} ON {} ({});\nALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {}",
+                    ident(name),
+                    table_name(table),
+                    columns.join(", "),
+                    table_name(table),
+                    ident(name),
+                    ident(name)
+                ))],
+            )
+        }
+        _ => None,
     }
 }

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "Add a new column of the new type, keep it in sync with a trigger, backfill in batches, then swap the names in one quick revision.",
         fix_safety: "No automatic fix: the swap needs application changes.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

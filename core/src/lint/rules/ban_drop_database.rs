@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "Do it by hand, deliberately, outside migrations.",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "Delete the rows you mean in batches (`DELETE … WHERE …`), or move data clean-up out of migrations.",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

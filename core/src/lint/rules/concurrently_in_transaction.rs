@@ -2,6 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
+use crate::lint::fix::{Fix, Site};
 use crate::lint::{Cx, Hit};
 use crate::op::Command;
 use crate::op::Op;
@@ -17,6 +18,7 @@ pub const RULE: Rule = Rule {
         instead: "with op.get_context().autocommit_block():\n    op.create_index('ix_a', 'account', ['email'], postgresql_concurrently=True)",
         fix_safety: "Safe: the block commits what ran before it; the ops keep their order.",
     },
+    fix: Some(fix),
     check: Check::Steps(check),
 };
 
@@ -37,4 +39,9 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             ));
         }
     }
+}
+
+/// The statement moved into an autocommit block.
+fn fix(site: &Site<'_>) -> Option<Fix> {
+    site.in_autocommit_block()
 }

@@ -1,7 +1,10 @@
 //! `create-index-non-concurrently`: An index built without CONCURRENTLY blocks writes.
 
 use super::{Check, Explanation, Rule};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
+use crate::lint::MigrationKind;
+use crate::lint::fix::{self, Fix, Site, keyword_end};
 use crate::lint::{Cx, Hit, display};
 use crate::op::Op;
 
@@ -16,6 +19,7 @@ pub const RULE: Rule = Rule {
         instead: "Build it concurrently, outside the transaction:\n\nwith op.get_context().autocommit_block():\n    op.create_index('ix_event_account_id', 'event', ['account_id'], postgresql_concurrently=True)",
         fix_safety: "Safe: the same index. A failed concurrent build leaves an INVALID index to drop before retrying.",
     },
+    fix: Some(fix),
     check: Check::Steps(check),
 };
 
@@ -33,5 +37,33 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 ),
             ));
         }
+    }
+}
+
+/// `CONCURRENTLY`, outside the transaction.
+fn fix(site: &Site<'_>) -> Option<Fix> {
+    let Op::CreateIndex { .. } = site.step.op else {
+        return None;
+    };
+    match site.kind {
+        MigrationKind::Revision => fix::fix(
+            "build the index CONCURRENTLY, outside the transaction",
+            Applicability::Safe,
+            vec![site.concurrently(
+                "op.create_index(",
+                &[&["CREATE", "INDEX"], &["CREATE", "UNIQUE", "INDEX"]],
+            )?],
+        ),
+        MigrationKind::Sql if !site.step.in_transaction => {
+            let statement = site.statement();
+            let at = keyword_end(statement, &["CREATE", "INDEX"])
+                .or_else(|| keyword_end(statement, &["CREATE", "UNIQUE", "INDEX"]))?;
+            fix::fix(
+                "build the index CONCURRENTLY",
+                Applicability::Safe,
+                vec![site.insert_at(at, " CONCURRENTLY")],
+            )
+        }
+        MigrationKind::Sql => None,
     }
 }

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Remove every use of the column from the code and deploy it first; drop the column in a later release.",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

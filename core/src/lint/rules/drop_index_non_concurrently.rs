@@ -1,7 +1,10 @@
 //! `drop-index-non-concurrently`: DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock.
 
 use super::{Check, Explanation, Memory, Rule};
+use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
+use crate::lint::MigrationKind;
+use crate::lint::fix::{self, Fix, Site, keyword_end};
 use crate::lint::{Cx, Hit};
 use crate::op::Op;
 
@@ -16,6 +19,7 @@ pub const RULE: Rule = Rule {
         instead: "with op.get_context().autocommit_block():\n    op.drop_index('ix_event_account_id', table_name='event', postgresql_concurrently=True)",
         fix_safety: "Safe.",
     },
+    fix: Some(fix),
     check: Check::Carried {
         part: check,
         end: super::nothing_at_end,
@@ -42,5 +46,28 @@ fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
             }
             _ => {}
         }
+    }
+}
+
+/// `CONCURRENTLY`, outside the transaction.
+fn fix(site: &Site<'_>) -> Option<Fix> {
+    let Op::DropIndex { .. } = site.step.op else {
+        return None;
+    };
+    match site.kind {
+        MigrationKind::Revision => fix::fix(
+            "drop the index CONCURRENTLY, outside the transaction",
+            Applicability::Safe,
+            vec![site.concurrently("op.drop_index(", &[&["DROP", "INDEX"]])?],
+        ),
+        MigrationKind::Sql if !site.step.in_transaction => {
+            let at = keyword_end(site.statement(), &["DROP", "INDEX"])?;
+            fix::fix(
+                "drop the index CONCURRENTLY",
+                Applicability::Safe,
+                vec![site.insert_at(at, " CONCURRENTLY")],
+            )
+        }
+        MigrationKind::Sql => None,
     }
 }

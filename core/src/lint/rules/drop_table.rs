@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Stop using the table in the application first; deploy; then drop it in a later release, after a backup.",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Delete the revision, or check that env.py imports every model.",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

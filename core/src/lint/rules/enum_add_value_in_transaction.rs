@@ -2,6 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
+use crate::lint::fix::{Fix, Site};
 use crate::lint::{Cx, Hit};
 use crate::op::Op;
 
@@ -16,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "with op.get_context().autocommit_block():\n    op.execute(\"ALTER TYPE mood ADD VALUE 'meh'\")",
         fix_safety: "Safe.",
     },
+    fix: Some(fix),
     check: Check::Steps(check),
 };
 
@@ -35,4 +37,9 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             ));
         }
     }
+}
+
+/// The statement moved into an autocommit block.
+fn fix(site: &Site<'_>) -> Option<Fix> {
+    site.in_autocommit_block()
 }

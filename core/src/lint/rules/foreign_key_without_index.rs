@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
         instead: "op.create_index('ix_event_account_id', 'event', ['account_id'])  # concurrently on an existing table",
         fix_safety: "No automatic fix: the index is a schema change the models should declare, or autogenerate drops it again.",
     },
+    fix: None,
     check: Check::Carried { part: read, end },
 };
 

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         instead: "op.drop_column('users', 'fax')  # retort: ignore[drop-column] -- no release reads users.fax since 4.2",
         fix_safety: "No automatic fix. A well-formed part of the comment still applies (an ignore without a reason still suppresses what it names).",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

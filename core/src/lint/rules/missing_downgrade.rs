@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Write the inverse of each op in reverse order, and run upgrade → downgrade → upgrade before merging (retort's simulator does).",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

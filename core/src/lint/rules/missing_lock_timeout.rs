@@ -2,6 +2,7 @@
 
 use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
+use crate::lint::fix::{Fix, Site};
 use crate::lint::locks::locks;
 use crate::lint::{Cx, Hit};
 
@@ -16,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "op.execute(\"SET lock_timeout = '5s'\")  # first in upgrade()",
         fix_safety: "Safe: it only makes waiting fail.",
     },
+    fix: Some(fix),
     check: Check::Carried {
         part: check,
         end: super::nothing_at_end,
@@ -51,4 +53,9 @@ fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
             return;
         }
     }
+}
+
+/// `SET lock_timeout` before the first statement.
+fn fix(site: &Site<'_>) -> Option<Fix> {
+    site.lock_timeout_first()
 }

@@ -63,6 +63,9 @@ pub struct Rule {
     pub severity: Severity,
     pub summary: &'static str,
     pub explanation: Explanation,
+    /// How it fixes what it finds, where it can (the same edit in a
+    /// revision file and in a `.sql` script, or one of them).
+    pub fix: Option<super::fix::FixFn>,
     pub check: Check,
 }
 

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         instead: "alembic merge heads -m 'merge'  (a revision whose down_revision names both)",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "sa.Column('id', sa.BigInteger(), sa.Identity(), primary_key=True)",
         fix_safety: "No automatic fix (changing the type is safe on a new table).",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

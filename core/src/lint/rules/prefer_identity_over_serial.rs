@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "sa.Column('id', sa.BigInteger(), sa.Identity(always=True), primary_key=True)",
         fix_safety: "No automatic fix (changing it is safe on a new table).",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "sa.Column('payload', postgresql.JSONB())",
         fix_safety: "No automatic fix: jsonb drops duplicate keys and key order.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

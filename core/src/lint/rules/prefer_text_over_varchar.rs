@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "`sa.Text()`, with `sa.CheckConstraint('char_length(name) <= 50')` where the limit matters (a CHECK can be added NOT VALID and changed without a rewrite).",
         fix_safety: "No automatic fix: values longer than the old limit become possible.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

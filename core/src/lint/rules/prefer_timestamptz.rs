@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "sa.Column('created_at', sa.DateTime(timezone=True))",
         fix_safety: "No automatic fix: existing values are read in the session's time zone when converted.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

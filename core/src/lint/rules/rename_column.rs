@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Add the new column, write both, backfill, switch reads, then drop the old column — or accept errors during a deploy with downtime.",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Create the new name as a view (or the old one as a view after the rename), deploy code that uses the new name, then drop the view.",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

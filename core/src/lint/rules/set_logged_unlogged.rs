@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "Do it in a maintenance window, or create the table with the right setting.",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
         instead: "Put the slow step in its own revision (with `transaction_per_migration=True`), or before the lock.",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Carried {
         part: check,
         end: super::nothing_at_end,

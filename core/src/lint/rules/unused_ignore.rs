@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
         instead: "op.add_column('users', sa.Column('note', sa.Text(), nullable=True))",
         fix_safety: "No automatic fix: remove the id (or the comment).",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

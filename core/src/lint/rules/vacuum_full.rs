@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
         instead: "Plain VACUUM (no exclusive lock), or pg_repack / pg_squeeze to reclaim space online.",
         fix_safety: "No automatic fix.",
     },
+    fix: None,
     check: Check::Steps(check),
 };
 

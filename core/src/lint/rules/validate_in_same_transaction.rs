@@ -2,6 +2,7 @@
 
 use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
+use crate::lint::fix::{Fix, Site};
 use crate::lint::{Cx, Hit, display};
 use crate::op::Command;
 use crate::op::Op;
@@ -17,6 +18,7 @@ pub const RULE: Rule = Rule {
         instead: "Validate in the next revision (each revision commits on its own with `transaction_per_migration=True`), or after an `autocommit_block()`.",
         fix_safety: "Safe.",
     },
+    fix: Some(fix),
     check: Check::Carried {
         part: check,
         end: super::nothing_at_end,
@@ -54,4 +56,9 @@ fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
             _ => {}
         }
     }
+}
+
+/// The `VALIDATE` moved into an autocommit block (after a commit).
+fn fix(site: &Site<'_>) -> Option<Fix> {
+    site.in_autocommit_block()
 }
