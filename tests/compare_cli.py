@@ -47,7 +47,7 @@ def invocations():
                       ["--no-safe", "--sql"]):
             yield [*base, *given, *extra], None
         yield [*base, *extra], None  # without the user's choices: the notes
-    for case in sorted(CASES.iterdir()):
+    for case in sorted((p for p in CASES.rglob("*") if p.suffix in (".py", ".sql")), key=lambda p: p.name):
         for extra in ([], ["--format", "json"], ["--format", "github"], ["--format", "sarif"],
                       ["--locks"], ["--postgres", "10"], ["--assume-in-transaction"]):
             yield ["lint", "--no-config", *extra, str(case)], None

@@ -529,7 +529,8 @@ fn broken_histories_are_reported_with_positions_and_the_rest_is_listed() {
 #[test]
 fn lint_reports_findings_with_positions_and_exit_codes() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let case = format!("{root}/../tests/lint/cases/020_create_index.py");
+    let case =
+        format!("{root}/../tests/lint/cases/create-index-non-concurrently/020_create_index.py");
     let out = retort(&["lint", &case]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -548,7 +549,9 @@ fn lint_reports_findings_with_positions_and_exit_codes() {
     let sarif = retort(&["lint", "--format", "sarif", &case]);
     assert!(String::from_utf8_lossy(&sarif.stdout).contains("\"version\": \"2.1.0\""));
     // A migration that must pass: exit 0.
-    let clean = format!("{root}/../tests/lint/cases/022_create_index_concurrently_safe.py");
+    let clean = format!(
+        "{root}/../tests/lint/cases/create-index-non-concurrently/022_create_index_concurrently_safe.py"
+    );
     let out = retort(&["lint", &clean]);
     assert_eq!(
         out.status.code(),

@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+mod common;
+
 use retort_core::LineIndex;
 use retort_core::lint::{self, MigrationKind, Settings, rules::RULES};
 
@@ -55,12 +57,7 @@ fn expected(source: &str) -> BTreeSet<(usize, String)> {
 
 #[test]
 fn the_labelled_set_is_found_exactly() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/lint/cases")
-        .map(|e| e.expect("an entry").path())
-        .collect();
-    paths.sort();
+    let paths = common::lint_cases();
     // rule → (true positives, false positives, false negatives)
     let mut tally: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
@@ -147,16 +144,15 @@ fn the_labelled_set_is_found_exactly() {
 /// Every case with all its fixes applied (safe and unsafe, as
 /// `--unsafe-fixes` does), linted again: nothing left that has a fix, no
 /// rule that was fixed still reported, no new rule, and the file still reads
-/// as well as before.
+/// as well as before. The fixed text is the snapshot next to the case
+/// (`NNN_name.py.fixed`), which exists exactly when a fix applies;
+/// `RETORT_BLESS=1 cargo test -p retort-core --test lint_cases` rewrites
+/// the snapshots (review their diff).
 #[test]
 fn fixing_leaves_nothing_to_fix() {
     use retort_core::Applicability;
-    let mut paths: Vec<_> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases"))
-            .expect("tests/lint/cases")
-            .map(|e| e.expect("an entry").path())
-            .collect();
-    paths.sort();
+    let paths = common::lint_cases();
+    let bless = std::env::var_os("RETORT_BLESS").is_some();
     let lint = lint::lint_source;
     let mut fixed_files = 0;
     let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
@@ -189,6 +185,24 @@ fn fixing_leaves_nothing_to_fix() {
             .map(|f| f.rule)
             .collect();
         let (text, applied) = lint::fix_source(&source, kind, &settings, Applicability::Unsafe);
+        let mut snapshot = path.as_os_str().to_owned();
+        snapshot.push(".fixed");
+        let snapshot = std::path::PathBuf::from(snapshot);
+        let kept = std::fs::read_to_string(&snapshot).ok();
+        let want = (applied > 0).then_some(&text);
+        if bless {
+            match want {
+                Some(text) => std::fs::write(&snapshot, text).expect("the snapshot is written"),
+                None if kept.is_some() => std::fs::remove_file(&snapshot).expect("removed"),
+                None => {}
+            }
+        } else if kept.as_ref() != want {
+            failures.push(format!(
+                "{name}: the fixed text is not its snapshot {} (RETORT_BLESS=1 rewrites it):\n{}",
+                snapshot.display(),
+                want.map_or("(no fix applies)", |t| t.as_str())
+            ));
+        }
         if applied == 0 {
             if !fixable.is_empty() {
                 failures.push(format!("{name}: fixes for {fixable:?} but none applied"));

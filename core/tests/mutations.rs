@@ -13,6 +13,8 @@
 
 use retort_core::{Diagnostic, Schema, python, sql};
 
+mod common;
+
 const FIXTURES: &[&str] = &[
     include_str!("../../tests/fixtures/models/01_declarative_basic.py"),
     include_str!("../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -508,10 +510,8 @@ const LINT_FRAGMENTS: &[&str] = &[
 fn mutated_migrations_never_panic_the_linter_or_its_fixes() {
     use retort_core::Applicability;
     use retort_core::lint::{self, MigrationKind, Settings};
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases");
-    let mut seeds: Vec<(String, MigrationKind)> = std::fs::read_dir(&dir)
-        .expect("tests/lint/cases")
-        .map(|e| e.expect("an entry").path())
+    let mut seeds: Vec<(String, MigrationKind)> = common::lint_cases()
+        .into_iter()
         .map(|p| {
             let kind = if p.extension().is_some_and(|e| e == "sql") {
                 MigrationKind::Sql
@@ -594,15 +594,8 @@ const LEXER_FRAGMENTS: &[&str] = &[
 
 /// The SQL fixtures and the labelled SQL cases.
 fn sql_seeds() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/lint/cases");
     let mut seeds: Vec<String> = SQL_FIXTURES.iter().map(|s| s.to_string()).collect();
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/lint/cases")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    cases.sort();
-    for path in cases {
+    for path in common::sql_cases() {
         seeds.push(std::fs::read_to_string(path).expect("UTF-8"));
     }
     seeds
@@ -722,13 +715,13 @@ fn a_script_judged_in_parts_gets_the_findings_of_one_pass() {
     use retort_core::lint::{self, Settings};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut seeds: Vec<String> = Vec::new();
-    for dir in ["tests/lint/cases", "tests/fixtures/sql"] {
-        let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
-            .expect("a seed folder")
-            .map(|e| e.expect("an entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-            .collect();
-        paths.sort();
+    let mut fixtures: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/sql"))
+        .expect("tests/fixtures/sql")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    fixtures.sort();
+    for paths in [common::sql_cases(), fixtures] {
         seeds.extend(
             paths
                 .iter()

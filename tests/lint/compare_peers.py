@@ -172,7 +172,7 @@ def compare(retort, squawk, pgfence):
     rows = []
     totals = {"retort": [0, 0, 0], "squawk": [0, 0, 0], "pgfence": [0, 0, 0]}
     # Ignore comments are retort's own syntax: those cases are left out.
-    cases = sorted(p for p in CASES.glob("*.sql") if "ignore" not in p.name)
+    cases = sorted((p for p in CASES.rglob("*.sql") if "ignore" not in p.name), key=lambda p: p.name)
     for path in cases:
         text = path.read_text()
         args = case_settings(text)
