@@ -1,8 +1,18 @@
 //! retort's analysis core.
 //!
-//! Everything here takes text and returns values: no IO, no JavaScript, no
-//! threads. That is what lets the same code run in the `retort` command, in
-//! the browser playground (compiled to wasm) and in tests.
+//! Everything here takes text and returns values: no IO and no JavaScript.
+//! That is what lets the same code run in the `retort` command, in the
+//! browser playground (compiled to wasm) and in tests. Threads only with
+//! the `threads` feature (on by default, and in the `retort` command): then
+//! [`par`] shares a long script's reading, the rules and the JSON output
+//! over the cores. The playground builds core without it, as one thread,
+//! and the same calls run their parts in turn.
+//!
+//! The modules are layered, bottom to top, and none uses one above it
+//! (`tests/tidy.rs` checks it): text and quoting (`text`, `diagnostic`,
+//! `quote`, `naming`, `hash`, `par`, `zip`) → `schema` → `op` → the readers
+//! (`python`, `sql`, `revision`, `graph`, `input`) → `diff` → `render` →
+//! `lint` → `report`, `autogen` and `protocol`.
 //!
 //! Readers never panic and never give up: they return what they could read
 //! together with [`Diagnostic`]s carrying byte [`Span`]s. Positions are kept

@@ -477,7 +477,17 @@ fn test() -> Result {
     step("core tests (wasm32, headless Chromium)", &mut || {
         let mut test = cmd(
             "cargo",
-            &["test", "-p", "retort-core", "--target", WASM_TARGET],
+            // As the playground builds it: no `threads` feature.
+            &[
+                "test",
+                "-p",
+                "retort-core",
+                "--no-default-features",
+                "--features",
+                "sql",
+                "--target",
+                WASM_TARGET,
+            ],
         );
         test.env("WASM_BINDGEN_USE_BROWSER", "1")
             .env("CHROMEDRIVER", CHROMEDRIVER)

@@ -1,27 +1,13 @@
-//! Work shared out over the machine's cores, outside the browser (the
-//! analysis worker's wasm has one thread: there everything runs in turn).
+//! The threads behind [`super::map`], [`super::both`] and
+//! [`super::pipeline`] (feature `threads`): scoped threads, a board of
+//! results under a mutex, and a condition variable.
 
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
-
-/// The cores this process may use (1 in the browser).
-pub fn cores() -> usize {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        1
-    }
-}
 
 /// `work` on each part, the first on this thread and the others on threads
 /// of their own; the results in the parts' order. A panic in a part is
 /// resumed here.
 pub fn map<T: Send, R: Send>(parts: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
-    if parts.len() < 2 || cores() < 2 {
-        return parts.into_iter().map(work).collect();
-    }
     let work = &work;
     std::thread::scope(|scope| {
         let mut parts = parts.into_iter();
@@ -39,14 +25,10 @@ pub fn map<T: Send, R: Send>(parts: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec
     })
 }
 
-/// `a` on this thread and `b` on another at the same time (in turn in the
-/// browser); `a`'s result once both are done. A panic in `b` is resumed
+/// `a` on this thread and `b` on another at the same time; `a`'s result
+/// once both are done. A panic in `b` is resumed
 /// here.
 pub fn both<A>(a: impl FnOnce() -> A, b: impl FnOnce() + Send) -> A {
-    if cores() < 2 {
-        b();
-        return a();
-    }
     std::thread::scope(|scope| {
         let other = scope.spawn(b);
         let done = a();
@@ -130,13 +112,7 @@ pub fn pipeline<T: Sync, R: Send>(
     read: impl Fn(&T) -> R + Sync,
     mut take: impl FnMut(&R),
 ) {
-    let helpers = cores().min(parts.len()).saturating_sub(1);
-    if helpers == 0 {
-        for part in parts {
-            take(&read(part));
-        }
-        return;
-    }
+    let helpers = super::cores().min(parts.len()).saturating_sub(1);
     let window = 2 * (helpers + 1);
     let shared = Shared {
         board: Mutex::new(Board {
@@ -223,7 +199,7 @@ pub fn pipeline<T: Sync, R: Send>(
     });
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -273,7 +249,10 @@ mod tests {
         assert_eq!(ALIVE.load(Ordering::SeqCst), 0);
         assert_eq!(FREED_ELSEWHERE.load(Ordering::SeqCst), 0);
         let most = MOST.load(Ordering::SeqCst);
-        assert!(most <= 4 * cores() + 2, "{most} results alive at once");
+        assert!(
+            most <= 4 * super::super::cores() + 2,
+            "{most} results alive at once"
+        );
     }
 
     #[test]
