@@ -16,7 +16,7 @@ use std::collections::HashMap;
 pub use retort_core::autogen::Choices;
 pub use retort_core::protocol::FixRequest;
 use retort_core::protocol::{
-    FromWorker, HistoryPicture, PathSql, Reply, Request, Reviewed, RevisionPlan, SourceFile,
+    FromWorker, HistoryPicture, PathSql, Reply, Request, ReviewOutcome, RevisionPlan, SourceFile,
     SqlRead, ToWorker, Unzipped,
 };
 pub use retort_core::report::{Explained, FixView, LockRow, Review, ReviewFinding};
@@ -66,7 +66,7 @@ pub fn review(
     text: &str,
     postgres: u32,
     fix: FixRequest,
-    done: impl FnOnce(Answer<Reviewed>) + 'static,
+    done: impl FnOnce(Answer<ReviewOutcome>) + 'static,
 ) -> u64 {
     // A click on a fix is never dropped; a review of the text as typed is
     // worth nothing once newer text exists.

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use retort_core::Applicability;
 use retort_core::Severity;
 
-use retort_core::protocol::Reviewed;
+use retort_core::protocol::ReviewOutcome;
 
 use crate::analysis::{self, FixRequest, Review, ReviewFinding};
 use crate::editor::Underline;
@@ -263,7 +263,7 @@ pub fn ReviewPane(
 
     // Takes a reply: the review shown, the SQL pane fed, a fix put in the
     // editor (the text before it kept for Undo).
-    let take = move |reply: analysis::Answer<Reviewed>, asked: bool| match reply {
+    let take = move |reply: analysis::Answer<ReviewOutcome>, asked: bool| match reply {
         Ok((id, reply)) if id == latest.get_value() => {
             // The round trip, for the benchmark (`retort:review`).
             if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {

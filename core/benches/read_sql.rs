@@ -107,7 +107,7 @@ fn main() {
         .collect();
     let mut findings = 0;
     let judge_s = time(runs, || {
-        let mut script = lint::Script::new(&text, &settings);
+        let mut script = lint::ScriptJudge::new(&text, &settings);
         for located in &read {
             script.part(located, |_| {});
         }

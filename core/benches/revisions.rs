@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use retort_core::diff::{Options, diff_with};
 use retort_core::python::read_schema;
-use retort_core::render::{self, Context, RevisionHeader};
+use retort_core::render::{self, RenderOptions, RevisionHeader};
 use retort_core::revision::read_revision;
 
 // The allocator the `retort` command runs with (see cli/src/main.rs).
@@ -47,7 +47,7 @@ fn revision(before: &str, after: &str) -> String {
             create_date: "2026-01-01 00:00:00.000000",
         },
         &migration,
-        &Context {
+        &RenderOptions {
             database_enums: &enums,
             batch: false,
         },

@@ -2,7 +2,7 @@
 //! --autogenerate` would write, and what safe mode writes instead.
 //!
 //! This is the one entry point the `retort revision` command and the
-//! playground's worker share. A [`Request`] gives the schema the database
+//! playground's worker share. A [`PlanRequest`] gives the schema the database
 //! has, the schema the models describe, and what the user decided
 //! ([`Choices`]: safe mode, batch mode, renames, backfill expressions); the
 //! [`Plan`] holds the revisions (one, or three when safe mode splits a `NOT
@@ -104,7 +104,7 @@ pub fn derived_rev_id(base: &str, step: usize) -> String {
 }
 
 #[cfg(feature = "sql")]
-pub use planning::{Plan, PlannedRevision, Request, plan};
+pub use planning::{Plan, PlanRequest, PlannedRevision, plan};
 
 #[cfg(feature = "sql")]
 mod planning {
@@ -112,12 +112,12 @@ mod planning {
     use crate::diagnostic::Diagnostic;
     use crate::diff::{self, Backfill, Rename, TableRename};
     use crate::op::Migration;
-    use crate::render::{self, Context, RevisionHeader};
+    use crate::render::{self, RenderOptions, RevisionHeader};
     use crate::schema::{EnumType, Schema};
 
     /// A change to plan.
     #[derive(Debug, Clone, Copy)]
-    pub struct Request<'a> {
+    pub struct PlanRequest<'a> {
         /// The schema the database has (Alembic reflects it).
         pub before: &'a Schema,
         /// The schema the models describe (`target_metadata`).
@@ -191,8 +191,8 @@ mod planning {
     }
 
     /// Plans the revisions for `request`.
-    pub fn plan(request: &Request<'_>) -> Plan {
-        let Request {
+    pub fn plan(request: &PlanRequest<'_>) -> Plan {
+        let PlanRequest {
             before,
             after,
             choices,
@@ -224,7 +224,7 @@ mod planning {
             &table_renames,
         );
         let database_enums = render::database_enums(before);
-        let context = Context {
+        let context = RenderOptions {
             database_enums: &database_enums,
             batch: choices.batch,
         };

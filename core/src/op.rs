@@ -371,7 +371,7 @@ impl<T: Clone> Change<T> {
 
 /// A column's type or server default, with the side it is rendered from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sided {
+pub struct SidedColumn {
     /// Boxed: an `AlterColumn` holds up to four of these.
     pub column: Box<Column>,
     pub side: Side,
@@ -382,8 +382,8 @@ pub struct Sided {
 pub struct AlterColumn {
     pub table: TableRef,
     pub column: String,
-    pub ty: Change<Sided>,
-    pub server_default: Change<Sided>,
+    pub ty: Change<SidedColumn>,
+    pub server_default: Change<SidedColumn>,
     pub nullable: Change<bool>,
     pub comment: Change<Option<String>>,
     /// Alembic's `autoincrement=` keyword: set from the model column.

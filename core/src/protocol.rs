@@ -104,7 +104,7 @@ pub enum Request {
 pub enum Reply {
     Read(SqlRead),
     Revision(RevisionPlan),
-    Review(Reviewed),
+    Review(ReviewOutcome),
     History(HistoryPicture),
     Path(PathSql),
     Unzip(Unzipped),
@@ -142,7 +142,7 @@ pub struct RevisionPlan {
 
 /// The Revision pane's text reviewed, after the fix asked for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Reviewed {
+pub struct ReviewOutcome {
     /// The text after the fix(es), when one applied.
     pub fixed: Option<String>,
     pub applied: usize,

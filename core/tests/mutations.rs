@@ -308,7 +308,7 @@ const PAIRS: &[(&str, &str)] = &[
 #[test]
 fn revisions_of_mutated_model_pairs_never_panic() {
     use retort_core::diff::{Options, plan, rename_candidates};
-    use retort_core::render::{self, Context, RevisionHeader};
+    use retort_core::render::{self, RenderOptions, RevisionHeader};
 
     let count = mutations() / 10;
     let mut rng = Rng(0x000b_ad5e_ed0f_d1ff);
@@ -338,7 +338,7 @@ fn revisions_of_mutated_model_pairs_never_panic() {
                             create_date: "now",
                         },
                         &s.migration,
-                        &Context {
+                        &RenderOptions {
                             database_enums: &enums,
                             batch: false,
                         },
@@ -407,7 +407,7 @@ const REVISION_FRAGMENTS: &[&str] = &[
 #[test]
 fn mutated_revision_files_never_panic_and_their_sql_is_always_written() {
     use retort_core::diff::{Options, plan};
-    use retort_core::render::{self, Context, RevisionHeader};
+    use retort_core::render::{self, RenderOptions, RevisionHeader};
     use retort_core::revision::read_revision;
 
     // Seeds: the revisions retort writes for the fixture pairs.
@@ -429,7 +429,7 @@ fn mutated_revision_files_never_panic_and_their_sql_is_always_written() {
                             create_date: "now",
                         },
                         &s.migration,
-                        &Context {
+                        &RenderOptions {
                             database_enums: &enums,
                             batch: false,
                         },
@@ -701,7 +701,7 @@ fn one_pass(
 ) -> Vec<retort_core::lint::Finding> {
     use retort_core::lint;
     let (located, _) = retort_core::sql::ops::read_ops(source);
-    let cx = lint::sql_cx(&located, settings);
+    let cx = lint::sql_subject(&located, settings);
     lint::apply_ignores(
         source,
         lint::MigrationKind::Sql,

@@ -7,7 +7,8 @@
 //! modules of any one module, the uses form no cycle (a module using its
 //! parent, or its own children, is not an edge: the parent is the face its
 //! children share). No module is over [`MAX_LINES`] lines, not counting its
-//! tests.
+//! tests. A type name (struct, enum, type alias, trait) is declared once in
+//! the crate, so a name means one thing wherever it is read.
 //!
 //! What counts as a use: every path that starts with `crate::`, `super::`
 //! or `self::`, in `use` items (groups expanded) and in code, outside
@@ -104,6 +105,16 @@ fn tidy_finds_an_upward_use_a_cycle_and_a_long_module() {
     assert_eq!(long.len(), 1, "{long:?}");
     assert!(long[0].contains("801 lines"), "{long:?}");
 
+    let twice = check(&[
+        file("schema.rs", "pub struct Table {}\n"),
+        file(
+            "op.rs",
+            "pub(crate) struct Table;\nimpl X { type Table = u8; }\n",
+        ),
+    ]);
+    assert_eq!(twice.len(), 1, "{twice:?}");
+    assert!(twice[0].contains("Table is declared in"), "{twice:?}");
+
     let unplaced = check(&[file("newthing.rs", "")]);
     assert!(unplaced[0].contains("in no layer"), "{unplaced:?}");
 }
@@ -150,6 +161,21 @@ fn check(files: &[(String, String)]) -> Vec<String> {
             problems.push(format!(
                 "module {} is in no layer: add it to LAYERS in core/tests/tidy.rs",
                 top[0]
+            ));
+        }
+    }
+
+    let mut declared: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for module in &modules {
+        for name in type_names(&module.code) {
+            declared.entry(name).or_default().push(&module.file);
+        }
+    }
+    for (name, files) in &declared {
+        if files.len() > 1 {
+            problems.push(format!(
+                "the type name {name} is declared in {}: give each its own name",
+                files.join(" and ")
             ));
         }
     }
@@ -220,6 +246,25 @@ fn check(files: &[(String, String)]) -> Vec<String> {
     let mut seen = BTreeSet::new();
     problems.retain(|p| seen.insert(p.clone()));
     problems
+}
+
+/// The types a module declares at its top level.
+fn type_names(code: &str) -> Vec<String> {
+    code.lines()
+        .filter_map(|line| {
+            let rest = match line.strip_prefix("pub") {
+                Some(rest) if rest.starts_with('(') => rest.split_once(')')?.1.trim_start(),
+                Some(rest) => rest.trim_start(),
+                None => line,
+            };
+            let (keyword, rest) = rest.split_once(' ')?;
+            matches!(keyword, "struct" | "enum" | "type" | "trait").then(|| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect()
+            })
+        })
+        .collect()
 }
 
 /// `sql/ops.rs` → `["sql", "ops"]`; `sql/mod.rs` → `["sql"]`; `None` for

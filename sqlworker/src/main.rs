@@ -12,7 +12,7 @@ use retort_core::autogen::{self, ColumnFill, RenamedColumn, RenamedTable};
 use retort_core::graph::Graph;
 use retort_core::lint;
 use retort_core::protocol::{
-    FixRequest, FromWorker, HistoryPicture, PathSql, Reply, Request, Reviewed, RevisionPlan,
+    FixRequest, FromWorker, HistoryPicture, PathSql, Reply, Request, ReviewOutcome, RevisionPlan,
     SourceFile, SqlRead, ToWorker, Unzipped,
 };
 use retort_core::render::script::{Direction, files_script};
@@ -58,7 +58,7 @@ fn read(text: &str) -> Reply {
 fn revision(before: &str, after: &str, choices: &autogen::Choices) -> Reply {
     let (before, before_problems) = input::read_schema(before);
     let (after, after_problems) = input::read_schema(after);
-    let plan = autogen::plan(&autogen::Request {
+    let plan = autogen::plan(&autogen::PlanRequest {
         before: &before,
         after: &after,
         choices,
@@ -150,7 +150,7 @@ fn review_request(text: &str, postgres: u32, fix: &FixRequest) -> Reply {
         }
     };
     let review = review::review(fixed.as_deref().unwrap_or(text), &settings).review;
-    Reply::Review(Reviewed {
+    Reply::Review(ReviewOutcome {
         fixed,
         applied,
         review,

@@ -249,7 +249,7 @@ fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
             (findings, diagnostics)
         } else {
             let (revision, diagnostics) = retort_core::revision::read_revision(&source.text);
-            let cx = lint::revision_cx(&revision, &source.text, &options.settings);
+            let cx = lint::revision_subject(&revision, &source.text, &options.settings);
             if options.locks {
                 lock_tables.push((
                     source.path.clone(),
@@ -323,7 +323,7 @@ fn judge_sql(
 ) -> (Vec<Finding>, Vec<Diagnostic>) {
     use retort_core::sql::{ops, split};
     let pieces = split::split(text);
-    let mut script = lint::Script::new(text, settings);
+    let mut script = lint::ScriptJudge::new(text, settings);
     let mut diagnostics = Vec::new();
     retort_core::par::pipeline(
         &pieces.chunks(lint::PART).collect::<Vec<_>>(),

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use retort_core::Severity;
-use retort_core::autogen::{self, Choices, ColumnFill, RenamedColumn, RenamedTable, Request};
+use retort_core::autogen::{self, Choices, ColumnFill, PlanRequest, RenamedColumn, RenamedTable};
 use retort_core::render::script::{Direction, ScriptRevision, script};
 
 use crate::files::{print_diagnostics, read_input};
@@ -114,7 +114,7 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let rev_id = args.rev_id.clone().unwrap_or_else(random_rev_id);
     let create_date = now();
-    let plan = autogen::plan(&Request {
+    let plan = autogen::plan(&PlanRequest {
         before: &before.schema,
         after: &after.schema,
         choices: &choices,

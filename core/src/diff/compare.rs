@@ -148,11 +148,11 @@ pub(super) fn alter_column(
     model: &Column,
     auto_column: Option<&str>,
 ) -> AlterColumn {
-    let existing = Sided {
+    let existing = SidedColumn {
         column: Box::new(existing_db.clone()),
         side: Side::Database,
     };
-    let target = Sided {
+    let target = SidedColumn {
         column: Box::new(model.clone()),
         side: Side::Model,
     };

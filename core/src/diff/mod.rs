@@ -16,13 +16,13 @@ mod renames;
 mod safe;
 
 pub use compare::foreign_key_cycle;
-pub use plan::{Backfill, Step, plan, plan_with_table_renames};
+pub use plan::{Backfill, PlanStep, plan, plan_with_table_renames};
 pub use renames::{
     Rename, TableRename, rename_candidates, renamed_tables, table_rename_candidates,
 };
 
 use crate::diagnostic::Diagnostic;
-use crate::op::{AlterColumn, Change, Migration, Op, Side, Sided, TableRef};
+use crate::op::{AlterColumn, Change, Migration, Op, Side, SidedColumn, TableRef};
 use crate::schema::Autoincrement;
 use crate::schema::{Column, EnumType, Schema, SqlType, Table};
 use crate::sql::stored::database_form;

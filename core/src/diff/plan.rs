@@ -9,7 +9,7 @@ use super::*;
 
 /// One revision of a plan: a suffix for its message, and its ops.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Step {
+pub struct PlanStep {
     pub message: String,
     pub migration: Migration,
 }
@@ -38,13 +38,13 @@ pub fn plan(
     options: Options,
     backfill: &[(String, String, String)],
     renames: &[Rename],
-) -> (Vec<Step>, Vec<Backfill>) {
+) -> (Vec<PlanStep>, Vec<Backfill>) {
     let (ops, after_db) = compare(before, after);
     let ops = apply_renames(ops, renames, &database_form(before), after, &after_db);
     if !options.safe {
         let downgrade = ops.iter().rev().map(Op::inverse).collect();
         return (
-            vec![Step {
+            vec![PlanStep {
                 message: String::new(),
                 migration: Migration {
                     upgrade: ops,
@@ -89,7 +89,7 @@ pub fn plan(
     let first = safe(before, after, &after_db, ops);
     if fills.is_empty() {
         return (
-            vec![Step {
+            vec![PlanStep {
                 message: String::new(),
                 migration: first,
             }],
@@ -120,7 +120,7 @@ pub fn plan(
         .filter_map(|f| {
             let table = after_db.table(f.table.schema.as_deref(), &f.table.name)?;
             let column = table.column(&f.column)?;
-            let stored = Sided {
+            let stored = SidedColumn {
                 column: Box::new(column.clone()),
                 side: Side::Database,
             };
@@ -151,7 +151,7 @@ pub fn plan(
             })
         })
         .collect();
-    let step = |message: &str, upgrade: Vec<Op>| Step {
+    let step = |message: &str, upgrade: Vec<Op>| PlanStep {
         message: message.to_string(),
         migration: Migration {
             downgrade: upgrade.iter().rev().map(Op::inverse).collect(),
@@ -160,11 +160,11 @@ pub fn plan(
     };
     (
         vec![
-            Step {
+            PlanStep {
                 message: "1/3: new NOT NULL columns added as nullable".into(),
                 migration: first,
             },
-            Step {
+            PlanStep {
                 message: "2/3: backfill".into(),
                 migration: Migration {
                     upgrade: backfills,
@@ -247,7 +247,7 @@ pub fn plan_with_table_renames(
     backfill: &[(String, String, String)],
     renames: &[Rename],
     table_renames: &[TableRename],
-) -> (Vec<Step>, Vec<Backfill>) {
+) -> (Vec<PlanStep>, Vec<Backfill>) {
     if table_renames.is_empty() {
         return plan(before, after, options, backfill, renames);
     }

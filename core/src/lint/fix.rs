@@ -23,7 +23,7 @@
 
 use serde::Serialize;
 
-use super::{Cx, Finding, MigrationKind, Step};
+use super::{Finding, MigrationKind, Step, Subject};
 use crate::hash::FastMap;
 use crate::op::TableRef;
 use crate::quote::ident;
@@ -66,7 +66,7 @@ pub type FixFn = fn(&Site<'_>) -> Option<Fix>;
 pub fn attach(
     source: &str,
     kind: MigrationKind,
-    cx: &Cx<'_>,
+    cx: &Subject<'_>,
     fixes: &FastMap<&str, FixFn>,
     findings: &mut [Finding],
 ) {
@@ -116,7 +116,7 @@ pub struct Site<'s> {
     span: Span,
     pub step: &'s Step<'s>,
     pub kind: MigrationKind,
-    pub cx: &'s Cx<'s>,
+    pub cx: &'s Subject<'s>,
 }
 
 impl<'s> Site<'s> {

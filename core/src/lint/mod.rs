@@ -90,16 +90,17 @@ pub struct Finding {
     pub fix: Option<fix::Fix>,
 }
 
-/// What a rule reports: where, and what it saw there.
+/// What a rule flags: where, and what it saw there (the judge adds the
+/// rule, its severity and its fix to make a [`Finding`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
+pub struct Flag {
     pub span: Span,
     pub message: String,
 }
 
-impl Hit {
+impl Flag {
     pub fn new(span: Span, message: impl Into<String>) -> Self {
-        Hit {
+        Flag {
             span,
             message: message.into(),
         }
@@ -133,10 +134,10 @@ pub struct Step<'a> {
     pub utc: bool,
 }
 
-/// What the rules read: the steps (of the whole migration, or of the part
-/// of a long script being judged), and the revision around them.
+/// The subject the rules judge: the steps (of the whole migration, or of
+/// the part of a long script being judged), and the revision around them.
 #[derive(Debug)]
-pub struct Cx<'a> {
+pub struct Subject<'a> {
     pub steps: Vec<Step<'a>>,
     pub settings: &'a Settings,
     pub revision: Option<RevisionFacts>,
@@ -404,9 +405,12 @@ pub fn revision_steps<'a>(revision: &'a Revision) -> Vec<Step<'a>> {
 }
 
 /// What the rules read of a whole SQL script's ops, in one part.
-pub fn sql_cx<'a>(located: &'a [crate::sql::ops::Located], settings: &'a Settings) -> Cx<'a> {
+pub fn sql_subject<'a>(
+    located: &'a [crate::sql::ops::Located],
+    settings: &'a Settings,
+) -> Subject<'a> {
     let (steps, _) = flatten_sql(located, State::new(settings.assume_in_transaction));
-    Cx {
+    Subject {
         first: steps.first().map(|s| s.span),
         steps,
         settings,
@@ -453,10 +457,10 @@ fn on_cores<T: Send>(items: &mut [T], work: impl Fn(&mut T) + Sync) {
 }
 
 /// A rule at work, with what it remembers of the steps it has read.
-type Working = (&'static rules::Rule, rules::Memory);
+type RuleState = (&'static rules::Rule, rules::Memory);
 
 /// `hits` of `rule` as its findings.
-fn found(rule: &rules::Rule, settings: &Settings, hits: &mut Vec<Hit>, out: &mut Vec<Finding>) {
+fn found(rule: &rules::Rule, settings: &Settings, hits: &mut Vec<Flag>, out: &mut Vec<Finding>) {
     let severity = settings.severity(rule.id, rule.severity);
     out.extend(hits.drain(..).map(|hit| Finding {
         rule: rule.id,
@@ -470,9 +474,9 @@ fn found(rule: &rules::Rule, settings: &Settings, hits: &mut Vec<Hit>, out: &mut
 /// The findings of `rules` on `cx`, in no particular order. The rules are
 /// independent of each other: on a long migration, outside the browser,
 /// they share out over the machine's cores.
-fn run_rules(cx: &Cx<'_>, rules: &mut [Working]) -> Vec<Finding> {
+fn run_rules(cx: &Subject<'_>, rules: &mut [RuleState]) -> Vec<Finding> {
     let threads = threads_for(cx.steps.len()).min(rules.len()).max(1);
-    let mut groups: Vec<Vec<&mut Working>> = (0..threads).map(|_| Vec::new()).collect();
+    let mut groups: Vec<Vec<&mut RuleState>> = (0..threads).map(|_| Vec::new()).collect();
     for (i, working) in rules.iter_mut().enumerate() {
         groups[i % threads].push(working);
     }
@@ -505,7 +509,7 @@ fn sort(findings: &mut [Finding]) {
 #[derive(Debug)]
 pub struct Judge<'s> {
     settings: &'s Settings,
-    rules: Vec<Working>,
+    rules: Vec<RuleState>,
     findings: Vec<Finding>,
     /// The enabled rules' fixes, by rule id.
     fixes: crate::hash::FastMap<&'static str, fix::FixFn>,
@@ -537,7 +541,7 @@ impl<'s> Judge<'s> {
     /// Judges `cx` (read from `source`, a migration of `kind`): the
     /// whole migration, or its next part. Each finding gets its fix here,
     /// while the ops are still there.
-    pub fn part(&mut self, cx: &Cx<'_>, source: &str, kind: MigrationKind) {
+    pub fn part(&mut self, cx: &Subject<'_>, source: &str, kind: MigrationKind) {
         self.steps += cx.steps.len();
         let mut findings = run_rules(cx, &mut self.rules);
         fix::attach(source, kind, cx, &self.fixes, &mut findings);
@@ -574,16 +578,16 @@ impl<'s> Judge<'s> {
 /// A SQL script judged a part at a time ([`Judge`]), the flattener's state
 /// carried from each part to the next.
 #[derive(Debug)]
-pub struct Script<'s> {
+pub struct ScriptJudge<'s> {
     source: &'s str,
     judge: Judge<'s>,
     state: State,
     first: Option<Span>,
 }
 
-impl<'s> Script<'s> {
+impl<'s> ScriptJudge<'s> {
     pub fn new(source: &'s str, settings: &'s Settings) -> Self {
-        Script {
+        ScriptJudge {
             source,
             judge: Judge::new(settings),
             state: State::new(settings.assume_in_transaction),
@@ -597,7 +601,7 @@ impl<'s> Script<'s> {
         let (part, state) = flatten_sql(located, std::mem::take(&mut self.state));
         self.state = state;
         self.first = self.first.or(part.first().map(|s| s.span));
-        let cx = Cx {
+        let cx = Subject {
             steps: part,
             settings: self.judge.settings,
             revision: None,
@@ -642,7 +646,7 @@ pub fn apply_ignores(
 /// A revision already read from `source`, reviewed.
 pub fn lint_read_revision(revision: &Revision, source: &str, settings: &Settings) -> Vec<Finding> {
     let findings = findings(
-        &revision_cx(revision, source, settings),
+        &revision_subject(revision, source, settings),
         source,
         MigrationKind::Revision,
     );
@@ -651,7 +655,7 @@ pub fn lint_read_revision(revision: &Revision, source: &str, settings: &Settings
 
 /// The rules' findings on `cx` (read from `source`), each with its fix, in
 /// source order.
-pub fn findings(cx: &Cx<'_>, source: &str, kind: MigrationKind) -> Vec<Finding> {
+pub fn findings(cx: &Subject<'_>, source: &str, kind: MigrationKind) -> Vec<Finding> {
     let mut judge = Judge::new(cx.settings);
     judge.part(cx, source, kind);
     judge.finish()
@@ -699,13 +703,17 @@ pub fn fix_source(
 }
 
 /// What the rules read of a revision read from `source`.
-pub fn revision_cx<'a>(revision: &'a Revision, source: &str, settings: &'a Settings) -> Cx<'a> {
+pub fn revision_subject<'a>(
+    revision: &'a Revision,
+    source: &str,
+    settings: &'a Settings,
+) -> Subject<'a> {
     let at = |name: &str| {
         source
             .find(&format!("def {name}("))
             .map_or(Span::new(0, 0), |i| Span::new(i, i + 4 + name.len()))
     };
-    Cx {
+    Subject {
         steps: revision_steps(revision),
         settings,
         // The first statement of `upgrade()` (a block, not the op inside it).
@@ -757,7 +765,7 @@ pub fn lint_sql_in_parts(
     part: usize,
 ) -> (Vec<Finding>, Vec<Diagnostic>) {
     let pieces = crate::sql::split::split(source);
-    let mut script = Script::new(source, settings);
+    let mut script = ScriptJudge::new(source, settings);
     let mut diagnostics = Vec::new();
     for part in pieces.chunks(part.max(1)) {
         let (located, mut read) = crate::sql::ops::read_ops_of(source, part);

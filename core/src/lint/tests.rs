@@ -10,7 +10,7 @@ fn steps_know_their_transaction_and_new_tables() {
     let (located, diagnostics) = crate::sql::ops::read_ops(sql);
     assert!(diagnostics.is_empty());
     let settings = Settings::default();
-    let steps = sql_cx(&located, &settings).steps;
+    let steps = sql_subject(&located, &settings).steps;
     let index = steps
         .iter()
         .find(|s| matches!(s.op, Op::CreateIndex { .. }))

@@ -34,7 +34,7 @@ pub(super) fn batch_name(name: Option<&str>, convention: bool) -> String {
 
 /// An op as `batch_op.<op>(...)`: Alembic's text without the table (and
 /// schema) the `with` block names.
-pub(super) fn batch_op(op: &Op, ctx: &Context<'_>) -> String {
+pub(super) fn batch_op(op: &Op, ctx: &RenderOptions<'_>) -> String {
     let list = |items: &[String]| {
         let quoted: Vec<String> = items.iter().map(|c| py_repr(c)).collect();
         format!("[{}]", quoted.join(", "))

@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::sql::{Memo, Statement, statements};
+use super::sql::{CreatedEnums, Statement, statements};
 use crate::op::Migration;
 use crate::schema::EnumType;
 
@@ -199,7 +199,7 @@ pub struct ScriptError {
 
 /// An offline script and what could not be written into it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Script {
+pub struct OfflineScript {
     pub text: String,
     pub errors: Vec<ScriptError>,
 }
@@ -207,7 +207,7 @@ pub struct Script {
 /// An offline script of revision files, and what stood in its way.
 #[derive(Debug, Clone, Default)]
 pub struct FilesScript {
-    pub script: Script,
+    pub script: OfflineScript,
     /// The revisions it runs (indexes into the files given), in order.
     pub order: Vec<usize>,
     /// Duplicate ids, cycles, reused labels, a target that names nothing.
@@ -290,9 +290,9 @@ pub fn script(
     revisions: &[ScriptRevision<'_>],
     direction: Direction,
     enums: &[EnumType],
-) -> Script {
+) -> OfflineScript {
     let mut text = String::new();
-    let mut memo = Memo::default();
+    let mut memo = CreatedEnums::default();
     let emit = |text: &mut String, statement: &str| {
         text.push_str(statement);
         text.push_str(";\n\n");
@@ -372,5 +372,5 @@ pub fn script(
         }
     }
     emit(&mut text, "COMMIT");
-    Script { text, errors }
+    OfflineScript { text, errors }
 }

@@ -96,12 +96,12 @@ pub enum Statement {
 /// What SQLAlchemy remembers while it runs a migration: the enum types its
 /// `CREATE TABLE`s have created (each is created once).
 #[derive(Debug, Default)]
-pub struct Memo {
+pub struct CreatedEnums {
     enums: HashSet<(Option<String>, String)>,
 }
 
 /// The statements of one op.
-pub fn statements(op: &Op, enums: &[EnumType], memo: &mut Memo) -> Vec<Statement> {
+pub fn statements(op: &Op, enums: &[EnumType], memo: &mut CreatedEnums) -> Vec<Statement> {
     let sql = |text: String| vec![Statement::Sql(text)];
     match op {
         Op::CreateTable { table, side } => create_table(table, *side, enums, memo),
@@ -449,7 +449,12 @@ pub(crate) fn autoincrement_column(table: &Table, side: Side) -> Option<&str> {
         .map(|c| c.name.as_str())
 }
 
-fn create_table(table: &Table, side: Side, enums: &[EnumType], memo: &mut Memo) -> Vec<Statement> {
+fn create_table(
+    table: &Table,
+    side: Side,
+    enums: &[EnumType],
+    memo: &mut CreatedEnums,
+) -> Vec<Statement> {
     let mut out = Vec::new();
     let table_ref = TableRef::of(table);
     // SQLAlchemy's enum types create themselves before the first table
@@ -621,7 +626,7 @@ mod tests {
     use crate::diff::{Options, plan};
     use crate::op::Migration;
     use crate::python::read_schema;
-    use crate::render::script::{Direction, Script, ScriptRevision, script};
+    use crate::render::script::{Direction, OfflineScript, ScriptRevision, script};
 
     #[test]
     fn the_version_table_follows_branches_and_merges_both_ways() {
@@ -673,7 +678,7 @@ mod tests {
         );
     }
 
-    fn upgrade_sql(before: &str, after: &str) -> Script {
+    fn upgrade_sql(before: &str, after: &str) -> OfflineScript {
         let head = "import sqlalchemy as sa\nfrom sqlalchemy import ForeignKey, Identity, String\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\nclass Base(DeclarativeBase):\n    pass\n";
         let (before, _) = read_schema(&format!("{head}{before}"));
         let (after, _) = read_schema(&format!("{head}{after}"));
@@ -767,7 +772,7 @@ mod tests {
             convention_name: false,
             side: Side::Model,
         };
-        let out = statements(&drop, &[], &mut Memo::default());
+        let out = statements(&drop, &[], &mut CreatedEnums::default());
         assert!(matches!(&out[..], [Statement::Error(m)] if m.contains("unnamed")));
     }
 }

@@ -114,7 +114,7 @@ impl<'t> Collector<'t> {
     /// `part`, a migration of `kind`).
     fn add(
         &mut self,
-        cx: &crate::lint::Cx<'_>,
+        cx: &crate::lint::Subject<'_>,
         part: Span,
         kind: MigrationKind,
         settings: &Settings,
@@ -221,7 +221,7 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
     };
     if crate::input::looks_like_sql(text) {
         let (located, diagnostics) = crate::sql::ops::read_ops(text);
-        let cx = crate::lint::sql_cx(&located, settings);
+        let cx = crate::lint::sql_subject(&located, settings);
         collect.add(&cx, Span::new(0, text.len()), MigrationKind::Sql, settings);
         collect.diagnostics(diagnostics, 0);
         collect.out.sql = true;
@@ -236,7 +236,7 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
     for segment in segments(text) {
         let source = &text[segment.start..segment.end];
         let (revision, diagnostics) = read_revision(source);
-        let cx = crate::lint::revision_cx(&revision, source, settings);
+        let cx = crate::lint::revision_subject(&revision, source, settings);
         collect.add(&cx, segment, MigrationKind::Revision, settings);
         collect.diagnostics(diagnostics, segment.start);
         read.push((segment, revision));
@@ -474,7 +474,7 @@ mod tests {
                     create_date: "(now)",
                 },
                 &step.migration,
-                &crate::render::Context {
+                &crate::render::RenderOptions {
                     database_enums: &[],
                     batch: false,
                 },

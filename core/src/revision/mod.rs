@@ -19,7 +19,7 @@ use ruff_text_size::Ranged;
 
 use crate::diagnostic::Diagnostic;
 use crate::op::Migration;
-use crate::op::{AlterColumn, Change, Op, Side, Sided, TableRef};
+use crate::op::{AlterColumn, Change, Op, Side, SidedColumn, TableRef};
 use crate::python::{keyword, string};
 use crate::schema::{
     Column, EnumType, ForeignKey, Index, Schema, SqlType, Table, UniqueConstraint,
@@ -246,7 +246,7 @@ mod tests {
     use super::*;
     use crate::diff::{Options, plan};
     use crate::render::script::{Direction, ScriptRevision, script};
-    use crate::render::{Context, RevisionHeader, database_enums, revision};
+    use crate::render::{RenderOptions, RevisionHeader, database_enums, revision};
 
     const PAIRS: [(&str, &str); 6] = [
         (
@@ -296,7 +296,7 @@ mod tests {
                         create_date: "now",
                     },
                     migration,
-                    &Context {
+                    &RenderOptions {
                         database_enums: &enums,
                         batch,
                     },

@@ -121,7 +121,7 @@ pub(super) struct BodyReader<'s> {
 }
 
 /// A table-ish piece of the generated module: what it stands for.
-pub(super) enum Piece {
+pub(super) enum Restated {
     Create { schema: Option<String> },
     Column,
     Types,
@@ -232,7 +232,7 @@ impl<'s> BodyReader<'s> {
         for (i, p) in pending.iter().enumerate() {
             if let Pending::Model { table, piece, .. } = p {
                 let name = match piece {
-                    Piece::Create { .. } => None,
+                    Restated::Create { .. } => None,
                     _ => Some(format!("__retort_{i}")),
                 };
                 module.push_str(&table.replace(
@@ -265,7 +265,7 @@ impl<'s> BodyReader<'s> {
                     ..
                 } => {
                     let found = match &piece {
-                        Piece::Create { schema: s } => schema.table(s.as_deref(), &name),
+                        Restated::Create { schema: s } => schema.table(s.as_deref(), &name),
                         _ => schema.table(None, &format!("__retort_{i}")),
                     };
                     match found.and_then(|t| finish(t.clone())) {
@@ -544,7 +544,7 @@ impl<'s> BodyReader<'s> {
                 crate::quote::py_repr(&name),
                 items.join(", ")
             ),
-            piece: Piece::Create { schema },
+            piece: Restated::Create { schema },
             finish: Box::new(|table| {
                 Some(Op::CreateTable {
                     table: Box::new(table),
@@ -566,7 +566,7 @@ impl<'s> BodyReader<'s> {
                 "__retort_sa.Table(__RETORT_NAME__, __retort_metadata, {})",
                 without_op_f(self.text(column))
             ),
-            piece: Piece::Column,
+            piece: Restated::Column,
             finish: Box::new(move |read: Table| {
                 let column = read.columns.into_iter().next()?;
                 Some(Op::AddColumn {
@@ -613,12 +613,12 @@ impl<'s> BodyReader<'s> {
         let autoincrement = flag(keyword(args, "autoincrement"));
         Pending::Model {
             table: table_text,
-            piece: Piece::Types,
+            piece: Restated::Types,
             finish: Box::new(move |read: Table| {
                 let mut columns = read.columns.into_iter();
                 let existing = columns.next()?;
                 let target = columns.next()?;
-                let sided = |column: Column| Sided {
+                let sided = |column: Column| SidedColumn {
                     column: Box::new(column),
                     side: Side::Model,
                 };
@@ -715,7 +715,7 @@ pub(super) enum Pending<'c> {
     Model {
         /// The `sa.Table(...)` that restates it.
         table: String,
-        piece: Piece,
+        piece: Restated,
         finish: Finish,
         stmt: &'c Stmt,
         /// The table's name (for `create_table`).

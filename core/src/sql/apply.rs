@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl<'s> Reader<'s> {
+impl<'s> SqlReader<'s> {
     pub(super) fn missing_table(&mut self, span: Span, name: &QualifiedName) {
         let text = &self.source[span.start..span.end];
         let first_line = text.find('\n').unwrap_or(text.len());

@@ -2,13 +2,13 @@
 //! path read the statement: the quick path ([`super::quick`], from the
 //! words) or sqlparser's parsers ([`super::ops`]).
 
-use crate::op::{AlterColumn, Change, Op, Side, Sided, TableRef};
+use crate::op::{AlterColumn, Change, Op, Side, SidedColumn, TableRef};
 use crate::schema::{Column, SqlType, Table};
 
 /// An `alter_column` that changes nothing yet; what the column was is not
 /// known from SQL.
 pub(super) fn alter(table: &TableRef, column: &str) -> AlterColumn {
-    let unknown = Sided {
+    let unknown = SidedColumn {
         column: Box::new(Column::new(column, SqlType::Named(String::new()))),
         side: Side::Database,
     };

@@ -13,9 +13,8 @@
 
 use std::sync::OnceLock;
 
-use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::{ALL_KEYWORDS, ALL_KEYWORDS_INDEX, Keyword};
-use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, Whitespace, Word};
+use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Whitespace, Word};
 
 use crate::hash::FastMap;
 
@@ -370,6 +369,7 @@ pub fn words(text: &str) -> Option<Vec<Token>> {
 /// what sqlparser's tokenizer gives, token for token and span for span; and
 /// [`words`] gives up with it, or gives its tokens but the whitespace (the
 /// tests run it on every statement they have).
+#[cfg(any(test, feature = "testing"))]
 pub fn agrees_with_sqlparser(text: &str) -> bool {
     let fast = tokens(text);
     // The words are the tokens', or both give up.
@@ -386,7 +386,9 @@ pub fn agrees_with_sqlparser(text: &str) -> bool {
     let Some(fast) = fast else {
         return same_words;
     };
-    let Ok(slow) = Tokenizer::new(&PostgreSqlDialect {}, text).tokenize_with_location() else {
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let Ok(slow) = sqlparser::tokenizer::Tokenizer::new(&dialect, text).tokenize_with_location()
+    else {
         return false;
     };
     same_words

@@ -49,7 +49,7 @@ use split::Piece;
 /// alters), with a diagnostic for each statement it could not read or does
 /// not model. Never panics.
 pub fn read_schema(source: &str) -> (Schema, Vec<Diagnostic>) {
-    let mut reader = Reader::new(source);
+    let mut reader = SqlReader::new(source);
     for piece in split::split(source) {
         if let Piece::Statement(span) = piece {
             reader.statement(span);
@@ -61,7 +61,7 @@ pub fn read_schema(source: &str) -> (Schema, Vec<Diagnostic>) {
 /// `(schema, name)` with `public` read as the default (no) schema.
 type QualifiedName = (Option<String>, String);
 
-struct Reader<'s> {
+struct SqlReader<'s> {
     source: &'s str,
     schema: Schema,
     diagnostics: Vec<Diagnostic>,
@@ -206,10 +206,10 @@ fn new_column(name: String, read: types::ColumnType, span: Span) -> Column {
     column
 }
 
-impl<'s> Reader<'s> {
+impl<'s> SqlReader<'s> {
     /// A reader of `source` that has read nothing yet.
     fn new(source: &'s str) -> Self {
-        Reader {
+        SqlReader {
             source,
             schema: Schema::default(),
             diagnostics: Vec::new(),

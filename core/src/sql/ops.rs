@@ -22,7 +22,7 @@ use sqlparser::tokenizer::Token;
 use super::build::{added_columns, alter, constraint_ops, scratch};
 use super::quick;
 use super::split::{self, Piece};
-use super::{Reader, bare, keyword_at, qualified};
+use super::{SqlReader, bare, keyword_at, qualified};
 use crate::diagnostic::Diagnostic;
 use crate::op::{Command, Op, Side, TableRef};
 use crate::schema::{Column, EnumType, Index, SqlType, Table};
@@ -46,7 +46,7 @@ pub fn read_ops(source: &str) -> (Vec<Located>, Vec<Diagnostic>) {
 /// script can be read in parts (in parallel, by a caller that has
 /// threads) and the results put end to end.
 pub fn read_ops_of(source: &str, pieces: &[Piece]) -> (Vec<Located>, Vec<Diagnostic>) {
-    let mut reader = Reader::new(source);
+    let mut reader = SqlReader::new(source);
     // Mostly one op per statement: no growing (each `Located` is a few
     // hundred bytes, and a long script has a hundred thousand).
     let mut out = Vec::with_capacity(pieces.len());
@@ -70,16 +70,17 @@ pub fn ops_of(source: &str) -> (Vec<Op>, Vec<Diagnostic>) {
 /// Whether the quick path keeps its promise on the statement `text`: it
 /// passes, or gives the ops sqlparser's parser gives (the tests run it on every
 /// statement they have).
+#[cfg(any(test, feature = "testing"))]
 pub fn quick_agrees(text: &str) -> bool {
     let span = Span::new(0, text.len());
     let read = |quick: bool| {
-        let mut reader = Reader::new(text);
+        let mut reader = SqlReader::new(text);
         let ops = statement(&mut reader, span, quick);
         (ops, reader.diagnostics)
     };
     let slow = read(false);
     // Twice with one reader: the second time its types are known.
-    let mut reader = Reader::new(text);
+    let mut reader = SqlReader::new(text);
     let first = statement(&mut reader, span, true);
     let diagnostics = std::mem::take(&mut reader.diagnostics);
     let again = statement(&mut reader, span, true);
@@ -87,6 +88,7 @@ pub fn quick_agrees(text: &str) -> bool {
 }
 
 /// The quick path's form of the statement `text`, read alone.
+#[cfg(any(test, feature = "testing"))]
 fn quick_form_of(text: &str) -> Option<quick::Form> {
     let words = super::lex::words(text)?;
     quick::form(
@@ -97,12 +99,14 @@ fn quick_form_of(text: &str) -> Option<quick::Form> {
 }
 
 /// Whether the quick path ([`quick::form`]) takes the statement `text`.
+#[cfg(any(test, feature = "testing"))]
 pub fn is_quick(text: &str) -> bool {
     quick_form_of(text).is_some()
 }
 
 /// Whether the quick path reads the statement `text` from its words alone
 /// (no sqlparser parser but its type parser).
+#[cfg(any(test, feature = "testing"))]
 pub fn reads_from_words(text: &str) -> bool {
     matches!(quick_form_of(text), Some(quick::Form::Ops(_)))
 }
@@ -160,13 +164,13 @@ fn names_at(words: &[&Token], mut i: usize) -> Vec<TableRef> {
 
 /// The ops of the statement at `span`; with `quick`, the forms [`quick`]
 /// knows skip sqlparser's parser.
-fn statement(reader: &mut Reader<'_>, span: Span, quick: bool) -> Vec<Op> {
+fn statement(reader: &mut SqlReader<'_>, span: Span, quick: bool) -> Vec<Op> {
     // The words first: most statements need no more. The tokens (with the
     // whitespace, for sqlparser's parser) are read when a parser needs them.
     let Some((owned, mut tokens)) = reader.words_of(span) else {
         return Vec::new();
     };
-    let mut tokens = |reader: &mut Reader<'_>| tokens.take().or_else(|| reader.tokens(span));
+    let mut tokens = |reader: &mut SqlReader<'_>| tokens.take().or_else(|| reader.tokens(span));
     let words: Vec<&Token> = owned.iter().collect();
     if let Some(form) = quick
         .then(|| quick::form(&words, span, &mut reader.types))
@@ -175,10 +179,10 @@ fn statement(reader: &mut Reader<'_>, span: Span, quick: bool) -> Vec<Op> {
         let ops = match form {
             quick::Form::Ops(ops) => Some(ops),
             quick::Form::AlterTable => tokens(reader)
-                .and_then(Reader::quick_alter_table)
+                .and_then(SqlReader::quick_alter_table)
                 .map(|(name, operations)| altered_table(reader, &name, operations, span)),
             quick::Form::CreateTable => tokens(reader)
-                .and_then(Reader::quick_create_table)
+                .and_then(SqlReader::quick_create_table)
                 .map(|create| created_table(reader, create, span)),
         };
         // Not the simple form after all: read again, the slow way (which
@@ -358,7 +362,7 @@ fn table_ref((schema, name): (Option<String>, String)) -> TableRef {
 }
 
 /// The op of a `CREATE TABLE`.
-fn created_table(reader: &mut Reader<'_>, create: CreateTable, span: Span) -> Vec<Op> {
+fn created_table(reader: &mut SqlReader<'_>, create: CreateTable, span: Span) -> Vec<Op> {
     reader.create_table(create, span);
     match reader.schema.tables.pop() {
         Some(table) => vec![Op::CreateTable {
@@ -371,7 +375,7 @@ fn created_table(reader: &mut Reader<'_>, create: CreateTable, span: Span) -> Ve
 
 /// The ops of an `ALTER TABLE`'s actions.
 fn altered_table(
-    reader: &mut Reader<'_>,
+    reader: &mut SqlReader<'_>,
     name: &sqlparser::ast::ObjectName,
     operations: Vec<AlterTableOperation>,
     span: Span,
@@ -384,7 +388,7 @@ fn altered_table(
 }
 
 fn ops_of_statement(
-    reader: &mut Reader<'_>,
+    reader: &mut SqlReader<'_>,
     statement: Statement,
     span: Span,
     fallback: &Command,
@@ -495,7 +499,7 @@ fn ops_of_statement(
 }
 
 fn alter_operation(
-    reader: &mut Reader<'_>,
+    reader: &mut SqlReader<'_>,
     table: &TableRef,
     operation: AlterTableOperation,
     span: Span,

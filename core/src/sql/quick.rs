@@ -165,7 +165,7 @@ fn ops(words: &[&Token], span: Span, types: &mut Types) -> Option<Vec<Op>> {
 }
 
 /// `CREATE TABLE t (` with a plain name, and no `LIKE` inside: the form
-/// [`super::Reader::quick_create_table`] may read.
+/// [`super::SqlReader::quick_create_table`] may read.
 fn simple_create_table(words: &[&Token]) -> bool {
     is(words, 0, Keyword::CREATE)
         && is(words, 1, Keyword::TABLE)
@@ -175,7 +175,7 @@ fn simple_create_table(words: &[&Token]) -> bool {
 }
 
 /// `ALTER TABLE t` with a plain name and an action after it: the form
-/// [`super::Reader::quick_alter_table`] may read.
+/// [`super::SqlReader::quick_alter_table`] may read.
 fn simple_alter_table(words: &[&Token]) -> bool {
     is(words, 0, Keyword::ALTER)
         && is(words, 1, Keyword::TABLE)

@@ -3,7 +3,7 @@
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::locks::volatile_default;
-use crate::lint::{Cx, Hit, display};
+use crate::lint::{Flag, Subject, display};
 use crate::op::Op;
 
 pub const RULE: Rule = Rule {
@@ -21,14 +21,14 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in cx.existing() {
         if let Op::AddColumn { table, column, .. } = step.op
             && let Some(default) = &column.server_default
             && column.identity.is_none()
             && (volatile_default(default) || cx.settings.postgres < 11)
         {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!(
                     "`{}.{}` is added with the default `{default}`: every row of `{}` is rewritten",

@@ -5,7 +5,7 @@ use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
 use crate::lint::MigrationKind;
 use crate::lint::fix::{self, Fix, Site};
-use crate::lint::{Cx, Hit, display};
+use crate::lint::{Flag, Subject, display};
 use crate::op::Op;
 
 pub const RULE: Rule = Rule {
@@ -23,12 +23,12 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in cx.existing() {
         if let Op::CreateForeignKey { table, fk, .. } = step.op
             && !step.not_valid
         {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!(
                     "foreign key {}on `{}` is validated as it is added: writes to `{}` and `{}` wait for the scan",

@@ -5,7 +5,7 @@ use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
 use crate::lint::MigrationKind;
 use crate::lint::fix::{self, Fix, PLACEHOLDER, Site};
-use crate::lint::{Cx, Hit, display};
+use crate::lint::{Flag, Subject, display};
 use crate::op::Op;
 use crate::quote::{ident, py_repr};
 use crate::render::sql::table_name;
@@ -26,7 +26,7 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in cx.existing() {
         if let Op::AddColumn { table, column, .. } = step.op
             && !column.nullable
@@ -35,7 +35,7 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             && column.computed.is_none()
             && column.autoincrement != Autoincrement::True
         {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!(
                     "`{}.{}` is added NOT NULL without a default: this fails if `{}` has rows",

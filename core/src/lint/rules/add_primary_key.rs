@@ -2,7 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit, display};
+use crate::lint::{Flag, Subject, display};
 use crate::op::Op;
 
 pub const RULE: Rule = Rule {
@@ -20,10 +20,10 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in cx.existing() {
         if let Op::CreatePrimaryKey { table, .. } = step.op {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!(
                     "primary key on `{}` builds its index while reads and writes wait",

@@ -5,7 +5,7 @@ use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
 use crate::lint::MigrationKind;
 use crate::lint::fix::{self, Fix, Site};
-use crate::lint::{Cx, Hit, display};
+use crate::lint::{Flag, Subject, display};
 use crate::op::Op;
 use crate::quote::{ident, py_repr};
 use crate::render::sql::table_name;
@@ -25,13 +25,13 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in cx.existing() {
         if let Op::CreateUniqueConstraint {
             table, constraint, ..
         } = step.op
         {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!(
                     "unique constraint {}on `{}` builds its index while reads and writes wait",

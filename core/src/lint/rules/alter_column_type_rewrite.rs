@@ -3,7 +3,7 @@
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::locks::type_change_rewrites;
-use crate::lint::{Cx, Hit, display};
+use crate::lint::{Flag, Subject, display};
 use crate::op::Op;
 
 pub const RULE: Rule = Rule {
@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in cx.existing() {
         let Op::AlterColumn(alter) = step.op else {
             continue;
@@ -34,11 +34,11 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let at = format!("`{}.{}`", display(&alter.table), alter.column);
         match type_change_rewrites(from, to, step.utc, cx.settings.postgres) {
             Some(false) => {}
-            Some(true) => out.push(Hit::new(
+            Some(true) => out.push(Flag::new(
                 step.span,
                 format!("{at} changes from {from} to {to}: the table is rewritten while reads and writes wait"),
             )),
-            None => out.push(Hit::new(
+            None => out.push(Flag::new(
                 step.span,
                 format!("{at} changes to {to}; its old type is not known here, so the table may be rewritten while reads and writes wait"),
             )),

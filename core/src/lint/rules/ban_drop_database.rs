@@ -2,7 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 use crate::op::Command;
 use crate::op::Op;
 
@@ -21,10 +21,10 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in &cx.steps {
         if let Op::Command(Command::DropDatabase { name }) = step.op {
-            out.push(Hit::new(step.span, format!("DROP DATABASE {name}")));
+            out.push(Flag::new(step.span, format!("DROP DATABASE {name}")));
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::fix::{Fix, Site};
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 use crate::op::Command;
 use crate::op::Op;
 
@@ -22,7 +22,7 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in &cx.steps {
         let concurrent = step.concurrently
             || matches!(
@@ -33,7 +33,7 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 })
             );
         if concurrent && step.in_transaction {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 "CONCURRENTLY inside a transaction: PostgreSQL refuses it (put it in `op.get_context().autocommit_block()`)",
             ));

@@ -5,7 +5,7 @@ use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
 use crate::lint::MigrationKind;
 use crate::lint::fix::{self, Fix, Site, keyword_end};
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 use crate::op::Op;
 
 pub const RULE: Rule = Rule {
@@ -29,7 +29,7 @@ pub const RULE: Rule = Rule {
 /// The names of the indexes the migration created so far.
 type Created = crate::hash::FastSet<String>;
 
-fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, memory: &mut Memory, out: &mut Vec<Flag>) {
     let created = memory.get::<Created>();
     for step in &cx.steps {
         match step.op {
@@ -39,7 +39,7 @@ fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
                 if created.contains(name) {
                     continue;
                 }
-                out.push(Hit::new(
+                out.push(Flag::new(
                     step.span,
                     format!("index `{name}` is dropped without CONCURRENTLY: its table is locked for reads and writes"),
                 ));

@@ -2,7 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 use crate::revision::Body;
 
 pub const RULE: Rule = Rule {
@@ -20,7 +20,7 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     let Some(revision) = &cx.revision else {
         return;
     };
@@ -32,5 +32,5 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         Body::Missing => "is missing",
         _ => return,
     };
-    out.push(Hit::new(revision.upgrade_at, format!("upgrade() {why}")));
+    out.push(Flag::new(revision.upgrade_at, format!("upgrade() {why}")));
 }

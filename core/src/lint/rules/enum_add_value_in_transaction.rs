@@ -3,7 +3,7 @@
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::fix::{Fix, Site};
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 use crate::op::Op;
 
 pub const RULE: Rule = Rule {
@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     if cx.settings.postgres >= 12 {
         return;
     }
@@ -31,7 +31,7 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         } = step.op
             && step.in_transaction
         {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!("value '{value}' is added to `{}` inside a transaction: PostgreSQL {} refuses it", enum_type.name, cx.settings.postgres),
             ));

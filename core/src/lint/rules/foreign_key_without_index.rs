@@ -3,7 +3,7 @@
 use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
 use crate::hash::FastMap;
-use crate::lint::{Cx, Hit, display_key};
+use crate::lint::{Flag, Subject, display_key};
 use crate::op::Op;
 use crate::text::Span;
 
@@ -23,7 +23,7 @@ pub const RULE: Rule = Rule {
 };
 
 /// A table's schema (if named) and name.
-type Table = (Option<String>, String);
+type TableName = (Option<String>, String);
 
 /// Per table name, per schema: the column lists its indexes start with.
 /// Keyed by the name first, so a lookup borrows it (no name is copied for
@@ -35,10 +35,10 @@ type Indexed = FastMap<String, Vec<(Option<String>, Vec<Vec<String>>)>>;
 struct Seen {
     indexed: Indexed,
     /// The foreign keys: where, on which table, on which columns.
-    keys: Vec<(Span, Table, Vec<String>)>,
+    keys: Vec<(Span, TableName, Vec<String>)>,
 }
 
-fn owned((schema, name): crate::schema::TableKey<'_>) -> Table {
+fn owned((schema, name): crate::schema::TableKey<'_>) -> TableName {
     (schema.map(str::to_string), name.to_string())
 }
 
@@ -63,7 +63,7 @@ fn lists<'m>(
 
 /// Records the indexes and foreign keys of a part: an index created later
 /// in the migration covers a key as well as one created before it.
-fn read(cx: &Cx<'_>, memory: &mut Memory, _: &mut Vec<Hit>) {
+fn read(cx: &Subject<'_>, memory: &mut Memory, _: &mut Vec<Flag>) {
     let Seen { indexed, keys } = memory.get::<Seen>();
     for step in &cx.steps {
         match step.op {
@@ -97,7 +97,7 @@ fn read(cx: &Cx<'_>, memory: &mut Memory, _: &mut Vec<Hit>) {
 }
 
 /// The keys no index of the whole migration covers.
-fn end(memory: &mut Memory, out: &mut Vec<Hit>) {
+fn end(memory: &mut Memory, out: &mut Vec<Flag>) {
     let Seen { indexed, keys } = memory.get::<Seen>();
     for (span, table, columns) in keys.iter() {
         let covered = indexed
@@ -110,7 +110,7 @@ fn end(memory: &mut Memory, out: &mut Vec<Hit>) {
             });
         if !covered {
             let table = display_key((table.0.as_deref(), table.1.as_str()));
-            out.push(Hit::new(
+            out.push(Flag::new(
                 *span,
                 format!(
                     "no index on `{table}` ({}) for its foreign key",

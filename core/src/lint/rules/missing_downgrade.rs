@@ -2,7 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 use crate::revision::Body;
 
 pub const RULE: Rule = Rule {
@@ -20,7 +20,7 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     let Some(revision) = &cx.revision else {
         return;
     };
@@ -33,7 +33,7 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         Body::NotImplemented => "raises NotImplementedError",
         Body::Missing => "is missing",
     };
-    out.push(Hit::new(
+    out.push(Flag::new(
         revision.downgrade_at,
         format!("downgrade() {why}: this revision cannot be rolled back"),
     ));

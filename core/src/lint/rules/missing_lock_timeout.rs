@@ -4,7 +4,7 @@ use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::fix::{Fix, Site};
 use crate::lint::locks::locks;
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 
 pub const RULE: Rule = Rule {
     id: "missing-lock-timeout",
@@ -27,7 +27,7 @@ pub const RULE: Rule = Rule {
 /// Whether the migration's first such lock was reported (only the first is).
 type Reported = bool;
 
-fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, memory: &mut Memory, out: &mut Vec<Flag>) {
     let reported = memory.get::<Reported>();
     if *reported {
         return;
@@ -40,7 +40,7 @@ fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
             .into_iter()
             .find(|l| l.mode.blocks_traffic());
         if let Some(lock) = blocking {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!(
                     "{} lock on `{}` without a lock_timeout: while it waits, every query on `{}` waits behind it",

@@ -2,7 +2,7 @@
 //! one explanation every surface prints (`retort rule ID`, the app's review
 //! pane, docs/rules.md) and its check.
 
-use super::{Cx, Step};
+use super::{Step, Subject};
 use crate::diagnostic::Severity;
 use crate::op::Op;
 use crate::schema::SqlType;
@@ -76,14 +76,14 @@ pub struct Rule {
 pub enum Check {
     /// Each step judged on its own (with what the flattener knows of the
     /// steps before it: transaction, new table, lock timeout).
-    Steps(fn(&Cx<'_>, &mut Vec<super::Hit>)),
+    Steps(fn(&Subject<'_>, &mut Vec<super::Flag>)),
     /// A judgement that depends on other steps: `part` reads each part in
     /// turn and keeps what it needs in its [`Memory`]; `end` reports what
     /// only the whole migration shows (its findings get no fix: the ops are
     /// gone by then).
     Carried {
-        part: fn(&Cx<'_>, &mut Memory, &mut Vec<super::Hit>),
-        end: fn(&mut Memory, &mut Vec<super::Hit>),
+        part: fn(&Subject<'_>, &mut Memory, &mut Vec<super::Flag>),
+        end: fn(&mut Memory, &mut Vec<super::Flag>),
     },
 }
 
@@ -116,7 +116,7 @@ impl std::fmt::Debug for Memory {
 }
 
 /// For a [`Check::Carried`] rule that reports as it goes.
-pub(crate) fn nothing_at_end(_: &mut Memory, _: &mut Vec<super::Hit>) {}
+pub(crate) fn nothing_at_end(_: &mut Memory, _: &mut Vec<super::Flag>) {}
 
 /// Every rule, in the catalogue's order.
 pub const RULES: &[&Rule] = &[
@@ -179,7 +179,7 @@ pub fn unknown(id: &str) -> String {
     }
 }
 
-impl<'a> Cx<'a> {
+impl<'a> Subject<'a> {
     /// The steps on tables that existed before the migration.
     pub fn existing(&self) -> impl Iterator<Item = &Step<'a>> {
         self.steps.iter().filter(|s| !s.new_table)
@@ -188,12 +188,12 @@ impl<'a> Cx<'a> {
 
 /// `table.column`, formatted only when a message needs it.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct ColumnName<'c> {
+pub(crate) struct QualifiedColumn<'c> {
     pub table: &'c str,
     pub column: &'c str,
 }
 
-impl std::fmt::Display for ColumnName<'_> {
+impl std::fmt::Display for QualifiedColumn<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}.{}", self.table, self.column)
     }
@@ -202,10 +202,10 @@ impl std::fmt::Display for ColumnName<'_> {
 /// Every column type a step declares: the columns of a new table, an added
 /// column, a column's new type — with the step and `table.column`.
 pub(crate) fn column_types<'c>(
-    cx: &'c Cx<'_>,
-) -> impl Iterator<Item = (&'c Step<'c>, ColumnName<'c>, &'c SqlType)> {
+    cx: &'c Subject<'_>,
+) -> impl Iterator<Item = (&'c Step<'c>, QualifiedColumn<'c>, &'c SqlType)> {
     cx.steps.iter().flat_map(|step| {
-        let name = |table: &'c str, column: &'c str| ColumnName { table, column };
+        let name = |table: &'c str, column: &'c str| QualifiedColumn { table, column };
         // No boxed iterator per step: a table's columns, or one column.
         let created = match step.op {
             Op::CreateTable { table, .. } => Some(table),

@@ -2,7 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 
 pub const RULE: Rule = Rule {
     id: "multiple-heads",
@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     // Judged on a whole history: see `lint::history`.
     let _ = (cx, out);
 }

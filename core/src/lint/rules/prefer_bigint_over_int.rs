@@ -2,7 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 use crate::op::Op;
 use crate::schema::SqlType;
 
@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in &cx.steps {
         let Op::CreateTable { table, .. } = step.op else {
             continue;
@@ -33,7 +33,7 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             if let Some(column) = table.column(name)
                 && matches!(column.ty, SqlType::Integer | SqlType::SmallInt)
             {
-                out.push(Hit::new(
+                out.push(Flag::new(
                     step.span,
                     format!(
                         "primary key `{}.{name}` is {}: prefer bigint",

@@ -2,7 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 use crate::op::Op;
 
 pub const RULE: Rule = Rule {
@@ -20,7 +20,7 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in &cx.steps {
         let Op::CreateTable { table, side } = step.op else {
             continue;
@@ -28,7 +28,7 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let serial = crate::render::sql::autoincrement_column(table, *side)
             .filter(|name| table.column(name).is_some_and(|c| c.identity.is_none()));
         if let Some(name) = serial {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!(
                     "`{}.{name}` is a serial column: prefer GENERATED … AS IDENTITY",

@@ -3,7 +3,7 @@
 use super::column_types;
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 use crate::schema::SqlType;
 
 pub const RULE: Rule = Rule {
@@ -21,10 +21,10 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for (step, column, ty) in column_types(cx) {
         if matches!(ty, SqlType::Json) {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!("`{column}` is json: prefer jsonb"),
             ));

@@ -5,7 +5,7 @@ use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
 use crate::lint::MigrationKind;
 use crate::lint::fix::{self, Fix, Site, keyword_end};
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 use crate::op::Command;
 use crate::op::Op;
 
@@ -24,14 +24,14 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in &cx.steps {
         if let Op::Command(Command::Reindex {
             concurrently: false,
             target,
         }) = step.op
         {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!("REINDEX {target} without CONCURRENTLY: writes wait for the rebuild"),
             ));

@@ -2,7 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit, display};
+use crate::lint::{Flag, Subject, display};
 use crate::op::Op;
 
 pub const RULE: Rule = Rule {
@@ -20,12 +20,12 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in cx.existing() {
         if let Op::AlterColumn(alter) = step.op
             && let Some(new) = &alter.new_name
         {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!(
                     "`{}.{}` is renamed to `{new}`: code still using `{}` fails",

@@ -2,7 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 use crate::op::Op;
 
 pub const RULE: Rule = Rule {
@@ -20,10 +20,10 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in cx.existing() {
         if let Op::RenameTable { old, new, .. } = step.op {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!("`{old}` is renamed to `{new}`: code still using `{old}` fails"),
             ));

@@ -2,7 +2,7 @@
 
 use super::{Check, Explanation, Rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Cx, Hit, display};
+use crate::lint::{Flag, Subject, display};
 use crate::op::Command;
 use crate::op::Op;
 
@@ -21,10 +21,10 @@ pub const RULE: Rule = Rule {
     check: Check::Steps(check),
 };
 
-fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in &cx.steps {
         if let Op::Command(Command::SetLogged { table, logged }) = step.op {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!(
                     "SET {} rewrites `{}` while reads and writes wait",

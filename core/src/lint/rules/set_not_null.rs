@@ -5,7 +5,7 @@ use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
 use crate::lint::MigrationKind;
 use crate::lint::fix::{self, Fix, Site, keyword_end};
-use crate::lint::{Cx, Hit, display};
+use crate::lint::{Flag, Subject, display};
 use crate::op::Command;
 use crate::op::Op;
 use crate::quote::{ident, py_repr};
@@ -38,7 +38,7 @@ struct Checks {
     not_valid: crate::hash::FastMap<(String, String), Vec<String>>,
 }
 
-fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, memory: &mut Memory, out: &mut Vec<Flag>) {
     let Checks { proven, not_valid } = memory.get::<Checks>();
     for step in &cx.steps {
         match step.op {
@@ -73,7 +73,7 @@ fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
                 {
                     continue;
                 }
-                out.push(Hit::new(
+                out.push(Flag::new(
                     step.span,
                     format!(
                         "SET NOT NULL on `{table}.{}` scans every row while reads and writes wait",

@@ -3,7 +3,7 @@
 use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::locks::{LockMode, locks};
-use crate::lint::{Cx, Hit};
+use crate::lint::{Flag, Subject};
 
 pub const RULE: Rule = Rule {
     id: "statements-after-exclusive-lock",
@@ -26,7 +26,7 @@ pub const RULE: Rule = Rule {
 /// The transaction that holds an ACCESS EXCLUSIVE lock, and its table.
 type Held = Option<(usize, String)>;
 
-fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, memory: &mut Memory, out: &mut Vec<Flag>) {
     let held = memory.get::<Held>();
     // Outside a transaction a lock ends with its statement.
     for step in cx.existing().filter(|step| step.in_transaction) {
@@ -35,7 +35,7 @@ fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
             && *transaction == step.transaction
             && let Some(slow) = taken.iter().find(|l| l.work.slow())
         {
-            out.push(Hit::new(
+            out.push(Flag::new(
                 step.span,
                 format!(
                     "`{table}` is locked ACCESS EXCLUSIVE until commit while this {}",

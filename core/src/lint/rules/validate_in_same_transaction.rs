@@ -3,7 +3,7 @@
 use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::fix::{Fix, Site};
-use crate::lint::{Cx, Hit, display};
+use crate::lint::{Flag, Subject, display};
 use crate::op::Command;
 use crate::op::Op;
 
@@ -28,7 +28,7 @@ pub const RULE: Rule = Rule {
 /// The constraints added NOT VALID so far: transaction, table, name.
 type Added = crate::hash::FastSet<(usize, String, String)>;
 
-fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
+fn check(cx: &Subject<'_>, memory: &mut Memory, out: &mut Vec<Flag>) {
     let added = memory.get::<Added>();
     for step in &cx.steps {
         match step.op {
@@ -48,7 +48,7 @@ fn check(cx: &Cx<'_>, memory: &mut Memory, out: &mut Vec<Hit>) {
                 if step.in_transaction
                     && added.contains(&(step.transaction, display(table), name.clone())) =>
             {
-                out.push(Hit::new(
+                out.push(Flag::new(
                     step.span,
                     format!("`{name}` is validated in the transaction that added it: the lock taken to add it is still held"),
                 ));

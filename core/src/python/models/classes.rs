@@ -5,7 +5,7 @@
 
 use super::*;
 
-impl<'a> Reader<'a> {
+impl<'a> ModelReader<'a> {
     /// The naming convention of a `MetaData(...)` call, a name bound to one,
     /// or a declarative base's `Base.metadata`.
     pub(super) fn metadata_convention(&mut self, expr: &'a Expr) -> NamingConvention {

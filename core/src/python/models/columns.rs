@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl<'a> Reader<'a> {
+impl<'a> ModelReader<'a> {
     /// `Mapped[X]` → `X`.
     pub(super) fn mapped_inner(&self, annotation: &'a Expr) -> Option<&'a Expr> {
         let Expr::Subscript(subscript) = annotation else {

@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl<'a> Reader<'a> {
+impl<'a> ModelReader<'a> {
     pub(super) fn is_enum_class(&self, class: &StmtClassDef) -> bool {
         bases(class).iter().any(|b| {
             self.symbol(b).is_some_and(|s| {

@@ -41,7 +41,7 @@ use values::{Values, boolean, constant_string, evaluate, integer, keyword, strin
 /// include the file's syntax errors.
 pub fn read_schema(source: &str) -> (Schema, Vec<Diagnostic>) {
     let file = super::parse(source);
-    let mut reader = Reader::new(&file.module.body);
+    let mut reader = ModelReader::new(&file.module.body);
     reader.diagnostics = file.diagnostics;
     reader.read_module(&file.module.body);
     reader.finish()
@@ -181,7 +181,7 @@ struct ExcludeSpec {
     r#where: Option<String>,
 }
 
-struct Reader<'a> {
+struct ModelReader<'a> {
     imports: Imports,
     /// Classes defined at module level, by name.
     classes: HashMap<String, &'a StmtClassDef>,
@@ -201,7 +201,7 @@ struct Reader<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-impl<'a> Reader<'a> {
+impl<'a> ModelReader<'a> {
     fn new(body: &'a [Stmt]) -> Self {
         let mut classes = HashMap::default();
         for stmt in body {
@@ -212,7 +212,7 @@ impl<'a> Reader<'a> {
         let values = named_assignments(body)
             .map(|(name, value)| (name.to_string(), value))
             .collect();
-        Reader {
+        ModelReader {
             imports: Imports::from_statements(body),
             classes,
             values,

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl<'a> Reader<'a> {
+impl<'a> ModelReader<'a> {
     /// `Table("name", metadata, Column(...), ..., schema=...)`.
     pub(super) fn read_core_table(&mut self, call: &'a ExprCall) {
         let args = &call.arguments.args;
