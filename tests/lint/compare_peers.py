@@ -257,10 +257,11 @@ def interleaved(commands, runs):
     return [None if t is None else statistics.median(t) for t in times]
 
 
-def throughput(retort, squawk, pgfence, sizes):
+def throughput(retort, squawk, pgfence, sizes, old=None):
     print(f"\nThroughput: median of {RUNS} rounds per size (each round runs every tool once, in turn; squawk's text output: one run), the whole file, output to a pipe\n")
-    print("| statements | retort lint (json) | squawk (json) | squawk (text) | pgfence (json) | retort vs squawk json | vs squawk text | vs pgfence |")
-    print("|---|---|---|---|---|---|---|---|")
+    extra = " another retort (json) |" if old else ""
+    print(f"| statements | retort lint (json) |{extra} squawk (json) | squawk (text) | pgfence (json) | retort vs squawk json | vs squawk text | vs pgfence |")
+    print("|---|---|---|---|---|---|---|---|" + ("---|" if old else ""))
     fmt = lambda t: f"> {TIMEOUT} s" if t is None else f"{t:.3f} s"  # noqa: E731
     def ratio(a, b):
         if a is None:
@@ -268,26 +269,34 @@ def throughput(retort, squawk, pgfence, sizes):
         return f"> {TIMEOUT / a:.0f}×" if b is None else f"{b / a:.1f}×"
     for n in sizes:
         path = str(generate(n))
-        r, sj, pf = interleaved([
+        commands = [
             [retort, "lint", "--no-config", "--format", "json", path],
             [squawk, "--reporter", "json", path],
             [pgfence, "analyze", "--format", "sql", "--output", "json", path],
-        ], RUNS)
+        ]
+        if old:
+            commands.append([old, "lint", "--no-config", "--format", "json", path])
+        r, sj, pf, *o = interleaved(commands, RUNS)
         st = run_time([squawk, path])
-        print(f"| {n:,} | {fmt(r)} | {fmt(sj)} | {fmt(st)} | {fmt(pf)} | {ratio(r, sj)} | {ratio(r, st)} | {ratio(r, pf)} |")
+        other = f" {fmt(o[0])} |" if old else ""
+        print(f"| {n:,} | {fmt(r)} |{other} {fmt(sj)} | {fmt(st)} | {fmt(pf)} | {ratio(r, sj)} | {ratio(r, st)} | {ratio(r, pf)} |")
         sys.stdout.flush()
 
 
 def main():
+    global RUNS
     parser = argparse.ArgumentParser()
     parser.add_argument("--retort", required=True)
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--old-retort", help="another retort binary (a previous build) timed in the same rounds")
+    parser.add_argument("--runs", type=int, default=RUNS)
     args = parser.parse_args()
     squawk, pgfence = install()
     for name, command in (("squawk", [squawk, "--version"]), ("pgfence", [pgfence, "--version"])):
         print(name, subprocess.run(command, capture_output=True, text=True).stdout.strip())
     compare(args.retort, squawk, pgfence)
-    throughput(args.retort, squawk, pgfence, [int(s) for s in args.sizes.split(",")])
+    RUNS = args.runs
+    throughput(args.retort, squawk, pgfence, [int(s) for s in args.sizes.split(",")], args.old_retort)
 
 
 if __name__ == "__main__":
