@@ -12,6 +12,25 @@ use retort_core::{Diagnostic, Severity};
 
 use crate::files::{print_diagnostics, read_text};
 
+/// The folder a history command reads.
+#[derive(Debug, clap::Args)]
+pub struct FolderArgs {
+    /// The versions folder (default: the current one).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Read subfolders too (`recursive_version_locations`).
+    #[arg(long)]
+    pub recursive: bool,
+}
+
+/// Reads the folder's revision headers and says on stderr what is wrong:
+/// the folder, and whether anything was an error.
+pub fn open(args: &FolderArgs) -> Result<(Folder, bool), ExitCode> {
+    let folder = load(&args.dir, args.recursive, false)?;
+    let failed = report(&folder);
+    Ok((folder, failed))
+}
+
 /// One revision file, read.
 pub struct File {
     pub path: PathBuf,

@@ -6,7 +6,9 @@
 //! when it can take requests. Both sides send these types with
 //! serde-wasm-bindgen, so the types are the protocol: there is no other
 //! description of it to keep in step. Byte offsets in replies are into the
-//! text the request sent. No feature gate: the page, built without the
+//! text the request sent. The enums are serde's default, externally tagged
+//! (`{"Read": {...}}`): an internally tagged one is read through serde's
+//! buffering of the whole value, which cost the page's wasm more bytes. No feature gate: the page, built without the
 //! SQL reader, uses these types too.
 
 use serde::{Deserialize, Serialize};
@@ -24,7 +26,6 @@ pub struct ToWorker {
 
 /// What the worker posts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromWorker {
     /// Once, when its wasm runs: requests posted before would reach no
     /// handler.
@@ -42,7 +43,6 @@ pub struct SourceFile {
 
 /// Which fix a review applies before it reviews.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "fix", rename_all = "snake_case")]
 pub enum FixRequest {
     None,
     /// The fix of this finding: its index in the review of the same text,
@@ -61,7 +61,6 @@ pub enum FixRequest {
 
 /// What the page asks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Request {
     /// A SQL pane's text, read as DDL: [`Reply::Read`].
     Read { text: String },
@@ -100,7 +99,6 @@ pub enum Request {
 
 /// What the worker answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reply {
     Read(SqlRead),
     Revision(RevisionPlan),
@@ -248,6 +246,6 @@ mod tests {
         let json = serde_json::to_string(&reply).expect("serialises");
         assert_eq!(serde_json::from_str::<FromWorker>(&json).ok(), Some(reply));
         let ready = serde_json::to_string(&FromWorker::Ready).expect("serialises");
-        assert_eq!(ready, r#"{"type":"ready"}"#);
+        assert_eq!(ready, r#""Ready""#);
     }
 }

@@ -1,29 +1,25 @@
 //! `retort branches`: each branch point and where it leads, as `alembic
 //! branches` prints them.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use retort_core::graph::Line;
 
 use crate::files::exit;
-use crate::versions::{load, report};
+use crate::versions::{FolderArgs, open};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(default_value = ".")]
-    dir: PathBuf,
-    #[arg(long)]
-    recursive: bool,
+    #[command(flatten)]
+    folder: FolderArgs,
 }
 
 /// `alembic branches`.
 pub fn run(args: &Args) -> ExitCode {
-    let folder = match load(&args.dir, args.recursive, false) {
-        Ok(folder) => folder,
+    let (folder, failed) = match open(&args.folder) {
+        Ok(opened) => opened,
         Err(code) => return code,
     };
-    let failed = report(&folder);
     let graph = &folder.graph;
     for i in graph.history() {
         if !graph.is_branch_point(i) {

@@ -1,30 +1,26 @@
 //! `retort heads`: the head revisions, as `alembic heads` prints them.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use retort_core::graph::Line;
 
 use crate::files::exit;
-use crate::versions::{load, log_entry, report};
+use crate::versions::{FolderArgs, log_entry, open};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    #[command(flatten)]
+    folder: FolderArgs,
     #[arg(short, long)]
     verbose: bool,
-    #[arg(long)]
-    recursive: bool,
 }
 
 /// `alembic heads`.
 pub fn run(args: &Args) -> ExitCode {
-    let folder = match load(&args.dir, args.recursive, false) {
-        Ok(folder) => folder,
+    let (folder, failed) = match open(&args.folder) {
+        Ok(opened) => opened,
         Err(code) => return code,
     };
-    let failed = report(&folder);
     let graph = &folder.graph;
     for head in graph.heads() {
         let Some(i) = graph.find(head) else {

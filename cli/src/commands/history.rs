@@ -1,17 +1,15 @@
 //! `retort history`: revisions newest first, as `alembic history` lists
 //! them.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::files::exit;
-use crate::versions::{load, log_entry, report, resolve_one};
+use crate::versions::{FolderArgs, log_entry, open, resolve_one};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The versions folder (default: the current one).
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    #[command(flatten)]
+    folder: FolderArgs,
     /// A range `[start]:[end]` (ids, prefixes, `base`, `heads`,
     /// `label@head`, `rev+N`…).
     #[arg(short = 'r', long = "rev-range")]
@@ -21,18 +19,14 @@ pub struct Args {
     indicate_current: Option<String>,
     #[arg(short, long)]
     verbose: bool,
-    /// Read subfolders too (`recursive_version_locations`).
-    #[arg(long)]
-    recursive: bool,
 }
 
 /// `alembic history`: newest first.
 pub fn run(args: &Args) -> ExitCode {
-    let folder = match load(&args.dir, args.recursive, false) {
-        Ok(folder) => folder,
+    let (folder, failed) = match open(&args.folder) {
+        Ok(opened) => opened,
         Err(code) => return code,
     };
-    let failed = report(&folder);
     let graph = &folder.graph;
     let current = match args.indicate_current.as_deref() {
         Some(ident) => match resolve_one(graph, ident) {

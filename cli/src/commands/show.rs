@@ -1,28 +1,24 @@
 //! `retort show REV`: one revision in full, as `alembic show` prints it.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::files::exit;
-use crate::versions::{load, log_entry, report, resolve_one};
+use crate::versions::{FolderArgs, log_entry, open, resolve_one};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A revision id, a unique prefix, `head`, a branch label…
     rev: String,
-    #[arg(default_value = ".")]
-    dir: PathBuf,
-    #[arg(long)]
-    recursive: bool,
+    #[command(flatten)]
+    folder: FolderArgs,
 }
 
 /// `alembic show REV`.
 pub fn run(args: &Args) -> ExitCode {
-    let folder = match load(&args.dir, args.recursive, false) {
-        Ok(folder) => folder,
+    let (folder, failed) = match open(&args.folder) {
+        Ok(opened) => opened,
         Err(code) => return code,
     };
-    let failed = report(&folder);
     let graph = &folder.graph;
     let nodes = match resolve_one(graph, &args.rev) {
         Ok(nodes) => nodes,
