@@ -1,6 +1,11 @@
 //! `--format json`: an array of findings, one per line, with 1-based
 //! lines and columns and each finding's fix (its edits located the same
 //! way).
+//!
+//! Serde, not a hand-written writer: at 100,000 statements (26 MB of JSON)
+//! the hand-written one of 6857822 took a CPU median of 212 ms and this one
+//! 216 ms over 31 interleaved runs; wall time 0.131 against 0.128 s in
+//! compare_peers.py's 15 rounds. Within the machine's noise (BENCHMARKS.md).
 
 use std::io::Write;
 
