@@ -79,9 +79,37 @@ impl Imports {
                     }
                 }
                 Stmt::Try(block) => self.read(&block.body),
+                // `_Column = Column`, `relationship = orm.relationship`: a
+                // new name for a name already bound.
+                Stmt::Assign(assign) => {
+                    if let [Expr::Name(target)] = assign.targets.as_slice() {
+                        self.alias(target.id.as_str(), &assign.value);
+                    }
+                }
+                Stmt::AnnAssign(assign) => {
+                    if let (Expr::Name(target), Some(value)) = (&*assign.target, &assign.value) {
+                        self.alias(target.id.as_str(), value);
+                    }
+                }
                 _ => {}
             }
         }
+    }
+
+    /// Binds `name` to what `value` names, when that is an imported name or
+    /// an attribute of one (a module-level alias of a library name).
+    fn alias(&mut self, name: &str, value: &Expr) {
+        if !matches!(value, Expr::Name(_) | Expr::Attribute(_)) {
+            return;
+        }
+        let Some(path) = self.path(value) else {
+            return;
+        };
+        if path.first() == Some(&"builtins") {
+            return;
+        }
+        let path = path.iter().map(|part| part.to_string()).collect();
+        self.bindings.insert(name.to_string(), Binding(path));
     }
 
     /// The dotted path an expression names (`sa.types.String` →

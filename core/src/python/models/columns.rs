@@ -380,6 +380,10 @@ impl<'a> ModelReader<'a> {
             && let Some(symbol) = self.symbol(&call.func)
         {
             match (symbol.family, symbol.name) {
+                // What SQLAlchemy wraps a string or text() in anyway.
+                (Family::Sqlalchemy, "DefaultClause") if call.arguments.args.len() == 1 => {
+                    return self.server_default(&call.arguments.args[0]);
+                }
                 (Family::Sqlalchemy, "text") => {
                     if let Some(text) = call.arguments.args.first().and_then(string) {
                         return Some(text);
@@ -407,6 +411,39 @@ impl<'a> ModelReader<'a> {
     /// A type expression: `String`, `String(50)`, `postgresql.ARRAY(Integer)`,
     /// `Enum(Status)`, or a type from `type_annotation_map`.
     pub(super) fn type_expr(&mut self, expr: &Expr) -> Option<Typed> {
+        self.type_expr_at(expr, 0)
+    }
+
+    /// [`Self::type_expr`], `depth` module-level names deep.
+    fn type_expr_at(&mut self, expr: &Expr, depth: usize) -> Option<Typed> {
+        // A type kept in a module-level name (`BigIntegerType =
+        // BigInteger().with_variant(...)`), followed a few names deep.
+        if let Expr::Name(name) = expr
+            && depth < 8
+            && let Some(value) = self.values.get(name.id.as_str()).copied()
+        {
+            return self.type_expr_at(value, depth + 1);
+        }
+        if let Expr::Call(call) = expr
+            && let Expr::Attribute(method) = &*call.func
+        {
+            match method.attr.id.as_str() {
+                // `Base.with_variant(Other, "dialect", ...)`: PostgreSQL
+                // gets the base type unless a variant names it.
+                "with_variant" => return self.variant(&method.value, call, depth),
+                // `MutableDict.as_mutable(JSON)` is the type itself, with
+                // change tracking in Python.
+                "as_mutable"
+                    if self
+                        .symbol(&method.value)
+                        .is_some_and(|s| s.family == Family::Sqlalchemy)
+                        && call.arguments.args.len() == 1 =>
+                {
+                    return self.type_expr_at(&call.arguments.args[0], depth);
+                }
+                _ => {}
+            }
+        }
         let (func, arguments) = match expr {
             Expr::Call(call) => (&*call.func, Some(&call.arguments)),
             other => (other, None),
@@ -440,7 +477,7 @@ impl<'a> ModelReader<'a> {
                         .args
                         .first()
                         .or_else(|| keyword(arguments, "item_type"))
-                        .and_then(|e| self.type_expr(e))?;
+                        .and_then(|e| self.type_expr_at(e, depth))?;
                     let given = keyword(arguments, "dimensions")
                         .and_then(integer)
                         .and_then(|d| u32::try_from(d).ok());
@@ -474,5 +511,65 @@ impl<'a> ModelReader<'a> {
             "types imported from other modules cannot be followed without running Python; use the SQLAlchemy type it is built on",
         );
         Some((SqlType::Named(written.clone()), format!("{written}()")))
+    }
+}
+
+impl ModelReader<'_> {
+    /// `base.with_variant(other, "dialect", …)`: the type PostgreSQL gets
+    /// (the variant named `postgresql`, else the base), written as Alembic
+    /// renders a variant type (the base, then one `.with_variant(…)` per
+    /// dialect in name order).
+    fn variant(&mut self, base: &Expr, call: &ExprCall, depth: usize) -> Option<Typed> {
+        // The variants of a chain, innermost first.
+        let mut variants: Vec<(String, Typed)> = Vec::new();
+        let (mut base, mut call) = (base, call);
+        loop {
+            let Some((first, dialects)) = call.arguments.args.split_first() else {
+                self.error(
+                    call,
+                    "with_variant() without a type",
+                    "write with_variant(Type(), \"postgresql\")",
+                );
+                return self.type_expr_at(base, depth);
+            };
+            let ty = self.type_expr_at(first, depth)?;
+            for dialect in dialects {
+                let Some(name) = string(dialect) else {
+                    self.error(
+                        dialect,
+                        "a dialect name retort cannot read",
+                        "name the dialect as a string, e.g. \"postgresql\"",
+                    );
+                    continue;
+                };
+                variants.push((name, ty.clone()));
+            }
+            match base {
+                Expr::Call(inner) if matches!(&*inner.func, Expr::Attribute(a) if a.attr.id.as_str() == "with_variant") =>
+                {
+                    let Expr::Attribute(method) = &*inner.func else {
+                        break;
+                    };
+                    base = &method.value;
+                    call = inner;
+                }
+                _ => break,
+            }
+        }
+        let (base_type, base_repr) = self.type_expr_at(base, depth)?;
+        variants.sort_by(|a, b| a.0.cmp(&b.0));
+        variants.dedup_by(|later, earlier| later.0 == earlier.0);
+        let mut repr = base_repr;
+        for (dialect, (_, variant_repr)) in &variants {
+            repr.push_str(&format!(
+                ".with_variant({variant_repr}, {})",
+                py_repr(dialect)
+            ));
+        }
+        let ty = variants
+            .iter()
+            .find(|(dialect, _)| dialect == "postgresql")
+            .map_or(base_type, |(_, (ty, _))| ty.clone());
+        Some((ty, repr))
     }
 }

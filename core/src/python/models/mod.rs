@@ -286,6 +286,12 @@ impl<'a> ModelReader<'a> {
                     };
                     self.read_module_assignment(target.id.as_str(), &assign.value);
                 }
+                // `Base: Any = declarative_base()`.
+                Stmt::AnnAssign(assign) => {
+                    if let (Expr::Name(target), Some(value)) = (&*assign.target, &assign.value) {
+                        self.read_module_assignment(target.id.as_str(), value);
+                    }
+                }
                 Stmt::ClassDef(class) => self.read_class(class),
                 // `Table("name", metadata, ...)` not bound to a name is still
                 // in the metadata.
@@ -639,7 +645,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
-    const FIXTURES: [&str; 23] = [
+    const FIXTURES: [&str; 24] = [
         include_str!("../../../../tests/fixtures/models/01_declarative_basic.py"),
         include_str!("../../../../tests/fixtures/models/02_python_type_map.py"),
         include_str!("../../../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -663,6 +669,7 @@ mod tests {
         include_str!("../../../../tests/fixtures/models/21_superset_style.py"),
         include_str!("../../../../tests/fixtures/models/22_mlflow_style.py"),
         include_str!("../../../../tests/fixtures/models/23_schemas_and_timezones.py"),
+        include_str!("../../../../tests/fixtures/models/42_variants_wrappers_aliases.py"),
     ];
 
     const HEADER: &str = "\
