@@ -196,6 +196,8 @@ struct ModelReader<'a> {
     /// `class Base(DeclarativeBase)` classes and their registries.
     base_classes: HashMap<String, Registry>,
     tables: Vec<TableSpec>,
+    /// Module-level names bound to a `Table(...)`: the table's name.
+    table_vars: HashMap<String, String>,
     enums: Vec<EnumType>,
     sequences: Vec<Sequence>,
     diagnostics: Vec<Diagnostic>,
@@ -221,6 +223,7 @@ impl<'a> ModelReader<'a> {
             base_vars: HashMap::default(),
             base_classes: HashMap::default(),
             tables: Vec::new(),
+            table_vars: HashMap::default(),
             enums: Vec::new(),
             sequences: Vec::new(),
             diagnostics: Vec::new(),
@@ -303,6 +306,13 @@ impl<'a> ModelReader<'a> {
 
     fn read_module_assignment(&mut self, target: &str, value: &'a Expr) {
         let Expr::Call(call) = value else { return };
+        // `table.append_constraint(...)`, `Model.__table__.append_constraint(...)`.
+        if let Expr::Attribute(method) = &*call.func
+            && method.attr.id.as_str() == "append_constraint"
+        {
+            self.append_constraint(&method.value, call);
+            return;
+        }
         let Some(symbol) = self.symbol(&call.func) else {
             return;
         };
@@ -319,6 +329,17 @@ impl<'a> ModelReader<'a> {
             );
         } else if symbol.is(Family::Sqlalchemy, "Table") {
             self.read_core_table(call);
+            if !target.is_empty()
+                && let Some(table) = self.tables.last()
+            {
+                self.table_vars
+                    .insert(target.to_string(), table.name.clone());
+            }
+        } else if symbol.is(Family::Sqlalchemy, "Index")
+            || symbol.is(Family::Sqlalchemy, "UniqueConstraint")
+        {
+            // Outside any table: it joins the table its columns belong to.
+            self.read_module_item(call);
         } else if symbol.is(Family::Sqlalchemy, "Sequence")
             && keyword(&call.arguments, "metadata").is_some()
         {
@@ -645,7 +666,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
-    const FIXTURES: [&str; 24] = [
+    const FIXTURES: [&str; 25] = [
         include_str!("../../../../tests/fixtures/models/01_declarative_basic.py"),
         include_str!("../../../../tests/fixtures/models/02_python_type_map.py"),
         include_str!("../../../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -670,6 +691,7 @@ mod tests {
         include_str!("../../../../tests/fixtures/models/22_mlflow_style.py"),
         include_str!("../../../../tests/fixtures/models/23_schemas_and_timezones.py"),
         include_str!("../../../../tests/fixtures/models/42_variants_wrappers_aliases.py"),
+        include_str!("../../../../tests/fixtures/models/43_module_level_items.py"),
     ];
 
     const HEADER: &str = "\
@@ -694,6 +716,23 @@ class Base(DeclarativeBase):
             assert_eq!(diagnostics, vec![], "fixture {}", i + 1);
             assert!(!schema.tables.is_empty(), "fixture {}", i + 1);
         }
+    }
+
+    #[test]
+    fn a_module_level_index_on_a_table_not_read_here_is_said() {
+        let source = format!(
+            "{HEADER}from .other import Account\n\nsa.Index(\"ix_account_email\", Account.email)\nsa.Index(\"ix_strings\", \"email\")\n"
+        );
+        let (schema, diagnostics) = read_schema(&source);
+        assert!(schema.tables.is_empty());
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("table retort does not read")
+        );
+        let at = &source[diagnostics[0].span.start..diagnostics[0].span.end];
+        assert!(at.starts_with("sa.Index(\"ix_account_email\""), "{at}");
     }
 
     #[test]

@@ -135,14 +135,19 @@ impl<'a> ModelReader<'a> {
         let span = span_of(call);
         // A column is named by a string (its key) or, inside the class
         // body, by the attribute holding it (`Index("ix", state)`).
+        // After the table, by the column object: `table.c.col`,
+        // `table.c["col"]`, `Model.col`, `Model.__table__.c.col`.
         let column_ref = |e: &Expr| -> Option<String> {
-            string(e).or_else(|| match e {
-                Expr::Name(n) => table
+            string(e).or_else(|| {
+                let key = match e {
+                    Expr::Name(n) => n.id.as_str(),
+                    other => column_object_key(other)?,
+                };
+                table
                     .columns
                     .iter()
-                    .find(|c| c.key == n.id.as_str())
-                    .map(|c| c.key.clone()),
-                _ => None,
+                    .find(|c| c.key == key)
+                    .map(|c| c.key.clone())
             })
         };
         let string_args = |start: usize| -> Vec<String> {
@@ -333,5 +338,144 @@ pub(super) fn sql_function(name: &str) -> String {
         name.to_uppercase()
     } else {
         format!("{name}()")
+    }
+}
+
+impl<'a> ModelReader<'a> {
+    /// A module-level `Index(...)` or `UniqueConstraint(...)` whose columns
+    /// are column objects: SQLAlchemy attaches it to their table.
+    pub(super) fn read_module_item(&mut self, call: &ExprCall) {
+        let owner = call
+            .arguments
+            .args
+            .iter()
+            .find_map(|arg| self.column_object_table(arg));
+        let Some(owner) = owner else {
+            // Column objects of a table this file does not define (or does
+            // not map): SQLAlchemy adds the item to that table.
+            if call
+                .arguments
+                .args
+                .iter()
+                .any(|a| column_object_key(a).is_some())
+            {
+                self.warning(
+                    call,
+                    "this belongs to a table retort does not read in this file; it is not read",
+                    "define the table (or the mapped class) in this file, or declare the item in its __table_args__",
+                );
+            }
+            // Only string column names: SQLAlchemy attaches it to no table
+            // either, and nothing is created.
+            return;
+        };
+        self.with_table(&owner, call, |reader, table| reader.table_item(call, table));
+    }
+
+    /// `table.append_constraint(item)`: the item joins that table.
+    pub(super) fn append_constraint(&mut self, table: &Expr, call: &ExprCall) {
+        let Some(name) = self.table_named_by(table) else {
+            self.warning(
+                call,
+                "append_constraint on a table retort does not know; the constraint is not read",
+                "call it on a Table(...) bound to a module-level name, or on Model.__table__ of a class in this file",
+            );
+            return;
+        };
+        let Some(Expr::Call(item)) = call.arguments.args.first() else {
+            self.warning(
+                call,
+                "append_constraint of something retort cannot read",
+                "pass the constraint itself: append_constraint(CheckConstraint(...))",
+            );
+            return;
+        };
+        self.with_table(&name, call, |reader, table| reader.table_item(item, table));
+    }
+
+    /// `read` on the table named `name` (the last one read by that name).
+    fn with_table(
+        &mut self,
+        name: &str,
+        at: &ExprCall,
+        read: impl FnOnce(&mut Self, &mut TableSpec),
+    ) {
+        let Some(index) = self.tables.iter().rposition(|t| t.name == name) else {
+            self.warning(
+                at,
+                format!("table {name} is not read, so this is not either"),
+                "",
+            );
+            return;
+        };
+        let mut table = std::mem::take(&mut self.tables[index]);
+        read(self, &mut table);
+        self.tables[index] = table;
+    }
+
+    /// The table a column object belongs to (its name), when the object is
+    /// `table.c.col`, `table.c["col"]`, `Model.col` or
+    /// `Model.__table__.c.col` for a table or class of this file.
+    fn column_object_table(&self, expr: &Expr) -> Option<String> {
+        column_object_key(expr)?;
+        let owner = match expr {
+            Expr::Attribute(a) => &*a.value,
+            Expr::Subscript(s) => &*s.value,
+            _ => return None,
+        };
+        match owner {
+            // `.c` / `.columns` of a table.
+            Expr::Attribute(c) if matches!(c.attr.id.as_str(), "c" | "columns") => {
+                self.table_named_by(&c.value)
+            }
+            Expr::Name(class) => self.class_table(class.id.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The table an expression names: a module-level `Table(...)` name, or
+    /// `Model.__table__`.
+    fn table_named_by(&self, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Name(name) => self.table_vars.get(name.id.as_str()).cloned(),
+            Expr::Attribute(a) if a.attr.id.as_str() == "__table__" => match &*a.value {
+                Expr::Name(class) => self.class_table(class.id.as_str()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The table of a mapped class of this file (a single-table subclass
+    /// maps to its parent's).
+    fn class_table(&self, class: &str) -> Option<String> {
+        let class = *self.classes.get(class)?;
+        self.mro(class, 0)
+            .into_iter()
+            .find(|c| self.is_mapped(c))
+            .and_then(|c| self.table_name(c))
+    }
+}
+
+/// The key a column object names, by its shape alone: `x.c.key`,
+/// `x.columns.key`, `x.c["key"]`, `Model.key`.
+fn column_object_key(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Attribute(a) => match &*a.value {
+            Expr::Name(_) => Some(a.attr.id.as_str()),
+            Expr::Attribute(c) if matches!(c.attr.id.as_str(), "c" | "columns") => {
+                Some(a.attr.id.as_str())
+            }
+            _ => None,
+        },
+        Expr::Subscript(s) => match (&*s.value, &*s.slice) {
+            (Expr::Attribute(c), Expr::StringLiteral(key))
+                if matches!(c.attr.id.as_str(), "c" | "columns") =>
+            {
+                Some(key.value.to_str())
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
