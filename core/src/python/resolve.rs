@@ -55,19 +55,27 @@ impl Imports {
                         }
                     }
                 }
-                Stmt::ImportFrom(import) if import.level == 0 => {
-                    let Some(module) = &import.module else {
-                        continue;
-                    };
-                    let module = module.id.as_str().to_string();
+                Stmt::ImportFrom(import) => {
+                    // A relative import (`from .base import Base`) is bound
+                    // to a path starting with its dots: a module of the
+                    // project, never a library's.
+                    let mut module: Vec<String> = Vec::new();
+                    if import.level > 0 {
+                        module.push(".".repeat(import.level as usize));
+                    }
+                    match &import.module {
+                        Some(name) => module.extend(split(name.id.as_str())),
+                        None if import.level == 0 => continue,
+                        None => {}
+                    }
                     for alias in &import.names {
                         let name = alias.name.id.as_str();
                         if name == "*" {
-                            self.star.push(split(&module));
+                            self.star.push(module.clone());
                             continue;
                         }
                         let local = alias.asname.as_ref().map_or(name, |a| a.id.as_str());
-                        let mut path = split(&module);
+                        let mut path = module.clone();
                         path.push(name.to_string());
                         self.bindings.insert(local.to_string(), Binding(path));
                     }

@@ -183,20 +183,26 @@ impl<'a> ModelReader<'a> {
         }
         let Some(registry) = self.registry_of(class, &mut HashSet::default()) else {
             // A mixin or an unrelated class (read when used as a base) —
-            // unless it names a table: then its base is one retort does not
-            // recognise, and saying nothing would drop the table silently.
-            if ClassAttributes::of(class, &self.values, class.name.id.as_str())
+            // unless it names a table, or derives from a Flask-SQLAlchemy
+            // style `db.Model`: then it is mapped on a base retort does not
+            // follow, and saying nothing would drop the table silently.
+            let names_table = ClassAttributes::of(class, &self.values, class.name.id.as_str())
                 .table_name
-                .is_some()
-            {
+                .is_some();
+            let model_base = bases(class)
+                .iter()
+                .find(|b| matches!(b, Expr::Attribute(a) if a.attr.id.as_str() == "Model"));
+            if names_table || model_base.is_some() {
+                let help = self.unfollowed_base_help(class);
                 self.warning(
                     &class.name,
                     format!(
-                        "{} has a __tablename__ but no declarative base retort recognises; its table is not read",
+                        "{} is mapped on a base retort does not follow; its table is not read",
                         class.name.id.as_str()
                     ),
-                    "retort recognises subclasses of DeclarativeBase and bases made by declarative_base() in the same file",
+                    &help,
                 );
+                self.unread_classes.push(span_of(&class.name));
             }
             return;
         };
@@ -638,4 +644,44 @@ pub(super) fn named_assignments(body: &[Stmt]) -> impl Iterator<Item = (&str, &E
 
 pub(super) fn bases(class: &StmtClassDef) -> &[Expr] {
     class.arguments.as_deref().map_or(&[], |a| &a.args)
+}
+
+impl ModelReader<'_> {
+    /// Why a mapped class's base is not followed, for the help of its
+    /// warning: what the base is, and what retort does follow.
+    fn unfollowed_base_help(&self, class: &StmtClassDef) -> String {
+        let follows = "retort follows classes that derive from DeclarativeBase or from a base made by declarative_base() in this file";
+        for base in bases(class) {
+            let written = match base {
+                Expr::Name(name) => name.id.as_str().to_string(),
+                Expr::Attribute(a) => match &*a.value {
+                    Expr::Name(owner) => format!("{}.{}", owner.id.as_str(), a.attr.id.as_str()),
+                    _ => a.attr.id.as_str().to_string(),
+                },
+                _ => continue,
+            };
+            if let Expr::Name(name) = base
+                && self
+                    .imports
+                    .path(base)
+                    .is_some_and(|p| p.first() != Some(&"builtins"))
+            {
+                return format!(
+                    "its base {} is imported from another module, which retort does not read yet; {follows}",
+                    name.id.as_str()
+                );
+            }
+            if matches!(base, Expr::Attribute(a) if a.attr.id.as_str() == "Model") {
+                return format!(
+                    "its base {written} is a Flask-SQLAlchemy model class, which retort does not follow yet; {follows}"
+                );
+            }
+            if self.classes.contains_key(&written) || self.values.contains_key(written.as_str()) {
+                return format!(
+                    "its base {written} is defined in this file, but not as a declarative base retort knows; {follows}"
+                );
+            }
+        }
+        follows.to_string()
+    }
 }

@@ -505,10 +505,17 @@ impl<'a> ModelReader<'a> {
             return Some((ty, repr));
         }
         let written = symbol.name.to_string();
+        let help = if matches!(func, Expr::Name(n) if self.classes.contains_key(n.id.as_str())) {
+            "it is a class defined in this file (a TypeDecorator?), which retort does not follow yet; use the SQLAlchemy type it is built on"
+        } else if symbol.family == Family::Other {
+            "it is imported from a module retort does not read (it reads one file, without running Python); use the SQLAlchemy type it is built on"
+        } else {
+            "use a SQLAlchemy or PostgreSQL type such as String(50)"
+        };
         self.error(
             func,
             format!("unknown type {written}: not a SQLAlchemy or PostgreSQL type retort knows"),
-            "types imported from other modules cannot be followed without running Python; use the SQLAlchemy type it is built on",
+            help,
         );
         Some((SqlType::Named(written.clone()), format!("{written}()")))
     }

@@ -198,6 +198,8 @@ struct ModelReader<'a> {
     tables: Vec<TableSpec>,
     /// Module-level names bound to a `Table(...)`: the table's name.
     table_vars: HashMap<String, String>,
+    /// Mapped classes whose base retort does not follow (each warned).
+    unread_classes: Vec<Span>,
     enums: Vec<EnumType>,
     sequences: Vec<Sequence>,
     diagnostics: Vec<Diagnostic>,
@@ -224,6 +226,7 @@ impl<'a> ModelReader<'a> {
             base_classes: HashMap::default(),
             tables: Vec::new(),
             table_vars: HashMap::default(),
+            unread_classes: Vec::new(),
             enums: Vec::new(),
             sequences: Vec::new(),
             diagnostics: Vec::new(),
@@ -365,6 +368,23 @@ impl<'a> ModelReader<'a> {
     // ------------------------------------------------------------ finish
 
     fn finish(mut self) -> (Schema, Vec<Diagnostic>) {
+        // Mapped classes, and not one table read: the file is not what the
+        // model is, and an empty schema must not pass for it.
+        if self.tables.is_empty()
+            && let Some(&first) = self.unread_classes.first()
+        {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    first,
+                    format!(
+                        "no table is read from this file, which maps {} class{} on bases retort does not follow",
+                        self.unread_classes.len(),
+                        if self.unread_classes.len() == 1 { "" } else { "es" }
+                    ),
+                )
+                .with_help("see the warning on each class; the schema retort prints here is not the model's"),
+            );
+        }
         // A foreign key to a table the file does not declare: SQLAlchemy's
         // create_all (and a migration) fails on it.
         let mut missing = Vec::new();
@@ -848,15 +868,70 @@ class Thing(Base):
 ";
         let (schema, diagnostics) = read_schema(source);
         assert!(schema.tables.is_empty());
-        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
         assert!(
             diagnostics[0]
                 .message
-                .starts_with("Thing has a __tablename__ but no declarative base")
+                .starts_with("Thing is mapped on a base retort does not follow")
         );
-        assert_eq!(
-            &source[diagnostics[0].span.start..diagnostics[0].span.end],
-            "Thing"
+        // The help says what the base is, truly.
+        assert!(
+            diagnostics[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("its base Base is defined in this file")),
+            "{diagnostics:?}"
+        );
+        // Not one table read: an error, so the command fails.
+        assert_eq!(diagnostics[1].severity, Severity::Error);
+        assert!(
+            diagnostics[1]
+                .message
+                .starts_with("no table is read from this file")
+        );
+        for d in &diagnostics {
+            assert_eq!(&source[d.span.start..d.span.end], "Thing");
+        }
+    }
+
+    #[test]
+    fn flask_and_imported_bases_are_named_in_the_warning() {
+        let source = "\
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import Column, Integer
+from .base import Base
+
+db = SQLAlchemy()
+
+class User(db.Model):
+    id = Column(Integer, primary_key=True)
+
+class Team(Base):
+    __tablename__ = \"team\"
+    id = Column(Integer, primary_key=True)
+";
+        let (schema, diagnostics) = read_schema(source);
+        assert!(schema.tables.is_empty());
+        let help = |class: &str| {
+            diagnostics
+                .iter()
+                .find(|d| d.message.starts_with(&format!("{class} is mapped")))
+                .and_then(|d| d.help.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            help("User").starts_with("its base db.Model is a Flask-SQLAlchemy model class"),
+            "{diagnostics:?}"
+        );
+        assert!(
+            help("Team").starts_with("its base Base is imported from another module"),
+            "{diagnostics:?}"
+        );
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error && d.message.contains("maps 2 classes")),
+            "{diagnostics:?}"
         );
     }
 
