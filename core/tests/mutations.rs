@@ -26,6 +26,7 @@ const FIXTURES: &[&str] = &[
     include_str!("../../tests/fixtures/models/14_table_args_constraints.py"),
     include_str!("../../tests/fixtures/models/42_variants_wrappers_aliases.py"),
     include_str!("../../tests/fixtures/models/43_module_level_items.py"),
+    include_str!("../../tests/fixtures/models/44_constant_names_and_defaults.py"),
 ];
 
 const SQL_FIXTURES: &[&str] = &[

@@ -237,7 +237,18 @@ impl<'a> ModelReader<'a> {
         };
         self.read_columns(class, &registry, &mut table);
         if let Some(args) = self.table_args(class) {
+            // The class body's names (`__tablename__`, constants) are in
+            // scope there, over the module's.
+            let shadowed: Vec<(&str, Option<&Expr>)> = named_assignments(&class.body)
+                .map(|(name, value)| (name, self.values.insert(name.to_string(), value)))
+                .collect();
             self.read_table_args(args, &mut table);
+            for (name, before) in shadowed.into_iter().rev() {
+                match before {
+                    Some(value) => self.values.insert(name.to_string(), value),
+                    None => self.values.remove(name),
+                };
+            }
         }
         self.tables.push(table);
     }

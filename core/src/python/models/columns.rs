@@ -154,7 +154,7 @@ impl<'a> ModelReader<'a> {
         let mut identity = None;
         for (i, &arg) in call.args.iter().enumerate() {
             if i == 0
-                && let Some(s) = string(arg)
+                && let Some(s) = constant_string(arg, &self.values)
             {
                 name = Some(s);
                 continue;
@@ -373,7 +373,7 @@ impl<'a> ModelReader<'a> {
 
     /// `server_default=` as the SQL text SQLAlchemy puts in the DDL.
     pub(super) fn server_default(&mut self, expr: &Expr) -> Option<String> {
-        if let Some(s) = string(expr) {
+        if let Some(s) = constant_string(expr, &self.values) {
             return Some(format!("'{}'", s.replace('\'', "''")));
         }
         if let Expr::Call(call) = expr
@@ -385,7 +385,12 @@ impl<'a> ModelReader<'a> {
                     return self.server_default(&call.arguments.args[0]);
                 }
                 (Family::Sqlalchemy, "text") => {
-                    if let Some(text) = call.arguments.args.first().and_then(string) {
+                    if let Some(text) = call
+                        .arguments
+                        .args
+                        .first()
+                        .and_then(|t| constant_string(t, &self.values))
+                    {
                         return Some(text);
                     }
                 }

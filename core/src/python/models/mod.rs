@@ -686,7 +686,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
-    const FIXTURES: [&str; 25] = [
+    const FIXTURES: [&str; 26] = [
         include_str!("../../../../tests/fixtures/models/01_declarative_basic.py"),
         include_str!("../../../../tests/fixtures/models/02_python_type_map.py"),
         include_str!("../../../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -712,6 +712,7 @@ mod tests {
         include_str!("../../../../tests/fixtures/models/23_schemas_and_timezones.py"),
         include_str!("../../../../tests/fixtures/models/42_variants_wrappers_aliases.py"),
         include_str!("../../../../tests/fixtures/models/43_module_level_items.py"),
+        include_str!("../../../../tests/fixtures/models/44_constant_names_and_defaults.py"),
     ];
 
     const HEADER: &str = "\

@@ -34,7 +34,12 @@ impl<'a> ModelReader<'a> {
                 continue;
             };
             if self.is(&inner.func, Family::Sqlalchemy, "Column") {
-                let Some(column_name) = inner.arguments.args.first().and_then(string) else {
+                let Some(column_name) = inner
+                    .arguments
+                    .args
+                    .first()
+                    .and_then(|n| constant_string(n, &self.values))
+                else {
                     self.error(
                         inner,
                         "a Column in Table(...) needs its name first",
@@ -131,14 +136,15 @@ impl<'a> ModelReader<'a> {
             self.warning(call, "table item not read", "");
             return;
         };
-        let name = keyword(&call.arguments, "name").and_then(string);
+        let name = keyword(&call.arguments, "name").and_then(|n| constant_string(n, &self.values));
         let span = span_of(call);
         // A column is named by a string (its key) or, inside the class
         // body, by the attribute holding it (`Index("ix", state)`).
         // After the table, by the column object: `table.c.col`,
         // `table.c["col"]`, `Model.col`, `Model.__table__.c.col`.
+        let values = self.values.clone();
         let column_ref = |e: &Expr| -> Option<String> {
-            string(e).or_else(|| {
+            constant_string(e, &values).or_else(|| {
                 let key = match e {
                     Expr::Name(n) => n.id.as_str(),
                     other => column_object_key(other)?,
@@ -207,7 +213,11 @@ impl<'a> ModelReader<'a> {
                 });
             }
             (Family::Sqlalchemy, "Index") => {
-                let index_name = call.arguments.args.first().and_then(string);
+                let index_name = call
+                    .arguments
+                    .args
+                    .first()
+                    .and_then(|n| constant_string(n, &self.values));
                 let mut elements = Vec::new();
                 let columns: Vec<Option<String>> =
                     call.arguments.args.iter().skip(1).map(column_ref).collect();

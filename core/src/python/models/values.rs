@@ -1,6 +1,8 @@
 //! What an expression's value is without running Python: literals,
 //! keyword arguments, and module-level constants followed by name.
 
+use ruff_python_ast::{ConversionFlag, FStringPart, InterpolatedStringElement};
+
 use super::*;
 
 /// The value of keyword argument `name`.
@@ -42,8 +44,9 @@ pub(super) fn integer(expr: &Expr) -> Option<i64> {
 pub(super) type Values<'a> = HashMap<String, &'a Expr>;
 
 /// The value of a constant expression, as Python would compute it at import:
-/// literals, module-level names bound to constants (`ID_LEN = 250`), and
-/// `+`, `-`, `*` on them (`TABLE_PREFIX + "role"`, `SHORT * 3`).
+/// literals, module-level names bound to constants (`ID_LEN = 250`), `+`,
+/// `-`, `*` on them (`TABLE_PREFIX + "role"`, `SHORT * 3`), and f-strings of
+/// them without format specs (`f"ix_{TABLE}_email"`).
 pub(super) fn evaluate(expr: &Expr, values: &Values<'_>, depth: usize) -> Option<Literal> {
     if depth > 32 {
         return None;
@@ -69,6 +72,52 @@ pub(super) fn evaluate(expr: &Expr, values: &Values<'_>, depth: usize) -> Option
                 }
                 _ => None,
             }
+        }
+        // `str(LIMIT)`.
+        Expr::Call(call)
+            if matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "str")
+                && call.arguments.args.len() == 1
+                && call.arguments.keywords.is_empty() =>
+        {
+            match evaluate(&call.arguments.args[0], values, depth + 1)? {
+                Literal::Str(text) => Some(Literal::Str(text)),
+                Literal::Int(number) => Some(Literal::Str(number.to_string())),
+                _ => None,
+            }
+        }
+        Expr::FString(fstring) => {
+            let mut out = String::new();
+            for part in fstring.value.iter() {
+                match part {
+                    FStringPart::Literal(literal) => out.push_str(&literal.value),
+                    FStringPart::FString(inner) => {
+                        for element in inner.elements.iter() {
+                            match element {
+                                InterpolatedStringElement::Literal(literal) => {
+                                    out.push_str(&literal.value);
+                                }
+                                InterpolatedStringElement::Interpolation(value) => {
+                                    if value.debug_text.is_some()
+                                        || value.format_spec.is_some()
+                                        || !matches!(
+                                            value.conversion,
+                                            ConversionFlag::None | ConversionFlag::Str
+                                        )
+                                    {
+                                        return None;
+                                    }
+                                    match evaluate(&value.expression, values, depth + 1)? {
+                                        Literal::Str(text) => out.push_str(&text),
+                                        Literal::Int(number) => out.push_str(&number.to_string()),
+                                        _ => return None,
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Some(Literal::Str(out))
         }
         _ => integer(expr).map(Literal::Int),
     }
