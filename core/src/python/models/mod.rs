@@ -17,7 +17,8 @@ pub(super) mod values;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ruff_python_ast::{
-    Arguments, Expr, ExprCall, Keyword, Number, Operator, Stmt, StmtClassDef, UnaryOp,
+    Arguments, Expr, ExprCall, Keyword, Number, Operator, Stmt, StmtClassDef, StmtFor,
+    StmtFunctionDef, UnaryOp,
 };
 use ruff_text_size::Ranged;
 
@@ -198,6 +199,8 @@ struct ModelReader<'a> {
     tables: Vec<TableSpec>,
     /// Module-level names bound to a `Table(...)`: the table's name.
     table_vars: HashMap<String, String>,
+    /// Module-level functions, by name (a helper that builds a `Table`).
+    functions: HashMap<String, &'a StmtFunctionDef>,
     /// Mapped classes whose base retort does not follow (each warned).
     unread_classes: Vec<Span>,
     enums: Vec<EnumType>,
@@ -226,6 +229,13 @@ impl<'a> ModelReader<'a> {
             base_classes: HashMap::default(),
             tables: Vec::new(),
             table_vars: HashMap::default(),
+            functions: body
+                .iter()
+                .filter_map(|stmt| match stmt {
+                    Stmt::FunctionDef(def) => Some((def.name.id.as_str().to_string(), def)),
+                    _ => None,
+                })
+                .collect(),
             unread_classes: Vec::new(),
             enums: Vec::new(),
             sequences: Vec::new(),
@@ -285,24 +295,81 @@ impl<'a> ModelReader<'a> {
             }
         }
         for stmt in body {
-            match stmt {
-                Stmt::Assign(assign) => {
-                    let Some(Expr::Name(target)) = assign.targets.first() else {
-                        continue;
-                    };
-                    self.read_module_assignment(target.id.as_str(), &assign.value);
+            self.read_module_statement(stmt);
+        }
+    }
+
+    /// One statement of the module (or of a `for` loop's body at module
+    /// level).
+    fn read_module_statement(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Assign(assign) => {
+                let Some(Expr::Name(target)) = assign.targets.first() else {
+                    return;
+                };
+                self.read_module_assignment(target.id.as_str(), &assign.value);
+            }
+            // `Base: Any = declarative_base()`.
+            Stmt::AnnAssign(assign) => {
+                if let (Expr::Name(target), Some(value)) = (&*assign.target, &assign.value) {
+                    self.read_module_assignment(target.id.as_str(), value);
                 }
-                // `Base: Any = declarative_base()`.
-                Stmt::AnnAssign(assign) => {
-                    if let (Expr::Name(target), Some(value)) = (&*assign.target, &assign.value) {
-                        self.read_module_assignment(target.id.as_str(), value);
-                    }
-                }
-                Stmt::ClassDef(class) => self.read_class(class),
-                // `Table("name", metadata, ...)` not bound to a name is still
-                // in the metadata.
-                Stmt::Expr(statement) => self.read_module_assignment("", &statement.value),
-                _ => {}
+            }
+            Stmt::ClassDef(class) => {
+                self.read_class(class);
+                self.read_class_tables(class);
+            }
+            // `Table("name", metadata, ...)` not bound to a name is still
+            // in the metadata.
+            Stmt::Expr(statement) => self.read_module_assignment("", &statement.value),
+            Stmt::For(for_loop) => self.read_for_loop(for_loop),
+            _ => {}
+        }
+    }
+
+    /// `for name in ["a", "b"]: ...` at module level: the body once per
+    /// element, the name bound to it (tables made per element).
+    fn read_for_loop(&mut self, for_loop: &'a StmtFor) {
+        let elements: &'a [Expr] = match &*for_loop.iter {
+            Expr::List(list) => &list.elts,
+            Expr::Tuple(tuple) => &tuple.elts,
+            _ => return,
+        };
+        let Expr::Name(target) = &*for_loop.target else {
+            return;
+        };
+        if for_loop.is_async || !for_loop.orelse.is_empty() {
+            return;
+        }
+        let name = target.id.as_str().to_string();
+        let before = self.values.get(&name).copied();
+        for element in elements {
+            self.values.insert(name.clone(), element);
+            for stmt in &for_loop.body {
+                self.read_module_statement(stmt);
+            }
+        }
+        match before {
+            Some(value) => self.values.insert(name, value),
+            None => self.values.remove(&name),
+        };
+    }
+
+    /// `Table(...)`s kept as attributes of a class (`class Tables: users =
+    /// Table(...)`): they are in the metadata like any other.
+    fn read_class_tables(&mut self, class: &'a StmtClassDef) {
+        for stmt in &class.body {
+            let Stmt::Assign(assign) = stmt else { continue };
+            let Some(Expr::Name(target)) = assign.targets.first() else {
+                continue;
+            };
+            if target.id.as_str() == "__table__" {
+                continue;
+            }
+            if let Expr::Call(call) = &*assign.value
+                && self.is(&call.func, Family::Sqlalchemy, "Table")
+            {
+                self.read_core_table(call);
             }
         }
     }
@@ -314,6 +381,14 @@ impl<'a> ModelReader<'a> {
             && method.attr.id.as_str() == "append_constraint"
         {
             self.append_constraint(&method.value, call);
+            return;
+        }
+        // `users = _table("users", Column(...), ...)`: a helper of this file
+        // that passes its arguments on to `Table`.
+        if let Expr::Name(name) = &*call.func
+            && let Some(def) = self.functions.get(name.id.as_str()).copied()
+        {
+            self.read_helper_table(def, call, target);
             return;
         }
         let Some(symbol) = self.symbol(&call.func) else {
@@ -686,7 +761,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
-    const FIXTURES: [&str; 26] = [
+    const FIXTURES: [&str; 27] = [
         include_str!("../../../../tests/fixtures/models/01_declarative_basic.py"),
         include_str!("../../../../tests/fixtures/models/02_python_type_map.py"),
         include_str!("../../../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -713,6 +788,7 @@ mod tests {
         include_str!("../../../../tests/fixtures/models/42_variants_wrappers_aliases.py"),
         include_str!("../../../../tests/fixtures/models/43_module_level_items.py"),
         include_str!("../../../../tests/fixtures/models/44_constant_names_and_defaults.py"),
+        include_str!("../../../../tests/fixtures/models/45_tables_built_by_code.py"),
     ];
 
     const HEADER: &str = "\
@@ -754,6 +830,35 @@ class Base(DeclarativeBase):
         );
         let at = &source[diagnostics[0].span.start..diagnostics[0].span.end];
         assert!(at.starts_with("sa.Index(\"ix_account_email\""), "{at}");
+    }
+
+    #[test]
+    fn a_table_helper_called_with_unpacked_arguments_is_said() {
+        let source = "\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+def _table(name, *columns):
+    return sa.Table(name, metadata, *columns)
+
+COLUMNS = [sa.Column(\"id\", sa.Integer, primary_key=True)]
+t = _table(\"t\", *COLUMNS)
+u = _table(\"u\", sa.Column(\"id\", sa.Integer, primary_key=True))
+";
+        let (schema, diagnostics) = read_schema(source);
+        assert_eq!(schema.tables.len(), 1);
+        assert_eq!(schema.tables[0].name, "u");
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("*arguments passed to a table helper")
+        );
+        assert_eq!(
+            &source[diagnostics[0].span.start..diagnostics[0].span.end],
+            "*COLUMNS"
+        );
     }
 
     #[test]

@@ -6,10 +6,28 @@ use super::*;
 impl<'a> ModelReader<'a> {
     /// `Table("name", metadata, Column(...), ..., schema=...)`.
     pub(super) fn read_core_table(&mut self, call: &'a ExprCall) {
-        let args = &call.arguments.args;
+        let args: Vec<&'a Expr> = call.arguments.args.iter().collect();
+        let keywords: Vec<(&'a str, &'a Expr)> = call
+            .arguments
+            .keywords
+            .iter()
+            .filter_map(|k| Some((k.arg.as_ref()?.id.as_str(), &k.value)))
+            .collect();
+        self.read_table_call(&args, &keywords, call);
+    }
+
+    /// `Table(args…, keywords…)`, the call at `at` (its arguments may come
+    /// from a helper's call, see [`Self::read_helper_table`]).
+    fn read_table_call(
+        &mut self,
+        args: &[&'a Expr],
+        keywords: &[(&'a str, &'a Expr)],
+        at: &ExprCall,
+    ) {
+        let keyword = |name: &str| keywords.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
         let Some(name) = args.first().and_then(|a| constant_string(a, &self.values)) else {
             self.error(
-                call,
+                at,
                 "Table name is not a string constant; table not read",
                 "write Table(\"name\", metadata, ...)",
             );
@@ -21,14 +39,14 @@ impl<'a> ModelReader<'a> {
             .unwrap_or_default();
         let mut table = TableSpec {
             name,
-            schema: keyword(&call.arguments, "schema").and_then(string),
-            comment: keyword(&call.arguments, "comment").and_then(string),
+            schema: keyword("schema").and_then(|s| constant_string(s, &self.values)),
+            comment: keyword("comment").and_then(|c| constant_string(c, &self.values)),
             convention,
-            span: span_of(call),
+            span: span_of(at),
             ..TableSpec::default()
         };
         let registry = Registry::default();
-        for item in args.iter().skip(2) {
+        for &item in args.iter().skip(2) {
             let Expr::Call(inner) = item else {
                 self.warning(item, "Table item not read", "");
                 continue;
@@ -55,6 +73,167 @@ impl<'a> ModelReader<'a> {
             }
         }
         self.tables.push(table);
+    }
+
+    /// A call of a helper function of this file whose body returns a
+    /// `Table(...)` built from its parameters (`def _table(name, *columns,
+    /// **kw): return sa.Table(name, metadata, *columns, **kw)`): the table,
+    /// with the call's arguments put in for the parameters. Anything else
+    /// is said, not guessed.
+    pub(super) fn read_helper_table(
+        &mut self,
+        def: &'a StmtFunctionDef,
+        call: &'a ExprCall,
+        target: &str,
+    ) {
+        // The body: an optional docstring, then `return Table(...)`.
+        let statements: Vec<&Stmt> = def
+            .body
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_))))
+            .collect();
+        let is_table = |reader: &Self, e: Option<&Expr>| matches!(e, Some(Expr::Call(c)) if reader.is(&c.func, Family::Sqlalchemy, "Table"));
+        let table_call = match statements.as_slice() {
+            [Stmt::Return(ret)] if is_table(self, ret.value.as_deref()) => {
+                match ret.value.as_deref() {
+                    Some(Expr::Call(inner)) => inner,
+                    _ => return,
+                }
+            }
+            _ => {
+                // It builds a table some other way: say so, rather than
+                // leave the table out without a word.
+                let builds = statements.iter().any(|stmt| match stmt {
+                    Stmt::Return(ret) => is_table(self, ret.value.as_deref()),
+                    Stmt::Assign(assign) => is_table(self, Some(&assign.value)),
+                    Stmt::Expr(e) => is_table(self, Some(&e.value)),
+                    _ => false,
+                });
+                if builds {
+                    self.warning(
+                        call,
+                        format!(
+                            "{}() builds a Table in a way retort does not follow (it follows a body that is `return Table(...)` of its parameters); the table is not read",
+                            def.name.id.as_str()
+                        ),
+                        "",
+                    );
+                }
+                return;
+            }
+        };
+        let parameters = &def.parameters;
+        let mut bound: HashMap<&str, &'a Expr> = HashMap::default();
+        let mut extra_args: Vec<&'a Expr> = Vec::new();
+        let positional: Vec<&str> = parameters
+            .posonlyargs
+            .iter()
+            .chain(&parameters.args)
+            .map(|p| p.parameter.name.id.as_str())
+            .collect();
+        for (i, arg) in call.arguments.args.iter().enumerate() {
+            if matches!(arg, Expr::Starred(_)) {
+                self.warning(
+                    arg,
+                    "*arguments passed to a table helper are not followed; the table is not read",
+                    "pass the columns one by one",
+                );
+                return;
+            }
+            match positional.get(i) {
+                Some(name) => {
+                    bound.insert(name, arg);
+                }
+                None => extra_args.push(arg),
+            }
+        }
+        let keyword_only: Vec<&str> = parameters
+            .kwonlyargs
+            .iter()
+            .map(|p| p.parameter.name.id.as_str())
+            .collect();
+        let mut extra_keywords: Vec<(&'a str, &'a Expr)> = Vec::new();
+        for keyword in call.arguments.keywords.iter() {
+            match keyword.arg.as_ref().map(|a| a.id.as_str()) {
+                Some(name) if positional.contains(&name) || keyword_only.contains(&name) => {
+                    bound.insert(name, &keyword.value);
+                }
+                Some(name) => extra_keywords.push((name, &keyword.value)),
+                None => {
+                    self.warning(
+                        keyword,
+                        "**arguments passed to a table helper are not followed; the table is not read",
+                        "pass the keywords one by one",
+                    );
+                    return;
+                }
+            }
+        }
+        // Defaults of the parameters the call leaves out.
+        for p in parameters
+            .posonlyargs
+            .iter()
+            .chain(&parameters.args)
+            .chain(&parameters.kwonlyargs)
+        {
+            if let Some(default) = p.default.as_deref() {
+                bound.entry(p.parameter.name.id.as_str()).or_insert(default);
+            }
+        }
+        let vararg = parameters.vararg.as_ref().map(|p| p.name.id.as_str());
+        let kwarg = parameters.kwarg.as_ref().map(|p| p.name.id.as_str());
+        let mut args: Vec<&'a Expr> = Vec::new();
+        for arg in &table_call.arguments.args {
+            match arg {
+                Expr::Starred(star) if matches!(&*star.value, Expr::Name(n) if Some(n.id.as_str()) == vararg) =>
+                {
+                    args.extend(extra_args.iter().copied());
+                }
+                Expr::Name(n) if bound.contains_key(n.id.as_str()) => {
+                    args.push(bound[n.id.as_str()])
+                }
+                Expr::Name(n) if positional.contains(&n.id.as_str()) => {
+                    self.warning(
+                        call,
+                        format!(
+                            "the table helper's parameter {} is not given; the table is not read",
+                            n.id.as_str()
+                        ),
+                        "",
+                    );
+                    return;
+                }
+                other => args.push(other),
+            }
+        }
+        let mut keywords: Vec<(&'a str, &'a Expr)> = Vec::new();
+        for keyword in table_call.arguments.keywords.iter() {
+            match (keyword.arg.as_ref().map(|a| a.id.as_str()), &keyword.value) {
+                (None, Expr::Name(n)) if Some(n.id.as_str()) == kwarg => {
+                    keywords.extend(extra_keywords.iter().copied());
+                }
+                // `schema=schema`: the call's value for that parameter.
+                (Some(name), Expr::Name(n)) if bound.contains_key(n.id.as_str()) => {
+                    keywords.push((name, bound[n.id.as_str()]));
+                }
+                (Some(name), value) => keywords.push((name, value)),
+                (None, _) => {
+                    self.warning(
+                        keyword,
+                        "a **mapping in the table helper is not followed; the table is not read",
+                        "",
+                    );
+                    return;
+                }
+            }
+        }
+        self.read_table_call(&args, &keywords, call);
+        if !target.is_empty()
+            && let Some(table) = self.tables.last()
+        {
+            self.table_vars
+                .insert(target.to_string(), table.name.clone());
+        }
     }
 
     /// `__table_args__`: a tuple of constraints/indexes, optionally ending
