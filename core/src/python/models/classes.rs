@@ -250,7 +250,7 @@ impl<'a> ModelReader<'a> {
                 };
             }
         }
-        self.tables.push(table);
+        self.add_table(table);
     }
 
     /// Own columns first, then those of mixins and abstract bases in MRO

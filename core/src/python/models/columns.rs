@@ -114,10 +114,11 @@ impl<'a> ModelReader<'a> {
         {
             return ty.clone();
         }
-        if let Expr::Name(name) = expr
-            && let Some(members) = self.py_enums.get(name.id.as_str()).cloned()
+        if let Some(key) = self.enum_class_key(expr)
+            && let Some(members) = self.py_enums.get(&key).cloned()
         {
-            let enum_name = name.id.as_str().to_lowercase();
+            // SQLAlchemy names the type after the class, lower case.
+            let enum_name = key.rsplit('.').next().unwrap_or(&key).to_lowercase();
             let repr = enum_repr("sa.", &members, Some(&enum_name), None, true, None);
             return (self.register_enum(None, &enum_name, members), repr);
         }

@@ -52,10 +52,12 @@ impl<'a> ModelReader<'a> {
             return (SqlType::Named("NULL".into()), "sa.NullType()".into());
         };
         let explicit_name = keyword(arguments, "name").and_then(string);
-        let (values, class_name) = match arguments.args.first() {
-            Some(Expr::Name(name)) if self.py_enums.contains_key(name.id.as_str()) => (
-                self.py_enums[name.id.as_str()].clone(),
-                Some(name.id.as_str().to_lowercase()),
+        let class_key = arguments.args.first().and_then(|a| self.enum_class_key(a));
+        let (values, class_name) = match &class_key {
+            Some(key) => (
+                self.py_enums[key.as_str()].clone(),
+                // SQLAlchemy names the type after the class, lower case.
+                Some(key.rsplit('.').next().unwrap_or(key).to_lowercase()),
             ),
             _ => {
                 let values: Option<Vec<String>> = arguments.args.iter().map(string).collect();
@@ -74,10 +76,8 @@ impl<'a> ModelReader<'a> {
         };
         let mut values = values;
         if let Some(callable) = keyword(arguments, "values_callable") {
-            let member_values = match (arguments.args.first(), is_member_values(callable)) {
-                (Some(Expr::Name(name)), true) => {
-                    self.py_enum_values.get(name.id.as_str()).cloned()
-                }
+            let member_values = match (&class_key, is_member_values(callable)) {
+                (Some(key), true) => self.py_enum_values.get(key.as_str()).cloned(),
                 _ => None,
             };
             match member_values {

@@ -169,6 +169,9 @@ struct TableSpec {
     checks: Vec<(Option<String>, String, Span)>,
     indexes: Vec<IndexSpec>,
     excludes: Vec<ExcludeSpec>,
+    /// `extend_existing=True`: a table of the same name read before is
+    /// extended, not refused.
+    extend_existing: bool,
     convention: NamingConvention,
     span: Span,
 }
@@ -269,18 +272,50 @@ impl<'a> ModelReader<'a> {
 
     // ------------------------------------------------------------ module
 
+    /// Registers an enum class under `key` (its name, or `Outer.Name`).
+    fn add_enum_class(&mut self, key: String, class: &StmtClassDef) {
+        self.py_enums.insert(key.clone(), enum_members(class));
+        if let Some(values) = enum_values(class, &self.values) {
+            self.py_enum_values.insert(key, values);
+        }
+    }
+
+    /// The key of the enum class an expression names: `Kind`, or
+    /// `Employee.Kind` for one nested in a class.
+    fn enum_class_key(&self, expr: &Expr) -> Option<String> {
+        let key = match expr {
+            Expr::Name(name) => name.id.as_str().to_string(),
+            Expr::Attribute(a) => match &*a.value {
+                Expr::Name(outer) => format!("{}.{}", outer.id.as_str(), a.attr.id.as_str()),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        self.py_enums.contains_key(&key).then_some(key)
+    }
+
     fn read_module(&mut self, body: &'a [Stmt]) {
         // Enum classes first: columns anywhere in the file may use them.
         for stmt in body {
-            if let Stmt::ClassDef(class) = stmt
-                && self.is_enum_class(class)
-            {
-                let members = enum_members(class);
-                self.py_enums
-                    .insert(class.name.id.as_str().to_string(), members);
-                if let Some(values) = enum_values(class, &self.values) {
-                    self.py_enum_values
-                        .insert(class.name.id.as_str().to_string(), values);
+            let Stmt::ClassDef(class) = stmt else {
+                continue;
+            };
+            if self.is_enum_class(class) {
+                self.add_enum_class(class.name.id.as_str().to_string(), class);
+                continue;
+            }
+            // An enum class nested in a class (`class Employee: class
+            // Kind(enum.Enum)`): `Kind` in that body, `Employee.Kind`
+            // outside it.
+            for inner in &class.body {
+                if let Stmt::ClassDef(nested) = inner
+                    && self.is_enum_class(nested)
+                {
+                    let name = nested.name.id.as_str();
+                    self.add_enum_class(format!("{}.{name}", class.name.id.as_str()), nested);
+                    if !self.py_enums.contains_key(name) {
+                        self.add_enum_class(name.to_string(), nested);
+                    }
                 }
             }
         }
@@ -761,7 +796,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
-    const FIXTURES: [&str; 27] = [
+    const FIXTURES: [&str; 28] = [
         include_str!("../../../../tests/fixtures/models/01_declarative_basic.py"),
         include_str!("../../../../tests/fixtures/models/02_python_type_map.py"),
         include_str!("../../../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -789,6 +824,7 @@ mod tests {
         include_str!("../../../../tests/fixtures/models/43_module_level_items.py"),
         include_str!("../../../../tests/fixtures/models/44_constant_names_and_defaults.py"),
         include_str!("../../../../tests/fixtures/models/45_tables_built_by_code.py"),
+        include_str!("../../../../tests/fixtures/models/46_extend_existing_nested_enum.py"),
     ];
 
     const HEADER: &str = "\
@@ -858,6 +894,27 @@ u = _table(\"u\", sa.Column(\"id\", sa.Integer, primary_key=True))
         assert_eq!(
             &source[diagnostics[0].span.start..diagnostics[0].span.end],
             "*COLUMNS"
+        );
+    }
+
+    #[test]
+    fn a_table_declared_twice_without_extend_existing_is_an_error() {
+        let source = "\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+a = sa.Table(\"t\", metadata, sa.Column(\"id\", sa.Integer, primary_key=True))
+b = sa.Table(\"t\", metadata, sa.Column(\"other\", sa.Integer))
+";
+        let (schema, diagnostics) = read_schema(source);
+        assert_eq!(schema.tables.len(), 1);
+        assert_eq!(schema.tables[0].columns.len(), 1);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].severity, Severity::Error);
+        assert!(diagnostics[0].message.contains("declared a second time"));
+        assert!(
+            source[diagnostics[0].span.start..]
+                .starts_with("sa.Table(\"t\", metadata, sa.Column(\"other\"")
         );
     }
 

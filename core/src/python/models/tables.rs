@@ -41,6 +41,9 @@ impl<'a> ModelReader<'a> {
             name,
             schema: keyword("schema").and_then(|s| constant_string(s, &self.values)),
             comment: keyword("comment").and_then(|c| constant_string(c, &self.values)),
+            extend_existing: keyword("extend_existing")
+                .and_then(boolean)
+                .unwrap_or(false),
             convention,
             span: span_of(at),
             ..TableSpec::default()
@@ -72,7 +75,55 @@ impl<'a> ModelReader<'a> {
                 self.table_item(inner, &mut table);
             }
         }
-        self.tables.push(table);
+        self.add_table(table);
+    }
+
+    /// A table read, added to the metadata as SQLAlchemy adds it: a second
+    /// table of the same name extends the first with `extend_existing=True`
+    /// (its new columns, constraints and indexes), and is refused without.
+    pub(super) fn add_table(&mut self, table: TableSpec) {
+        let Some(existing) = self
+            .tables
+            .iter_mut()
+            .find(|t| t.name == table.name && t.schema == table.schema)
+        else {
+            self.tables.push(table);
+            return;
+        };
+        if !table.extend_existing {
+            let span = table.span;
+            self.diagnostics.push(
+                Diagnostic::error(
+                    span,
+                    format!(
+                        "table {} is declared a second time; SQLAlchemy refuses it (\"already defined for this MetaData instance\")",
+                        table.name
+                    ),
+                )
+                .with_help("give extend_existing=True to extend the first, or use another name"),
+            );
+            return;
+        }
+        for column in table.columns {
+            if !existing
+                .columns
+                .iter()
+                .any(|c| c.column.name == column.column.name)
+            {
+                existing.columns.push(column);
+            }
+        }
+        existing.foreign_keys.extend(table.foreign_keys);
+        existing.uniques.extend(table.uniques);
+        existing.checks.extend(table.checks);
+        existing.indexes.extend(table.indexes);
+        existing.excludes.extend(table.excludes);
+        if table.primary_key.is_some() {
+            existing.primary_key = table.primary_key;
+        }
+        if table.comment.is_some() {
+            existing.comment = table.comment;
+        }
     }
 
     /// A call of a helper function of this file whose body returns a
@@ -257,8 +308,15 @@ impl<'a> ModelReader<'a> {
                 Expr::Dict(dict) => {
                     for entry in &dict.items {
                         match entry.key.as_ref().and_then(string).as_deref() {
-                            Some("schema") => table.schema = string(&entry.value),
-                            Some("comment") => table.comment = string(&entry.value),
+                            Some("schema") => {
+                                table.schema = constant_string(&entry.value, &self.values);
+                            }
+                            Some("comment") => {
+                                table.comment = constant_string(&entry.value, &self.values);
+                            }
+                            Some("extend_existing") => {
+                                table.extend_existing = boolean(&entry.value).unwrap_or(false);
+                            }
                             _ => {}
                         }
                     }
