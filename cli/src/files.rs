@@ -61,7 +61,14 @@ pub struct Input {
 pub fn read_input(path: &Path) -> Result<Input, ExitCode> {
     let source = read_text(path)?;
     let (schema, diagnostics) = match path.extension().and_then(|e| e.to_str()) {
-        Some("py") => python::read_schema(&source),
+        // Python imports the file as its stem: a TypeDecorator of it is
+        // rendered `stem.Class(...)`, as Alembic renders it.
+        Some("py") => python::read_module_schema(
+            &source,
+            path.file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(python::DEFAULT_MODULE),
+        ),
         Some("sql") => sql::read_schema(&source),
         _ => {
             eprintln!(

@@ -29,6 +29,7 @@ const FIXTURES: &[&str] = &[
     include_str!("../../tests/fixtures/models/44_constant_names_and_defaults.py"),
     include_str!("../../tests/fixtures/models/45_tables_built_by_code.py"),
     include_str!("../../tests/fixtures/models/46_extend_existing_nested_enum.py"),
+    include_str!("../../tests/fixtures/models/47_type_decorators.py"),
 ];
 
 const SQL_FIXTURES: &[&str] = &[

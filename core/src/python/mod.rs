@@ -10,9 +10,9 @@ mod resolve;
 mod symbol;
 mod types;
 
-pub use models::read_schema;
 #[cfg(feature = "sql")]
 pub(crate) use models::values::{keyword, string};
+pub use models::{DEFAULT_MODULE, read_module_schema, read_schema};
 
 use ruff_python_ast::ModModule;
 use ruff_python_parser::{LexicalErrorType, Mode, ParseErrorType, ParseOptions};

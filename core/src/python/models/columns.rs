@@ -454,6 +454,24 @@ impl<'a> ModelReader<'a> {
             Expr::Call(call) => (&*call.func, Some(&call.arguments)),
             other => (other, None),
         };
+        self.type_call(expr, func, arguments, depth)
+    }
+
+    /// The type `func(arguments)` (or `func` alone) written at `expr`.
+    fn type_call(
+        &mut self,
+        expr: &Expr,
+        func: &Expr,
+        arguments: Option<&Arguments>,
+        depth: usize,
+    ) -> Option<Typed> {
+        // `class LowerString(TypeDecorator): impl = String(100)`.
+        if let Expr::Name(name) = func
+            && let Some(class) = self.classes.get(name.id.as_str()).copied()
+            && self.is_type_decorator(class, 0)
+        {
+            return self.type_decorator(class, arguments, depth);
+        }
         let Some(symbol) = self.symbol(func) else {
             self.error(
                 expr,
@@ -583,6 +601,64 @@ impl ModelReader<'_> {
             .iter()
             .find(|(dialect, _)| dialect == "postgresql")
             .map_or(base_type, |(_, (ty, _))| ty.clone());
+        Some((ty, repr))
+    }
+}
+
+impl<'a> ModelReader<'a> {
+    /// Whether a class of this file derives from `TypeDecorator` (directly
+    /// or through classes of this file).
+    fn is_type_decorator(&self, class: &StmtClassDef, depth: usize) -> bool {
+        depth < 8
+            && bases(class).iter().any(|base| {
+                self.is(base, Family::Sqlalchemy, "TypeDecorator")
+                    || matches!(base, Expr::Name(n) if self
+                        .classes
+                        .get(n.id.as_str())
+                        .is_some_and(|parent| self.is_type_decorator(parent, depth + 1)))
+            })
+    }
+
+    /// A `TypeDecorator` of this file: the type of its `impl` (an instance
+    /// as it is; a class called with the decorator's arguments), rendered
+    /// as Alembic renders a type of the project's own module:
+    /// `module.Class(<the impl's arguments>)`.
+    fn type_decorator(
+        &mut self,
+        class: &'a StmtClassDef,
+        arguments: Option<&Arguments>,
+        depth: usize,
+    ) -> Option<Typed> {
+        let implementation = std::iter::successors(Some(class), |c| {
+            bases(c).iter().find_map(|b| match b {
+                Expr::Name(n) => self.classes.get(n.id.as_str()).copied(),
+                _ => None,
+            })
+        })
+        .take(8)
+        .find_map(|c| {
+            named_assignments(&c.body)
+                .find(|(name, _)| *name == "impl")
+                .map(|(_, v)| v)
+        });
+        let Some(implementation) = implementation else {
+            self.error(
+                &class.name,
+                format!(
+                    "{} has no impl = ...: its type is not known",
+                    class.name.id.as_str()
+                ),
+                "give the TypeDecorator its impl, e.g. impl = String(50)",
+            );
+            return None;
+        };
+        let (ty, impl_repr) = match implementation {
+            // An instance: the decorator's own arguments are not used.
+            Expr::Call(_) => self.type_expr_at(implementation, depth + 1)?,
+            class_expr => self.type_call(implementation, class_expr, arguments, depth + 1)?,
+        };
+        let arguments_repr = impl_repr.find('(').map_or("()", |at| &impl_repr[at..]);
+        let repr = format!("{}.{}{arguments_repr}", self.module, class.name.id.as_str());
         Some((ty, repr))
     }
 }

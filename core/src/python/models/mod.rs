@@ -41,8 +41,20 @@ use values::{Values, boolean, constant_string, evaluate, integer, keyword, strin
 /// Reads every table a model file defines. Never panics; the diagnostics
 /// include the file's syntax errors.
 pub fn read_schema(source: &str) -> (Schema, Vec<Diagnostic>) {
+    read_module_schema(source, DEFAULT_MODULE)
+}
+
+/// The module name a model file is read as when none is given (what a
+/// project's `env.py` would import it as is only known in a project).
+pub const DEFAULT_MODULE: &str = "models";
+
+/// [`read_schema`] of the file Python would import as `module` (a
+/// `TypeDecorator` of the file is rendered as `module.Class(...)`, as
+/// Alembic renders a type of a project's own module).
+pub fn read_module_schema(source: &str, module: &str) -> (Schema, Vec<Diagnostic>) {
     let file = super::parse(source);
     let mut reader = ModelReader::new(&file.module.body);
+    reader.module = module.to_string();
     reader.diagnostics = file.diagnostics;
     reader.read_module(&file.module.body);
     reader.finish()
@@ -202,6 +214,8 @@ struct ModelReader<'a> {
     tables: Vec<TableSpec>,
     /// Module-level names bound to a `Table(...)`: the table's name.
     table_vars: HashMap<String, String>,
+    /// The module the file is, as Python imports it.
+    module: String,
     /// Module-level functions, by name (a helper that builds a `Table`).
     functions: HashMap<String, &'a StmtFunctionDef>,
     /// Mapped classes whose base retort does not follow (each warned).
@@ -232,6 +246,7 @@ impl<'a> ModelReader<'a> {
             base_classes: HashMap::default(),
             tables: Vec::new(),
             table_vars: HashMap::default(),
+            module: DEFAULT_MODULE.to_string(),
             functions: body
                 .iter()
                 .filter_map(|stmt| match stmt {
@@ -429,6 +444,21 @@ impl<'a> ModelReader<'a> {
         let Some(symbol) = self.symbol(&call.func) else {
             return;
         };
+        // `event.listen(table, "after_create", DDL("..."))`: create_all runs
+        // the DDL, but it is not in the metadata.
+        if symbol.is(Family::Sqlalchemy, "listen")
+            && let Some(ddl) =
+                call.arguments.args.iter().find(
+                    |a| matches!(a, Expr::Call(c) if self.is(&c.func, Family::Sqlalchemy, "DDL")),
+                )
+        {
+            self.warning(
+                ddl,
+                "DDL run by an event listener is not part of the schema retort reads (nor of what Alembic compares)",
+                "create what it makes in a migration (op.execute), or declare it in the model",
+            );
+            return;
+        }
         if symbol.is(Family::Orm, "declarative_base") {
             let convention = keyword(&call.arguments, "metadata")
                 .map(|m| self.metadata_convention(m))
@@ -796,7 +826,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
-    const FIXTURES: [&str; 28] = [
+    const FIXTURES: [&str; 29] = [
         include_str!("../../../../tests/fixtures/models/01_declarative_basic.py"),
         include_str!("../../../../tests/fixtures/models/02_python_type_map.py"),
         include_str!("../../../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -825,6 +855,7 @@ mod tests {
         include_str!("../../../../tests/fixtures/models/44_constant_names_and_defaults.py"),
         include_str!("../../../../tests/fixtures/models/45_tables_built_by_code.py"),
         include_str!("../../../../tests/fixtures/models/46_extend_existing_nested_enum.py"),
+        include_str!("../../../../tests/fixtures/models/47_type_decorators.py"),
     ];
 
     const HEADER: &str = "\
@@ -916,6 +947,18 @@ b = sa.Table(\"t\", metadata, sa.Column(\"other\", sa.Integer))
             source[diagnostics[0].span.start..]
                 .starts_with("sa.Table(\"t\", metadata, sa.Column(\"other\"")
         );
+    }
+
+    #[test]
+    fn ddl_run_by_an_event_listener_is_said() {
+        let source = format!(
+            "{HEADER}from sqlalchemy import DDL, event\n\nclass T(Base):\n    __tablename__ = \"t\"\n    id: Mapped[int] = mapped_column(primary_key=True)\n\nevent.listen(T.__table__, \"after_create\", DDL(\"CREATE INDEX i ON t (id)\"))\n"
+        );
+        let (schema, diagnostics) = read_schema(&source);
+        assert_eq!(schema.tables.len(), 1);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].severity, Severity::Warning);
+        assert!(source[diagnostics[0].span.start..].starts_with("DDL(\"CREATE INDEX"));
     }
 
     #[test]
