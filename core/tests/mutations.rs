@@ -30,6 +30,7 @@ const FIXTURES: &[&str] = &[
     include_str!("../../tests/fixtures/models/45_tables_built_by_code.py"),
     include_str!("../../tests/fixtures/models/46_extend_existing_nested_enum.py"),
     include_str!("../../tests/fixtures/models/47_type_decorators.py"),
+    include_str!("../../tests/fixtures/models/48_declared_attr_names.py"),
 ];
 
 const SQL_FIXTURES: &[&str] = &[

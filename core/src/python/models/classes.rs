@@ -3,6 +3,8 @@
 //! mixins and abstract classes, single-table and joined inheritance, and
 //! `@declared_attr` functions with one `return`.
 
+use ruff_python_ast::{ConversionFlag, FStringPart, InterpolatedStringElement};
+
 use super::*;
 
 impl<'a> ModelReader<'a> {
@@ -186,9 +188,21 @@ impl<'a> ModelReader<'a> {
             // unless it names a table, or derives from a Flask-SQLAlchemy
             // style `db.Model`: then it is mapped on a base retort does not
             // follow, and saying nothing would drop the table silently.
-            let names_table = ClassAttributes::of(class, &self.values, class.name.id.as_str())
-                .table_name
-                .is_some();
+            let attributes = ClassAttributes::of(class, &self.values, class.name.id.as_str());
+            // A mixin names tables for the classes mapped with it: a
+            // `declared_attr` `__tablename__`, or a class others derive from.
+            // (A class on a base from elsewhere is mapped, not a mixin.)
+            let local_bases = bases(class).iter().all(|b| {
+                matches!(b, Expr::Name(n)
+                    if n.id.as_str() == "object" || self.classes.contains_key(n.id.as_str()))
+            });
+            let mixin = attributes.declared_table_name
+                || (local_bases && self.classes.values().any(|other| {
+                    bases(other).iter().any(
+                        |b| matches!(b, Expr::Name(n) if n.id.as_str() == class.name.id.as_str()),
+                    )
+                }));
+            let names_table = attributes.table_name.is_some() && !mixin;
             let model_base = bases(class)
                 .iter()
                 .find(|b| matches!(b, Expr::Attribute(a) if a.attr.id.as_str() == "Model"));
@@ -543,22 +557,72 @@ pub(super) fn mentions_declared_attr(expr: &Expr) -> bool {
     }
 }
 
-/// `cls.__name__`, `cls.__name__.lower()` or a constant string.
+/// A name computed from the class in a `declared_attr`: `cls.__name__`,
+/// `.lower()` / `.upper()` of it, `+` and f-strings of such parts, and
+/// constants — the small, pure subset projects write.
 pub(super) fn class_name_expression(
     expr: &Expr,
     values: &Values<'_>,
     class_name: &str,
 ) -> Option<String> {
+    class_name_part(expr, values, class_name, 0)
+}
+
+fn class_name_part(
+    expr: &Expr,
+    values: &Values<'_>,
+    class_name: &str,
+    depth: usize,
+) -> Option<String> {
+    if depth > 16 {
+        return None;
+    }
+    let part = |e: &Expr| class_name_part(e, values, class_name, depth + 1);
     match expr {
         Expr::Attribute(attr) if attr.attr.id.as_str() == "__name__" => {
             Some(class_name.to_string())
         }
         Expr::Call(call) if call.arguments.is_empty() => match &*call.func {
             Expr::Attribute(attr) if attr.attr.id.as_str() == "lower" => {
-                class_name_expression(&attr.value, values, class_name).map(|n| n.to_lowercase())
+                part(&attr.value).map(|n| n.to_lowercase())
+            }
+            Expr::Attribute(attr) if attr.attr.id.as_str() == "upper" => {
+                part(&attr.value).map(|n| n.to_uppercase())
             }
             _ => None,
         },
+        Expr::BinOp(binop) if binop.op == Operator::Add => {
+            Some(part(&binop.left)? + &part(&binop.right)?)
+        }
+        Expr::FString(fstring) => {
+            let mut out = String::new();
+            for piece in fstring.value.iter() {
+                match piece {
+                    FStringPart::Literal(literal) => out.push_str(&literal.value),
+                    FStringPart::FString(inner) => {
+                        for element in inner.elements.iter() {
+                            match element {
+                                InterpolatedStringElement::Literal(literal) => {
+                                    out.push_str(&literal.value);
+                                }
+                                InterpolatedStringElement::Interpolation(value)
+                                    if value.debug_text.is_none()
+                                        && value.format_spec.is_none()
+                                        && matches!(
+                                            value.conversion,
+                                            ConversionFlag::None | ConversionFlag::Str
+                                        ) =>
+                                {
+                                    out.push_str(&part(&value.expression)?);
+                                }
+                                InterpolatedStringElement::Interpolation(_) => return None,
+                            }
+                        }
+                    }
+                }
+            }
+            Some(out)
+        }
         _ => constant_string(expr, values),
     }
 }

@@ -826,7 +826,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
-    const FIXTURES: [&str; 29] = [
+    const FIXTURES: [&str; 30] = [
         include_str!("../../../../tests/fixtures/models/01_declarative_basic.py"),
         include_str!("../../../../tests/fixtures/models/02_python_type_map.py"),
         include_str!("../../../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -856,6 +856,7 @@ mod tests {
         include_str!("../../../../tests/fixtures/models/45_tables_built_by_code.py"),
         include_str!("../../../../tests/fixtures/models/46_extend_existing_nested_enum.py"),
         include_str!("../../../../tests/fixtures/models/47_type_decorators.py"),
+        include_str!("../../../../tests/fixtures/models/48_declared_attr_names.py"),
     ];
 
     const HEADER: &str = "\
