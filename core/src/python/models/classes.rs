@@ -197,11 +197,12 @@ impl<'a> ModelReader<'a> {
                     if n.id.as_str() == "object" || self.classes.contains_key(n.id.as_str()))
             });
             let mixin = attributes.declared_table_name
-                || (local_bases && self.classes.values().any(|other| {
-                    bases(other).iter().any(
+                || (local_bases
+                    && self.classes.values().any(|other| {
+                        bases(other).iter().any(
                         |b| matches!(b, Expr::Name(n) if n.id.as_str() == class.name.id.as_str()),
                     )
-                }));
+                    }));
             let names_table = attributes.table_name.is_some() && !mixin;
             let model_base = bases(class)
                 .iter()
