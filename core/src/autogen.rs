@@ -190,6 +190,24 @@ mod planning {
         }
     }
 
+    impl RenamedTable {
+        /// Whether this choice accepts `candidate`.
+        pub fn is(&self, candidate: &TableRename) -> bool {
+            candidate.schema == self.schema
+                && candidate.old == self.old
+                && candidate.new == self.new
+        }
+    }
+
+    impl RenamedColumn {
+        /// Whether this choice accepts `candidate` (tables by name).
+        pub fn is(&self, candidate: &Rename) -> bool {
+            candidate.table.name == self.table
+                && candidate.old == self.old
+                && candidate.new == self.new
+        }
+    }
+
     /// Plans the revisions for `request`.
     pub fn plan(request: &PlanRequest<'_>) -> Plan {
         let PlanRequest {
@@ -201,15 +219,12 @@ mod planning {
         let cycle = diff::foreign_key_cycle(before, after);
         let table_candidates = diff::table_rename_candidates(before, after);
         let (table_renames, refused_tables) =
-            accepted(&choices.table_renames, &table_candidates, |w, c| {
-                c.schema == w.schema && c.old == w.old && c.new == w.new
-            });
+            accepted(&choices.table_renames, &table_candidates, RenamedTable::is);
         // Column renames are looked for after the accepted table renames.
         let renamed_before = diff::renamed_tables(before, &table_renames);
         let column_candidates = diff::rename_candidates(&renamed_before, after);
-        let (renames, refused_columns) = accepted(&choices.renames, &column_candidates, |w, c| {
-            c.table.name == w.table && c.old == w.old && c.new == w.new
-        });
+        let (renames, refused_columns) =
+            accepted(&choices.renames, &column_candidates, RenamedColumn::is);
         let fills: Vec<(String, String, String)> = choices
             .backfills
             .iter()

@@ -142,10 +142,7 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     for candidate in &plan.table_candidates {
-        let accepted = choices.table_renames.iter().any(|t| {
-            t.schema == candidate.schema && t.old == candidate.old && t.new == candidate.new
-        });
-        if accepted {
+        if choices.table_renames.iter().any(|t| t.is(candidate)) {
             continue;
         }
         let prefix = candidate
@@ -166,11 +163,7 @@ pub fn run(args: &Args) -> ExitCode {
     }
     for candidate in &plan.column_candidates {
         let (t, old, new) = (&candidate.table.name, &candidate.old, &candidate.new);
-        if choices
-            .renames
-            .iter()
-            .any(|r| r.table == *t && r.old == *old && r.new == *new)
-        {
+        if choices.renames.iter().any(|r| r.is(candidate)) {
             continue;
         }
         eprintln!(

@@ -3,8 +3,6 @@
 //! mixins and abstract classes, single-table and joined inheritance, and
 //! `@declared_attr` functions with one `return`.
 
-use ruff_python_ast::{ConversionFlag, FStringPart, InterpolatedStringElement};
-
 use super::*;
 
 impl<'a> ModelReader<'a> {
@@ -371,20 +369,7 @@ impl<'a> ModelReader<'a> {
             );
             return;
         };
-        for column in extra.columns {
-            if !table
-                .columns
-                .iter()
-                .any(|c| c.column.name == column.column.name)
-            {
-                table.columns.push(column);
-            }
-        }
-        table.foreign_keys.extend(extra.foreign_keys);
-        table.uniques.extend(extra.uniques);
-        table.checks.extend(extra.checks);
-        table.indexes.extend(extra.indexes);
-        table.excludes.extend(extra.excludes);
+        table.absorb(extra);
     }
 
     pub(super) fn read_class_statement(
@@ -595,35 +580,7 @@ fn class_name_part(
         Expr::BinOp(binop) if binop.op == Operator::Add => {
             Some(part(&binop.left)? + &part(&binop.right)?)
         }
-        Expr::FString(fstring) => {
-            let mut out = String::new();
-            for piece in fstring.value.iter() {
-                match piece {
-                    FStringPart::Literal(literal) => out.push_str(&literal.value),
-                    FStringPart::FString(inner) => {
-                        for element in inner.elements.iter() {
-                            match element {
-                                InterpolatedStringElement::Literal(literal) => {
-                                    out.push_str(&literal.value);
-                                }
-                                InterpolatedStringElement::Interpolation(value)
-                                    if value.debug_text.is_none()
-                                        && value.format_spec.is_none()
-                                        && matches!(
-                                            value.conversion,
-                                            ConversionFlag::None | ConversionFlag::Str
-                                        ) =>
-                                {
-                                    out.push_str(&part(&value.expression)?);
-                                }
-                                InterpolatedStringElement::Interpolation(_) => return None,
-                            }
-                        }
-                    }
-                }
-            }
-            Some(out)
-        }
+        Expr::FString(fstring) => fstring_value(fstring, part),
         _ => constant_string(expr, values),
     }
 }

@@ -36,7 +36,9 @@ use crate::text::Span;
 use classes::{bases, named_assignments};
 use enums::{enum_members, enum_repr, enum_values};
 use tables::{split_targets, sql_function};
-use values::{Values, boolean, constant_string, evaluate, integer, keyword, string, type_args};
+use values::{
+    Values, boolean, constant_string, evaluate, fstring_value, integer, keyword, string, type_args,
+};
 
 /// Reads every table a model file defines. Never panics; the diagnostics
 /// include the file's syntax errors.
@@ -186,6 +188,28 @@ struct TableSpec {
     extend_existing: bool,
     convention: NamingConvention,
     span: Span,
+}
+
+impl TableSpec {
+    /// `other`'s columns (those this table has not, by name), constraints
+    /// and indexes added to this table: a single-table subclass's, or a
+    /// table declared again with `extend_existing=True`.
+    fn absorb(&mut self, other: TableSpec) {
+        for column in other.columns {
+            if !self
+                .columns
+                .iter()
+                .any(|c| c.column.name == column.column.name)
+            {
+                self.columns.push(column);
+            }
+        }
+        self.foreign_keys.extend(other.foreign_keys);
+        self.uniques.extend(other.uniques);
+        self.checks.extend(other.checks);
+        self.indexes.extend(other.indexes);
+        self.excludes.extend(other.excludes);
+    }
 }
 
 /// `postgresql.ExcludeConstraint((element, operator), ..., using=, where=)`.

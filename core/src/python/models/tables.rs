@@ -81,7 +81,7 @@ impl<'a> ModelReader<'a> {
     /// A table read, added to the metadata as SQLAlchemy adds it: a second
     /// table of the same name extends the first with `extend_existing=True`
     /// (its new columns, constraints and indexes), and is refused without.
-    pub(super) fn add_table(&mut self, table: TableSpec) {
+    pub(super) fn add_table(&mut self, mut table: TableSpec) {
         let Some(existing) = self
             .tables
             .iter_mut()
@@ -104,25 +104,13 @@ impl<'a> ModelReader<'a> {
             );
             return;
         }
-        for column in table.columns {
-            if !existing
-                .columns
-                .iter()
-                .any(|c| c.column.name == column.column.name)
-            {
-                existing.columns.push(column);
-            }
+        let (primary_key, comment) = (table.primary_key.take(), table.comment.take());
+        existing.absorb(table);
+        if primary_key.is_some() {
+            existing.primary_key = primary_key;
         }
-        existing.foreign_keys.extend(table.foreign_keys);
-        existing.uniques.extend(table.uniques);
-        existing.checks.extend(table.checks);
-        existing.indexes.extend(table.indexes);
-        existing.excludes.extend(table.excludes);
-        if table.primary_key.is_some() {
-            existing.primary_key = table.primary_key;
-        }
-        if table.comment.is_some() {
-            existing.comment = table.comment;
+        if comment.is_some() {
+            existing.comment = comment;
         }
     }
 

@@ -1,7 +1,7 @@
 //! What an expression's value is without running Python: literals,
 //! keyword arguments, and module-level constants followed by name.
 
-use ruff_python_ast::{ConversionFlag, FStringPart, InterpolatedStringElement};
+use ruff_python_ast::{ConversionFlag, ExprFString, FStringPart, InterpolatedStringElement};
 
 use super::*;
 
@@ -86,38 +86,12 @@ pub(super) fn evaluate(expr: &Expr, values: &Values<'_>, depth: usize) -> Option
             }
         }
         Expr::FString(fstring) => {
-            let mut out = String::new();
-            for part in fstring.value.iter() {
-                match part {
-                    FStringPart::Literal(literal) => out.push_str(&literal.value),
-                    FStringPart::FString(inner) => {
-                        for element in inner.elements.iter() {
-                            match element {
-                                InterpolatedStringElement::Literal(literal) => {
-                                    out.push_str(&literal.value);
-                                }
-                                InterpolatedStringElement::Interpolation(value) => {
-                                    if value.debug_text.is_some()
-                                        || value.format_spec.is_some()
-                                        || !matches!(
-                                            value.conversion,
-                                            ConversionFlag::None | ConversionFlag::Str
-                                        )
-                                    {
-                                        return None;
-                                    }
-                                    match evaluate(&value.expression, values, depth + 1)? {
-                                        Literal::Str(text) => out.push_str(&text),
-                                        Literal::Int(number) => out.push_str(&number.to_string()),
-                                        _ => return None,
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            Some(Literal::Str(out))
+            fstring_value(fstring, |part| match evaluate(part, values, depth + 1)? {
+                Literal::Str(text) => Some(text),
+                Literal::Int(number) => Some(number.to_string()),
+                _ => None,
+            })
+            .map(Literal::Str)
         }
         _ => integer(expr).map(Literal::Int),
     }
@@ -149,4 +123,37 @@ pub(super) fn type_args(arguments: &Arguments, values: &Values<'_>) -> TypeArgs 
             })
             .collect(),
     }
+}
+
+/// An f-string's text, each `{part}` given by `part` (without a format
+/// spec, a `!r`/`!a` conversion or a `=`: those are not evaluated).
+pub(super) fn fstring_value(
+    fstring: &ExprFString,
+    mut part: impl FnMut(&Expr) -> Option<String>,
+) -> Option<String> {
+    let mut out = String::new();
+    for piece in fstring.value.iter() {
+        match piece {
+            FStringPart::Literal(literal) => out.push_str(&literal.value),
+            FStringPart::FString(inner) => {
+                for element in inner.elements.iter() {
+                    match element {
+                        InterpolatedStringElement::Literal(literal) => out.push_str(&literal.value),
+                        InterpolatedStringElement::Interpolation(value)
+                            if value.debug_text.is_none()
+                                && value.format_spec.is_none()
+                                && matches!(
+                                    value.conversion,
+                                    ConversionFlag::None | ConversionFlag::Str
+                                ) =>
+                        {
+                            out.push_str(&part(&value.expression)?);
+                        }
+                        InterpolatedStringElement::Interpolation(_) => return None,
+                    }
+                }
+            }
+        }
+    }
+    Some(out)
 }
