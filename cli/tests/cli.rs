@@ -122,7 +122,56 @@ fn schema_refuses_unreadable_input_with_exit_2() {
     let other = temp_file("schema.txt", b"CREATE TABLE t (id int);\n");
     let out = retort(&["schema", other.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("(.py) and PostgreSQL DDL (.sql)"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("and PostgreSQL DDL (.sql)"));
+}
+
+#[test]
+fn schema_follows_a_models_imports_and_reads_a_package_folder() {
+    let dir = fresh_dir("package");
+    let write = |path: &str, text: &str| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write("app/__init__.py", "");
+    write(
+        "app/db.py",
+        "from sqlalchemy.orm import DeclarativeBase\nclass Base(DeclarativeBase):\n    pass\n",
+    );
+    write(
+        "app/models/__init__.py",
+        "from .user import User\nfrom .post import Post\n",
+    );
+    write(
+        "app/models/user.py",
+        "from sqlalchemy.orm import Mapped, mapped_column\nfrom app.db import Base\n\
+         class User(Base):\n    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n",
+    );
+    write(
+        "app/models/post.py",
+        "from sqlalchemy import ForeignKey\nfrom sqlalchemy.orm import Mapped, mapped_column\n\
+         from ..db import Base\nclass Post(Base):\n    __tablename__ = 'posts'\n    \
+         id: Mapped[int] = mapped_column(primary_key=True)\n    \
+         user_id: Mapped[int] = mapped_column(ForeignKey('users.id'))\n    x = mapped_column(Mystery)\n",
+    );
+    let file = dir.join("app/models/post.py");
+    let folder = dir.join("app/models");
+    for given in [&file, &folder] {
+        let out = retort(&["schema", given.to_str().expect("utf-8")]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stdout.starts_with("users\n"), "{stdout}");
+        assert!(
+            stdout.contains("user_id INTEGER NOT NULL → users"),
+            "{stdout}"
+        );
+        // The diagnostic is the file's, at its line.
+        assert!(
+            stderr.contains("post.py:8:23: error: unknown type Mystery"),
+            "{stderr}"
+        );
+        assert_eq!(out.status.code(), Some(1));
+    }
 }
 
 #[test]

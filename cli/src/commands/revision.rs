@@ -100,8 +100,8 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(input) => input,
         Err(code) => return code,
     };
-    print_diagnostics(&args.from, &before.source, &before.diagnostics);
-    print_diagnostics(&args.to, &after.source, &after.diagnostics);
+    before.print_diagnostics();
+    after.print_diagnostics();
     // Each --rename-table as given, or None when it is not OLD=NEW.
     let table_args: Vec<Option<RenamedTable>> =
         args.rename_table.iter().map(|g| table_rename(g)).collect();
@@ -125,7 +125,9 @@ pub fn run(args: &Args) -> ExitCode {
     });
     let to = args.to.display();
     // Foreign keys in a cycle: the revision is written, but it cannot run.
-    print_diagnostics(&args.to, &after.source, plan.cycle.as_slice());
+    if let Some(entry) = after.files.first() {
+        print_diagnostics(&entry.path, &entry.source, plan.cycle.as_slice());
+    }
     for (given, wanted) in args.rename_table.iter().zip(&table_args) {
         let Some(wanted) = wanted else {
             eprintln!("--rename-table {given}: expected OLD=NEW, e.g. users=accounts");
@@ -215,12 +217,9 @@ pub fn run(args: &Args) -> ExitCode {
         None if args.sql.is_none() => print!("{}", plan.chain()),
         None => {}
     }
-    let failed = before
-        .diagnostics
-        .iter()
-        .chain(&after.diagnostics)
-        .chain(&plan.cycle)
-        .any(|d| d.severity == Severity::Error);
+    let failed = before.has_errors()
+        || after.has_errors()
+        || plan.cycle.iter().any(|d| d.severity == Severity::Error);
     if failed || sql_failed {
         ExitCode::from(1)
     } else {

@@ -5,14 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use retort_core::Severity;
 use retort_core::sql;
 
-use crate::files::{Input, print_diagnostics, read_input};
+use crate::files::{exit, read_input};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The model file (`.py`) or SQL script (`.sql`).
+    /// The model file (`.py`, with the project modules it imports), a
+    /// package folder of models, or a SQL script (`.sql`).
     file: PathBuf,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -32,18 +32,14 @@ enum Format {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let Input {
-        source,
-        schema,
-        diagnostics,
-    } = match read_input(&args.file) {
+    let input = match read_input(&args.file) {
         Ok(input) => input,
         Err(code) => return code,
     };
     let schema = if args.database_form {
-        sql::stored::database_form(&schema)
+        sql::stored::database_form(&input.schema)
     } else {
-        schema
+        input.schema.clone()
     };
     match args.format {
         Format::Json => match serde_json::to_string_pretty(&schema) {
@@ -55,10 +51,6 @@ pub fn run(args: &Args) -> ExitCode {
         },
         Format::Text => print!("{}", schema.outline()),
     }
-    print_diagnostics(&args.file, &source, &diagnostics);
-    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    input.print_diagnostics();
+    exit(input.has_errors())
 }

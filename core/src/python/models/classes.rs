@@ -99,7 +99,7 @@ impl<'a> ModelReader<'a> {
         };
         let mut map = Vec::new();
         for item in &dict.items {
-            let Some(key) = item.key.as_ref().and_then(|k| self.imports.path(k)) else {
+            let Some(key) = item.key.as_ref().and_then(|k| self.imports(k)?.path(k)) else {
                 continue;
             };
             let key: Vec<String> = key.into_iter().map(str::to_string).collect();
@@ -683,7 +683,7 @@ impl ModelReader<'_> {
     /// Why a mapped class's base is not followed, for the help of its
     /// warning: what the base is, and what retort does follow.
     fn unfollowed_base_help(&self, class: &StmtClassDef) -> String {
-        let follows = "retort follows classes that derive from DeclarativeBase or from a base made by declarative_base() in this file";
+        let follows = "retort follows classes that derive from DeclarativeBase or from a base made by declarative_base(), in this file or in a module of the project it imports";
         for base in bases(class) {
             let written = match base {
                 Expr::Name(name) => name.id.as_str().to_string(),
@@ -695,12 +695,12 @@ impl ModelReader<'_> {
             };
             if let Expr::Name(name) = base
                 && self
-                    .imports
-                    .path(base)
+                    .imports(base)
+                    .and_then(|imports| imports.path(base))
                     .is_some_and(|p| p.first() != Some(&"builtins"))
             {
                 return format!(
-                    "its base {} is imported from another module, which retort does not read yet; {follows}",
+                    "its base {} is imported from a module that was not read; give retort the model file inside its package, or the package folder, so the import is followed; {follows}",
                     name.id.as_str()
                 );
             }

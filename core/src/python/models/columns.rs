@@ -106,7 +106,7 @@ impl<'a> ModelReader<'a> {
 
     /// The SQL type of a `Mapped[...]` annotation's Python type.
     pub(super) fn annotation_type(&mut self, expr: &'a Expr, registry: &Registry) -> Typed {
-        if let Some(path) = self.imports.path(expr)
+        if let Some(path) = self.imports(expr).and_then(|i| i.path(expr))
             && let Some((_, ty)) = registry
                 .type_map
                 .iter()
@@ -658,7 +658,10 @@ impl<'a> ModelReader<'a> {
             class_expr => self.type_call(implementation, class_expr, arguments, depth + 1)?,
         };
         let arguments_repr = impl_repr.find('(').map_or("()", |at| &impl_repr[at..]);
-        let repr = format!("{}.{}{arguments_repr}", self.module, class.name.id.as_str());
+        let module = self
+            .scope(class)
+            .map_or(DEFAULT_MODULE, |s| s.module.as_str());
+        let repr = format!("{module}.{}{arguments_repr}", class.name.id.as_str());
         Some((ty, repr))
     }
 }

@@ -55,10 +55,37 @@ pub const DEFAULT_MODULE: &str = "models";
 /// Alembic renders a type of a project's own module).
 pub fn read_module_schema(source: &str, module: &str) -> (Schema, Vec<Diagnostic>) {
     let file = super::parse(source);
-    let mut reader = ModelReader::new(&file.module.body);
-    reader.module = module.to_string();
-    reader.diagnostics = file.diagnostics;
-    reader.read_module(&file.module.body);
+    let scope = Scope {
+        start: 0,
+        imports: Imports::from_statements(&file.module.body),
+        module: module.to_string(),
+        module_index: 0,
+    };
+    let (schema, mut diagnostics) = read_linked(&file.module.body, vec![scope]);
+    diagnostics.splice(0..0, file.diagnostics);
+    (schema, diagnostics)
+}
+
+/// Where one module's statements start in a linked program's text, and what
+/// its names are bound to there.
+pub(in crate::python) struct Scope {
+    pub start: usize,
+    /// The module's imports, read from the whole module.
+    pub imports: Imports,
+    /// The dotted name Python imports it as.
+    pub module: String,
+    /// Which module of the program it is.
+    pub module_index: usize,
+}
+
+/// Reads the statements of one or more modules laid out one after another
+/// (see [`super::program`]); `scopes` are in the order of their `start`.
+pub(in crate::python) fn read_linked(
+    body: &[Stmt],
+    scopes: Vec<Scope>,
+) -> (Schema, Vec<Diagnostic>) {
+    let mut reader = ModelReader::new(body, scopes);
+    reader.read_module(body);
     reader.finish()
 }
 
@@ -222,7 +249,8 @@ struct ExcludeSpec {
 }
 
 struct ModelReader<'a> {
-    imports: Imports,
+    /// Each module's imports and name, by where its statements start.
+    scopes: Vec<Scope>,
     /// Classes defined at module level, by name.
     classes: HashMap<String, &'a StmtClassDef>,
     /// Module-level `name = value` assignments.
@@ -238,8 +266,6 @@ struct ModelReader<'a> {
     tables: Vec<TableSpec>,
     /// Module-level names bound to a `Table(...)`: the table's name.
     table_vars: HashMap<String, String>,
-    /// The module the file is, as Python imports it.
-    module: String,
     /// Module-level functions, by name (a helper that builds a `Table`).
     functions: HashMap<String, &'a StmtFunctionDef>,
     /// Mapped classes whose base retort does not follow (each warned).
@@ -250,7 +276,7 @@ struct ModelReader<'a> {
 }
 
 impl<'a> ModelReader<'a> {
-    fn new(body: &'a [Stmt]) -> Self {
+    fn new(body: &'a [Stmt], scopes: Vec<Scope>) -> Self {
         let mut classes = HashMap::default();
         for stmt in body {
             if let Stmt::ClassDef(class) = stmt {
@@ -261,7 +287,7 @@ impl<'a> ModelReader<'a> {
             .map(|(name, value)| (name.to_string(), value))
             .collect();
         ModelReader {
-            imports: Imports::from_statements(body),
+            scopes,
             classes,
             values,
             py_enums: HashMap::default(),
@@ -270,7 +296,6 @@ impl<'a> ModelReader<'a> {
             base_classes: HashMap::default(),
             tables: Vec::new(),
             table_vars: HashMap::default(),
-            module: DEFAULT_MODULE.to_string(),
             functions: body
                 .iter()
                 .filter_map(|stmt| match stmt {
@@ -285,8 +310,20 @@ impl<'a> ModelReader<'a> {
         }
     }
 
+    /// The scope of the module a node was written in.
+    fn scope(&self, node: &impl Ranged) -> Option<&Scope> {
+        let at = node.start().to_usize();
+        let after = self.scopes.partition_point(|s| s.start <= at);
+        self.scopes.get(after.checked_sub(1)?)
+    }
+
+    /// The imports of the module `expr` was written in.
+    fn imports<'s>(&'s self, expr: &Expr) -> Option<&'s Imports> {
+        self.scope(expr).map(|s| &s.imports)
+    }
+
     fn symbol<'s>(&'s self, expr: &'s Expr) -> Option<Symbol<'s>> {
-        self.imports.symbol(expr)
+        self.imports(expr)?.symbol(expr)
     }
 
     fn is(&self, expr: &Expr, family: Family, name: &str) -> bool {
@@ -567,7 +604,7 @@ impl<'a> ModelReader<'a> {
                     missing.push(
                         Diagnostic::error(
                             fk.span,
-                            format!("foreign key to {target}: no table {name} in this file"),
+                            format!("foreign key to {target}: no table {name} in the models read"),
                         )
                         .with_help("declare the table in the model, or check the name"),
                     );
@@ -586,7 +623,7 @@ impl<'a> ModelReader<'a> {
                 match target.and_then(|target| self.target_column_type(target)) {
                     Some(ty) => resolved.push((t, c, ty)),
                     None => self.diagnostics.push(
-                        Diagnostic::error(spec.column.span, format!("column {} takes its type from its foreign key, whose target is not in this file", spec.column.name))
+                        Diagnostic::error(spec.column.span, format!("column {} takes its type from its foreign key, whose target is not in the models read", spec.column.name))
                             .with_help("give the column a type explicitly"),
                     ),
                 }

@@ -1,0 +1,876 @@
+//! Model files that import one another, read as one program: what importing
+//! the entry modules puts in SQLAlchemy's `MetaData`.
+//!
+//! Python runs an import before the statements after it, so a base, an enum,
+//! a mixin or a constant defined in another module is known where it is
+//! used. [`read_program`] lays the modules' top-level statements out in that
+//! order as one text, keeps a map from that text back to each file, and has
+//! the model reader read it with each module's own imports (a name means
+//! what its module's imports say, wherever the statement landed).
+//!
+//! Modules of the entries' own top-level packages are taken whole: once
+//! imported, every table they declare is in the metadata. From a module of
+//! another package (a library next to the project in `site-packages`) only
+//! the statements that bind the imported names are taken, with the
+//! statements those use, so a dependency's unrelated code is never read.
+//! SQLAlchemy and the standard library are never followed: the reader knows
+//! their names.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{Expr, ExprContext, Stmt, StmtImportFrom};
+use ruff_text_size::Ranged;
+
+use super::models::{Scope, read_linked};
+use super::resolve::Imports;
+use super::{PythonFile, parse};
+use crate::diagnostic::Diagnostic;
+use crate::schema::Schema;
+use crate::text::Span;
+
+/// One Python module: where it is, what Python imports it as, its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleFile {
+    /// The path the user knows it by (diagnostics name it).
+    pub path: String,
+    /// The dotted name Python imports it as (`app.models.user`).
+    pub module: String,
+    /// An `__init__.py`: its relative imports start at the module itself.
+    pub package: bool,
+    pub source: String,
+}
+
+/// Finds the module Python would import for a dotted name.
+pub trait Finder {
+    fn find(&mut self, module: &str) -> Option<ModuleFile>;
+}
+
+/// Packages whose names the reader knows itself; their source is never read.
+const KNOWN: [&str; 13] = [
+    "sqlalchemy",
+    "alembic",
+    "flask_sqlalchemy",
+    "typing",
+    "typing_extensions",
+    "enum",
+    "datetime",
+    "decimal",
+    "uuid",
+    "__future__",
+    "builtins",
+    "re",
+    "os",
+];
+
+/// How many modules one read follows at most (a guard against following a
+/// whole `site-packages`).
+const MAX_MODULES: usize = 400;
+
+/// What [`read_program`] read: the files, in the order they were laid out,
+/// the schema, and each diagnostic with the index of its file.
+#[derive(Debug)]
+pub struct Program {
+    pub files: Vec<ModuleFile>,
+    pub schema: Schema,
+    /// `(file index, diagnostic)`, the span in that file's text.
+    pub diagnostics: Vec<(usize, Diagnostic)>,
+    /// For each table of the schema, the file that declares it.
+    pub table_files: Vec<usize>,
+}
+
+/// Reads `entries` and every module they import that `finder` finds, as
+/// Python would import the entries one after another.
+pub fn read_program(entries: Vec<ModuleFile>, finder: &mut dyn Finder) -> Program {
+    let own: HashSet<String> = entries.iter().map(|e| top(&e.module).to_string()).collect();
+    let mut linker = Linker {
+        finder,
+        own,
+        modules: Vec::new(),
+        by_name: HashMap::default(),
+        executed: HashSet::default(),
+        taken: HashSet::default(),
+        order: Vec::new(),
+        over_budget: false,
+    };
+    let first: Vec<usize> = entries.into_iter().map(|e| linker.add(e)).collect();
+    for module in first {
+        linker.execute(module);
+    }
+    linker.read()
+}
+
+fn top(module: &str) -> &str {
+    module.split('.').next().unwrap_or(module)
+}
+
+/// A module found and parsed, with what each of its top-level names is
+/// bound by.
+struct Loaded {
+    file: ModuleFile,
+    parsed: PythonFile,
+    /// Top-level statements that do not overlap a syntax error.
+    clean: Vec<bool>,
+    /// Name → the top-level statements that bind it.
+    bindings: HashMap<String, Vec<usize>>,
+}
+
+struct Linker<'f> {
+    finder: &'f mut dyn Finder,
+    /// Top-level packages taken whole.
+    own: HashSet<String>,
+    modules: Vec<Loaded>,
+    /// Module name → its index in `modules` (`None`: not found).
+    by_name: HashMap<String, Option<usize>>,
+    /// Own modules executed (or being executed: an import cycle).
+    executed: HashSet<usize>,
+    /// Statements laid out, as (module, statement).
+    taken: HashSet<(usize, usize)>,
+    order: Vec<(usize, usize)>,
+    over_budget: bool,
+}
+
+impl Linker<'_> {
+    fn add(&mut self, file: ModuleFile) -> usize {
+        let parsed = parse(&file.source);
+        let body = &parsed.module.body;
+        let clean = body
+            .iter()
+            .map(|stmt| {
+                let range = stmt.range();
+                !parsed.diagnostics.iter().any(|d| {
+                    d.span.start < range.end().to_usize() && d.span.end >= range.start().to_usize()
+                })
+            })
+            .collect();
+        let mut bindings: HashMap<String, Vec<usize>> = HashMap::default();
+        for (index, stmt) in body.iter().enumerate() {
+            let mut names = Vec::new();
+            bound_names(stmt, &mut names);
+            for name in names {
+                bindings.entry(name).or_default().push(index);
+            }
+        }
+        let index = self.modules.len();
+        self.by_name.insert(file.module.clone(), Some(index));
+        self.modules.push(Loaded {
+            file,
+            parsed,
+            clean,
+            bindings,
+        });
+        index
+    }
+
+    /// The module a dotted name is, found and parsed once.
+    fn load(&mut self, module: &str) -> Option<usize> {
+        if module.is_empty() || KNOWN.contains(&top(module)) {
+            return None;
+        }
+        if let Some(&known) = self.by_name.get(module) {
+            return known;
+        }
+        if self.modules.len() >= MAX_MODULES {
+            self.over_budget = true;
+            return None;
+        }
+        match self.finder.find(module) {
+            Some(file) => Some(self.add(file)),
+            None => {
+                self.by_name.insert(module.to_string(), None);
+                None
+            }
+        }
+    }
+
+    fn is_own(&self, module: usize) -> bool {
+        self.own.contains(top(&self.modules[module].file.module))
+    }
+
+    /// Lays out a module of the own packages: after its parent packages
+    /// (Python runs `a/__init__.py` before `a.b`), each statement after
+    /// the modules it imports.
+    fn execute(&mut self, module: usize) {
+        if !self.executed.insert(module) {
+            return;
+        }
+        let name = self.modules[module].file.module.clone();
+        let parts: Vec<&str> = name.split('.').collect();
+        for end in 1..parts.len() {
+            if let Some(parent) = self.load(&parts[..end].join("."))
+                && self.is_own(parent)
+            {
+                self.execute(parent);
+            }
+        }
+        for index in 0..self.modules[module].parsed.module.body.len() {
+            self.follow_imports(module, index);
+            self.take(module, index);
+        }
+    }
+
+    /// Lays out one statement (once), after what it needs from its module
+    /// when the module is not taken whole.
+    fn take(&mut self, module: usize, index: usize) {
+        if self.taken.contains(&(module, index)) {
+            return;
+        }
+        self.taken.insert((module, index));
+        if !self.is_own(module) {
+            let stmt = &self.modules[module].parsed.module.body[index];
+            let mut used = UsedNames::default();
+            used.visit_stmt(stmt);
+            let needed: Vec<usize> = used
+                .names
+                .iter()
+                .filter_map(|name| self.modules[module].bindings.get(name))
+                .flatten()
+                .copied()
+                .filter(|&other| other != index)
+                .collect();
+            for other in needed {
+                self.take(module, other);
+            }
+            self.follow_imports(module, index);
+        }
+        self.order.push((module, index));
+    }
+
+    /// The imports in a top-level statement (or in the `if`/`try` blocks at
+    /// top level): own modules executed, names of other modules taken.
+    fn follow_imports(&mut self, module: usize, index: usize) {
+        let mut imports = Vec::new();
+        collect_imports(
+            &self.modules[module].parsed.module.body[index],
+            &mut imports,
+        );
+        for import in imports {
+            match import {
+                Import::Module(name) => {
+                    let parts: Vec<&str> = name.split('.').collect();
+                    for end in 1..=parts.len() {
+                        let prefix = parts[..end].join(".");
+                        if let Some(found) = self.load(&prefix)
+                            && self.is_own(found)
+                        {
+                            self.execute(found);
+                        }
+                    }
+                }
+                Import::From { level, from, names } => {
+                    let Some(base) = self.absolute(module, level, from.as_deref()) else {
+                        continue;
+                    };
+                    let Some(found) = self.load(&base) else {
+                        continue;
+                    };
+                    if self.is_own(found) {
+                        self.execute(found);
+                        for name in &names {
+                            if let Some(sub) = self.load(&format!("{base}.{name}"))
+                                && self.is_own(sub)
+                            {
+                                self.execute(sub);
+                            }
+                        }
+                    } else {
+                        self.request(found, &names);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes the statements of a module of another package that bind
+    /// `names` (`*`: every public name).
+    fn request(&mut self, module: usize, names: &[String]) {
+        let bindings = &self.modules[module].bindings;
+        let mut wanted: Vec<usize> = if names.iter().any(|n| n == "*") {
+            bindings
+                .iter()
+                .filter(|(name, _)| !name.starts_with('_'))
+                .flat_map(|(_, statements)| statements.iter().copied())
+                .collect()
+        } else {
+            names
+                .iter()
+                .filter_map(|n| bindings.get(n))
+                .flatten()
+                .copied()
+                .collect()
+        };
+        wanted.sort_unstable();
+        wanted.dedup();
+        for index in wanted {
+            self.take(module, index);
+        }
+    }
+
+    /// The dotted module a `from` import names, relative ones resolved
+    /// from the importing module.
+    fn absolute(&self, module: usize, level: u32, from: Option<&str>) -> Option<String> {
+        if level == 0 {
+            return from.map(str::to_string);
+        }
+        let file = &self.modules[module].file;
+        let mut parts: Vec<&str> = file.module.split('.').collect();
+        if !file.package {
+            parts.pop();
+        }
+        for _ in 1..level {
+            parts.pop()?;
+        }
+        if let Some(from) = from {
+            parts.extend(from.split('.'));
+        }
+        Some(parts.join("."))
+    }
+
+    /// Lays the statements out as one text and reads it.
+    fn read(self) -> Program {
+        let mut text = String::new();
+        // (start in `text`, module, start in the module's text, length).
+        let mut segments: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for &(module, index) in &self.order {
+            let loaded = &self.modules[module];
+            if !loaded.clean[index] {
+                continue;
+            }
+            let range = loaded.parsed.module.body[index].range();
+            let (start, end) = (range.start().to_usize(), range.end().to_usize());
+            let Some(source) = loaded.file.source.get(start..end) else {
+                continue;
+            };
+            segments.push((text.len(), module, start, end - start));
+            text.push_str(source);
+            text.push('\n');
+        }
+        let mut diagnostics: Vec<(usize, Diagnostic)> = Vec::new();
+        for (index, loaded) in self.modules.iter().enumerate() {
+            diagnostics.extend(loaded.parsed.diagnostics.iter().map(|d| (index, d.clone())));
+        }
+        let linked = parse(&text);
+        let mut scopes: Vec<Scope> = Vec::new();
+        for &(start, module, _, _) in &segments {
+            if scopes.last().is_some_and(|s| s.module_index == module) {
+                continue;
+            }
+            scopes.push(Scope {
+                start,
+                imports: Imports::from_statements(&self.modules[module].parsed.module.body),
+                module: self.modules[module].file.module.clone(),
+                module_index: module,
+            });
+        }
+        let (mut schema, read) = read_linked(&linked.module.body, scopes);
+        let place = |span: Span| -> (usize, Span) {
+            let at = segments.partition_point(|s| s.0 <= span.start);
+            let Some(&(start, module, origin, len)) = at.checked_sub(1).map(|i| &segments[i])
+            else {
+                return (0, Span::new(0, 0));
+            };
+            let shift = |offset: usize| origin + offset.saturating_sub(start).min(len);
+            (
+                module,
+                Span::new(shift(span.start), shift(span.end.max(span.start))),
+            )
+        };
+        for d in linked.diagnostics.into_iter().chain(read) {
+            let (module, span) = place(d.span);
+            diagnostics.push((module, Diagnostic { span, ..d }));
+        }
+        if self.over_budget {
+            diagnostics.push((
+                0,
+                Diagnostic::warning(
+                    Span::new(0, 0),
+                    format!("more than {MAX_MODULES} modules are imported; the rest are not read"),
+                )
+                .with_help("read the models' own package (a folder) rather than what it imports"),
+            ));
+        }
+        let mut table_files = Vec::with_capacity(schema.tables.len());
+        for table in &mut schema.tables {
+            let (module, span) = place(table.span);
+            table.span = span;
+            for column in &mut table.columns {
+                column.span = place(column.span).1;
+            }
+            table_files.push(module);
+        }
+        Program {
+            files: self.modules.into_iter().map(|m| m.file).collect(),
+            schema,
+            diagnostics,
+            table_files,
+        }
+    }
+}
+
+/// An import statement, as far as following it goes.
+enum Import {
+    /// `import a.b.c`.
+    Module(String),
+    /// `from [.]a.b import x, y`.
+    From {
+        level: u32,
+        from: Option<String>,
+        names: Vec<String>,
+    },
+}
+
+fn collect_imports(stmt: &Stmt, out: &mut Vec<Import>) {
+    match stmt {
+        Stmt::Import(import) => {
+            out.extend(
+                import
+                    .names
+                    .iter()
+                    .map(|alias| Import::Module(alias.name.id.to_string())),
+            );
+        }
+        Stmt::ImportFrom(StmtImportFrom {
+            module,
+            names,
+            level,
+            ..
+        }) => out.push(Import::From {
+            level: *level,
+            from: module.as_ref().map(|m| m.id.to_string()),
+            names: names.iter().map(|a| a.name.id.to_string()).collect(),
+        }),
+        Stmt::If(block) => {
+            for stmt in block
+                .body
+                .iter()
+                .chain(block.elif_else_clauses.iter().flat_map(|c| &c.body))
+            {
+                collect_imports(stmt, out);
+            }
+        }
+        Stmt::Try(block) => {
+            let handlers = block.handlers.iter().flat_map(|h| match h {
+                ruff_python_ast::ExceptHandler::ExceptHandler(h) => &h.body,
+            });
+            for stmt in block
+                .body
+                .iter()
+                .chain(handlers)
+                .chain(&block.orelse)
+                .chain(&block.finalbody)
+            {
+                collect_imports(stmt, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names a top-level statement binds in its module.
+fn bound_names(stmt: &Stmt, out: &mut Vec<String>) {
+    let target = |expr: &Expr, out: &mut Vec<String>| {
+        if let Expr::Name(name) = expr {
+            out.push(name.id.to_string());
+        }
+    };
+    match stmt {
+        Stmt::ClassDef(class) => out.push(class.name.id.to_string()),
+        Stmt::FunctionDef(def) => out.push(def.name.id.to_string()),
+        Stmt::Assign(assign) => {
+            for t in &assign.targets {
+                match t {
+                    Expr::Tuple(tuple) => tuple.elts.iter().for_each(|e| target(e, out)),
+                    other => target(other, out),
+                }
+            }
+        }
+        Stmt::AnnAssign(assign) => target(&assign.target, out),
+        Stmt::Import(import) => {
+            for alias in &import.names {
+                out.push(match &alias.asname {
+                    Some(asname) => asname.id.to_string(),
+                    None => top(alias.name.id.as_str()).to_string(),
+                });
+            }
+        }
+        Stmt::ImportFrom(import) => {
+            for alias in &import.names {
+                out.push(alias.asname.as_ref().unwrap_or(&alias.name).id.to_string());
+            }
+        }
+        Stmt::If(block) => {
+            for stmt in block
+                .body
+                .iter()
+                .chain(block.elif_else_clauses.iter().flat_map(|c| &c.body))
+            {
+                bound_names(stmt, out);
+            }
+        }
+        Stmt::Try(block) => {
+            let handlers = block.handlers.iter().flat_map(|h| match h {
+                ruff_python_ast::ExceptHandler::ExceptHandler(h) => &h.body,
+            });
+            for stmt in block.body.iter().chain(handlers).chain(&block.orelse) {
+                bound_names(stmt, out);
+            }
+        }
+        Stmt::For(for_loop) => {
+            target(&for_loop.target, out);
+            for stmt in &for_loop.body {
+                bound_names(stmt, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every name a statement reads.
+#[derive(Default)]
+struct UsedNames {
+    names: HashSet<String>,
+}
+
+impl<'a> Visitor<'a> for UsedNames {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Name(name) = expr
+            && name.ctx == ExprContext::Load
+        {
+            self.names.insert(name.id.to_string());
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+/// Python files held in memory (a dropped folder, a zip, a test), named as
+/// Python would import them: a file's packages are the folders above it
+/// that hold an `__init__.py`.
+#[derive(Debug, Clone, Default)]
+pub struct FileSet {
+    files: Vec<ModuleFile>,
+}
+
+impl FileSet {
+    /// The `.py` files among `(path, text)` pairs; other files are left out.
+    pub fn new(files: impl IntoIterator<Item = (String, String)>) -> Self {
+        let files: Vec<(String, String)> = files
+            .into_iter()
+            .filter(|(path, _)| path.ends_with(".py"))
+            .collect();
+        let inits: HashSet<&str> = files
+            .iter()
+            .filter_map(|(path, _)| path.strip_suffix("__init__.py"))
+            .map(|dir| dir.trim_end_matches('/'))
+            .collect();
+        let mut modules: Vec<ModuleFile> = files
+            .iter()
+            .map(|(path, source)| {
+                let (dir, name) = path.rsplit_once('/').unwrap_or(("", path.as_str()));
+                let stem = name.trim_end_matches(".py");
+                let package = stem == "__init__";
+                let mut parts: Vec<&str> = Vec::new();
+                let mut at = dir;
+                while !at.is_empty() && inits.contains(at) {
+                    let (parent, last) = at.rsplit_once('/').unwrap_or(("", at));
+                    parts.push(last);
+                    at = parent;
+                }
+                parts.reverse();
+                if !package || parts.is_empty() {
+                    parts.push(stem);
+                }
+                ModuleFile {
+                    path: path.clone(),
+                    module: parts.join("."),
+                    package,
+                    source: source.clone(),
+                }
+            })
+            .collect();
+        modules.sort_by(|a, b| a.path.cmp(&b.path));
+        FileSet { files: modules }
+    }
+
+    /// Every module, by path.
+    pub fn modules(&self) -> &[ModuleFile] {
+        &self.files
+    }
+
+    /// The module at `path`.
+    pub fn at(&self, path: &str) -> Option<&ModuleFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+}
+
+impl Finder for FileSet {
+    fn find(&mut self, module: &str) -> Option<ModuleFile> {
+        if let Some(file) = self.files.iter().find(|f| f.module == module) {
+            return Some(file.clone());
+        }
+        // A folder without `__init__.py` is a namespace package: match the
+        // end of the path.
+        let path = module.replace('.', "/");
+        let as_file = format!("{path}.py");
+        let as_package = format!("{path}/__init__.py");
+        self.files
+            .iter()
+            .find(|f| {
+                [&as_file, &as_package].iter().any(|end| {
+                    f.path == **end
+                        || f.path
+                            .strip_suffix(end.as_str())
+                            .is_some_and(|p| p.ends_with('/'))
+                })
+            })
+            .cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    fn files(list: &[(&str, &str)]) -> FileSet {
+        FileSet::new(list.iter().map(|(p, t)| (p.to_string(), t.to_string())))
+    }
+
+    fn read(set: &FileSet, entry: &str) -> Program {
+        let mut finder = set.clone();
+        let entry = set.at(entry).cloned().expect("entry in the set");
+        read_program(vec![entry], &mut finder)
+    }
+
+    fn messages(program: &Program) -> Vec<String> {
+        program
+            .diagnostics
+            .iter()
+            .map(|(file, d)| {
+                format!(
+                    "{}:{}: {}",
+                    program.files[*file].path, d.span.start, d.message
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn modules_are_named_by_their_packages() {
+        let set = files(&[
+            ("src/app/__init__.py", ""),
+            ("src/app/models/__init__.py", ""),
+            ("src/app/models/user.py", ""),
+            ("src/tool.py", ""),
+            ("README.md", ""),
+        ]);
+        let names: Vec<(&str, &str, bool)> = set
+            .modules()
+            .iter()
+            .map(|m| (m.path.as_str(), m.module.as_str(), m.package))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("src/app/__init__.py", "app", true),
+                ("src/app/models/__init__.py", "app.models", true),
+                ("src/app/models/user.py", "app.models.user", false),
+                ("src/tool.py", "tool", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_base_and_an_enum_from_other_modules_are_followed() {
+        let set = files(&[
+            ("app/__init__.py", ""),
+            (
+                "app/base.py",
+                "from sqlalchemy.orm import DeclarativeBase\nclass Base(DeclarativeBase):\n    pass\n",
+            ),
+            (
+                "app/kinds.py",
+                "import enum\nclass Kind(enum.Enum):\n    a = 1\n    b = 2\nNAME_LENGTH = 40\n",
+            ),
+            (
+                "app/models.py",
+                "import sqlalchemy as sa\nfrom sqlalchemy.orm import Mapped, mapped_column\n\
+                 from .base import Base\nfrom app.kinds import Kind, NAME_LENGTH\n\
+                 class User(Base):\n    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    \
+                 name: Mapped[str] = mapped_column(sa.String(NAME_LENGTH))\n    kind: Mapped[Kind]\n",
+            ),
+        ]);
+        let program = read(&set, "app/models.py");
+        assert_eq!(messages(&program), Vec::<String>::new());
+        let users = &program.schema.tables[0];
+        assert_eq!(users.name, "users");
+        let types: Vec<String> = users.columns.iter().map(|c| c.ty.to_string()).collect();
+        assert_eq!(types, ["INTEGER", "VARCHAR(40)", "kind"]);
+        assert_eq!(program.schema.enums[0].values, ["a", "b"]);
+        assert_eq!(program.files[program.table_files[0]].path, "app/models.py");
+    }
+
+    #[test]
+    fn a_package_that_reexports_its_modules_reads_every_table() {
+        let set = files(&[
+            (
+                "m/__init__.py",
+                "from .a import A\nfrom .b import *\n__all__ = ['A', 'B']\n",
+            ),
+            (
+                "m/base.py",
+                "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n",
+            ),
+            (
+                "m/a.py",
+                "from sqlalchemy import Column, Integer\nfrom .base import Base\n\
+                 class A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n",
+            ),
+            (
+                "m/b.py",
+                "from sqlalchemy import Column, Integer, ForeignKey\nfrom m.base import Base\n\
+                 class B(Base):\n    __tablename__ = 'b'\n    id = Column(Integer, primary_key=True)\n    \
+                 a_id = Column(ForeignKey('a.id'))\n",
+            ),
+        ]);
+        let program = read(&set, "m/__init__.py");
+        assert_eq!(messages(&program), Vec::<String>::new());
+        let names: Vec<&str> = program
+            .schema
+            .tables
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+        // Typed by its foreign key across modules.
+        assert_eq!(
+            program.schema.tables[1].columns[1].ty.to_string(),
+            "INTEGER"
+        );
+        let files: Vec<&str> = program
+            .table_files
+            .iter()
+            .map(|&f| program.files[f].path.as_str())
+            .collect();
+        assert_eq!(files, ["m/a.py", "m/b.py"]);
+    }
+
+    #[test]
+    fn a_module_is_read_after_its_packages() {
+        let set = files(&[
+            ("m/__init__.py", "from . import a, b\n"),
+            (
+                "m/base.py",
+                "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n",
+            ),
+            (
+                "m/a.py",
+                "from sqlalchemy import Column, Integer\nfrom .base import Base\n\
+                 class A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n",
+            ),
+            (
+                "m/b.py",
+                "from sqlalchemy import Column, ForeignKey\nfrom .base import Base\n\
+                 class B(Base):\n    __tablename__ = 'b'\n    a_id = Column(ForeignKey('a.id'), primary_key=True)\n",
+            ),
+        ]);
+        // Importing m.b runs m/__init__.py first, which imports m.a.
+        let program = read(&set, "m/b.py");
+        assert_eq!(messages(&program), Vec::<String>::new());
+        let names: Vec<&str> = program
+            .schema
+            .tables
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn an_import_cycle_is_read_once() {
+        let set = files(&[
+            (
+                "a.py",
+                "from b import Base\nfrom sqlalchemy import Column, Integer\n\
+                 class A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n",
+            ),
+            (
+                "b.py",
+                "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\nimport a\n",
+            ),
+        ]);
+        let program = read(&set, "a.py");
+        assert_eq!(messages(&program), Vec::<String>::new());
+        assert_eq!(program.schema.tables.len(), 1);
+    }
+
+    #[test]
+    fn from_another_package_only_what_is_imported_is_read() {
+        let set = files(&[
+            (
+                "lib/__init__.py",
+                "from .model import Model\nimport something_heavy\nclass Unrelated(Model):\n    __tablename__ = 'not_ours'\n",
+            ),
+            (
+                "lib/model.py",
+                "from sqlalchemy.orm import declarative_base\nfrom sqlalchemy import MetaData\n\
+                 convention = {'pk': 'pk_%(table_name)s'}\nModel = declarative_base(metadata=MetaData(naming_convention=convention))\n\
+                 def unrelated(:\n",
+            ),
+            (
+                "app.py",
+                "from lib import Model\nfrom sqlalchemy import Column, Integer\n\
+                 class T(Model):\n    __tablename__ = 't'\n    id = Column(Integer, primary_key=True)\n",
+            ),
+        ]);
+        let program = read(&set, "app.py");
+        let names: Vec<&str> = program
+            .schema
+            .tables
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names, ["t"]);
+        let pk = program.schema.tables[0].primary_key.as_ref().expect("pk");
+        assert_eq!(pk.name.as_deref(), Some("pk_t"));
+        // The library's syntax error is its own file's, at its place.
+        let errors = messages(&program);
+        assert!(!errors.is_empty());
+        assert!(
+            errors.iter().all(|e| e.starts_with("lib/model.py:")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_diagnostic_points_into_the_file_it_is_about() {
+        let models = "from .base import Base\nfrom sqlalchemy import Column\n\
+                      class A(Base):\n    __tablename__ = 'a'\n    id = Column(Mystery, primary_key=True)\n";
+        let set = files(&[
+            ("p/__init__.py", ""),
+            (
+                "p/base.py",
+                "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n",
+            ),
+            ("p/models.py", models),
+        ]);
+        let program = read(&set, "p/models.py");
+        let (file, diagnostic) = program
+            .diagnostics
+            .iter()
+            .find(|(_, d)| d.message.contains("Mystery"))
+            .expect("a diagnostic on the unknown type");
+        assert_eq!(program.files[*file].path, "p/models.py");
+        assert_eq!(
+            &models[diagnostic.span.start..diagnostic.span.end],
+            "Mystery"
+        );
+        let column = &program.schema.tables[0].columns[0];
+        assert!(
+            models[column.span.start..column.span.end].contains("Column(Mystery"),
+            "{:?}",
+            &models[column.span.start..column.span.end]
+        );
+    }
+}
