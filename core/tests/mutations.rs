@@ -31,6 +31,59 @@ const FIXTURES: &[&str] = &[
     include_str!("../../tests/fixtures/models/46_extend_existing_nested_enum.py"),
     include_str!("../../tests/fixtures/models/47_type_decorators.py"),
     include_str!("../../tests/fixtures/models/48_declared_attr_names.py"),
+    include_str!("../../tests/fixtures/models/49_flask_sqlalchemy.py"),
+];
+
+/// Model packages: (path in the package, text).
+const PACKAGES: &[&[(&str, &str)]] = &[
+    &[
+        (
+            "pkg_shop/__init__.py",
+            include_str!("../../tests/fixtures/models/pkg_shop/__init__.py"),
+        ),
+        (
+            "pkg_shop/base.py",
+            include_str!("../../tests/fixtures/models/pkg_shop/base.py"),
+        ),
+        (
+            "pkg_shop/constants.py",
+            include_str!("../../tests/fixtures/models/pkg_shop/constants.py"),
+        ),
+        (
+            "pkg_shop/types.py",
+            include_str!("../../tests/fixtures/models/pkg_shop/types.py"),
+        ),
+        (
+            "pkg_shop/mixins.py",
+            include_str!("../../tests/fixtures/models/pkg_shop/mixins.py"),
+        ),
+        (
+            "pkg_shop/models/__init__.py",
+            include_str!("../../tests/fixtures/models/pkg_shop/models/__init__.py"),
+        ),
+        (
+            "pkg_shop/models/customer.py",
+            include_str!("../../tests/fixtures/models/pkg_shop/models/customer.py"),
+        ),
+        (
+            "pkg_shop/models/order.py",
+            include_str!("../../tests/fixtures/models/pkg_shop/models/order.py"),
+        ),
+    ],
+    &[
+        (
+            "pkg_flask/__init__.py",
+            include_str!("../../tests/fixtures/models/pkg_flask/__init__.py"),
+        ),
+        (
+            "pkg_flask/extensions.py",
+            include_str!("../../tests/fixtures/models/pkg_flask/extensions.py"),
+        ),
+        (
+            "pkg_flask/models.py",
+            include_str!("../../tests/fixtures/models/pkg_flask/models.py"),
+        ),
+    ],
 ];
 
 const SQL_FIXTURES: &[&str] = &[
@@ -276,6 +329,58 @@ fn mutated_models_never_panic_and_diagnostics_stay_inside_the_text() {
         python::read_schema,
     );
     println!("{count} mutated models read, {found} with diagnostics, no panic");
+}
+
+#[test]
+fn mutated_model_packages_never_panic_and_diagnostics_stay_in_their_files() {
+    let count = mutations() / 4;
+    let mut rng = Rng(0x009a_c4a6_e50f_f11e);
+    let mut with_diagnostics = 0;
+    for i in 0..count {
+        let package = PACKAGES[i % PACKAGES.len()];
+        // One to three of the package's files mutated; a file dropped now
+        // and then (an import that finds nothing).
+        let mut files: Vec<(String, String)> = package
+            .iter()
+            .map(|(path, text)| (path.to_string(), text.to_string()))
+            .collect();
+        for _ in 0..1 + rng.below(3) {
+            let at = rng.below(files.len());
+            files[at].1 = mutate(&files[at].1, FRAGMENTS, &mut rng);
+        }
+        if rng.below(6) == 0 {
+            files.remove(rng.below(files.len()));
+        }
+        let set = python::FileSet::new(files.clone());
+        let entries = set.modules().to_vec();
+        let outcome = std::panic::catch_unwind(|| {
+            let mut finder = set.clone();
+            python::read_program(entries, &mut finder)
+        });
+        let Ok(program) = outcome else {
+            panic!("package input {i} panicked the reader:\n{files:#?}");
+        };
+        if !program.diagnostics.is_empty() {
+            with_diagnostics += 1;
+        }
+        for (file, d) in &program.diagnostics {
+            let source = &program.files[*file].source;
+            assert!(
+                d.span.start <= d.span.end
+                    && d.span.end <= source.len()
+                    && source.is_char_boundary(d.span.start)
+                    && source.is_char_boundary(d.span.end),
+                "package input {i}: {d:?} outside {} ({} bytes)",
+                program.files[*file].path,
+                source.len()
+            );
+        }
+    }
+    assert!(
+        with_diagnostics * 4 > count,
+        "only {with_diagnostics} of {count} mutated packages had diagnostics"
+    );
+    println!("{count} mutated packages read, {with_diagnostics} with diagnostics, no panic");
 }
 
 #[test]

@@ -3,6 +3,8 @@ give the same schema.
 
     python check_models.py --retort target/debug/retort tests/fixtures/models
 
+A fixture is a model file or a package folder (models over several modules).
+
 Exit status 0 when all fixtures agree, 1 otherwise (with a diff per fixture).
 """
 
@@ -49,7 +51,8 @@ def main():
     parser.add_argument("--retort", required=True)
     parser.add_argument("fixtures")
     args = parser.parse_args()
-    fixtures = sorted(Path(args.fixtures).glob("*.py"))
+    # Model files, and package folders (read whole, imports followed).
+    fixtures = sorted(p for p in Path(args.fixtures).iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file())
     if not fixtures:
         sys.exit(f"no fixtures in {args.fixtures}")
     failed = []

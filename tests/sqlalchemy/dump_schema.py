@@ -5,7 +5,7 @@ MetaData as JSON in the shape retort's `Schema` serialises to: types compiled
 for the PostgreSQL dialect, nullability, server defaults as DDL text,
 constraint and index names as SQLAlchemy gives them, enum values.
 
-    python dump_schema.py MODEL.py
+    python dump_schema.py MODEL.py|PACKAGE_FOLDER
 """
 
 import importlib.util
@@ -28,21 +28,30 @@ AUTOGEN = AutogenContext(
 
 
 def load(path):
-    spec = importlib.util.spec_from_file_location(Path(path).stem, path)
+    """The modules a model file or a package folder runs when imported: a
+    file alone, or the package and every module of it that importing it
+    ran (as `retort schema FOLDER` reads them)."""
+    path = Path(path)
+    if path.is_dir():
+        sys.path.insert(0, str(path.parent))
+        importlib.import_module(path.name)
+        return [m for name, m in list(sys.modules.items()) if name == path.name or name.startswith(path.name + ".")]
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
-    return module
+    return [module]
 
 
-def metadatas(module):
-    """Every MetaData the module defines, directly or through a declarative base."""
+def metadatas(modules):
+    """Every MetaData the modules define, directly, through a declarative
+    base or through a Flask-SQLAlchemy instance."""
     found = {}
-    for value in vars(module).values():
-        if isinstance(value, sa.MetaData):
-            found[id(value)] = value
-        elif isinstance(value, type) and isinstance(getattr(value, "metadata", None), sa.MetaData):
-            found[id(value.metadata)] = value.metadata
+    for module in modules:
+        for value in vars(module).values():
+            metadata = value if isinstance(value, sa.MetaData) else getattr(value, "metadata", None)
+            if isinstance(metadata, sa.MetaData) and (metadata is value or isinstance(value, type) or type(value).__name__ == "SQLAlchemy"):
+                found[id(metadata)] = metadata
     return list(found.values())
 
 
@@ -166,10 +175,10 @@ def enums(tables):
 
 
 def dump(path):
-    module = load(path)
-    tables = [t for md in metadatas(module) for t in md.sorted_tables]
+    modules = load(path)
+    tables = [t for md in metadatas(modules) for t in md.sorted_tables]
     sequences = {}
-    for md in metadatas(module):
+    for md in metadatas(modules):
         for seq in md._sequences.values():
             sequences[(seq.schema or "", seq.name)] = {
                 "schema": seq.schema,

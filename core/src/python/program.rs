@@ -326,6 +326,50 @@ impl Linker<'_> {
         Some(parts.join("."))
     }
 
+    /// What a name imported from a project module is bound to there, when
+    /// that module imported it in turn (`from app.extensions import db`,
+    /// where `db` is a `SQLAlchemy()`; a type re-exported by a `compat`
+    /// module). `None`: the module defines it, or was not read.
+    fn reexported(
+        &self,
+        originals: &[Imports],
+        module: usize,
+        path: &[String],
+        depth: usize,
+    ) -> Option<Vec<String>> {
+        if depth > 16 {
+            return None;
+        }
+        let absolute = self.absolute_path(module, path)?;
+        let (name, owner) = absolute.split_last()?;
+        let &Some(owner) = self.by_name.get(&owner.join("."))? else {
+            return None;
+        };
+        let next = originals[owner].binding(name)?;
+        Some(
+            self.reexported(originals, owner, next, depth + 1)
+                .or_else(|| self.absolute_path(owner, next))
+                .unwrap_or_else(|| next.to_vec()),
+        )
+    }
+
+    /// A bound path with its leading dots (a relative import) resolved
+    /// from `module`.
+    fn absolute_path(&self, module: usize, path: &[String]) -> Option<Vec<String>> {
+        let (first, rest) = path.split_first()?;
+        if !first.starts_with('.') {
+            return Some(path.to_vec());
+        }
+        let base = self.absolute(module, first.len() as u32, None)?;
+        let mut absolute: Vec<String> = base
+            .split('.')
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        absolute.extend(rest.iter().cloned());
+        Some(absolute)
+    }
+
     /// Lays the statements out as one text and reads it.
     fn read(self) -> Program {
         let mut text = String::new();
@@ -350,14 +394,21 @@ impl Linker<'_> {
             diagnostics.extend(loaded.parsed.diagnostics.iter().map(|d| (index, d.clone())));
         }
         let linked = parse(&text);
+        let originals: Vec<Imports> = self
+            .modules
+            .iter()
+            .map(|m| Imports::from_statements(&m.parsed.module.body))
+            .collect();
         let mut scopes: Vec<Scope> = Vec::new();
         for &(start, module, _, _) in &segments {
             if scopes.last().is_some_and(|s| s.module_index == module) {
                 continue;
             }
+            let mut imports = originals[module].clone();
+            imports.relink(|path| self.reexported(&originals, module, path, 0));
             scopes.push(Scope {
                 start,
-                imports: Imports::from_statements(&self.modules[module].parsed.module.body),
+                imports,
                 module: self.modules[module].file.module.clone(),
                 module_index: module,
             });

@@ -92,6 +92,7 @@ impl Imports {
                 Stmt::Assign(assign) => {
                     if let [Expr::Name(target)] = assign.targets.as_slice() {
                         self.alias(target.id.as_str(), &assign.value);
+                        self.flask_instance(target.id.as_str(), &assign.value);
                     }
                 }
                 Stmt::AnnAssign(assign) => {
@@ -100,6 +101,38 @@ impl Imports {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// `db = SQLAlchemy(...)` (Flask-SQLAlchemy): `db.Column`, `db.String`,
+    /// `db.relationship` are SQLAlchemy's names, `db.Model` its model base.
+    fn flask_instance(&mut self, name: &str, value: &Expr) {
+        if let Expr::Call(call) = value
+            && self
+                .path(&call.func)
+                .is_some_and(|p| p == [FLASK_SQLALCHEMY, "SQLAlchemy"])
+        {
+            self.bindings.insert(
+                name.to_string(),
+                Binding(vec![FLASK_SQLALCHEMY.into(), FLASK_INSTANCE.into()]),
+            );
+        }
+    }
+
+    /// The dotted path a name of the module is bound to by an import (or an
+    /// alias of one).
+    pub fn binding(&self, name: &str) -> Option<&[String]> {
+        self.bindings.get(name).map(|b| b.0.as_slice())
+    }
+
+    /// Rebinds each imported name for which `relink` gives a new path: a
+    /// name imported from a project module that itself imported it (a
+    /// re-export) is bound to what it is there.
+    pub fn relink(&mut self, mut relink: impl FnMut(&[String]) -> Option<Vec<String>>) {
+        for binding in self.bindings.values_mut() {
+            if let Some(path) = relink(&binding.0) {
+                binding.0 = path;
             }
         }
     }
@@ -156,6 +189,9 @@ impl Imports {
             ["sqlalchemy", "dialects", "postgresql", ..] => Family::Postgresql,
             ["sqlalchemy", .., "func"] | ["sqlalchemy", "sql", "functions", ..] => Family::Func,
             ["sqlalchemy", "orm", ..] | ["sqlalchemy", "ext", "declarative"] => Family::Orm,
+            [FLASK_SQLALCHEMY, FLASK_INSTANCE, "func"] => Family::Func,
+            [FLASK_SQLALCHEMY, FLASK_INSTANCE] if is_orm_export(name) => Family::Orm,
+            [FLASK_SQLALCHEMY, FLASK_INSTANCE] => Family::Sqlalchemy,
             ["sqlalchemy", ..] => Family::Sqlalchemy,
             ["enum"] => Family::Enum,
             ["typing" | "typing_extensions"] => Family::Typing,
@@ -168,6 +204,34 @@ impl Imports {
             name,
         })
     }
+}
+
+const FLASK_SQLALCHEMY: &str = "flask_sqlalchemy";
+/// The path component that stands for a `SQLAlchemy()` instance.
+const FLASK_INSTANCE: &str = "SQLAlchemy()";
+
+/// Names a Flask-SQLAlchemy instance has from `sqlalchemy.orm` (and its
+/// `Model` base, in the same family).
+fn is_orm_export(name: &str) -> bool {
+    matches!(
+        name,
+        "Model"
+            | "relationship"
+            | "backref"
+            | "mapped_column"
+            | "column_property"
+            | "synonym"
+            | "deferred"
+            | "composite"
+            | "dynamic_loader"
+            | "declared_attr"
+            | "Mapped"
+            | "DynamicMapped"
+            | "foreign"
+            | "remote"
+            | "validates"
+            | "reconstructor"
+    )
 }
 
 /// Names `from sqlalchemy import *` brings in that model files use.

@@ -125,6 +125,15 @@ impl<'a> ModelReader<'a> {
             {
                 return Some(registry.clone());
             }
+            if self
+                .symbol(base)
+                .is_some_and(|s| s.is(Family::Orm, "Model") && s.module == "flask_sqlalchemy")
+            {
+                return Some(self.flask.clone().unwrap_or(Registry {
+                    flask: true,
+                    ..Registry::default()
+                }));
+            }
             if let Some(parent) = self.local_class(base) {
                 if let Some(registry) = self.base_classes.get(parent.name.id.as_str()) {
                     return Some(registry.clone());
@@ -223,7 +232,19 @@ impl<'a> ModelReader<'a> {
         if attributes.is_abstract {
             return;
         }
-        let Some(table_name) = self.table_name(class) else {
+        let table_name = self.table_name(class).or_else(|| {
+            // Flask-SQLAlchemy names the table after the class, unless the
+            // class inherits from a mapped one and adds no primary key
+            // (single-table inheritance).
+            let parent = self
+                .mro(class, 0)
+                .into_iter()
+                .skip(1)
+                .any(|c| self.is_mapped(c));
+            (registry.flask && (!parent || self.declares_primary_key(class)))
+                .then(|| snake_case(class.name.id.as_str()))
+        });
+        let Some(table_name) = table_name else {
             let parent = self
                 .mro(class, 0)
                 .into_iter()
@@ -306,6 +327,24 @@ impl<'a> ModelReader<'a> {
                 || !self.is_mapped(owner);
             attributes.table_name.filter(|_| applies)
         })
+    }
+
+    /// Whether the class (or a mixin it takes columns from) declares a
+    /// primary key column.
+    fn declares_primary_key(&self, class: &'a StmtClassDef) -> bool {
+        self.mro(class, 0)
+            .into_iter()
+            .filter(|owner| std::ptr::eq(*owner, class) || !self.is_mapped(owner))
+            .flat_map(|owner| &owner.body)
+            .any(|stmt| {
+                let value = match stmt {
+                    Stmt::Assign(assign) => Some(&*assign.value),
+                    Stmt::AnnAssign(assign) => assign.value.as_deref(),
+                    _ => None,
+                };
+                matches!(value, Some(Expr::Call(call))
+                    if keyword(&call.arguments, "primary_key").and_then(boolean) == Some(true))
+            })
     }
 
     /// `__table_args__` from the class or, like `__tablename__`, a base.
@@ -706,7 +745,7 @@ impl ModelReader<'_> {
             }
             if matches!(base, Expr::Attribute(a) if a.attr.id.as_str() == "Model") {
                 return format!(
-                    "its base {written} is a Flask-SQLAlchemy model class, which retort does not follow yet; {follows}"
+                    "its base {written} looks like Flask-SQLAlchemy's db.Model, but no db = SQLAlchemy() was read; give retort the model file inside its package, or the package folder, so the import of db is followed"
                 );
             }
             if self.classes.contains_key(&written) || self.values.contains_key(written.as_str()) {
@@ -717,4 +756,24 @@ impl ModelReader<'_> {
         }
         follows.to_string()
     }
+}
+
+/// Flask-SQLAlchemy's table name for a class: `UserRole` → `user_role`,
+/// `HTTPLog` → `http_log` (its `camel_to_snake_case`: an underscore before
+/// a capital that follows a lowercase letter or digit, or that starts a
+/// capitalised word, then lowercased).
+pub(super) fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let after_lower = chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit();
+            let starts_word = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if after_lower || starts_word {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out.trim_start_matches('_').to_string()
 }

@@ -339,10 +339,13 @@ impl<'a> ModelReader<'a> {
     }
 
     pub(super) fn foreign_key(&mut self, call: &ExprCall) -> Option<ForeignKeySpec> {
-        let Some(target) = call.arguments.args.first().and_then(string) else {
+        let target = call.arguments.args.first().and_then(|target| {
+            constant_string(target, &self.values).or_else(|| self.column_object_target(target))
+        });
+        let Some(target) = target else {
             self.warning(
                 call,
-                "ForeignKey target is not a \"table.column\" string; foreign key not read",
+                "ForeignKey target is not a \"table.column\" string, nor a column of a table read; foreign key not read",
                 "write ForeignKey(\"table.column\")",
             );
             return None;

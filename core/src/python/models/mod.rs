@@ -99,6 +99,9 @@ struct Registry {
     convention: NamingConvention,
     /// `type_annotation_map` entries: Python type path → SQL type expression.
     type_map: Vec<(Vec<String>, Typed)>,
+    /// Flask-SQLAlchemy's `db.Model`: a class without `__tablename__` is
+    /// named after itself in snake case.
+    flask: bool,
 }
 
 /// A column being read, with what the table-level pass still needs.
@@ -263,6 +266,9 @@ struct ModelReader<'a> {
     base_vars: HashMap<String, Registry>,
     /// `class Base(DeclarativeBase)` classes and their registries.
     base_classes: HashMap<String, Registry>,
+    /// The registry of Flask-SQLAlchemy's `db.Model`, from `db =
+    /// SQLAlchemy(metadata=...)` when the models read have one.
+    flask: Option<Registry>,
     tables: Vec<TableSpec>,
     /// Module-level names bound to a `Table(...)`: the table's name.
     table_vars: HashMap<String, String>,
@@ -294,6 +300,7 @@ impl<'a> ModelReader<'a> {
             py_enum_values: HashMap::default(),
             base_vars: HashMap::default(),
             base_classes: HashMap::default(),
+            flask: None,
             tables: Vec::new(),
             table_vars: HashMap::default(),
             functions: body
@@ -520,7 +527,16 @@ impl<'a> ModelReader<'a> {
             );
             return;
         }
-        if symbol.is(Family::Orm, "declarative_base") {
+        if symbol.is(Family::Other, "SQLAlchemy") && symbol.module == "flask_sqlalchemy" {
+            let convention = keyword(&call.arguments, "metadata")
+                .map(|m| self.metadata_convention(m))
+                .unwrap_or_default();
+            self.flask = Some(Registry {
+                convention,
+                type_map: Vec::new(),
+                flask: true,
+            });
+        } else if symbol.is(Family::Orm, "declarative_base") {
             let convention = keyword(&call.arguments, "metadata")
                 .map(|m| self.metadata_convention(m))
                 .unwrap_or_default();
@@ -529,6 +545,7 @@ impl<'a> ModelReader<'a> {
                 Registry {
                     convention,
                     type_map: Vec::new(),
+                    flask: false,
                 },
             );
         } else if symbol.is(Family::Sqlalchemy, "Table") {
@@ -887,7 +904,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
-    const FIXTURES: [&str; 30] = [
+    const FIXTURES: [&str; 31] = [
         include_str!("../../../../tests/fixtures/models/01_declarative_basic.py"),
         include_str!("../../../../tests/fixtures/models/02_python_type_map.py"),
         include_str!("../../../../tests/fixtures/models/03_legacy_declarative.py"),
@@ -918,6 +935,7 @@ mod tests {
         include_str!("../../../../tests/fixtures/models/46_extend_existing_nested_enum.py"),
         include_str!("../../../../tests/fixtures/models/47_type_decorators.py"),
         include_str!("../../../../tests/fixtures/models/48_declared_attr_names.py"),
+        include_str!("../../../../tests/fixtures/models/49_flask_sqlalchemy.py"),
     ];
 
     const HEADER: &str = "\
@@ -1165,11 +1183,9 @@ class Thing(Base):
     #[test]
     fn flask_and_imported_bases_are_named_in_the_warning() {
         let source = "\
-from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Column, Integer
 from .base import Base
-
-db = SQLAlchemy()
+from .app import db
 
 class User(db.Model):
     id = Column(Integer, primary_key=True)
@@ -1188,11 +1204,11 @@ class Team(Base):
                 .unwrap_or_default()
         };
         assert!(
-            help("User").starts_with("its base db.Model is a Flask-SQLAlchemy model class"),
+            help("User").starts_with("its base db.Model looks like Flask-SQLAlchemy's"),
             "{diagnostics:?}"
         );
         assert!(
-            help("Team").starts_with("its base Base is imported from another module"),
+            help("Team").starts_with("its base Base is imported from a module that was not read"),
             "{diagnostics:?}"
         );
         assert!(

@@ -33,10 +33,25 @@ impl<'a> ModelReader<'a> {
             );
             return;
         };
-        let convention = args
-            .get(1)
-            .map(|m| self.metadata_convention(m))
-            .unwrap_or_default();
+        // Flask-SQLAlchemy's `db.Table(name, *items)` takes no metadata: it
+        // is the instance's.
+        let flask = self
+            .symbol(&at.func)
+            .is_some_and(|s| s.module == "flask_sqlalchemy")
+            && matches!(args.get(1), Some(Expr::Call(_)));
+        let (convention, first_item) = if flask {
+            let registry = self.flask.as_ref();
+            (
+                registry.map(|r| r.convention.clone()).unwrap_or_default(),
+                1,
+            )
+        } else {
+            let convention = args
+                .get(1)
+                .map(|m| self.metadata_convention(m))
+                .unwrap_or_default();
+            (convention, 2)
+        };
         let mut table = TableSpec {
             name,
             schema: keyword("schema").and_then(|s| constant_string(s, &self.values)),
@@ -49,7 +64,7 @@ impl<'a> ModelReader<'a> {
             ..TableSpec::default()
         };
         let registry = Registry::default();
-        for &item in args.iter().skip(2) {
+        for &item in args.iter().skip(first_item) {
             let Expr::Call(inner) = item else {
                 self.warning(item, "Table item not read", "");
                 continue;
@@ -666,6 +681,19 @@ impl<'a> ModelReader<'a> {
             Expr::Name(class) => self.class_table(class.id.as_str()),
             _ => None,
         }
+    }
+
+    /// `[schema.]table.column` of a column object (`Model.col`,
+    /// `table.c.col`) of a table already read: a `ForeignKey` target.
+    pub(super) fn column_object_target(&self, expr: &Expr) -> Option<String> {
+        let table = self.column_object_table(expr)?;
+        let key = column_object_key(expr)?;
+        let spec = self.tables.iter().rev().find(|t| t.name == table)?;
+        let column = spec.columns.iter().find(|c| c.key == key)?;
+        Some(match &spec.schema {
+            Some(schema) => format!("{schema}.{table}.{}", column.column.name),
+            None => format!("{table}.{}", column.column.name),
+        })
     }
 
     /// The table an expression names: a module-level `Table(...)` name, or
