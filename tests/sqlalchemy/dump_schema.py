@@ -49,7 +49,10 @@ def metadatas(modules):
     found = {}
     for module in modules:
         for value in vars(module).values():
-            metadata = value if isinstance(value, sa.MetaData) else getattr(value, "metadata", None)
+            try:
+                metadata = value if isinstance(value, sa.MetaData) else getattr(value, "metadata", None)
+            except Exception:  # a proxy (Flask's current_app) outside its context
+                continue
             if isinstance(metadata, sa.MetaData) and (metadata is value or isinstance(value, type) or type(value).__name__ == "SQLAlchemy"):
                 found[id(metadata)] = metadata
     return list(found.values())

@@ -93,7 +93,7 @@ pub fn read_program(entries: Vec<ModuleFile>, finder: &mut dyn Finder) -> Progra
         order: Vec::new(),
         over_budget: false,
     };
-    let first: Vec<usize> = entries.into_iter().map(|e| linker.add(e)).collect();
+    let first: Vec<usize> = entries.into_iter().map(|e| linker.add(e, true)).collect();
     for module in first {
         linker.execute(module);
     }
@@ -113,6 +113,9 @@ struct Loaded {
     clean: Vec<bool>,
     /// Name → the top-level statements that bind it.
     bindings: HashMap<String, Vec<usize>>,
+    /// Its text has what declaring a table takes (`Column(`, `Table(`,
+    /// `mapped_column(`, `Mapped[`, `__tablename__`), or it is an entry.
+    declares: bool,
 }
 
 struct Linker<'f> {
@@ -131,7 +134,7 @@ struct Linker<'f> {
 }
 
 impl Linker<'_> {
-    fn add(&mut self, file: ModuleFile) -> usize {
+    fn add(&mut self, file: ModuleFile, entry: bool) -> usize {
         let parsed = parse(&file.source);
         let body = &parsed.module.body;
         let clean = body
@@ -153,11 +156,22 @@ impl Linker<'_> {
         }
         let index = self.modules.len();
         self.by_name.insert(file.module.clone(), Some(index));
+        let declares = entry
+            || [
+                "Column(",
+                "Table(",
+                "mapped_column(",
+                "Mapped[",
+                "__tablename__",
+            ]
+            .iter()
+            .any(|marker| file.source.contains(marker));
         self.modules.push(Loaded {
             file,
             parsed,
             clean,
             bindings,
+            declares,
         });
         index
     }
@@ -175,7 +189,7 @@ impl Linker<'_> {
             return None;
         }
         match self.finder.find(module) {
-            Some(file) => Some(self.add(file)),
+            Some(file) => Some(self.add(file, false)),
             None => {
                 self.by_name.insert(module.to_string(), None);
                 None
@@ -183,13 +197,33 @@ impl Linker<'_> {
         }
     }
 
-    fn is_own(&self, module: usize) -> bool {
+    /// Whether a module is taken whole: a module of the entries' own
+    /// packages that may declare tables. (A project's other modules —
+    /// services, views, utilities — are read like a library's: only what
+    /// the models import from them.)
+    fn is_whole(&self, module: usize) -> bool {
+        self.is_own_package(module) && self.modules[module].declares
+    }
+
+    fn is_own_package(&self, module: usize) -> bool {
         self.own.contains(top(&self.modules[module].file.module))
     }
 
-    /// Lays out a module of the own packages: after its parent packages
+    /// A module imported: run if it is of the own packages, and the
+    /// statements binding `names` taken if it is not taken whole.
+    fn import(&mut self, module: usize, names: &[String]) {
+        if self.is_own_package(module) {
+            self.execute(module);
+        }
+        if !self.is_whole(module) {
+            self.request(module, names);
+        }
+    }
+
+    /// Runs a module of the own packages: after its parent packages
     /// (Python runs `a/__init__.py` before `a.b`), each statement after
-    /// the modules it imports.
+    /// the modules it imports — all laid out when it is taken whole; else,
+    /// for a package's `__init__`, only its imports followed.
     fn execute(&mut self, module: usize) {
         if !self.executed.insert(module) {
             return;
@@ -198,14 +232,20 @@ impl Linker<'_> {
         let parts: Vec<&str> = name.split('.').collect();
         for end in 1..parts.len() {
             if let Some(parent) = self.load(&parts[..end].join("."))
-                && self.is_own(parent)
+                && self.is_own_package(parent)
             {
                 self.execute(parent);
             }
         }
+        let whole = self.is_whole(module);
+        if !whole && !self.modules[module].file.package {
+            return;
+        }
         for index in 0..self.modules[module].parsed.module.body.len() {
             self.follow_imports(module, index);
-            self.take(module, index);
+            if whole {
+                self.take(module, index);
+            }
         }
     }
 
@@ -216,7 +256,7 @@ impl Linker<'_> {
             return;
         }
         self.taken.insert((module, index));
-        if !self.is_own(module) {
+        if !self.is_whole(module) {
             let stmt = &self.modules[module].parsed.module.body[index];
             let mut used = UsedNames::default();
             used.visit_stmt(stmt);
@@ -251,7 +291,7 @@ impl Linker<'_> {
                     for end in 1..=parts.len() {
                         let prefix = parts[..end].join(".");
                         if let Some(found) = self.load(&prefix)
-                            && self.is_own(found)
+                            && self.is_own_package(found)
                         {
                             self.execute(found);
                         }
@@ -264,17 +304,18 @@ impl Linker<'_> {
                     let Some(found) = self.load(&base) else {
                         continue;
                     };
-                    if self.is_own(found) {
-                        self.execute(found);
-                        for name in &names {
-                            if let Some(sub) = self.load(&format!("{base}.{name}"))
-                                && self.is_own(sub)
-                            {
-                                self.execute(sub);
-                            }
+                    let wanted: Vec<String> = names.iter().map(|(n, _)| n.clone()).collect();
+                    self.import(found, &wanted);
+                    // `from pkg import module`: a module, not a name of pkg.
+                    for (name, local) in &names {
+                        if name == "*" {
+                            continue;
                         }
-                    } else {
-                        self.request(found, &names);
+                        let Some(sub) = self.load(&format!("{base}.{name}")) else {
+                            continue;
+                        };
+                        let used = attributes_used(&self.modules[module].parsed.module.body, local);
+                        self.import(sub, &used);
                     }
                 }
             }
@@ -391,7 +432,30 @@ impl Linker<'_> {
         }
         let mut diagnostics: Vec<(usize, Diagnostic)> = Vec::new();
         for (index, loaded) in self.modules.iter().enumerate() {
-            diagnostics.extend(loaded.parsed.diagnostics.iter().map(|d| (index, d.clone())));
+            // Another package's syntax errors matter only where its
+            // statements were needed.
+            let own = self.is_own_package(index);
+            let relevant = |d: &&Diagnostic| {
+                own || loaded
+                    .parsed
+                    .module
+                    .body
+                    .iter()
+                    .enumerate()
+                    .any(|(i, stmt)| {
+                        self.taken.contains(&(index, i))
+                            && d.span.start < stmt.end().to_usize()
+                            && d.span.end >= stmt.start().to_usize()
+                    })
+            };
+            diagnostics.extend(
+                loaded
+                    .parsed
+                    .diagnostics
+                    .iter()
+                    .filter(relevant)
+                    .map(|d| (index, d.clone())),
+            );
         }
         let linked = parse(&text);
         let originals: Vec<Imports> = self
@@ -405,7 +469,14 @@ impl Linker<'_> {
                 continue;
             }
             let mut imports = originals[module].clone();
-            imports.relink(|path| self.reexported(&originals, module, path, 0));
+            imports.relink(|path| {
+                self.reexported(&originals, module, path, 0).or_else(|| {
+                    path.first()
+                        .is_some_and(|p| p.starts_with('.'))
+                        .then(|| self.absolute_path(module, path))
+                        .flatten()
+                })
+            });
             scopes.push(Scope {
                 start,
                 imports,
@@ -462,11 +533,11 @@ impl Linker<'_> {
 enum Import {
     /// `import a.b.c`.
     Module(String),
-    /// `from [.]a.b import x, y`.
+    /// `from [.]a.b import x, y as z`: (name, local name) pairs.
     From {
         level: u32,
         from: Option<String>,
-        names: Vec<String>,
+        names: Vec<(String, String)>,
     },
 }
 
@@ -488,7 +559,13 @@ fn collect_imports(stmt: &Stmt, out: &mut Vec<Import>) {
         }) => out.push(Import::From {
             level: *level,
             from: module.as_ref().map(|m| m.id.to_string()),
-            names: names.iter().map(|a| a.name.id.to_string()).collect(),
+            names: names
+                .iter()
+                .map(|a| {
+                    let local = a.asname.as_ref().unwrap_or(&a.name);
+                    (a.name.id.to_string(), local.id.to_string())
+                })
+                .collect(),
         }),
         Stmt::If(block) => {
             for stmt in block
@@ -574,6 +651,33 @@ fn bound_names(stmt: &Stmt, out: &mut Vec<String>) {
         }
         _ => {}
     }
+}
+
+/// The attributes read on a name anywhere in a module (`sautils.Table`
+/// → `Table`): what is used of a module imported as an object.
+fn attributes_used(body: &[Stmt], name: &str) -> Vec<String> {
+    struct Attributes<'n> {
+        name: &'n str,
+        found: HashSet<String>,
+    }
+    impl<'a> Visitor<'a> for Attributes<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Attribute(attribute) = expr
+                && matches!(&*attribute.value, Expr::Name(n) if n.id.as_str() == self.name)
+            {
+                self.found.insert(attribute.attr.id.to_string());
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut visitor = Attributes {
+        name,
+        found: HashSet::default(),
+    };
+    visitor.visit_body(body);
+    let mut found: Vec<String> = visitor.found.into_iter().collect();
+    found.sort();
+    found
 }
 
 /// Every name a statement reads.
@@ -885,13 +989,8 @@ mod tests {
         assert_eq!(names, ["t"]);
         let pk = program.schema.tables[0].primary_key.as_ref().expect("pk");
         assert_eq!(pk.name.as_deref(), Some("pk_t"));
-        // The library's syntax error is its own file's, at its place.
-        let errors = messages(&program);
-        assert!(!errors.is_empty());
-        assert!(
-            errors.iter().all(|e| e.starts_with("lib/model.py:")),
-            "{errors:?}"
-        );
+        // The library's syntax error is in code that is not needed.
+        assert_eq!(messages(&program), Vec::<String>::new());
     }
 
     #[test]

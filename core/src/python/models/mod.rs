@@ -89,6 +89,12 @@ pub(in crate::python) fn read_linked(
     reader.finish()
 }
 
+/// A call of a `Table` that is not SQLAlchemy's (`sautils.Table(...)` of a
+/// module that was not read).
+fn is_unknown_table_call(symbol: &Symbol) -> bool {
+    symbol.name == "Table" && symbol.family == Family::Other
+}
+
 fn span_of(node: &impl Ranged) -> Span {
     Span::new(node.start().to_usize(), node.end().to_usize())
 }
@@ -274,6 +280,8 @@ struct ModelReader<'a> {
     table_vars: HashMap<String, String>,
     /// Module-level functions, by name (a helper that builds a `Table`).
     functions: HashMap<String, &'a StmtFunctionDef>,
+    /// The same, by (module, name): `module.helper(...)`.
+    module_functions: HashMap<(String, String), &'a StmtFunctionDef>,
     /// Mapped classes whose base retort does not follow (each warned).
     unread_classes: Vec<Span>,
     enums: Vec<EnumType>,
@@ -292,8 +300,19 @@ impl<'a> ModelReader<'a> {
         let values = named_assignments(body)
             .map(|(name, value)| (name.to_string(), value))
             .collect();
+        let mut module_functions = HashMap::default();
+        for stmt in body {
+            if let Stmt::FunctionDef(def) = stmt {
+                let at = def.start().to_usize();
+                let scope = scopes.partition_point(|s| s.start <= at);
+                if let Some(scope) = scope.checked_sub(1).and_then(|i| scopes.get(i)) {
+                    module_functions.insert((scope.module.clone(), def.name.id.to_string()), def);
+                }
+            }
+        }
         ModelReader {
             scopes,
+            module_functions,
             classes,
             values,
             py_enums: HashMap::default(),
@@ -484,10 +503,17 @@ impl<'a> ModelReader<'a> {
             if target.id.as_str() == "__table__" {
                 continue;
             }
-            if let Expr::Call(call) = &*assign.value
-                && self.is(&call.func, Family::Sqlalchemy, "Table")
-            {
-                self.read_core_table(call);
+            let Expr::Call(call) = &*assign.value else {
+                continue;
+            };
+            if let Some(def) = self.helper(&call.func) {
+                self.read_helper_table(def, call, "");
+                continue;
+            }
+            match self.symbol(&call.func) {
+                Some(s) if s.is(Family::Sqlalchemy, "Table") => self.read_core_table(call),
+                Some(s) if is_unknown_table_call(&s) => self.unknown_table_call(call),
+                _ => {}
             }
         }
     }
@@ -501,11 +527,9 @@ impl<'a> ModelReader<'a> {
             self.append_constraint(&method.value, call);
             return;
         }
-        // `users = _table("users", Column(...), ...)`: a helper of this file
-        // that passes its arguments on to `Table`.
-        if let Expr::Name(name) = &*call.func
-            && let Some(def) = self.functions.get(name.id.as_str()).copied()
-        {
+        // `users = _table("users", Column(...), ...)`: a helper of the
+        // models that passes its arguments on to `Table`.
+        if let Some(def) = self.helper(&call.func) {
             self.read_helper_table(def, call, target);
             return;
         }
@@ -556,6 +580,8 @@ impl<'a> ModelReader<'a> {
                 self.table_vars
                     .insert(target.to_string(), table.name.clone());
             }
+        } else if is_unknown_table_call(&symbol) {
+            self.unknown_table_call(call);
         } else if symbol.is(Family::Sqlalchemy, "Index")
             || symbol.is(Family::Sqlalchemy, "UniqueConstraint")
         {
@@ -567,6 +593,31 @@ impl<'a> ModelReader<'a> {
             // A sequence of its own, created with the metadata.
             self.sequence(call);
         }
+    }
+
+    /// The helper function a call calls: a function of the models by name,
+    /// or `module.function` of a module read with them.
+    fn helper(&self, func: &Expr) -> Option<&'a StmtFunctionDef> {
+        match func {
+            Expr::Name(name) => self.functions.get(name.id.as_str()).copied(),
+            Expr::Attribute(attribute) => {
+                let module = self.imports(func)?.path(&attribute.value)?.join(".");
+                self.module_functions
+                    .get(&(module, attribute.attr.id.to_string()))
+                    .copied()
+            }
+            _ => None,
+        }
+    }
+
+    /// A call of something named `Table` that is not SQLAlchemy's nor a
+    /// helper retort follows: it most likely makes a table, so say so.
+    fn unknown_table_call(&mut self, call: &ExprCall) {
+        self.warning(
+            &*call.func,
+            "a Table made by a function retort does not read; the table is not read",
+            "retort follows sqlalchemy.Table and helpers of the models whose body is `return Table(...)`; read the file inside its package, or the package folder, so the helper's module is read too",
+        );
     }
 
     /// A module-level name's value, or the expression itself.

@@ -140,11 +140,15 @@ impl<'a> ModelReader<'a> {
         call: &'a ExprCall,
         target: &str,
     ) {
-        // The body: an optional docstring, then `return Table(...)`.
+        // The body: an optional docstring, then `return Table(...)`; other
+        // dialects' options set on the keywords on the way are no part of
+        // PostgreSQL's table (`kwargs["mysql_charset"] = "utf8"`).
+        let kwarg_name = def.parameters.kwarg.as_ref().map(|p| p.name.id.as_str());
         let statements: Vec<&Stmt> = def
             .body
             .iter()
             .filter(|s| !matches!(s, Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_))))
+            .filter(|s| !other_dialect_option(s, kwarg_name))
             .collect();
         let is_table = |reader: &Self, e: Option<&Expr>| matches!(e, Some(Expr::Call(c)) if reader.is(&c.func, Family::Sqlalchemy, "Table"));
         let table_call = match statements.as_slice() {
@@ -569,6 +573,26 @@ pub(super) fn split_targets(targets: &[String]) -> (Option<String>, String, Vec<
         columns.push(column.to_string());
     }
     (schema, table, columns)
+}
+
+/// `kwargs["mysql_…"] = …` (any dialect but PostgreSQL's) in a table
+/// helper.
+fn other_dialect_option(stmt: &Stmt, kwarg: Option<&str>) -> bool {
+    let Stmt::Assign(assign) = stmt else {
+        return false;
+    };
+    let [Expr::Subscript(target)] = assign.targets.as_slice() else {
+        return false;
+    };
+    let on_kwargs = matches!(&*target.value, Expr::Name(n) if Some(n.id.as_str()) == kwarg);
+    let key = match &*target.slice {
+        Expr::StringLiteral(s) => s.value.to_str(),
+        _ => return false,
+    };
+    on_kwargs
+        && ["mysql_", "mariadb_", "sqlite_", "mssql_", "oracle_"]
+            .iter()
+            .any(|d| key.starts_with(d))
 }
 
 /// `func.now()` → `now()`; the SQL-standard niladic functions SQLAlchemy
