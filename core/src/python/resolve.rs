@@ -120,6 +120,13 @@ impl Imports {
         }
     }
 
+    /// Every name bound by an import, with its path.
+    pub fn bindings(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.bindings
+            .iter()
+            .map(|(name, binding)| (name.as_str(), binding.0.as_slice()))
+    }
+
     /// The dotted path a name of the module is bound to by an import (or an
     /// alias of one).
     pub fn binding(&self, name: &str) -> Option<&[String]> {

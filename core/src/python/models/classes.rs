@@ -64,11 +64,17 @@ impl<'a> ModelReader<'a> {
         NamingConvention::new(templates)
     }
 
+    /// The class of the models a base expression names; for a base made
+    /// by `declarative_base(cls=Mixin)`, the mixin.
     pub(super) fn local_class(&self, expr: &Expr) -> Option<&'a StmtClassDef> {
-        match expr {
-            Expr::Name(name) => self.classes.get(name.id.as_str()).copied(),
-            _ => None,
-        }
+        let Expr::Name(name) = expr else {
+            return None;
+        };
+        let name = name.id.as_str();
+        self.classes.get(name).copied().or_else(|| {
+            let class = self.base_vars.get(name)?.class.as_deref()?;
+            self.classes.get(class).copied()
+        })
     }
 
     /// A `DeclarativeBase` subclass: its registry.

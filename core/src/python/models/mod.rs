@@ -37,6 +37,7 @@ use classes::{bases, named_assignments};
 use enums::{enum_members, enum_repr, enum_values};
 use tables::{split_targets, sql_function};
 use values::{
+    dotted,
     Values, boolean, constant_string, evaluate, fstring_value, integer, keyword, string, type_args,
 };
 
@@ -108,6 +109,9 @@ struct Registry {
     /// Flask-SQLAlchemy's `db.Model`: a class without `__tablename__` is
     /// named after itself in snake case.
     flask: bool,
+    /// `declarative_base(cls=Mixin)`: the class every mapped class of the
+    /// base inherits from.
+    class: Option<String>,
 }
 
 /// A column being read, with what the table-level pass still needs.
@@ -297,9 +301,36 @@ impl<'a> ModelReader<'a> {
                 classes.insert(class.name.id.as_str().to_string(), class);
             }
         }
-        let values = named_assignments(body)
+        let mut values: Values<'a> = named_assignments(body)
             .map(|(name, value)| (name.to_string(), value))
             .collect();
+        // `Class.NAME` and `module.NAME` (a module of the models imported as
+        // an object) are constants too, under their dotted names.
+        let mut by_module: HashMap<&str, Vec<(&'a str, &'a Expr)>> = HashMap::default();
+        for stmt in body {
+            if let Stmt::ClassDef(class) = stmt {
+                for (name, value) in named_assignments(&class.body) {
+                    values.insert(format!("{}.{name}", class.name.id.as_str()), value);
+                }
+            }
+            let at = stmt.start().to_usize();
+            let scope = scopes.partition_point(|s| s.start <= at);
+            if let Some(scope) = scope.checked_sub(1).and_then(|i| scopes.get(i)) {
+                by_module
+                    .entry(scope.module.as_str())
+                    .or_default()
+                    .extend(named_assignments(std::slice::from_ref(stmt)));
+            }
+        }
+        for scope in &scopes {
+            for (local, path) in scope.imports.bindings() {
+                if let Some(assignments) = by_module.get(path.join(".").as_str()) {
+                    for (name, value) in assignments {
+                        values.insert(format!("{local}.{name}"), *value);
+                    }
+                }
+            }
+        }
         let mut module_functions = HashMap::default();
         for stmt in body {
             if let Stmt::FunctionDef(def) = stmt {
@@ -496,22 +527,45 @@ impl<'a> ModelReader<'a> {
     /// Table(...)`): they are in the metadata like any other.
     fn read_class_tables(&mut self, class: &'a StmtClassDef) {
         for stmt in &class.body {
-            let Stmt::Assign(assign) = stmt else { continue };
-            let Some(Expr::Name(target)) = assign.targets.first() else {
-                continue;
+            let (target, call) = match stmt {
+                Stmt::Assign(assign) => {
+                    let Some(Expr::Name(target)) = assign.targets.first() else {
+                        continue;
+                    };
+                    let Expr::Call(call) = &*assign.value else {
+                        continue;
+                    };
+                    (target.id.as_str(), call)
+                }
+                // `Index("name", table.c.col)` after the class's tables.
+                Stmt::Expr(statement) => {
+                    let Expr::Call(call) = &*statement.value else {
+                        continue;
+                    };
+                    if self.is(&call.func, Family::Sqlalchemy, "Index")
+                        || self.is(&call.func, Family::Sqlalchemy, "UniqueConstraint")
+                    {
+                        self.read_module_item(call);
+                    }
+                    continue;
+                }
+                _ => continue,
             };
-            if target.id.as_str() == "__table__" {
+            if target == "__table__" {
                 continue;
             }
-            let Expr::Call(call) = &*assign.value else {
-                continue;
-            };
             if let Some(def) = self.helper(&call.func) {
-                self.read_helper_table(def, call, "");
+                self.read_helper_table(def, call, target);
                 continue;
             }
             match self.symbol(&call.func) {
-                Some(s) if s.is(Family::Sqlalchemy, "Table") => self.read_core_table(call),
+                Some(s) if s.is(Family::Sqlalchemy, "Table") => {
+                    self.read_core_table(call);
+                    if let Some(table) = self.tables.last() {
+                        self.table_vars
+                            .insert(target.to_string(), table.name.clone());
+                    }
+                }
                 Some(s) if is_unknown_table_call(&s) => self.unknown_table_call(call),
                 _ => {}
             }
@@ -557,19 +611,23 @@ impl<'a> ModelReader<'a> {
                 .unwrap_or_default();
             self.flask = Some(Registry {
                 convention,
-                type_map: Vec::new(),
                 flask: true,
+                ..Registry::default()
             });
         } else if symbol.is(Family::Orm, "declarative_base") {
             let convention = keyword(&call.arguments, "metadata")
                 .map(|m| self.metadata_convention(m))
                 .unwrap_or_default();
+            let class = keyword(&call.arguments, "cls").and_then(|c| match c {
+                Expr::Name(name) => Some(name.id.to_string()),
+                _ => None,
+            });
             self.base_vars.insert(
                 target.to_string(),
                 Registry {
                     convention,
-                    type_map: Vec::new(),
-                    flask: false,
+                    class,
+                    ..Registry::default()
                 },
             );
         } else if symbol.is(Family::Sqlalchemy, "Table") {
@@ -620,10 +678,14 @@ impl<'a> ModelReader<'a> {
         );
     }
 
-    /// A module-level name's value, or the expression itself.
+    /// A module-level name's value (or a `Class.NAME`'s, a `module.NAME`'s),
+    /// or the expression itself.
     fn follow(&self, expr: &'a Expr) -> &'a Expr {
         match expr {
             Expr::Name(name) => self.values.get(name.id.as_str()).copied().unwrap_or(expr),
+            Expr::Attribute(_) => dotted(expr)
+                .and_then(|name| self.values.get(&name).copied())
+                .unwrap_or(expr),
             _ => expr,
         }
     }

@@ -56,6 +56,7 @@ pub(super) fn evaluate(expr: &Expr, values: &Values<'_>, depth: usize) -> Option
         Expr::BooleanLiteral(b) => Some(Literal::Bool(b.value)),
         Expr::NoneLiteral(_) => Some(Literal::None),
         Expr::Name(name) => evaluate(values.get(name.id.as_str())?, values, depth + 1),
+        Expr::Attribute(_) => evaluate(values.get(&dotted(expr)?)?, values, depth + 1),
         Expr::BinOp(binop) => {
             let left = evaluate(&binop.left, values, depth + 1)?;
             let right = evaluate(&binop.right, values, depth + 1)?;
@@ -94,6 +95,15 @@ pub(super) fn evaluate(expr: &Expr, values: &Values<'_>, depth: usize) -> Option
             .map(Literal::Str)
         }
         _ => integer(expr).map(Literal::Int),
+    }
+}
+
+/// `a.b.c` of a chain of names, as written.
+pub(super) fn dotted(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Name(name) => Some(name.id.to_string()),
+        Expr::Attribute(a) => Some(format!("{}.{}", dotted(&a.value)?, a.attr.id.as_str())),
+        _ => None,
     }
 }
 
