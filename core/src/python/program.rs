@@ -65,7 +65,7 @@ const KNOWN: [&str; 13] = [
 
 /// How many modules one read follows at most (a guard against following a
 /// whole `site-packages`).
-const MAX_MODULES: usize = 400;
+const MAX_MODULES: usize = 2_000;
 
 /// What [`read_program`] read: the files, in the order they were laid out,
 /// the schema, and each diagnostic with the index of its file.
@@ -242,9 +242,47 @@ impl Linker<'_> {
             return;
         }
         for index in 0..self.modules[module].parsed.module.body.len() {
-            self.follow_imports(module, index);
             if whole {
+                self.follow_imports(module, index);
                 self.take(module, index);
+            } else {
+                self.follow_submodules(module, index);
+            }
+        }
+    }
+
+    /// A package's `__init__` that declares no table: the modules below it
+    /// that it imports are run (`from .user import User` puts the users
+    /// table in the metadata); what it imports from elsewhere, and the
+    /// names, matter only when something imports them from it.
+    fn follow_submodules(&mut self, package: usize, index: usize) {
+        let mut imports = Vec::new();
+        collect_imports(
+            &self.modules[package].parsed.module.body[index],
+            &mut imports,
+        );
+        let below = format!("{}.", self.modules[package].file.module);
+        let mut targets: Vec<String> = Vec::new();
+        for import in imports {
+            match import {
+                Import::Module(name) => targets.push(name),
+                Import::From { level, from, names } => {
+                    let Some(base) = self.absolute(package, level, from.as_deref()) else {
+                        continue;
+                    };
+                    targets.extend(names.iter().map(|(name, _)| format!("{base}.{name}")));
+                    targets.push(base);
+                }
+            }
+        }
+        for target in targets {
+            if !target.starts_with(&below) {
+                continue;
+            }
+            if let Some(found) = self.load(&target)
+                && (self.is_whole(found) || self.modules[found].file.package)
+            {
+                self.execute(found);
             }
         }
     }
@@ -260,14 +298,33 @@ impl Linker<'_> {
             let stmt = &self.modules[module].parsed.module.body[index];
             let mut used = UsedNames::default();
             used.visit_stmt(stmt);
-            let needed: Vec<usize> = used
+            // What function bodies use is followed within the module (a
+            // table helper's constants, a declared_attr's naming helper),
+            // not into the modules it imports: those calls happen at run
+            // time, not when the models are declared.
+            let loaded = &self.modules[module];
+            let is_import = |&i: &usize| {
+                matches!(
+                    loaded.parsed.module.body[i],
+                    Stmt::Import(_) | Stmt::ImportFrom(_)
+                )
+            };
+            let mut needed: Vec<usize> = used
                 .names
                 .iter()
-                .filter_map(|name| self.modules[module].bindings.get(name))
+                .filter_map(|name| loaded.bindings.get(name))
                 .flatten()
                 .copied()
-                .filter(|&other| other != index)
                 .collect();
+            needed.extend(
+                used.later
+                    .iter()
+                    .filter_map(|name| loaded.bindings.get(name))
+                    .flatten()
+                    .copied()
+                    .filter(|i| !is_import(i)),
+            );
+            needed.retain(|&other| other != index);
             for other in needed {
                 self.take(module, other);
             }
@@ -661,6 +718,14 @@ fn attributes_used(body: &[Stmt], name: &str) -> Vec<String> {
         found: HashSet<String>,
     }
     impl<'a> Visitor<'a> for Attributes<'_> {
+        // What functions use of the module is used when they run, not when
+        // the models are declared.
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !matches!(stmt, Stmt::FunctionDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+
         fn visit_expr(&mut self, expr: &'a Expr) {
             if let Expr::Attribute(attribute) = expr
                 && matches!(&*attribute.value, Expr::Name(n) if n.id.as_str() == self.name)
@@ -680,18 +745,36 @@ fn attributes_used(body: &[Stmt], name: &str) -> Vec<String> {
     found
 }
 
-/// Every name a statement reads.
+/// Every name a statement reads: at import time (`names`), and inside the
+/// bodies of the functions it defines (`later`), which run only when called.
 #[derive(Default)]
 struct UsedNames {
     names: HashSet<String>,
+    later: HashSet<String>,
+    in_function: bool,
 }
 
 impl<'a> Visitor<'a> for UsedNames {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if let Stmt::FunctionDef(_) = stmt {
+            let outer = std::mem::replace(&mut self.in_function, true);
+            visitor::walk_stmt(self, stmt);
+            self.in_function = outer;
+        } else {
+            visitor::walk_stmt(self, stmt);
+        }
+    }
+
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::Name(name) = expr
             && name.ctx == ExprContext::Load
         {
-            self.names.insert(name.id.to_string());
+            let set = if self.in_function {
+                &mut self.later
+            } else {
+                &mut self.names
+            };
+            set.insert(name.id.to_string());
         }
         visitor::walk_expr(self, expr);
     }

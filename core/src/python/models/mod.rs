@@ -37,8 +37,8 @@ use classes::{bases, named_assignments};
 use enums::{enum_members, enum_repr, enum_values};
 use tables::{split_targets, sql_function};
 use values::{
-    dotted,
-    Values, boolean, constant_string, evaluate, fstring_value, integer, keyword, string, type_args,
+    Values, boolean, constant_string, dotted, evaluate, fstring_value, integer, keyword, string,
+    type_args,
 };
 
 /// Reads every table a model file defines. Never panics; the diagnostics
