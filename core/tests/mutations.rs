@@ -32,6 +32,7 @@ const FIXTURES: &[&str] = &[
     include_str!("../../tests/fixtures/models/47_type_decorators.py"),
     include_str!("../../tests/fixtures/models/48_declared_attr_names.py"),
     include_str!("../../tests/fixtures/models/49_flask_sqlalchemy.py"),
+    include_str!("../../tests/fixtures/models/50_expressions_class_tables.py"),
 ];
 
 /// Model packages: (path in the package, text).

@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 PROJECTS = [
     ("optuna", ["optuna.storages._rdb.models"], "declarative, `BaseModel: Any`"),
     ("celery", ["celery.backends.database.models"], "declarative base from another module"),
-    ("kombu", ["kombu.transport.sqlalchemy.models"], "declarative, class_registry"),
+    ("prefect", ["prefect.server.database.orm_models"], "declarative, mixins, TypeDecorators"),
     ("jupyterhub", ["jupyterhub.orm"], "declarative, TypeDecorators"),
     ("flask-appbuilder", ["flask_appbuilder.security.sqla.models"], "Flask-style `Model` of the library"),
     ("sqlalchemy-celery-beat", ["sqlalchemy_celery_beat.models"], "declarative, mixins"),
@@ -176,8 +176,8 @@ def compare(module, retort):
             else:
                 counts["differences"] += 1
                 counts["silent"] += 0 if explained else 1
-                got = json.loads(my_columns[c["name"]]) if c["name"] in my_columns else None
-                diff = {k: (v, got.get(k)) for k, v in c.items() if got is None or got.get(k) != v}
+                got = json.loads(my_columns[c["name"]]) if c["name"] in my_columns else {}
+                diff = {k: (v, got.get(k)) for k, v in c.items() if got.get(k) != v}
                 notes.append(f"  column {t['name']}.{c['name']}: {diff}{'' if explained else ' (silent)'}")
         mine_items = items(mine)
         for item in their_items:

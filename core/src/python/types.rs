@@ -16,6 +16,19 @@ pub enum Literal {
     None,
 }
 
+impl Literal {
+    /// The literal as Python's `repr` writes it.
+    pub fn py_repr(&self) -> String {
+        match self {
+            Literal::Int(i) => i.to_string(),
+            Literal::Bool(true) => "True".to_string(),
+            Literal::Bool(false) => "False".to_string(),
+            Literal::Str(s) => crate::quote::py_repr(s),
+            Literal::None => "None".to_string(),
+        }
+    }
+}
+
 /// The literal arguments of a type call (`String(50)`, `DateTime(timezone=True)`).
 #[derive(Debug, Clone, Default)]
 pub struct TypeArgs {

@@ -125,6 +125,9 @@ fn write(expr: &Expr, out: &mut String) {
     match expr {
         Expr::Nested(e) | Expr::Cast { expr: e, .. } => write(e, out),
         Expr::Identifier(ident) => out.push_str(&ident.value),
+        // `table.column`: a check or an index predicate names columns of
+        // its own table only, and PostgreSQL prints them unqualified.
+        Expr::CompoundIdentifier(parts) if parts.len() == 2 => out.push_str(&parts[1].value),
         Expr::CompoundIdentifier(parts) => {
             let names: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
             out.push_str(&names.join("."));
@@ -166,23 +169,30 @@ fn write(expr: &Expr, out: &mut String) {
         } if array_elements(right).is_some() => {
             in_list(left, array_elements(right).unwrap_or_default(), false, out);
         }
+        // PostgreSQL stores `x BETWEEN a AND b` as `(x >= a) AND (x <= b)`,
+        // and `NOT BETWEEN` as `(x < a) OR (x > b)`.
         Expr::Between {
             expr,
             negated,
             low,
             high,
         } => {
+            let (above, below, join) = if *negated {
+                (" < ", " > ", " or ")
+            } else {
+                (" >= ", " <= ", " and ")
+            };
+            out.push_str("((");
+            write(expr, out);
+            out.push_str(above);
+            write(low, out);
+            out.push(')');
+            out.push_str(join);
             out.push('(');
             write(expr, out);
-            out.push_str(if *negated {
-                " not between "
-            } else {
-                " between "
-            });
-            write(low, out);
-            out.push_str(" and ");
+            out.push_str(below);
             write(high, out);
-            out.push(')');
+            out.push_str("))");
         }
         Expr::Function(f)
             if matches!(f.args, FunctionArguments::List(_) | FunctionArguments::None) =>

@@ -184,7 +184,7 @@ impl<'a> ModelReader<'a> {
                         continue;
                     }
                     Some((Family::Sqlalchemy, "CheckConstraint")) => {
-                        match self.check_text(inner) {
+                        match self.check_text(inner, None) {
                             Some(text) => checks.push((
                                 keyword(&inner.arguments, "name").and_then(string),
                                 text,
@@ -192,7 +192,7 @@ impl<'a> ModelReader<'a> {
                             )),
                             None => self.warning(
                                 inner,
-                                "CheckConstraint condition is not a string; not read",
+                                "CheckConstraint condition is not SQL text, nor a column comparison retort reads; not read",
                                 "write the condition as SQL text",
                             ),
                         }
@@ -328,14 +328,16 @@ impl<'a> ModelReader<'a> {
     }
 
     /// The SQL of a `CheckConstraint("...")` or `CheckConstraint(text("..."))`.
-    pub(super) fn check_text(&self, call: &ExprCall) -> Option<String> {
+    pub(super) fn check_text(&self, call: &ExprCall, table: Option<&TableSpec>) -> Option<String> {
         let condition = call.arguments.args.first()?;
-        string(condition).or_else(|| match condition {
-            Expr::Call(c) if self.is(&c.func, Family::Sqlalchemy, "text") => {
-                c.arguments.args.first().and_then(string)
-            }
-            _ => None,
-        })
+        string(condition)
+            .or_else(|| match condition {
+                Expr::Call(c) if self.is(&c.func, Family::Sqlalchemy, "text") => {
+                    c.arguments.args.first().and_then(string)
+                }
+                _ => None,
+            })
+            .or_else(|| self.sql_expression(condition, table))
     }
 
     pub(super) fn foreign_key(&mut self, call: &ExprCall) -> Option<ForeignKeySpec> {
@@ -427,9 +429,9 @@ impl<'a> ModelReader<'a> {
     fn type_expr_at(&mut self, expr: &Expr, depth: usize) -> Option<Typed> {
         // A type kept in a module-level name (`BigIntegerType =
         // BigInteger().with_variant(...)`), followed a few names deep.
-        if let Expr::Name(name) = expr
+        if matches!(expr, Expr::Name(_) | Expr::Attribute(_))
             && depth < 8
-            && let Some(value) = self.values.get(name.id.as_str()).copied()
+            && let Some(value) = dotted(expr).and_then(|name| self.values.get(&name).copied())
         {
             return self.type_expr_at(value, depth + 1);
         }
@@ -566,7 +568,13 @@ impl ModelReader<'_> {
                 );
                 return self.type_expr_at(base, depth);
             };
-            let ty = self.type_expr_at(first, depth)?;
+            let only_other_dialects = dialects
+                .iter()
+                .all(|d| string(d).is_some_and(|d| d != "postgresql"));
+            let ty = match self.other_dialect_type(first) {
+                Some(ty) if only_other_dialects => ty,
+                _ => self.type_expr_at(first, depth)?,
+            };
             for dialect in dialects {
                 let Some(name) = string(dialect) else {
                     self.error(
@@ -608,6 +616,40 @@ impl ModelReader<'_> {
     }
 }
 
+impl ModelReader<'_> {
+    /// A type only another dialect's module has (`mysql.LONGBLOB()`), for a
+    /// variant PostgreSQL never gets: rendered as Alembic renders it, with
+    /// its dialect's prefix, whether or not retort knows the type.
+    fn other_dialect_type(&self, expr: &Expr) -> Option<Typed> {
+        let (func, arguments) = match expr {
+            Expr::Call(call) => (&*call.func, Some(&call.arguments)),
+            other => (other, None),
+        };
+        let path = self.imports(func)?.path(func)?;
+        let ["sqlalchemy", "dialects", dialect, name] = path.as_slice() else {
+            return None;
+        };
+        // A generic type the dialect module re-exports (`sqlite.INTEGER` is
+        // `sa.INTEGER`) is read, and rendered, as SQLAlchemy's own.
+        if *dialect == "postgresql" || types::is_sqlalchemy_type(name) {
+            return None;
+        }
+        let args = arguments
+            .map(|a| type_args(a, &self.values))
+            .unwrap_or_default();
+        let mut written: Vec<String> = args.positional.iter().map(Literal::py_repr).collect();
+        written.extend(
+            args.keywords
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.py_repr())),
+        );
+        Some((
+            SqlType::Named((*name).to_string()),
+            format!("{dialect}.{name}({})", written.join(", ")),
+        ))
+    }
+}
+
 impl<'a> ModelReader<'a> {
     /// Whether a class of this file derives from `TypeDecorator` (directly
     /// or through classes of this file).
@@ -615,11 +657,21 @@ impl<'a> ModelReader<'a> {
         depth < 8
             && bases(class).iter().any(|base| {
                 self.is(base, Family::Sqlalchemy, "TypeDecorator")
+                    || self.sqlalchemy_type_class(base)
                     || matches!(base, Expr::Name(n) if self
                         .classes
                         .get(n.id.as_str())
                         .is_some_and(|parent| self.is_type_decorator(parent, depth + 1)))
             })
+    }
+
+    /// A SQLAlchemy or PostgreSQL type class (`Text`, `postgresql.JSONB`):
+    /// a class of the models that derives from it is that type.
+    fn sqlalchemy_type_class(&self, base: &Expr) -> bool {
+        self.symbol(base).is_some_and(|s| {
+            matches!(s.family, Family::Sqlalchemy | Family::Postgresql)
+                && types::is_sqlalchemy_type(s.name)
+        })
     }
 
     /// A `TypeDecorator` of this file: the type of its `impl` (an instance
@@ -643,6 +695,12 @@ impl<'a> ModelReader<'a> {
             named_assignments(&c.body)
                 .find(|(name, _)| *name == "impl")
                 .map(|(_, v)| v)
+                // `class LongText(Text)`: the type it derives from.
+                .or_else(|| {
+                    bases(c)
+                        .iter()
+                        .find(|base| self.sqlalchemy_type_class(base))
+                })
         });
         let Some(implementation) = implementation else {
             self.error(

@@ -416,12 +416,12 @@ impl<'a> ModelReader<'a> {
                 table.primary_key = Some((name, string_args(0), span));
             }
             (Family::Sqlalchemy, "CheckConstraint") => {
-                let text = self.check_text(call);
+                let text = self.check_text(call, Some(table));
                 match text {
                     Some(text) => table.checks.push((name, text, span)),
                     None => self.warning(
                         call,
-                        "CheckConstraint condition is not a string; not read",
+                        "CheckConstraint condition is not SQL text, nor a column comparison retort reads; not read",
                         "write the condition as SQL text",
                     ),
                 }
@@ -492,22 +492,25 @@ impl<'a> ModelReader<'a> {
                         );
                     }
                 }
-                let sql_text = |reader: &Self, e: &Expr| -> Option<String> {
-                    string(e).or_else(|| match e {
-                        Expr::Call(c) if reader.is(&c.func, Family::Sqlalchemy, "text") => {
-                            c.arguments.args.first().and_then(string)
-                        }
-                        _ => None,
-                    })
-                };
+                let where_given = keyword(&call.arguments, "postgresql_where");
+                let where_clause = where_given.and_then(|e| {
+                    self.sql_text(e)
+                        .or_else(|| self.sql_expression(e, Some(table)))
+                });
+                if let (Some(given), None) = (where_given, &where_clause) {
+                    self.warning(
+                        given,
+                        "postgresql_where not read; the index is read as a full index",
+                        "write the condition as text(\"...\") or a comparison of columns",
+                    );
+                }
                 table.indexes.push(IndexSpec {
                     name: index_name,
                     elements,
                     unique: keyword(&call.arguments, "unique")
                         .and_then(boolean)
                         .unwrap_or(false),
-                    r#where: keyword(&call.arguments, "postgresql_where")
-                        .and_then(|e| sql_text(self, e)),
+                    r#where: where_clause,
                     using: keyword(&call.arguments, "postgresql_using").and_then(string),
                     span,
                 });
@@ -690,7 +693,7 @@ impl<'a> ModelReader<'a> {
     /// The table a column object belongs to (its name), when the object is
     /// `table.c.col`, `table.c["col"]`, `Model.col` or
     /// `Model.__table__.c.col` for a table or class of this file.
-    fn column_object_table(&self, expr: &Expr) -> Option<String> {
+    pub(super) fn column_object_table(&self, expr: &Expr) -> Option<String> {
         column_object_key(expr)?;
         let owner = match expr {
             Expr::Attribute(a) => &*a.value,
@@ -746,7 +749,7 @@ impl<'a> ModelReader<'a> {
 
 /// The key a column object names, by its shape alone: `x.c.key`,
 /// `x.columns.key`, `x.c["key"]`, `Model.key`.
-fn column_object_key(expr: &Expr) -> Option<&str> {
+pub(super) fn column_object_key(expr: &Expr) -> Option<&str> {
     match expr {
         Expr::Attribute(a) => match &*a.value {
             Expr::Name(_) => Some(a.attr.id.as_str()),
