@@ -66,11 +66,16 @@ for registry in list(mapperlib._mapper_registries):
         table = mapper.local_table
         if not isinstance(table, sa.Table) or table.key in where:
             continue
-        try:
-            lines, first = inspect.getsourcelines(mapper.class_)
-            where[table.key] = [inspect.getsourcefile(mapper.class_), first, first + len(lines) - 1]
-        except (OSError, TypeError):
-            pass
+        # The class and every class it inherits from: a column of a mixin
+        # or a base is declared (and reported on) there.
+        ranges = []
+        for cls in mapper.class_.__mro__:
+            try:
+                lines, first = inspect.getsourcelines(cls)
+                ranges.append([inspect.getsourcefile(cls), first, first + len(lines) - 1])
+            except (OSError, TypeError):
+                pass
+        where[table.key] = ranges
 print(json.dumps({
     "tables": [dump_schema.table(t) for t in tables],
     "enums": dump_schema.enums(tables),
@@ -147,16 +152,18 @@ def compare(module, retort):
     notes = []
 
     def said(where):
-        if where is None:
-            return False
-        path, first, last = where
-        return any(d[0] == path and first <= d[1] <= last and d[2] != "info" for d in diagnostics)
+        return any(
+            d[0] == str(Path(path).resolve()) and first <= d[1] <= last and d[2] != "info"
+            for path, first, last in where or []
+            for d in diagnostics
+        )
 
     for t in real["tables"]:
         counts["tables"] += 1
         where = real["where"].get(".".join(filter(None, table_key(t))))
         if where is None:
-            where = core_table_lines(real["file"], t["name"])
+            lines = core_table_lines(real["file"], t["name"])
+            where = [lines] if lines else None
         explained = said(where)
         mine = read.get(table_key(t))
         their_columns = t["columns"]

@@ -7,6 +7,7 @@
 
 mod models;
 mod program;
+mod regex;
 mod resolve;
 mod symbol;
 mod types;

@@ -3,6 +3,7 @@
 //! mixins and abstract classes, single-table and joined inheritance, and
 //! `@declared_attr` functions with one `return`.
 
+use super::names::class_name_expression;
 use super::*;
 
 impl<'a> ModelReader<'a> {
@@ -93,6 +94,19 @@ impl<'a> ModelReader<'a> {
             match target {
                 "metadata" => registry.convention = self.metadata_convention(value),
                 "type_annotation_map" => registry.type_map = self.type_annotation_map(value),
+                // `registry = registry(metadata=..., type_annotation_map=...)`.
+                "registry" => {
+                    if let Expr::Call(call) = value
+                        && self.is(&call.func, Family::Orm, "registry")
+                    {
+                        if let Some(metadata) = keyword(&call.arguments, "metadata") {
+                            registry.convention = self.metadata_convention(metadata);
+                        }
+                        if let Some(map) = keyword(&call.arguments, "type_annotation_map") {
+                            registry.type_map = self.type_annotation_map(map);
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -201,7 +215,8 @@ impl<'a> ModelReader<'a> {
             // unless it names a table, or derives from a Flask-SQLAlchemy
             // style `db.Model`: then it is mapped on a base retort does not
             // follow, and saying nothing would drop the table silently.
-            let attributes = ClassAttributes::of(class, &self.values, class.name.id.as_str());
+            let attributes =
+                ClassAttributes::of(class, &self.values, &self.functions, class.name.id.as_str());
             // A mixin names tables for the classes mapped with it: a
             // `declared_attr` `__tablename__`, or a class others derive from.
             // (A class on a base from elsewhere is mapped, not a mixin.)
@@ -234,7 +249,8 @@ impl<'a> ModelReader<'a> {
             }
             return;
         };
-        let attributes = ClassAttributes::of(class, &self.values, class.name.id.as_str());
+        let attributes =
+            ClassAttributes::of(class, &self.values, &self.functions, class.name.id.as_str());
         if attributes.is_abstract {
             return;
         }
@@ -316,7 +332,7 @@ impl<'a> ModelReader<'a> {
     /// declarative base, not abstract, not the base itself.
     pub(super) fn is_mapped(&self, class: &'a StmtClassDef) -> bool {
         !self.base_classes.contains_key(class.name.id.as_str())
-            && !ClassAttributes::of(class, &self.values, "").is_abstract
+            && !ClassAttributes::of(class, &self.values, &self.functions, "").is_abstract
             && self.registry_of(class, &mut HashSet::default()).is_some()
     }
 
@@ -327,7 +343,7 @@ impl<'a> ModelReader<'a> {
     pub(super) fn table_name(&self, class: &'a StmtClassDef) -> Option<String> {
         let name = class.name.id.as_str();
         self.mro(class, 0).into_iter().find_map(|owner| {
-            let attributes = ClassAttributes::of(owner, &self.values, name);
+            let attributes = ClassAttributes::of(owner, &self.values, &self.functions, name);
             let applies = std::ptr::eq(owner, class)
                 || attributes.declared_table_name
                 || !self.is_mapped(owner);
@@ -357,7 +373,7 @@ impl<'a> ModelReader<'a> {
     pub(super) fn table_args(&self, class: &'a StmtClassDef) -> Option<&'a Expr> {
         let name = class.name.id.as_str();
         self.mro(class, 0).into_iter().find_map(|owner| {
-            let attributes = ClassAttributes::of(owner, &self.values, name);
+            let attributes = ClassAttributes::of(owner, &self.values, &self.functions, name);
             let applies = std::ptr::eq(owner, class) || !self.is_mapped(owner);
             attributes.table_args.filter(|_| applies)
         })
@@ -524,7 +540,12 @@ pub(super) struct ClassAttributes<'a> {
 impl<'a> ClassAttributes<'a> {
     /// The class's own settings, `cls.__name__` read as `class_name` (the
     /// mapped class whose table is being named).
-    fn of(class: &'a StmtClassDef, values: &Values<'_>, class_name: &str) -> Self {
+    fn of(
+        class: &'a StmtClassDef,
+        values: &Values<'_>,
+        functions: &Functions<'_>,
+        class_name: &str,
+    ) -> Self {
         let mut attributes = ClassAttributes::default();
         for (target, value) in named_assignments(&class.body) {
             match target {
@@ -537,7 +558,8 @@ impl<'a> ClassAttributes<'a> {
         for (name, _, value) in class.body.iter().filter_map(declared_attr) {
             match name {
                 "__tablename__" => {
-                    attributes.table_name = class_name_expression(value, values, class_name);
+                    attributes.table_name =
+                        class_name_expression(value, values, functions, class_name);
                     attributes.declared_table_name = true;
                 }
                 "__table_args__" => attributes.table_args = Some(value),
@@ -585,48 +607,6 @@ pub(super) fn mentions_declared_attr(expr: &Expr) -> bool {
         }
         Expr::Call(call) => mentions_declared_attr(&call.func),
         _ => false,
-    }
-}
-
-/// A name computed from the class in a `declared_attr`: `cls.__name__`,
-/// `.lower()` / `.upper()` of it, `+` and f-strings of such parts, and
-/// constants — the small, pure subset projects write.
-pub(super) fn class_name_expression(
-    expr: &Expr,
-    values: &Values<'_>,
-    class_name: &str,
-) -> Option<String> {
-    class_name_part(expr, values, class_name, 0)
-}
-
-fn class_name_part(
-    expr: &Expr,
-    values: &Values<'_>,
-    class_name: &str,
-    depth: usize,
-) -> Option<String> {
-    if depth > 16 {
-        return None;
-    }
-    let part = |e: &Expr| class_name_part(e, values, class_name, depth + 1);
-    match expr {
-        Expr::Attribute(attr) if attr.attr.id.as_str() == "__name__" => {
-            Some(class_name.to_string())
-        }
-        Expr::Call(call) if call.arguments.is_empty() => match &*call.func {
-            Expr::Attribute(attr) if attr.attr.id.as_str() == "lower" => {
-                part(&attr.value).map(|n| n.to_lowercase())
-            }
-            Expr::Attribute(attr) if attr.attr.id.as_str() == "upper" => {
-                part(&attr.value).map(|n| n.to_uppercase())
-            }
-            _ => None,
-        },
-        Expr::BinOp(binop) if binop.op == Operator::Add => {
-            Some(part(&binop.left)? + &part(&binop.right)?)
-        }
-        Expr::FString(fstring) => fstring_value(fstring, part),
-        _ => constant_string(expr, values),
     }
 }
 

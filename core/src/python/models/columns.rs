@@ -656,6 +656,11 @@ impl<'a> ModelReader<'a> {
     fn is_type_decorator(&self, class: &StmtClassDef, depth: usize) -> bool {
         depth < 8
             && bases(class).iter().any(|base| {
+                // `TypeDecorator[datetime]`: the generic is the class.
+                let base = match base {
+                    Expr::Subscript(generic) => &*generic.value,
+                    other => other,
+                };
                 self.is(base, Family::Sqlalchemy, "TypeDecorator")
                     || self.sqlalchemy_type_class(base)
                     || matches!(base, Expr::Name(n) if self
@@ -718,7 +723,17 @@ impl<'a> ModelReader<'a> {
             Expr::Call(_) => self.type_expr_at(implementation, depth + 1)?,
             class_expr => self.type_call(implementation, class_expr, arguments, depth + 1)?,
         };
-        let arguments_repr = impl_repr.find('(').map_or("()", |at| &impl_repr[at..]);
+        // Python's repr of the decorator shows the impl's arguments, each
+        // nested type by its bare repr (`JSON(astext_type=Text())`); an impl
+        // that is itself a decorator of the models shows none.
+        let impl_is_decorator = matches!(implementation, Expr::Name(n)
+            if self.classes.get(n.id.as_str()).is_some_and(|c| self.is_type_decorator(c, 0)));
+        let arguments_repr = match impl_repr.find('(') {
+            Some(at) if !impl_is_decorator => impl_repr[at..]
+                .replace("sa.", "")
+                .replace("postgresql.", ""),
+            _ => "()".to_string(),
+        };
         let module = self
             .scope(class)
             .map_or(DEFAULT_MODULE, |s| s.module.as_str());

@@ -12,6 +12,7 @@ mod classes;
 mod columns;
 mod enums;
 mod expressions;
+mod names;
 mod statements;
 mod tables;
 pub(super) mod values;
@@ -24,6 +25,7 @@ use ruff_python_ast::{
 };
 use ruff_text_size::Ranged;
 
+use super::regex::Pattern;
 use super::resolve::Imports;
 use super::symbol::{Family, Symbol};
 use super::types::{self, Literal, TypeArgs};
@@ -91,6 +93,9 @@ pub(in crate::python) fn read_linked(
     reader.read_module(body);
     reader.finish()
 }
+
+/// Module-level functions, by name.
+type Functions<'a> = HashMap<String, &'a StmtFunctionDef>;
 
 /// A call of a `Table` that is not SQLAlchemy's (`sautils.Table(...)` of a
 /// module that was not read).
@@ -285,7 +290,7 @@ struct ModelReader<'a> {
     /// Module-level names bound to a `Table(...)`: the table's name.
     table_vars: HashMap<String, String>,
     /// Module-level functions, by name (a helper that builds a `Table`).
-    functions: HashMap<String, &'a StmtFunctionDef>,
+    functions: Functions<'a>,
     /// The same, by (module, name): `module.helper(...)`.
     module_functions: HashMap<(String, String), &'a StmtFunctionDef>,
     /// Mapped classes whose base retort does not follow (each warned).
