@@ -42,6 +42,9 @@ const APT_PACKAGES: [(&str, &str); 3] = [
 /// The Python virtualenv with the real SQLAlchemy and Alembic (pinned in
 /// tests/sqlalchemy/requirements.txt) that the ground-truth tests run.
 const VENV: &str = "target/venv-sqlalchemy";
+/// The venv holding the real projects whose models are read as shipped
+/// (tests/sqlalchemy/projects.txt).
+const PROJECTS_VENV: &str = "target/venv-projects";
 
 const USAGE: &str =
     "usage: cargo xtask <setup | serve [--port N] [--dev] | build | test | bench [RUNS]>";
@@ -234,30 +237,28 @@ fn ensure_apt_packages() -> Result {
 /// A virtualenv with tests/sqlalchemy/requirements.txt installed (from PyPI),
 /// remade when the requirements change. Returns its python.
 fn ensure_venv() -> Result<PathBuf> {
-    let venv = root().join(VENV);
-    let python = venv.join("bin/python");
-    let requirements = fs::read(root().join("tests/sqlalchemy/requirements.txt"))
-        .map_err(|e| format!("cannot read tests/sqlalchemy/requirements.txt: {e}"))?;
-    let stamp = venv.join(".retort-requirements.txt");
-    if python.exists() && fs::read(&stamp).ok().as_deref() == Some(requirements.as_slice()) {
-        eprintln!("ok: python venv {VENV} (SQLAlchemy, Alembic)");
+    ensure_venv_of(VENV, "tests/sqlalchemy/requirements.txt")
+}
+
+/// The virtualenv `venv` with `requirements` installed, remade when they
+/// change. Returns its python.
+fn ensure_venv_of(venv: &str, requirements: &str) -> Result<PathBuf> {
+    let dir = root().join(venv);
+    let python = dir.join("bin/python");
+    let wanted = fs::read(root().join(requirements))
+        .map_err(|e| format!("cannot read {requirements}: {e}"))?;
+    let stamp = dir.join(".retort-requirements.txt");
+    if python.exists() && fs::read(&stamp).ok().as_deref() == Some(wanted.as_slice()) {
+        eprintln!("ok: python venv {venv} ({requirements})");
         return Ok(python);
     }
-    eprintln!("installing: python venv {VENV} with tests/sqlalchemy/requirements.txt");
-    run(&mut cmd("python3", &["-m", "venv", "--clear", VENV]))?;
+    eprintln!("installing: python venv {venv} with {requirements}");
+    run(&mut cmd("python3", &["-m", "venv", "--clear", venv]))?;
     run(&mut cmd(
         &python.to_string_lossy(),
-        &[
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "-r",
-            "tests/sqlalchemy/requirements.txt",
-        ],
+        &["-m", "pip", "install", "--quiet", "-r", requirements],
     ))?;
-    fs::write(&stamp, requirements)
-        .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+    fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
     Ok(python)
 }
 
@@ -505,6 +506,20 @@ fn test() -> Result {
                 "tests/sqlalchemy/check_models.py",
                 &["tests/fixtures/models"],
             )
+        },
+    )?;
+    step(
+        "real projects' models as shipped on PyPI read like SQLAlchemy",
+        &mut || {
+            let python = ensure_venv_of(PROJECTS_VENV, "tests/sqlalchemy/projects.txt")?;
+            run(&mut cmd(
+                &python.to_string_lossy(),
+                &[
+                    "tests/sqlalchemy/real_projects.py",
+                    "--retort",
+                    "target/debug/retort",
+                ],
+            ))
         },
     )?;
     step(
