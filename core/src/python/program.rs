@@ -325,6 +325,11 @@ impl Linker<'_> {
                     .filter(|i| !is_import(i)),
             );
             needed.retain(|&other| other != index);
+            // A SQL element class brings the `@compiles` functions that
+            // give its SQL (they bind other names, so nothing asks for them).
+            if let Stmt::ClassDef(class) = stmt {
+                needed.extend(compiled_by(&loaded.parsed.module.body, class.name.as_str()));
+            }
             for other in needed {
                 self.take(module, other);
             }
@@ -708,6 +713,23 @@ fn bound_names(stmt: &Stmt, out: &mut Vec<String>) {
         }
         _ => {}
     }
+}
+
+/// The top-level functions decorated `@compiles(class, ...)`.
+fn compiled_by<'b>(body: &'b [Stmt], class: &'b str) -> impl Iterator<Item = usize> + 'b {
+    body.iter().enumerate().filter_map(move |(index, stmt)| {
+        let Stmt::FunctionDef(def) = stmt else {
+            return None;
+        };
+        def.decorator_list
+            .iter()
+            .any(|d| {
+                matches!(&d.expression, Expr::Call(call)
+                    if matches!(call.arguments.args.first(), Some(Expr::Name(n)) if n.id.as_str() == class)
+                    && matches!(&*call.func, Expr::Name(f) if f.id.as_str() == "compiles"))
+            })
+            .then_some(index)
+    })
 }
 
 /// The attributes read on a name anywhere in a module (`sautils.Table`

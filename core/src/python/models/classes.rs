@@ -72,9 +72,9 @@ impl<'a> ModelReader<'a> {
             return None;
         };
         let name = name.id.as_str();
-        self.classes.get(name).copied().or_else(|| {
+        self.class_at(name, expr).or_else(|| {
             let class = self.base_vars.get(name)?.class.as_deref()?;
-            self.classes.get(class).copied()
+            self.class_at(class, expr)
         })
     }
 

@@ -377,6 +377,30 @@ impl<'a> ModelReader<'a> {
         });
     }
 
+    /// The SQL of a class of the models made by SQLAlchemy's `@compiles`:
+    /// the `"postgresql"` function's, else the one for every dialect, when
+    /// its body returns a constant string.
+    fn compiled_sql(&self, class: &Expr) -> Option<String> {
+        let name = match class {
+            Expr::Name(name) => name.id.as_str(),
+            _ => return None,
+        };
+        let def = self
+            .compiled
+            .get(&(name.to_string(), Some("postgresql".to_string())))
+            .or_else(|| self.compiled.get(&(name.to_string(), None)))?;
+        let returned = match def
+            .body
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_))))
+            .collect::<Vec<_>>()[..]
+        {
+            [Stmt::Return(ret)] => ret.value.as_deref()?,
+            _ => return None,
+        };
+        constant_string(returned, &self.values)
+    }
+
     /// `server_default=` as the SQL text SQLAlchemy puts in the DDL.
     pub(super) fn server_default(&mut self, expr: &Expr) -> Option<String> {
         if let Some(s) = constant_string(expr, &self.values) {
@@ -410,6 +434,14 @@ impl<'a> ModelReader<'a> {
                 }
                 _ => {}
             }
+        }
+        // `server_default=GenerateUUID()`: a SQL element of the models whose
+        // SQL a `@compiles` function gives.
+        if let Expr::Call(call) = expr
+            && call.arguments.is_empty()
+            && let Some(sql) = self.compiled_sql(&call.func)
+        {
+            return Some(sql);
         }
         self.warning(
             expr,
@@ -472,7 +504,7 @@ impl<'a> ModelReader<'a> {
     ) -> Option<Typed> {
         // `class LowerString(TypeDecorator): impl = String(100)`.
         if let Expr::Name(name) = func
-            && let Some(class) = self.classes.get(name.id.as_str()).copied()
+            && let Some(class) = self.class_at(name.id.as_str(), name)
             && self.is_type_decorator(class, 0)
         {
             return self.type_decorator(class, arguments, depth);
@@ -691,7 +723,7 @@ impl<'a> ModelReader<'a> {
     ) -> Option<Typed> {
         let implementation = std::iter::successors(Some(class), |c| {
             bases(c).iter().find_map(|b| match b {
-                Expr::Name(n) => self.classes.get(n.id.as_str()).copied(),
+                Expr::Name(n) => self.class_at(n.id.as_str(), n),
                 _ => None,
             })
         })

@@ -271,8 +271,11 @@ struct ExcludeSpec {
 struct ModelReader<'a> {
     /// Each module's imports and name, by where its statements start.
     scopes: Vec<Scope>,
-    /// Classes defined at module level, by name.
+    /// Classes defined at module level, by name (the last one of a name).
     classes: HashMap<String, &'a StmtClassDef>,
+    /// Every class of a name, in order: modules read together may each
+    /// define one (see [`Self::class_at`]).
+    class_defs: HashMap<String, Vec<&'a StmtClassDef>>,
     /// Module-level `name = value` assignments.
     values: Values<'a>,
     /// Python enum classes: member names in order.
@@ -291,6 +294,9 @@ struct ModelReader<'a> {
     table_vars: HashMap<String, String>,
     /// Module-level functions, by name (a helper that builds a `Table`).
     functions: Functions<'a>,
+    /// `@compiles(Element, "dialect")` functions of the models: (class name,
+    /// dialect) → the function giving its SQL.
+    compiled: HashMap<(String, Option<String>), &'a StmtFunctionDef>,
     /// The same, by (module, name): `module.helper(...)`.
     module_functions: HashMap<(String, String), &'a StmtFunctionDef>,
     /// Mapped classes whose base retort does not follow (each warned).
@@ -303,9 +309,14 @@ struct ModelReader<'a> {
 impl<'a> ModelReader<'a> {
     fn new(body: &'a [Stmt], scopes: Vec<Scope>) -> Self {
         let mut classes = HashMap::default();
+        let mut class_defs: HashMap<String, Vec<&'a StmtClassDef>> = HashMap::default();
         for stmt in body {
             if let Stmt::ClassDef(class) = stmt {
                 classes.insert(class.name.id.as_str().to_string(), class);
+                class_defs
+                    .entry(class.name.id.to_string())
+                    .or_default()
+                    .push(class);
             }
         }
         let mut values: Values<'a> = named_assignments(body)
@@ -348,9 +359,11 @@ impl<'a> ModelReader<'a> {
                 }
             }
         }
-        ModelReader {
+        let mut reader = ModelReader {
+            class_defs,
             scopes,
             module_functions,
+            compiled: HashMap::default(),
             classes,
             values,
             py_enums: HashMap::default(),
@@ -371,7 +384,57 @@ impl<'a> ModelReader<'a> {
             enums: Vec::new(),
             sequences: Vec::new(),
             diagnostics: Vec::new(),
+        };
+        for stmt in body {
+            let Stmt::FunctionDef(def) = stmt else {
+                continue;
+            };
+            for decorator in &def.decorator_list {
+                let Expr::Call(call) = &decorator.expression else {
+                    continue;
+                };
+                if !reader.is(&call.func, Family::Sqlalchemy, "compiles") {
+                    continue;
+                }
+                let args = &call.arguments.args;
+                if let Some(Expr::Name(class)) = args.first() {
+                    let dialect = args.get(1).and_then(string);
+                    reader.compiled.insert((class.id.to_string(), dialect), def);
+                }
+            }
         }
+        reader
+    }
+
+    /// The class `name` means where `at` is written: the one its own
+    /// module defines, else the one of the module it imports the name from,
+    /// else the last of that name.
+    fn class_at(&self, name: &str, at: &impl Ranged) -> Option<&'a StmtClassDef> {
+        let candidates = self.class_defs.get(name)?;
+        if let [only] = candidates.as_slice() {
+            return Some(only);
+        }
+        let scope = self.scope(at)?;
+        let module_of = |class: &&'a StmtClassDef| self.scope(*class).map(|s| s.module_index);
+        if let Some(own) = candidates
+            .iter()
+            .rev()
+            .find(|c| module_of(c) == Some(scope.module_index))
+        {
+            return Some(own);
+        }
+        if let Some(path) = scope.imports.binding(name)
+            && let Some((_, owner)) = path.split_last()
+        {
+            let owner = owner.join(".");
+            if let Some(imported) = candidates
+                .iter()
+                .find(|c| self.scope(**c).is_some_and(|s| s.module == owner))
+            {
+                return Some(imported);
+            }
+        }
+        candidates.last().copied()
     }
 
     /// The scope of the module a node was written in.
