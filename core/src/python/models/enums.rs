@@ -5,12 +5,21 @@
 use super::*;
 
 impl<'a> ModelReader<'a> {
+    /// An `enum.Enum` subclass, directly or through classes of the models
+    /// (`class Status(AutoEnum)`, `class AutoEnum(str, Enum)`).
     pub(super) fn is_enum_class(&self, class: &StmtClassDef) -> bool {
-        bases(class).iter().any(|b| {
-            self.symbol(b).is_some_and(|s| {
-                s.family == Family::Enum && matches!(s.name, "Enum" | "StrEnum" | "IntEnum")
+        self.is_enum_class_at(class, 0)
+    }
+
+    fn is_enum_class_at(&self, class: &StmtClassDef, depth: usize) -> bool {
+        depth < 8
+            && bases(class).iter().any(|b| {
+                self.symbol(b).is_some_and(|s| {
+                    s.family == Family::Enum && matches!(s.name, "Enum" | "StrEnum" | "IntEnum")
+                }) || self
+                    .local_class(b)
+                    .is_some_and(|parent| self.is_enum_class_at(parent, depth + 1))
             })
-        })
     }
 
     pub(super) fn register_enum(

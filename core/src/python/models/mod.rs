@@ -342,9 +342,17 @@ impl<'a> ModelReader<'a> {
         }
         for scope in &scopes {
             for (local, path) in scope.imports.bindings() {
-                if let Some(assignments) = by_module.get(path.join(".").as_str()) {
+                let imported = path.join(".");
+                // The module and its submodules: `schemas.core.NAME`.
+                for (module, assignments) in &by_module {
+                    let Some(rest) = module.strip_prefix(imported.as_str()) else {
+                        continue;
+                    };
+                    if !rest.is_empty() && !rest.starts_with('.') {
+                        continue;
+                    }
                     for (name, value) in assignments {
-                        values.insert(format!("{local}.{name}"), *value);
+                        values.insert(format!("{local}{rest}.{name}"), *value);
                     }
                 }
             }
@@ -490,11 +498,24 @@ impl<'a> ModelReader<'a> {
             Expr::Name(name) => name.id.as_str().to_string(),
             Expr::Attribute(a) => match &*a.value {
                 Expr::Name(outer) => format!("{}.{}", outer.id.as_str(), a.attr.id.as_str()),
-                _ => return None,
+                _ => a.attr.id.to_string(),
             },
             _ => return None,
         };
-        self.py_enums.contains_key(&key).then_some(key)
+        if self.py_enums.contains_key(&key) {
+            return Some(key);
+        }
+        // `schemas.states.StateType`: an enum class of a module imported as
+        // an object, by its own name.
+        let Expr::Attribute(a) = expr else {
+            return None;
+        };
+        let name = a.attr.id.to_string();
+        let through_module = self
+            .imports(expr)
+            .and_then(|imports| imports.path(&a.value))
+            .is_some_and(|path| path.first() != Some(&"builtins"));
+        (through_module && self.py_enums.contains_key(&name)).then_some(name)
     }
 
     // ------------------------------------------------------------ classes

@@ -344,11 +344,19 @@ impl<'a> ModelReader<'a> {
         }
         let mut args = Vec::new();
         for arg in &call.arguments.args {
+            let key = match arg {
+                Expr::Name(n) => Some(n.id.as_str()),
+                // `cls.start_time` in a declared_attr's __table_args__.
+                Expr::Attribute(a) if matches!(&*a.value, Expr::Name(_)) => {
+                    Some(a.attr.id.as_str())
+                }
+                _ => None,
+            };
             let sql = match arg {
-                Expr::Name(n) => table
+                Expr::Name(_) | Expr::Attribute(_) => table
                     .columns
                     .iter()
-                    .find(|c| c.key == n.id.as_str())
+                    .find(|c| Some(c.key.as_str()) == key)
                     .map(|c| c.column.name.clone())?,
                 Expr::StringLiteral(s) => format!("'{}'", s.value.to_str().replace('\'', "''")),
                 Expr::NumberLiteral(_) => {
@@ -365,6 +373,42 @@ impl<'a> ModelReader<'a> {
         Some(format!("{}({})", symbol.name, args.join(", ")))
     }
 
+    /// `col.desc()`, `sa.asc(func.x(col))`: the element and its order, as
+    /// SQLAlchemy writes it in the index (`created DESC`).
+    fn ordered_element(
+        &self,
+        arg: &Expr,
+        table: &TableSpec,
+        column_ref: &dyn Fn(&Expr) -> Option<String>,
+    ) -> Option<String> {
+        let Expr::Call(call) = arg else {
+            return None;
+        };
+        let (inner, order) = match &*call.func {
+            Expr::Attribute(method)
+                if call.arguments.is_empty()
+                    && matches!(method.attr.id.as_str(), "desc" | "asc") =>
+            {
+                (&*method.value, method.attr.id.as_str())
+            }
+            func => {
+                let symbol = self.symbol(func)?;
+                if symbol.family != Family::Sqlalchemy || !matches!(symbol.name, "desc" | "asc") {
+                    return None;
+                }
+                let [inner] = &call.arguments.args[..] else {
+                    return None;
+                };
+                (inner, symbol.name)
+            }
+        };
+        let inner = match inner {
+            Expr::Call(function) => self.function_sql(function, table)?,
+            other => column_ref(other)?,
+        };
+        Some(format!("{inner} {}", order.to_uppercase()))
+    }
+
     /// SQL written as a string or `text("...")`.
     pub(super) fn sql_text(&self, e: &Expr) -> Option<String> {
         string(e).or_else(|| match e {
@@ -376,6 +420,25 @@ impl<'a> ModelReader<'a> {
     }
 
     pub(super) fn table_item(&mut self, call: &ExprCall, table: &mut TableSpec) {
+        // `Index(...).ddl_if(dialect="postgresql")`.
+        if let Expr::Attribute(method) = &*call.func
+            && method.attr.id.as_str() == "ddl_if"
+            && let Expr::Call(item) = &*method.value
+        {
+            // Alembic's autogenerate does not look at ddl_if: the item is in
+            // the metadata, and in the revision, whatever the dialect.
+            if let Some(dialect) = keyword(&call.arguments, "dialect").and_then(string)
+                && dialect != "postgresql"
+            {
+                self.warning(
+                    &*call.func,
+                    format!("this item is created on {dialect} only (ddl_if), but Alembic's autogenerate compares it on PostgreSQL too"),
+                    "exclude it with include_object in env.py, or drop the ddl_if",
+                );
+            }
+            self.table_item(item, table);
+            return;
+        }
         let Some(symbol) = self.symbol(&call.func) else {
             self.warning(call, "table item not read", "");
             return;
@@ -468,6 +531,8 @@ impl<'a> ModelReader<'a> {
                 for (arg, column) in call.arguments.args.iter().skip(1).zip(columns) {
                     if let Some(column) = column {
                         elements.push(IndexElement::Column(column));
+                    } else if let Some(sql) = self.ordered_element(arg, table, &column_ref) {
+                        elements.push(IndexElement::Sql(sql));
                     } else if let Expr::Call(c) = arg {
                         if self.is(&c.func, Family::Sqlalchemy, "text")
                             && let Some(sql) = c.arguments.args.first().and_then(string)

@@ -16,11 +16,17 @@
 //! SQLAlchemy and the standard library are never followed: the reader knows
 //! their names.
 
+mod files;
+mod syntax;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, ExprContext, Stmt, StmtImportFrom};
+use ruff_python_ast::Stmt;
+use ruff_python_ast::visitor::Visitor;
 use ruff_text_size::Ranged;
+
+pub use files::FileSet;
+use syntax::{Import, UsedNames, attributes_used, bound_names, collect_imports, compiled_by};
 
 use super::models::{Scope, read_linked};
 use super::resolve::Imports;
@@ -265,7 +271,7 @@ impl Linker<'_> {
         let mut targets: Vec<String> = Vec::new();
         for import in imports {
             match import {
-                Import::Module(name) => targets.push(name),
+                Import::Module(name, _) => targets.push(name),
                 Import::From { level, from, names } => {
                     let Some(base) = self.absolute(package, level, from.as_deref()) else {
                         continue;
@@ -348,7 +354,7 @@ impl Linker<'_> {
         );
         for import in imports {
             match import {
-                Import::Module(name) => {
+                Import::Module(name, alias) => {
                     let parts: Vec<&str> = name.split('.').collect();
                     for end in 1..=parts.len() {
                         let prefix = parts[..end].join(".");
@@ -357,6 +363,14 @@ impl Linker<'_> {
                         {
                             self.execute(found);
                         }
+                    }
+                    // `import app.schemas as schemas`: what is read on it.
+                    if let Some(alias) = alias
+                        && let Some(found) = self.load(&name)
+                    {
+                        let used =
+                            attributes_used(&self.modules[module].parsed.module.body, &alias);
+                        self.import_chains(found, &used);
                     }
                 }
                 Import::From { level, from, names } => {
@@ -377,11 +391,33 @@ impl Linker<'_> {
                             continue;
                         };
                         let used = attributes_used(&self.modules[module].parsed.module.body, local);
-                        self.import(sub, &used);
+                        self.import_chains(sub, &used);
                     }
                 }
             }
         }
+    }
+
+    /// A module used as an object: each chain of attributes read on it
+    /// (`states.StateType` of `schemas.states.StateType`) goes into the
+    /// submodule it names, and its last part is imported from there.
+    fn import_chains(&mut self, module: usize, chains: &[Vec<String>]) {
+        let mut names: Vec<String> = Vec::new();
+        for chain in chains {
+            let Some((first, rest)) = chain.split_first() else {
+                continue;
+            };
+            let sub = format!("{}.{first}", self.modules[module].file.module);
+            if !rest.is_empty()
+                && !self.modules[module].bindings.contains_key(first)
+                && let Some(found) = self.load(&sub)
+            {
+                self.import_chains(found, &[rest.to_vec()]);
+            } else {
+                names.push(first.clone());
+            }
+        }
+        self.import(module, &names);
     }
 
     /// Takes the statements of a module of another package that bind
@@ -588,301 +624,6 @@ impl Linker<'_> {
             diagnostics,
             table_files,
         }
-    }
-}
-
-/// An import statement, as far as following it goes.
-enum Import {
-    /// `import a.b.c`.
-    Module(String),
-    /// `from [.]a.b import x, y as z`: (name, local name) pairs.
-    From {
-        level: u32,
-        from: Option<String>,
-        names: Vec<(String, String)>,
-    },
-}
-
-fn collect_imports(stmt: &Stmt, out: &mut Vec<Import>) {
-    match stmt {
-        Stmt::Import(import) => {
-            out.extend(
-                import
-                    .names
-                    .iter()
-                    .map(|alias| Import::Module(alias.name.id.to_string())),
-            );
-        }
-        Stmt::ImportFrom(StmtImportFrom {
-            module,
-            names,
-            level,
-            ..
-        }) => out.push(Import::From {
-            level: *level,
-            from: module.as_ref().map(|m| m.id.to_string()),
-            names: names
-                .iter()
-                .map(|a| {
-                    let local = a.asname.as_ref().unwrap_or(&a.name);
-                    (a.name.id.to_string(), local.id.to_string())
-                })
-                .collect(),
-        }),
-        Stmt::If(block) => {
-            for stmt in block
-                .body
-                .iter()
-                .chain(block.elif_else_clauses.iter().flat_map(|c| &c.body))
-            {
-                collect_imports(stmt, out);
-            }
-        }
-        Stmt::Try(block) => {
-            let handlers = block.handlers.iter().flat_map(|h| match h {
-                ruff_python_ast::ExceptHandler::ExceptHandler(h) => &h.body,
-            });
-            for stmt in block
-                .body
-                .iter()
-                .chain(handlers)
-                .chain(&block.orelse)
-                .chain(&block.finalbody)
-            {
-                collect_imports(stmt, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The names a top-level statement binds in its module.
-fn bound_names(stmt: &Stmt, out: &mut Vec<String>) {
-    let target = |expr: &Expr, out: &mut Vec<String>| {
-        if let Expr::Name(name) = expr {
-            out.push(name.id.to_string());
-        }
-    };
-    match stmt {
-        Stmt::ClassDef(class) => out.push(class.name.id.to_string()),
-        Stmt::FunctionDef(def) => out.push(def.name.id.to_string()),
-        Stmt::Assign(assign) => {
-            for t in &assign.targets {
-                match t {
-                    Expr::Tuple(tuple) => tuple.elts.iter().for_each(|e| target(e, out)),
-                    other => target(other, out),
-                }
-            }
-        }
-        Stmt::AnnAssign(assign) => target(&assign.target, out),
-        Stmt::Import(import) => {
-            for alias in &import.names {
-                out.push(match &alias.asname {
-                    Some(asname) => asname.id.to_string(),
-                    None => top(alias.name.id.as_str()).to_string(),
-                });
-            }
-        }
-        Stmt::ImportFrom(import) => {
-            for alias in &import.names {
-                out.push(alias.asname.as_ref().unwrap_or(&alias.name).id.to_string());
-            }
-        }
-        Stmt::If(block) => {
-            for stmt in block
-                .body
-                .iter()
-                .chain(block.elif_else_clauses.iter().flat_map(|c| &c.body))
-            {
-                bound_names(stmt, out);
-            }
-        }
-        Stmt::Try(block) => {
-            let handlers = block.handlers.iter().flat_map(|h| match h {
-                ruff_python_ast::ExceptHandler::ExceptHandler(h) => &h.body,
-            });
-            for stmt in block.body.iter().chain(handlers).chain(&block.orelse) {
-                bound_names(stmt, out);
-            }
-        }
-        Stmt::For(for_loop) => {
-            target(&for_loop.target, out);
-            for stmt in &for_loop.body {
-                bound_names(stmt, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The top-level functions decorated `@compiles(class, ...)`.
-fn compiled_by<'b>(body: &'b [Stmt], class: &'b str) -> impl Iterator<Item = usize> + 'b {
-    body.iter().enumerate().filter_map(move |(index, stmt)| {
-        let Stmt::FunctionDef(def) = stmt else {
-            return None;
-        };
-        def.decorator_list
-            .iter()
-            .any(|d| {
-                matches!(&d.expression, Expr::Call(call)
-                    if matches!(call.arguments.args.first(), Some(Expr::Name(n)) if n.id.as_str() == class)
-                    && matches!(&*call.func, Expr::Name(f) if f.id.as_str() == "compiles"))
-            })
-            .then_some(index)
-    })
-}
-
-/// The attributes read on a name anywhere in a module (`sautils.Table`
-/// → `Table`): what is used of a module imported as an object.
-fn attributes_used(body: &[Stmt], name: &str) -> Vec<String> {
-    struct Attributes<'n> {
-        name: &'n str,
-        found: HashSet<String>,
-    }
-    impl<'a> Visitor<'a> for Attributes<'_> {
-        // What functions use of the module is used when they run, not when
-        // the models are declared.
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if !matches!(stmt, Stmt::FunctionDef(_)) {
-                visitor::walk_stmt(self, stmt);
-            }
-        }
-
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Attribute(attribute) = expr
-                && matches!(&*attribute.value, Expr::Name(n) if n.id.as_str() == self.name)
-            {
-                self.found.insert(attribute.attr.id.to_string());
-            }
-            visitor::walk_expr(self, expr);
-        }
-    }
-    let mut visitor = Attributes {
-        name,
-        found: HashSet::default(),
-    };
-    visitor.visit_body(body);
-    let mut found: Vec<String> = visitor.found.into_iter().collect();
-    found.sort();
-    found
-}
-
-/// Every name a statement reads: at import time (`names`), and inside the
-/// bodies of the functions it defines (`later`), which run only when called.
-#[derive(Default)]
-struct UsedNames {
-    names: HashSet<String>,
-    later: HashSet<String>,
-    in_function: bool,
-}
-
-impl<'a> Visitor<'a> for UsedNames {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if let Stmt::FunctionDef(_) = stmt {
-            let outer = std::mem::replace(&mut self.in_function, true);
-            visitor::walk_stmt(self, stmt);
-            self.in_function = outer;
-        } else {
-            visitor::walk_stmt(self, stmt);
-        }
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Name(name) = expr
-            && name.ctx == ExprContext::Load
-        {
-            let set = if self.in_function {
-                &mut self.later
-            } else {
-                &mut self.names
-            };
-            set.insert(name.id.to_string());
-        }
-        visitor::walk_expr(self, expr);
-    }
-}
-
-/// Python files held in memory (a dropped folder, a zip, a test), named as
-/// Python would import them: a file's packages are the folders above it
-/// that hold an `__init__.py`.
-#[derive(Debug, Clone, Default)]
-pub struct FileSet {
-    files: Vec<ModuleFile>,
-}
-
-impl FileSet {
-    /// The `.py` files among `(path, text)` pairs; other files are left out.
-    pub fn new(files: impl IntoIterator<Item = (String, String)>) -> Self {
-        let files: Vec<(String, String)> = files
-            .into_iter()
-            .filter(|(path, _)| path.ends_with(".py"))
-            .collect();
-        let inits: HashSet<&str> = files
-            .iter()
-            .filter_map(|(path, _)| path.strip_suffix("__init__.py"))
-            .map(|dir| dir.trim_end_matches('/'))
-            .collect();
-        let mut modules: Vec<ModuleFile> = files
-            .iter()
-            .map(|(path, source)| {
-                let (dir, name) = path.rsplit_once('/').unwrap_or(("", path.as_str()));
-                let stem = name.trim_end_matches(".py");
-                let package = stem == "__init__";
-                let mut parts: Vec<&str> = Vec::new();
-                let mut at = dir;
-                while !at.is_empty() && inits.contains(at) {
-                    let (parent, last) = at.rsplit_once('/').unwrap_or(("", at));
-                    parts.push(last);
-                    at = parent;
-                }
-                parts.reverse();
-                if !package || parts.is_empty() {
-                    parts.push(stem);
-                }
-                ModuleFile {
-                    path: path.clone(),
-                    module: parts.join("."),
-                    package,
-                    source: source.clone(),
-                }
-            })
-            .collect();
-        modules.sort_by(|a, b| a.path.cmp(&b.path));
-        FileSet { files: modules }
-    }
-
-    /// Every module, by path.
-    pub fn modules(&self) -> &[ModuleFile] {
-        &self.files
-    }
-
-    /// The module at `path`.
-    pub fn at(&self, path: &str) -> Option<&ModuleFile> {
-        self.files.iter().find(|f| f.path == path)
-    }
-}
-
-impl Finder for FileSet {
-    fn find(&mut self, module: &str) -> Option<ModuleFile> {
-        if let Some(file) = self.files.iter().find(|f| f.module == module) {
-            return Some(file.clone());
-        }
-        // A folder without `__init__.py` is a namespace package: match the
-        // end of the path.
-        let path = module.replace('.', "/");
-        let as_file = format!("{path}.py");
-        let as_package = format!("{path}/__init__.py");
-        self.files
-            .iter()
-            .find(|f| {
-                [&as_file, &as_package].iter().any(|end| {
-                    f.path == **end
-                        || f.path
-                            .strip_suffix(end.as_str())
-                            .is_some_and(|p| p.ends_with('/'))
-                })
-            })
-            .cloned()
     }
 }
 
