@@ -32,8 +32,7 @@ def create_all(url, path):
     """What a project does before its first migration: the schemas, the enum
     types it declares with create_type=False, then metadata.create_all."""
     engine = sa.create_engine(url)
-    module = load(str(path))
-    mds = metadatas(module)
+    mds = metadatas(load(str(path)))
     with engine.begin() as conn:
         schemas = set()
         for md in mds:
@@ -68,7 +67,8 @@ def main():
     parser.add_argument("--retort", required=True)
     parser.add_argument("fixtures")
     args = parser.parse_args()
-    fixtures = sorted(Path(args.fixtures).glob("*.py"))
+    # Model files, and package folders (read whole, imports followed).
+    fixtures = sorted(p for p in Path(args.fixtures).iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file())
     if not fixtures:
         sys.exit(f"no fixtures in {args.fixtures}")
     dumps = ROOT / "target" / "roundtrip"
