@@ -73,6 +73,32 @@ const PACKAGES: &[&[(&str, &str)]] = &[
     ],
     &[
         (
+            "pkg_chains/__init__.py",
+            include_str!("../../tests/fixtures/models/pkg_chains/__init__.py"),
+        ),
+        (
+            "pkg_chains/models.py",
+            include_str!("../../tests/fixtures/models/pkg_chains/models.py"),
+        ),
+        (
+            "pkg_chains/utilities.py",
+            include_str!("../../tests/fixtures/models/pkg_chains/utilities.py"),
+        ),
+        (
+            "pkg_chains/schemas/__init__.py",
+            include_str!("../../tests/fixtures/models/pkg_chains/schemas/__init__.py"),
+        ),
+        (
+            "pkg_chains/schemas/core.py",
+            include_str!("../../tests/fixtures/models/pkg_chains/schemas/core.py"),
+        ),
+        (
+            "pkg_chains/schemas/states.py",
+            include_str!("../../tests/fixtures/models/pkg_chains/schemas/states.py"),
+        ),
+    ],
+    &[
+        (
             "pkg_flask/__init__.py",
             include_str!("../../tests/fixtures/models/pkg_flask/__init__.py"),
         ),
