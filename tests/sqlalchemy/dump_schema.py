@@ -30,7 +30,11 @@ AUTOGEN = AutogenContext(
 def load(path):
     """The modules a model file or a package folder runs when imported: a
     file alone, or the package and every module of it that importing it
-    ran (as `retort schema FOLDER` reads them)."""
+    ran (as `retort schema FOLDER` reads them); or an installed module by
+    its dotted name."""
+    if not Path(path).exists():
+        # A module by its dotted name, imported where it is installed.
+        return [importlib.import_module(path)]
     path = Path(path)
     if path.is_dir():
         sys.path.insert(0, str(path.parent))

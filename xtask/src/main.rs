@@ -512,14 +512,16 @@ fn test() -> Result {
         "real projects' models as shipped on PyPI read like SQLAlchemy",
         &mut || {
             let python = ensure_venv_of(PROJECTS_VENV, "tests/sqlalchemy/projects.txt")?;
-            run(&mut cmd(
-                &python.to_string_lossy(),
-                &[
-                    "tests/sqlalchemy/real_projects.py",
-                    "--retort",
-                    "target/debug/retort",
-                ],
-            ))
+            for script in [
+                "tests/sqlalchemy/real_projects.py",
+                "tests/alembic/check_real_upgrades.py",
+            ] {
+                run(&mut cmd(
+                    &python.to_string_lossy(),
+                    &[script, "--retort", "target/debug/retort"],
+                ))?;
+            }
+            Ok(())
         },
     )?;
     step(

@@ -41,13 +41,18 @@ pub fn parse(source: &str) -> PythonFile {
         .errors()
         .iter()
         .map(|error| {
-            let diagnostic = Diagnostic::error(span(error.location), syntax_message(&error.error));
             match &error.error {
-                ParseErrorType::Lexical(LexicalErrorType::UnicodeError) => diagnostic.with_help(
-                    "retort does not resolve \\N{…} character names; write the character itself \
-                     or a \\u escape",
+                // Valid Python when the name exists, which retort cannot
+                // tell: a warning, not an error that fails a valid file.
+                ParseErrorType::Lexical(LexicalErrorType::UnicodeError) => Diagnostic::warning(
+                    span(error.location),
+                    syntax_message(&error.error),
+                )
+                .with_help(
+                    "retort does not carry Unicode's table of character names; if a table or \
+                     column is declared here, write the character itself or a \\u escape",
                 ),
-                _ => diagnostic,
+                _ => Diagnostic::error(span(error.location), syntax_message(&error.error)),
             }
         })
         .collect();

@@ -51,11 +51,10 @@ pub fn revision(
 ) -> String {
     let upgrade = body(&migration.upgrade, ctx);
     let downgrade = body(&migration.downgrade, ctx);
-    let imports = if upgrade.contains("postgresql.") || downgrade.contains("postgresql.") {
-        "from sqlalchemy.dialects import postgresql"
-    } else {
-        ""
-    };
+    let mut imports = type_imports(&upgrade);
+    imports.extend(type_imports(&downgrade));
+    let imports: Vec<String> = imports.into_iter().collect();
+    let imports = imports.join("\n");
     let down = header.down_revision.map_or("None".to_string(), py_repr);
     // A downgrade that is only retort's note (a backfill: nothing to undo)
     // says so to the review, with the note as the reason.
@@ -81,6 +80,62 @@ pub fn revision(
         date = header.create_date,
         rev_repr = py_repr(header.rev_id),
     )
+}
+
+/// The imports the rendered commands need, as Alembic adds them for the
+/// types it renders: a dialect's module (`from sqlalchemy.dialects import
+/// postgresql`) and a project's own (`import myapp.types` for
+/// `myapp.types.Money()`). Sorted, as Alembic joins them.
+fn type_imports(code: &str) -> std::collections::BTreeSet<String> {
+    const DIALECTS: [&str; 5] = ["postgresql", "mysql", "sqlite", "mssql", "oracle"];
+    const OWN: [&str; 3] = ["sa", "op", "batch_op"];
+    let mut found = std::collections::BTreeSet::new();
+    let bytes = code.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        // Skip string literals: SQL text is not Python.
+        if c == b'\'' || c == b'"' {
+            i += 1;
+            while i < bytes.len() && bytes[i] != c {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+            i += 1;
+            continue;
+        }
+        let starts_name = (c.is_ascii_alphabetic() || c == b'_')
+            && (i == 0
+                || !(bytes[i - 1].is_ascii_alphanumeric()
+                    || bytes[i - 1] == b'_'
+                    || bytes[i - 1] == b'.'));
+        if !starts_name {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len()
+            && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
+        {
+            i += 1;
+        }
+        let dotted = &code[start..i];
+        if bytes.get(i) != Some(&b'(') {
+            continue;
+        }
+        let Some((module, class)) = dotted.rsplit_once('.') else {
+            continue;
+        };
+        if !class.starts_with(|c: char| c.is_ascii_uppercase()) {
+            continue;
+        }
+        let first = module.split('.').next().unwrap_or(module);
+        if DIALECTS.contains(&module) {
+            found.insert(format!("from sqlalchemy.dialects import {module}"));
+        } else if !OWN.contains(&first) {
+            found.insert(format!("import {module}"));
+        }
+    }
+    found
 }
 
 /// The commands between Alembic's markers, indented as in the template.

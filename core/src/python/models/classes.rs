@@ -89,7 +89,11 @@ impl<'a> ModelReader<'a> {
         if !is_base {
             return None;
         }
-        let mut registry = Registry::default();
+        let module = self.scope(class).map_or("", |s| s.module.as_str());
+        let mut registry = Registry {
+            metadata: Some(format!("{module}.{}.metadata", class.name.id.as_str())),
+            ..Registry::default()
+        };
         for (target, value) in named_assignments(&class.body) {
             match target {
                 "metadata" => registry.convention = self.metadata_convention(value),
@@ -288,6 +292,7 @@ impl<'a> ModelReader<'a> {
         let mut table = TableSpec {
             name: table_name,
             convention: registry.convention.clone(),
+            metadata: registry.metadata.clone(),
             span: span_of(&class.name),
             ..TableSpec::default()
         };
@@ -409,6 +414,7 @@ impl<'a> ModelReader<'a> {
         let mut extra = TableSpec {
             name: parent_table.clone(),
             convention: registry.convention.clone(),
+            metadata: registry.metadata.clone(),
             span: span_of(&class.name),
             ..TableSpec::default()
         };

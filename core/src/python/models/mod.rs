@@ -12,6 +12,7 @@ mod classes;
 mod columns;
 mod enums;
 mod expressions;
+mod metadata;
 mod names;
 mod statements;
 mod tables;
@@ -66,7 +67,7 @@ pub fn read_module_schema(source: &str, module: &str) -> (Schema, Vec<Diagnostic
         module: module.to_string(),
         module_index: 0,
     };
-    let (schema, mut diagnostics) = read_linked(&file.module.body, vec![scope]);
+    let (schema, mut diagnostics) = read_linked(&file.module.body, vec![scope], 1);
     diagnostics.splice(0..0, file.diagnostics);
     (schema, diagnostics)
 }
@@ -88,8 +89,10 @@ pub(in crate::python) struct Scope {
 pub(in crate::python) fn read_linked(
     body: &[Stmt],
     scopes: Vec<Scope>,
+    entries: usize,
 ) -> (Schema, Vec<Diagnostic>) {
     let mut reader = ModelReader::new(body, scopes);
+    reader.entries = entries;
     reader.read_module(body);
     reader.finish()
 }
@@ -119,6 +122,8 @@ struct Registry {
     /// `declarative_base(cls=Mixin)`: the class every mapped class of the
     /// base inherits from.
     class: Option<String>,
+    /// Which `MetaData` its tables go to (see [`ModelReader::metadata_key`]).
+    metadata: Option<String>,
 }
 
 /// A column being read, with what the table-level pass still needs.
@@ -233,6 +238,9 @@ struct TableSpec {
     /// `extend_existing=True`: a table of the same name read before is
     /// extended, not refused.
     extend_existing: bool,
+    /// Which `MetaData` it is in: two of them may each hold a table of one
+    /// name (dagster's `secondary_indexes`).
+    metadata: Option<String>,
     convention: NamingConvention,
     span: Span,
 }
@@ -271,6 +279,9 @@ struct ExcludeSpec {
 struct ModelReader<'a> {
     /// Each module's imports and name, by where its statements start.
     scopes: Vec<Scope>,
+    /// How many of the modules (the first ones) were asked for: the
+    /// metadata their tables are in is what is read.
+    entries: usize,
     /// Classes defined at module level, by name (the last one of a name).
     classes: HashMap<String, &'a StmtClassDef>,
     /// Every class of a name, in order: modules read together may each
@@ -368,6 +379,7 @@ impl<'a> ModelReader<'a> {
             }
         }
         let mut reader = ModelReader {
+            entries: 1,
             class_defs,
             scopes,
             module_functions,
@@ -447,7 +459,11 @@ impl<'a> ModelReader<'a> {
 
     /// The scope of the module a node was written in.
     fn scope(&self, node: &impl Ranged) -> Option<&Scope> {
-        let at = node.start().to_usize();
+        self.scope_at(node.start().to_usize())
+    }
+
+    /// The scope of the module the text at `at` is in.
+    fn scope_at(&self, at: usize) -> Option<&Scope> {
         let after = self.scopes.partition_point(|s| s.start <= at);
         self.scopes.get(after.checked_sub(1)?)
     }
@@ -527,6 +543,7 @@ impl<'a> ModelReader<'a> {
     // ------------------------------------------------------------ finish
 
     fn finish(mut self) -> (Schema, Vec<Diagnostic>) {
+        self.keep_entries_metadata();
         // Mapped classes, and not one table read: the file is not what the
         // model is, and an empty schema must not pass for it.
         if self.tables.is_empty()

@@ -190,6 +190,7 @@ impl<'a> ModelReader<'a> {
             self.flask = Some(Registry {
                 convention,
                 flask: true,
+                metadata: Some("flask_sqlalchemy.SQLAlchemy().metadata".to_string()),
                 ..Registry::default()
             });
         } else if symbol.is(Family::Orm, "declarative_base") {
@@ -200,11 +201,19 @@ impl<'a> ModelReader<'a> {
                 Expr::Name(name) => Some(name.id.to_string()),
                 _ => None,
             });
+            let metadata = match keyword(&call.arguments, "metadata") {
+                Some(given) => self.metadata_key(given),
+                None => {
+                    let module = self.scope(call).map_or("", |s| s.module.as_str());
+                    Some(format!("{module}.{target}.metadata"))
+                }
+            };
             self.base_vars.insert(
                 target.to_string(),
                 Registry {
                     convention,
                     class,
+                    metadata,
                     ..Registry::default()
                 },
             );

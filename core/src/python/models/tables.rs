@@ -39,18 +39,23 @@ impl<'a> ModelReader<'a> {
             .symbol(&at.func)
             .is_some_and(|s| s.module == "flask_sqlalchemy")
             && matches!(args.get(1), Some(Expr::Call(_)));
-        let (convention, first_item) = if flask {
+        let (convention, first_item, metadata) = if flask {
             let registry = self.flask.as_ref();
             (
                 registry.map(|r| r.convention.clone()).unwrap_or_default(),
                 1,
+                registry.and_then(|r| r.metadata.clone()),
             )
         } else {
             let convention = args
                 .get(1)
                 .map(|m| self.metadata_convention(m))
                 .unwrap_or_default();
-            (convention, 2)
+            (
+                convention,
+                2,
+                args.get(1).and_then(|m| self.metadata_key(m)),
+            )
         };
         let mut table = TableSpec {
             name,
@@ -60,6 +65,7 @@ impl<'a> ModelReader<'a> {
                 .and_then(boolean)
                 .unwrap_or(false),
             convention,
+            metadata,
             span: span_of(at),
             ..TableSpec::default()
         };
@@ -91,42 +97,6 @@ impl<'a> ModelReader<'a> {
             }
         }
         self.add_table(table);
-    }
-
-    /// A table read, added to the metadata as SQLAlchemy adds it: a second
-    /// table of the same name extends the first with `extend_existing=True`
-    /// (its new columns, constraints and indexes), and is refused without.
-    pub(super) fn add_table(&mut self, mut table: TableSpec) {
-        let Some(existing) = self
-            .tables
-            .iter_mut()
-            .find(|t| t.name == table.name && t.schema == table.schema)
-        else {
-            self.tables.push(table);
-            return;
-        };
-        if !table.extend_existing {
-            let span = table.span;
-            self.diagnostics.push(
-                Diagnostic::error(
-                    span,
-                    format!(
-                        "table {} is declared a second time; SQLAlchemy refuses it (\"already defined for this MetaData instance\")",
-                        table.name
-                    ),
-                )
-                .with_help("give extend_existing=True to extend the first, or use another name"),
-            );
-            return;
-        }
-        let (primary_key, comment) = (table.primary_key.take(), table.comment.take());
-        existing.absorb(table);
-        if primary_key.is_some() {
-            existing.primary_key = primary_key;
-        }
-        if comment.is_some() {
-            existing.comment = comment;
-        }
     }
 
     /// A call of a helper function of this file whose body returns a

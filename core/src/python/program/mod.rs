@@ -98,8 +98,10 @@ pub fn read_program(entries: Vec<ModuleFile>, finder: &mut dyn Finder) -> Progra
         taken: HashSet::default(),
         order: Vec::new(),
         over_budget: false,
+        entries: 0,
     };
     let first: Vec<usize> = entries.into_iter().map(|e| linker.add(e, true)).collect();
+    linker.entries = first.len();
     for module in first {
         linker.execute(module);
     }
@@ -137,6 +139,8 @@ struct Linker<'f> {
     taken: HashSet<(usize, usize)>,
     order: Vec<(usize, usize)>,
     over_budget: bool,
+    /// How many modules were given (the first ones of `modules`).
+    entries: usize,
 }
 
 impl Linker<'_> {
@@ -582,7 +586,7 @@ impl Linker<'_> {
                 module_index: module,
             });
         }
-        let (mut schema, read) = read_linked(&linked.module.body, scopes);
+        let (mut schema, read) = read_linked(&linked.module.body, scopes, self.entries);
         let place = |span: Span| -> (usize, Span) {
             let at = segments.partition_point(|s| s.0 <= span.start);
             let Some(&(start, module, origin, len)) = at.checked_sub(1).map(|i| &segments[i])
@@ -786,6 +790,47 @@ mod tests {
             .map(|t| t.name.as_str())
             .collect();
         assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn tables_of_another_metadata_are_not_the_entrys() {
+        let table = |metadata: &str, extra: &str| {
+            format!(
+                "import sqlalchemy as sa\n{metadata} = sa.MetaData()\n\
+                 index = sa.Table('secondary_indexes', {metadata}, sa.Column('id', sa.Integer, primary_key=True))\n{extra}"
+            )
+        };
+        let runs = table(
+            "RunsMetadata",
+            "from app.events import EventsMetadata\nruns = sa.Table('runs', RunsMetadata, sa.Column('id', sa.Integer))\n",
+        );
+        let events = table("EventsMetadata", "");
+        let set = files(&[
+            ("app/__init__.py", ""),
+            ("app/runs.py", &runs),
+            ("app/events.py", &events),
+        ]);
+        let program = read(&set, "app/runs.py");
+        // The same name in two MetaData objects is no clash; the events
+        // metadata, filled by the import, is not the one runs.py fills.
+        assert_eq!(messages(&program), Vec::<String>::new());
+        let names: Vec<&str> = program
+            .schema
+            .tables
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names, ["secondary_indexes", "runs"]);
+        assert_eq!(program.files[program.table_files[0]].path, "app/runs.py");
+        // Both modules asked for: both metadata, one table of each name.
+        let mut finder = set.clone();
+        let both = read_program(set.modules().to_vec(), &mut finder);
+        assert_eq!(both.schema.tables.len(), 2);
+        assert!(
+            both.diagnostics
+                .iter()
+                .any(|(_, d)| d.message.contains("also in another MetaData"))
+        );
     }
 
     #[test]
