@@ -16,9 +16,10 @@ use std::collections::HashMap;
 pub use retort_core::autogen::Choices;
 pub use retort_core::protocol::FixRequest;
 use retort_core::protocol::{
-    FromWorker, HistoryPicture, PathSql, Reply, Request, ReviewOutcome, RevisionPlan, SourceFile,
-    SqlRead, ToWorker, Unzipped,
+    FromWorker, HistoryPicture, PaneRead, PathSql, Reply, Request, ReviewOutcome, RevisionPlan,
+    SourceFile, ToWorker, Unzipped,
 };
+pub use retort_core::protocol::{ModelFolder, ModelInput};
 pub use retort_core::report::{Explained, FixView, LockRow, Review, ReviewFinding};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -26,11 +27,10 @@ use wasm_bindgen::prelude::*;
 /// A reply, with the id of the request it answers.
 pub type Answer<T> = Result<(u64, T), String>;
 
-/// Asks the worker (started on first use) to read `text` as SQL.
-pub fn read_sql(text: &str, done: impl FnOnce(Answer<SqlRead>) + 'static) -> u64 {
-    let request = Request::Read {
-        text: text.to_string(),
-    };
+/// Asks the worker (started on first use) to read a pane's text: SQL, or a
+/// model file in its folder.
+pub fn read_model(input: ModelInput, done: impl FnOnce(Answer<PaneRead>) + 'static) -> u64 {
+    let request = Request::Read { input };
     send(request, false, move |id, reply| {
         done(reply.and_then(|reply| match reply {
             Reply::Read(read) => Ok((id, read)),
@@ -40,16 +40,16 @@ pub fn read_sql(text: &str, done: impl FnOnce(Answer<SqlRead>) + 'static) -> u64
 }
 
 /// Asks the worker for the revision from `before` to `after` (each a model
-/// file or SQL DDL), as the user chose.
+/// file, in its folder or not, or SQL DDL), as the user chose.
 pub fn revision(
-    before: &str,
-    after: &str,
+    before: ModelInput,
+    after: ModelInput,
     choices: &Choices,
     done: impl FnOnce(Answer<RevisionPlan>) + 'static,
 ) -> u64 {
     let request = Request::Revision {
-        before: before.to_string(),
-        after: after.to_string(),
+        before,
+        after,
         choices: choices.clone(),
     };
     send(request, true, move |id, reply| {

@@ -19,7 +19,7 @@ use crate::revision::{Origin, RevisionText};
 /// Chosen or dropped files: each `.py` (its path inside the chosen folder,
 /// or the file name), and the path and bytes of each `.zip` (the worker
 /// unpacks those).
-async fn read_files(
+pub(crate) async fn read_files(
     list: web_sys::FileList,
 ) -> Result<(Vec<SourceFile>, Vec<(String, Vec<u8>)>), String> {
     let mut files = Vec::new();

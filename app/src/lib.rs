@@ -77,6 +77,8 @@ pub fn App() -> impl IntoView {
     let postgres = Postgres::new();
     let before = RwSignal::new(MODEL_BEFORE.to_string());
     let after = RwSignal::new(model_after());
+    let before_folder = RwSignal::new(None::<analysis::ModelFolder>);
+    let after_folder = RwSignal::new(None::<analysis::ModelFolder>);
     let sql = RwSignal::new(RevisionSql::default());
     let console = RwSignal::new(console::example());
     let revision = RevisionText::new();
@@ -95,13 +97,20 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="panes">
             <Pane title="Model before" test_id="pane-before" subtitle="SQLAlchemy, as on main">
-                <ModelEditor text=before side=Side::Before label="Model before the change" />
+                <ModelEditor text=before folder=before_folder side=Side::Before label="Model before the change" />
             </Pane>
             <Pane title="Model after" test_id="pane-after" subtitle="SQLAlchemy, with your change">
-                <ModelEditor text=after side=Side::After label="Model after the change" />
+                <ModelEditor text=after folder=after_folder side=Side::After label="Model after the change" />
             </Pane>
             <Pane title="Revision" test_id="pane-revision" subtitle="what alembic revision --autogenerate writes">
-                <RevisionPane before=before after=after revision=revision underlines=underlines />
+                <RevisionPane
+                    before=before
+                    after=after
+                    before_folder=before_folder
+                    after_folder=after_folder
+                    revision=revision
+                    underlines=underlines
+                />
             </Pane>
             <Pane title="SQL" test_id="pane-sql" subtitle="what alembic upgrade --sql prints">
                 <SqlPane sql=sql />

@@ -1,17 +1,23 @@
 //! A model editor: SQLAlchemy source or PostgreSQL DDL, read as you type.
 //!
 //! A model file is read on every edit by `retort_core::python::read_schema`
-//! (no Python runs); SQL (a pane whose first statement is SQL) by the SQL
-//! reader in its Web Worker ([`crate::analysis`]). Either way the diagnostics
+//! (no Python runs). SQL (a pane whose first statement is SQL), and a model
+//! opened in its folder or zip of modules (read with the modules it imports
+//! from there), are read in the analysis worker ([`crate::analysis`]).
+//! Either way the diagnostics
 //! are underlined in the editor, the first one is summarised under it, and
 //! the schema read is shown as a compact outline.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use retort_core::input::looks_like_sql;
+use retort_core::protocol::SourceFile;
 use retort_core::{Diagnostic, LineIndex, python};
+use wasm_bindgen::JsCast;
 
-use crate::analysis;
+use crate::analysis::{self, ModelFolder, ModelInput};
 use crate::editor::{CodeEditor, Language, Underline};
+use crate::history::read_files;
 
 /// One line under the editor: what was read, or the first problem and how
 /// many there are.
@@ -66,11 +72,35 @@ struct Read {
     tables: usize,
     outline: String,
     diagnostics: Vec<Diagnostic>,
+    /// Modules read (more than one in a folder).
+    modules: usize,
+    /// Problems in the other modules read, as `path: message`.
+    elsewhere: Vec<String>,
 }
 
-/// A model editor (Python or SQL) for one side of the change.
+/// The file of a folder to open first: the one declaring the most tables.
+fn likely_models(files: &[SourceFile]) -> Option<&SourceFile> {
+    let score = |f: &SourceFile| {
+        ["__tablename__", "Table(", "mapped_column(", "Column("]
+            .iter()
+            .map(|marker| f.text.matches(marker).count())
+            .sum::<usize>()
+    };
+    files
+        .iter()
+        .max_by_key(|f| (score(f), std::cmp::Reverse(f.path.len())))
+}
+
+/// A model editor (Python or SQL) for one side of the change. A folder (or
+/// a zip) of modules can be opened in it: the file in view is read with the
+/// modules it imports from there.
 #[component]
-pub fn ModelEditor(text: RwSignal<String>, side: Side, label: &'static str) -> impl IntoView {
+pub fn ModelEditor(
+    text: RwSignal<String>,
+    folder: RwSignal<Option<ModelFolder>>,
+    side: Side,
+    label: &'static str,
+) -> impl IntoView {
     let language = Memo::new(move |_| {
         if text.with(|t| looks_like_sql(t)) {
             Language::Sql
@@ -78,9 +108,11 @@ pub fn ModelEditor(text: RwSignal<String>, side: Side, label: &'static str) -> i
             Language::Python
         }
     });
-    // Python: read here, on every edit.
+    // A Python file alone: read here, on every edit.
+    let here =
+        Memo::new(move |_| language.get() == Language::Python && folder.with(Option::is_none));
     let python_read = Memo::new(move |_| {
-        (language.get() == Language::Python).then(|| {
+        here.get().then(|| {
             text.with(|t| {
                 let (schema, diagnostics) =
                     measured("retort:read-model", || python::read_schema(t));
@@ -88,36 +120,46 @@ pub fn ModelEditor(text: RwSignal<String>, side: Side, label: &'static str) -> i
                     tables: schema.tables.len(),
                     outline: schema.outline(),
                     diagnostics,
+                    modules: 1,
+                    elsewhere: Vec::new(),
                 }
             })
         })
     });
-    // SQL: read by the worker; only the reply to the latest text is kept.
-    let sql_read = RwSignal::new(None::<Result<Read, String>>);
+    // SQL, or a model in its folder (the linker stays out of the page's
+    // wasm): read by the worker; only the reply to the latest text is kept.
+    let worker_read = RwSignal::new(None::<Result<Read, String>>);
     let latest = StoredValue::new(0u64);
     Effect::new(move |_| {
-        if language.get() != Language::Sql {
+        if here.get() {
             return;
         }
-        let id = text.with(|t| {
-            analysis::read_sql(t, move |reply| {
-                let wanted = latest.get_value();
-                match reply {
-                    Ok((id, reply)) if id == wanted => sql_read.set(Some(Ok(Read {
-                        tables: reply.tables,
-                        outline: reply.outline,
-                        diagnostics: reply.diagnostics,
-                    }))),
-                    Ok(_) => {} // an answer to older text
-                    Err(error) => sql_read.set(Some(Err(error))),
-                }
-            })
+        let input = ModelInput {
+            text: text.get(),
+            folder: folder.get(),
+        };
+        let id = analysis::read_model(input, move |reply| {
+            let wanted = latest.get_value();
+            match reply {
+                Ok((id, reply)) if id == wanted => worker_read.set(Some(Ok(Read {
+                    tables: reply.tables,
+                    outline: reply.outline,
+                    diagnostics: reply.diagnostics,
+                    modules: reply.modules,
+                    elsewhere: reply.elsewhere,
+                }))),
+                Ok(_) => {} // an answer to older text
+                Err(error) => worker_read.set(Some(Err(error))),
+            }
         });
         latest.set_value(id);
     });
-    let read = Memo::new(move |_| match language.get() {
-        Language::Python => python_read.get().map(Ok),
-        Language::Sql => sql_read.get(),
+    let read = Memo::new(move |_| {
+        if here.get() {
+            python_read.get().map(Ok)
+        } else {
+            worker_read.get()
+        }
     });
     let underlines = Signal::derive(move || {
         read.with(|r| match r {
@@ -128,11 +170,24 @@ pub fn ModelEditor(text: RwSignal<String>, side: Side, label: &'static str) -> i
     let status = Memo::new(move |_| {
         read.with(|r| match r {
             Some(Ok(read)) => {
-                let line = text.with_untracked(|t| summary(t, read.tables, &read.diagnostics));
-                (line, read.diagnostics.is_empty())
+                let mut line = text.with_untracked(|t| summary(t, read.tables, &read.diagnostics));
+                if read.modules > 1 {
+                    line.push_str(&format!(" · {} modules read", read.modules));
+                }
+                if let Some(first) = read.elsewhere.first() {
+                    let n = read.elsewhere.len();
+                    line.push_str(&format!(
+                        " · {n} problem{} in them: {first}",
+                        if n == 1 { "" } else { "s" }
+                    ));
+                }
+                (
+                    line,
+                    read.diagnostics.is_empty() && read.elsewhere.is_empty(),
+                )
             }
             Some(Err(error)) => (error.clone(), false),
-            None => ("reading SQL…".to_string(), true),
+            None => ("reading…".to_string(), true),
         })
     });
     let outline = Memo::new(move |_| {
@@ -142,7 +197,132 @@ pub fn ModelEditor(text: RwSignal<String>, side: Side, label: &'static str) -> i
         })
     });
     let side = side.name();
+    // A folder or zip of modules: the file with the most tables opens.
+    let status_folder = RwSignal::new(String::new());
+    let open = move |mut files: Vec<SourceFile>| {
+        files.retain(|f| f.path.ends_with(".py"));
+        let Some(first) = likely_models(&files).cloned() else {
+            status_folder.set("no .py files in what was given".into());
+            return;
+        };
+        status_folder.set(String::new());
+        folder.set(Some(ModelFolder {
+            entry: first.path.clone(),
+            files,
+        }));
+        text.set(first.text);
+    };
+    let load = move |event: leptos::ev::Event| {
+        let Some(list) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+        else {
+            return;
+        };
+        status_folder.set("reading…".into());
+        spawn_local(async move {
+            let (files, zips) = match read_files(list).await {
+                Ok(read) => read,
+                Err(error) => return status_folder.set(error),
+            };
+            if zips.is_empty() {
+                return open(files);
+            }
+            for (path, bytes) in zips {
+                let mut all = files.clone();
+                analysis::unzip(bytes, move |reply| match reply {
+                    Ok((_, reply)) => match reply.error {
+                        Some(error) => status_folder.set(format!("{path}: {error}")),
+                        None => {
+                            all.extend(reply.files);
+                            open(all);
+                        }
+                    },
+                    Err(error) => status_folder.set(error),
+                });
+            }
+        });
+    };
+    // Another file of the folder in view: the edits to this one are kept.
+    let choose = move |event: leptos::ev::Event| {
+        let chosen = event_target_value(&event);
+        let current = text.get_untracked();
+        let mut next = None;
+        folder.update(|f| {
+            if let Some(f) = f {
+                if let Some(file) = f.files.iter_mut().find(|file| file.path == f.entry) {
+                    file.text = current;
+                }
+                next = f
+                    .files
+                    .iter()
+                    .find(|file| file.path == chosen)
+                    .map(|file| file.text.clone());
+                f.entry = chosen;
+            }
+        });
+        if let Some(next) = next {
+            text.set(next);
+        }
+    };
+    let close = move |_| {
+        folder.set(None);
+    };
+    let folder_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = folder_input.get() {
+            let _ = input.set_attribute("webkitdirectory", "");
+        }
+    });
+    let paths = Memo::new(move |_| {
+        folder.with(|f| {
+            f.as_ref().map(|f| {
+                (
+                    f.entry.clone(),
+                    f.files
+                        .iter()
+                        .map(|file| file.path.clone())
+                        .collect::<Vec<_>>(),
+                )
+            })
+        })
+    });
     view! {
+        <div class="revision-controls model-source">
+            <label class="file-choice">
+                "models folder "
+                <input type="file" data-testid=format!("model-folder-{side}") node_ref=folder_input multiple on:change=load />
+            </label>
+            <label class="file-choice">
+                "or a zip "
+                <input type="file" data-testid=format!("model-zip-{side}") accept=".zip" on:change=load />
+            </label>
+            {move || {
+                paths
+                    .get()
+                    .map(|(entry, all)| {
+                        view! {
+                            <label class="file-choice">
+                                "file "
+                                <select data-testid=format!("model-file-{side}") on:change=choose>
+                                    {all
+                                        .into_iter()
+                                        .map(|path| {
+                                            let selected = path == entry;
+                                            view! { <option value=path.clone() selected=selected>{path.clone()}</option> }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                            <button type="button" data-testid=format!("model-folder-close-{side}") on:click=close>
+                                "one file"
+                            </button>
+                        }
+                    })
+            }}
+            <span class="muted">{move || status_folder.get()}</span>
+        </div>
         <CodeEditor
             language=Language::Python
             language_of=language

@@ -11,7 +11,7 @@ use retort_core::Span;
 
 use retort_core::autogen::{ColumnFill, RenamedColumn, RenamedTable};
 
-use crate::analysis::{self, Choices};
+use crate::analysis::{self, Choices, ModelFolder, ModelInput};
 use crate::editor::{CodeEditor, Language, Underline};
 
 /// Where the Revision pane's text came from.
@@ -153,6 +153,9 @@ impl Default for RevisionText {
 pub fn RevisionPane(
     before: RwSignal<String>,
     after: RwSignal<String>,
+    /// The folders the model panes were opened from, if any.
+    before_folder: RwSignal<Option<ModelFolder>>,
+    after_folder: RwSignal<Option<ModelFolder>>,
     revision: RevisionText,
     /// The review's findings and the reader's problems, drawn in the editor.
     #[prop(into)]
@@ -177,29 +180,32 @@ pub fn RevisionPane(
     let latest = StoredValue::new(0u64);
     Effect::new(move |_| {
         let current = choices.get();
-        let id = before.with(|b| {
-            after.with(|a| {
-                let safe = current.safe;
-                analysis::revision(b, a, &current, move |reply| match reply {
-                    Ok((id, reply)) if id == latest.get_value() => {
-                        error.set(None);
-                        revision.open(
-                            Origin::Models {
-                                errors: reply.errors,
-                                safe,
-                            },
-                            reply.revision,
-                        );
-                        renames.set(reply.renames);
-                        table_renames.set(reply.table_renames);
-                        backfills.set(reply.backfills);
-                        warnings.set(reply.warnings);
-                    }
-                    Ok(_) => {} // for older text
-                    Err(message) => error.set(Some(message)),
-                })
+        let side = |text: RwSignal<String>, folder: RwSignal<Option<ModelFolder>>| ModelInput {
+            text: text.get(),
+            folder: folder.get(),
+        };
+        let (b, a) = (side(before, before_folder), side(after, after_folder));
+        let id = {
+            let safe = current.safe;
+            analysis::revision(b, a, &current, move |reply| match reply {
+                Ok((id, reply)) if id == latest.get_value() => {
+                    error.set(None);
+                    revision.open(
+                        Origin::Models {
+                            errors: reply.errors,
+                            safe,
+                        },
+                        reply.revision,
+                    );
+                    renames.set(reply.renames);
+                    table_renames.set(reply.table_renames);
+                    backfills.set(reply.backfills);
+                    warnings.set(reply.warnings);
+                }
+                Ok(_) => {} // for older text
+                Err(message) => error.set(Some(message)),
             })
-        });
+        };
         latest.set_value(id);
     });
     let rename_list = move || {

@@ -34,6 +34,55 @@ pub fn looks_like_sql(text: &str) -> bool {
     ends_word && SQL_STARTS.contains(&word.as_str()) && (!ambiguous || line.ends_with(';'))
 }
 
+/// A model file read inside the folder it came from: the schema its
+/// imports give, its own diagnostics, and how many modules were read.
+#[derive(Debug, Clone)]
+pub struct FolderRead {
+    pub schema: crate::schema::Schema,
+    /// The diagnostics of the file itself (its text's offsets).
+    pub diagnostics: Vec<crate::Diagnostic>,
+    /// Those of the other modules read, with their paths.
+    pub elsewhere: Vec<(String, crate::Diagnostic)>,
+    pub modules: usize,
+}
+
+/// The model `text`, the file at `entry` of a folder whose other files are
+/// `files` (`(path, text)`), read with the modules it imports from there.
+pub fn read_model_in_folder(
+    text: &str,
+    entry: &str,
+    files: impl IntoIterator<Item = (String, String)>,
+) -> FolderRead {
+    use crate::python::{FileSet, read_program};
+    let mut files: Vec<(String, String)> = files.into_iter().filter(|(p, _)| p != entry).collect();
+    files.push((entry.to_string(), text.to_string()));
+    let set = FileSet::new(files);
+    let Some(module) = set.at(entry).cloned() else {
+        let (schema, diagnostics) = crate::python::read_schema(text);
+        return FolderRead {
+            schema,
+            diagnostics,
+            elsewhere: Vec::new(),
+            modules: 1,
+        };
+    };
+    let mut finder = set.clone();
+    let program = read_program(vec![module], &mut finder);
+    let (mine, elsewhere): (Vec<_>, Vec<_>) = program
+        .diagnostics
+        .into_iter()
+        .partition(|(file, _)| *file == 0);
+    FolderRead {
+        schema: program.schema,
+        diagnostics: mine.into_iter().map(|(_, d)| d).collect(),
+        elsewhere: elsewhere
+            .into_iter()
+            .map(|(file, d)| (program.files[file].path.clone(), d))
+            .collect(),
+        modules: program.files.len(),
+    }
+}
+
 /// Reads `source` with the reader its content calls for.
 #[cfg(feature = "sql")]
 pub fn read_schema(source: &str) -> (crate::schema::Schema, Vec<crate::Diagnostic>) {

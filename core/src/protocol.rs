@@ -34,6 +34,56 @@ pub enum FromWorker {
     Reply { id: u64, reply: Reply },
 }
 
+/// One side of a change, as its pane holds it: the text in the editor, and
+/// the folder it was opened from, if any (its imports are followed there).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelInput {
+    pub text: String,
+    pub folder: Option<ModelFolder>,
+}
+
+/// A folder of model modules: the path of the file in the editor, and the
+/// other files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelFolder {
+    pub entry: String,
+    pub files: Vec<SourceFile>,
+}
+
+#[cfg(feature = "sql")]
+impl ModelInput {
+    /// The schema this side describes, and its text's diagnostics.
+    pub fn read(&self) -> (crate::schema::Schema, Vec<crate::Diagnostic>) {
+        let read = self.read_in_folder();
+        (read.schema, read.diagnostics)
+    }
+
+    /// [`Self::read`], with the other modules of its folder.
+    pub fn read_in_folder(&self) -> crate::input::FolderRead {
+        match &self.folder {
+            Some(folder) if !crate::input::looks_like_sql(&self.text) => {
+                crate::input::read_model_in_folder(
+                    &self.text,
+                    &folder.entry,
+                    folder
+                        .files
+                        .iter()
+                        .map(|f| (f.path.clone(), f.text.clone())),
+                )
+            }
+            _ => {
+                let (schema, diagnostics) = crate::input::read_schema(&self.text);
+                crate::input::FolderRead {
+                    schema,
+                    diagnostics,
+                    elsewhere: Vec::new(),
+                    modules: 1,
+                }
+            }
+        }
+    }
+}
+
 /// A file of a folder the user dropped: its path in the folder, its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceFile {
@@ -62,13 +112,14 @@ pub enum FixRequest {
 /// What the page asks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
-    /// A SQL pane's text, read as DDL: [`Reply::Read`].
-    Read { text: String },
+    /// A model pane's text that the page does not read itself — SQL DDL,
+    /// or a model file in its folder: [`Reply::Read`].
+    Read { input: ModelInput },
     /// The revision(s) from `before` to `after` (each a model file or SQL
     /// DDL) as the user chose: [`Reply::Revision`].
     Revision {
-        before: String,
-        after: String,
+        before: ModelInput,
+        after: ModelInput,
         choices: Choices,
     },
     /// The Revision pane's text (one revision or a chain) reviewed for
@@ -100,7 +151,7 @@ pub enum Request {
 /// What the worker answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Reply {
-    Read(SqlRead),
+    Read(PaneRead),
     Revision(RevisionPlan),
     Review(ReviewOutcome),
     History(HistoryPicture),
@@ -113,12 +164,17 @@ pub enum Reply {
     },
 }
 
-/// A SQL pane's text, read.
+/// A model pane's text, read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SqlRead {
+pub struct PaneRead {
     pub tables: usize,
     pub outline: String,
+    /// The diagnostics of the text itself.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many modules were read (more than one in a folder).
+    pub modules: usize,
+    /// Problems in the other modules read, as `path: message`.
+    pub elsewhere: Vec<String>,
 }
 
 /// The revision text for a pair of models, and what the user may decide.
@@ -188,11 +244,26 @@ mod tests {
     fn messages_read_back_as_sent() {
         let requests = [
             Request::Read {
-                text: "CREATE TABLE t ();".into(),
+                input: ModelInput {
+                    text: "CREATE TABLE t ();".into(),
+                    folder: None,
+                },
             },
             Request::Revision {
-                before: "a".into(),
-                after: "b".into(),
+                before: ModelInput {
+                    text: "a".into(),
+                    folder: None,
+                },
+                after: ModelInput {
+                    text: "b".into(),
+                    folder: Some(ModelFolder {
+                        entry: "m/b.py".into(),
+                        files: vec![SourceFile {
+                            path: "m/__init__.py".into(),
+                            text: String::new(),
+                        }],
+                    }),
+                },
                 choices: Choices {
                     renames: vec![RenamedColumn {
                         table: "t".into(),

@@ -12,12 +12,12 @@ use retort_core::autogen::{self, ColumnFill, RenamedColumn, RenamedTable};
 use retort_core::graph::Graph;
 use retort_core::lint;
 use retort_core::protocol::{
-    FixRequest, FromWorker, HistoryPicture, PathSql, Reply, Request, ReviewOutcome, RevisionPlan,
-    SourceFile, SqlRead, ToWorker, Unzipped,
+    FixRequest, FromWorker, HistoryPicture, ModelInput, PaneRead, PathSql, Reply, Request,
+    ReviewOutcome, RevisionPlan, SourceFile, ToWorker, Unzipped,
 };
 use retort_core::render::script::{Direction, files_script};
 use retort_core::report::review;
-use retort_core::{Applicability, LineIndex, Severity, input, revision, sql};
+use retort_core::{Applicability, LineIndex, Severity, revision};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -29,7 +29,7 @@ const MESSAGE: &str = "your change";
 
 fn answer(request: Request) -> Reply {
     match request {
-        Request::Read { text } => read(&text),
+        Request::Read { input } => read(&input),
         Request::Revision {
             before,
             after,
@@ -46,18 +46,24 @@ fn answer(request: Request) -> Reply {
     }
 }
 
-fn read(text: &str) -> Reply {
-    let (schema, diagnostics) = sql::read_schema(text);
-    Reply::Read(SqlRead {
-        tables: schema.tables.len(),
-        outline: schema.outline(),
-        diagnostics,
+fn read(input: &ModelInput) -> Reply {
+    let read = input.read_in_folder();
+    Reply::Read(PaneRead {
+        tables: read.schema.tables.len(),
+        outline: read.schema.outline(),
+        diagnostics: read.diagnostics,
+        modules: read.modules,
+        elsewhere: read
+            .elsewhere
+            .into_iter()
+            .map(|(path, d)| format!("{path}: {}", d.message))
+            .collect(),
     })
 }
 
-fn revision(before: &str, after: &str, choices: &autogen::Choices) -> Reply {
-    let (before, before_problems) = input::read_schema(before);
-    let (after, after_problems) = input::read_schema(after);
+fn revision(before: &ModelInput, after: &ModelInput, choices: &autogen::Choices) -> Reply {
+    let (before, before_problems) = before.read();
+    let (after, after_problems) = after.read();
     let plan = autogen::plan(&autogen::PlanRequest {
         before: &before,
         after: &after,
