@@ -301,13 +301,20 @@ impl<'a> ModelReader<'a> {
             // The class body's names (`__tablename__`, constants) are in
             // scope there, over the module's.
             let shadowed: Vec<(&str, Option<&Expr>)> = named_assignments(&class.body)
-                .map(|(name, value)| (name, self.values.insert(name.to_string(), value)))
+                .map(|(name, value)| {
+                    (
+                        name,
+                        std::rc::Rc::make_mut(&mut self.values).insert(name.to_string(), value),
+                    )
+                })
                 .collect();
             self.read_table_args(args, &mut table);
             for (name, before) in shadowed.into_iter().rev() {
                 match before {
-                    Some(value) => self.values.insert(name.to_string(), value),
-                    None => self.values.remove(name),
+                    Some(value) => {
+                        std::rc::Rc::make_mut(&mut self.values).insert(name.to_string(), value)
+                    }
+                    None => std::rc::Rc::make_mut(&mut self.values).remove(name),
                 };
             }
         }

@@ -463,7 +463,7 @@ impl<'a> ModelReader<'a> {
         // BigInteger().with_variant(...)`), followed a few names deep.
         if matches!(expr, Expr::Name(_) | Expr::Attribute(_))
             && depth < 8
-            && let Some(value) = dotted(expr).and_then(|name| self.values.get(&name).copied())
+            && let Some(value) = self.values.dotted(expr)
         {
             return self.type_expr_at(value, depth + 1);
         }

@@ -287,8 +287,9 @@ struct ModelReader<'a> {
     /// Every class of a name, in order: modules read together may each
     /// define one (see [`Self::class_at`]).
     class_defs: HashMap<String, Vec<&'a StmtClassDef>>,
-    /// Module-level `name = value` assignments.
-    values: Values<'a>,
+    /// Module-level `name = value` assignments (shared: a table item reads
+    /// them while the reader is borrowed mutably).
+    values: std::rc::Rc<Values<'a>>,
     /// Python enum classes: member names in order.
     py_enums: HashMap<String, Vec<String>>,
     /// Their members' values, where each is a string literal.
@@ -338,8 +339,19 @@ impl<'a> ModelReader<'a> {
         let mut by_module: HashMap<&str, Vec<(&'a str, &'a Expr)>> = HashMap::default();
         for stmt in body {
             if let Stmt::ClassDef(class) = stmt {
+                // Constants and types only: a mapped class's columns and
+                // relationships are most of its body, and no constant.
+                let mapped_attribute = |value: &Expr| {
+                    matches!(value, Expr::Call(call) if matches!(
+                        dotted(&call.func).as_deref().map(|f| f.rsplit('.').next().unwrap_or(f)),
+                        Some("Column" | "mapped_column" | "relationship" | "column_property"
+                            | "synonym" | "deferred" | "backref" | "association_proxy")
+                    ))
+                };
                 for (name, value) in named_assignments(&class.body) {
-                    values.insert(format!("{}.{name}", class.name.id.as_str()), value);
+                    if !mapped_attribute(value) {
+                        values.insert(format!("{}.{name}", class.name.id.as_str()), value);
+                    }
                 }
             }
             let at = stmt.start().to_usize();
@@ -363,7 +375,7 @@ impl<'a> ModelReader<'a> {
                         continue;
                     }
                     for (name, value) in assignments {
-                        values.insert(format!("{local}{rest}.{name}"), *value);
+                        values.insert(format!("{local}{rest}.{name}"), value);
                     }
                 }
             }
@@ -385,7 +397,7 @@ impl<'a> ModelReader<'a> {
             module_functions,
             compiled: HashMap::default(),
             classes,
-            values,
+            values: std::rc::Rc::new(values),
             py_enums: HashMap::default(),
             py_enum_values: HashMap::default(),
             base_vars: HashMap::default(),

@@ -67,8 +67,7 @@ fn class_name_part(expr: &Expr, names: &Names, class_name: &str, depth: usize) -
                     }
                     // `PATTERN.sub(repl, text)`, `PATTERN = re.compile("...")`.
                     if method == "sub"
-                        && let Some(Expr::Call(compile)) =
-                            dotted(&attr.value).and_then(|name| names.values.get(&name).copied())
+                        && let Some(Expr::Call(compile)) = names.values.dotted(&attr.value)
                         && dotted(&compile.func).as_deref() == Some("re.compile")
                     {
                         let ([repl, subject], [pattern]) = (&args[..], &compile.arguments.args[..])

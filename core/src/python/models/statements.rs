@@ -2,6 +2,8 @@
 //! declarative bases, Flask-SQLAlchemy instances, module-level indexes and
 //! constraints, table helpers and the `for` loops that call them.
 
+use std::rc::Rc;
+
 use super::*;
 
 impl<'a> ModelReader<'a> {
@@ -90,14 +92,14 @@ impl<'a> ModelReader<'a> {
         let name = target.id.as_str().to_string();
         let before = self.values.get(&name).copied();
         for element in elements {
-            self.values.insert(name.clone(), element);
+            Rc::make_mut(&mut self.values).insert(name.clone(), element);
             for stmt in &for_loop.body {
                 self.read_module_statement(stmt);
             }
         }
         match before {
-            Some(value) => self.values.insert(name, value),
-            None => self.values.remove(&name),
+            Some(value) => Rc::make_mut(&mut self.values).insert(name, value),
+            None => Rc::make_mut(&mut self.values).remove(&name),
         };
     }
 
@@ -270,9 +272,7 @@ impl<'a> ModelReader<'a> {
     pub(super) fn follow(&self, expr: &'a Expr) -> &'a Expr {
         match expr {
             Expr::Name(name) => self.values.get(name.id.as_str()).copied().unwrap_or(expr),
-            Expr::Attribute(_) => dotted(expr)
-                .and_then(|name| self.values.get(&name).copied())
-                .unwrap_or(expr),
+            Expr::Attribute(_) => self.values.dotted(expr).unwrap_or(expr),
             _ => expr,
         }
     }

@@ -419,7 +419,8 @@ impl<'a> ModelReader<'a> {
         // body, by the attribute holding it (`Index("ix", state)`).
         // After the table, by the column object: `table.c.col`,
         // `table.c["col"]`, `Model.col`, `Model.__table__.c.col`.
-        let values = self.values.clone();
+        // Shared, not copied: the closure reads it while `self` is used.
+        let values = std::rc::Rc::clone(&self.values);
         let column_ref = |e: &Expr| -> Option<String> {
             constant_string(e, &values).or_else(|| {
                 let key = match e {

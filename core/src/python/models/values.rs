@@ -40,8 +40,64 @@ pub(super) fn integer(expr: &Expr) -> Option<i64> {
     }
 }
 
-/// Module-level `name = value` assignments, for constants.
-pub(super) type Values<'a> = HashMap<String, &'a Expr>;
+/// Module-level `name = value` assignments, for constants, and those
+/// reached by a dotted name (`Class.NAME`, `module.NAME`).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Values<'a> {
+    map: HashMap<String, &'a Expr>,
+    /// The first names of the dotted keys: an attribute chain that starts
+    /// with none of them is no constant, and its name is never built.
+    prefixes: HashSet<String>,
+}
+
+impl<'a> Values<'a> {
+    pub(super) fn get(&self, name: &str) -> Option<&&'a Expr> {
+        self.map.get(name)
+    }
+
+    pub(super) fn contains_key(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+
+    pub(super) fn insert(&mut self, name: String, value: &'a Expr) -> Option<&'a Expr> {
+        if let Some((first, _)) = name.split_once('.')
+            && !self.prefixes.contains(first)
+        {
+            self.prefixes.insert(first.to_string());
+        }
+        self.map.insert(name, value)
+    }
+
+    pub(super) fn remove(&mut self, name: &str) -> Option<&'a Expr> {
+        self.map.remove(name)
+    }
+
+    /// The value a name or a chain of names (`Lengths.NAME`,
+    /// `schemas.core.NAME`) is bound to.
+    pub(super) fn dotted(&self, expr: &Expr) -> Option<&'a Expr> {
+        let mut first = expr;
+        while let Expr::Attribute(a) = first {
+            first = &a.value;
+        }
+        match (expr, first) {
+            (Expr::Name(name), _) => self.map.get(name.id.as_str()).copied(),
+            (_, Expr::Name(name)) if self.prefixes.contains(name.id.as_str()) => {
+                self.map.get(&dotted(expr)?).copied()
+            }
+            _ => None,
+        }
+    }
+}
+
+impl<'a> FromIterator<(String, &'a Expr)> for Values<'a> {
+    fn from_iter<I: IntoIterator<Item = (String, &'a Expr)>>(items: I) -> Self {
+        let mut values = Values::default();
+        for (name, value) in items {
+            values.insert(name, value);
+        }
+        values
+    }
+}
 
 /// The value of a constant expression, as Python would compute it at import:
 /// literals, module-level names bound to constants (`ID_LEN = 250`), `+`,
@@ -56,7 +112,7 @@ pub(super) fn evaluate(expr: &Expr, values: &Values<'_>, depth: usize) -> Option
         Expr::BooleanLiteral(b) => Some(Literal::Bool(b.value)),
         Expr::NoneLiteral(_) => Some(Literal::None),
         Expr::Name(name) => evaluate(values.get(name.id.as_str())?, values, depth + 1),
-        Expr::Attribute(_) => evaluate(values.get(&dotted(expr)?)?, values, depth + 1),
+        Expr::Attribute(_) => evaluate(values.dotted(expr)?, values, depth + 1),
         Expr::BinOp(binop) => {
             let left = evaluate(&binop.left, values, depth + 1)?;
             let right = evaluate(&binop.right, values, depth + 1)?;
