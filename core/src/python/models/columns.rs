@@ -389,16 +389,7 @@ impl<'a> ModelReader<'a> {
             .compiled
             .get(&(name.to_string(), Some("postgresql".to_string())))
             .or_else(|| self.compiled.get(&(name.to_string(), None)))?;
-        let returned = match def
-            .body
-            .iter()
-            .filter(|s| !matches!(s, Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_))))
-            .collect::<Vec<_>>()[..]
-        {
-            [Stmt::Return(ret)] => ret.value.as_deref()?,
-            _ => return None,
-        };
-        constant_string(returned, &self.values)
+        constant_string(returned_expression(def)?, &self.values)
     }
 
     /// `server_default=` as the SQL text SQLAlchemy puts in the DDL.
@@ -442,6 +433,16 @@ impl<'a> ModelReader<'a> {
             && let Some(sql) = self.compiled_sql(&call.func)
         {
             return Some(sql);
+        }
+        // `server_default=utc_now()`: a helper of the models that returns
+        // `text(...)` or `func.x()` (followed one call deep).
+        if let Expr::Call(call) = expr
+            && call.arguments.is_empty()
+            && let Some(def) = self.helper(&call.func)
+            && let Some(returned) = returned_expression(def)
+            && !matches!(returned, Expr::Call(inner) if self.helper(&inner.func).is_some())
+        {
+            return self.server_default(returned);
         }
         self.warning(
             expr,
@@ -771,5 +772,18 @@ impl<'a> ModelReader<'a> {
             .map_or(DEFAULT_MODULE, |s| s.module.as_str());
         let repr = format!("{module}.{}{arguments_repr}", class.name.id.as_str());
         Some((ty, repr))
+    }
+}
+
+/// What a function returns when its body (a docstring aside) is one
+/// `return value`.
+pub(super) fn returned_expression(def: &StmtFunctionDef) -> Option<&Expr> {
+    let mut body = def
+        .body
+        .iter()
+        .filter(|s| !matches!(s, Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_))));
+    match (body.next(), body.next()) {
+        (Some(Stmt::Return(ret)), None) => ret.value.as_deref(),
+        _ => None,
     }
 }

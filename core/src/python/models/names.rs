@@ -1,6 +1,7 @@
 //! Names a `declared_attr` computes from the class it is called with:
 //! the small, pure subset of Python that projects write to name tables.
 
+use super::columns::returned_expression;
 use super::*;
 
 /// A name computed from the class in a `declared_attr`: `cls.__name__`,
@@ -108,15 +109,7 @@ fn class_name_part(expr: &Expr, names: &Names, class_name: &str, depth: usize) -
                             ([only], []) | ([], [only]) => only.parameter.name.id.as_str(),
                             _ => return None,
                         };
-                    let returned = match def
-                        .body
-                        .iter()
-                        .filter(|s| !matches!(s, Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_))))
-                        .collect::<Vec<_>>()[..]
-                    {
-                        [Stmt::Return(ret)] => ret.value.as_deref()?,
-                        _ => return None,
-                    };
+                    let returned = returned_expression(def)?;
                     let value = part(argument)?;
                     let inner = Names {
                         values: names.values,
