@@ -73,7 +73,7 @@ impl<'a> ModelReader<'a> {
         };
         let name = name.id.as_str();
         self.class_at(name, expr).or_else(|| {
-            let class = self.base_vars.get(name)?.class.as_deref()?;
+            let class = self.base_var(name, expr)?.class.as_deref()?;
             self.class_at(class, expr)
         })
     }
@@ -145,7 +145,7 @@ impl<'a> ModelReader<'a> {
         }
         for base in bases(class) {
             if let Expr::Name(name) = base
-                && let Some(registry) = self.base_vars.get(name.id.as_str())
+                && let Some(registry) = self.base_var(name.id.as_str(), base)
             {
                 return Some(registry.clone());
             }

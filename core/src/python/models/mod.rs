@@ -442,11 +442,17 @@ impl<'a> ModelReader<'a> {
     /// module defines, else the one of the module it imports the name from,
     /// else the last of that name.
     fn class_at(&self, name: &str, at: &impl Ranged) -> Option<&'a StmtClassDef> {
-        let candidates = self.class_defs.get(name)?;
+        let scope = self.scope(at)?;
+        // `from .base import Base as ModelBase`: the class by its own name.
+        let imported = scope.imports.binding(name).and_then(|p| p.split_last());
+        let lookup = match imported {
+            Some((original, _)) if !self.class_defs.contains_key(name) => original.as_str(),
+            _ => name,
+        };
+        let candidates = self.class_defs.get(lookup)?;
         if let [only] = candidates.as_slice() {
             return Some(only);
         }
-        let scope = self.scope(at)?;
         let module_of = |class: &&'a StmtClassDef| self.scope(*class).map(|s| s.module_index);
         if let Some(own) = candidates
             .iter()
@@ -455,9 +461,7 @@ impl<'a> ModelReader<'a> {
         {
             return Some(own);
         }
-        if let Some(path) = scope.imports.binding(name)
-            && let Some((_, owner)) = path.split_last()
-        {
+        if let Some((_, owner)) = imported {
             let owner = owner.join(".");
             if let Some(imported) = candidates
                 .iter()
@@ -467,6 +471,15 @@ impl<'a> ModelReader<'a> {
             }
         }
         candidates.last().copied()
+    }
+
+    /// The declarative base variable a name is, where `at` is written
+    /// (also by an alias it was imported under).
+    fn base_var(&self, name: &str, at: &impl Ranged) -> Option<&Registry> {
+        self.base_vars.get(name).or_else(|| {
+            let path = self.scope(at)?.imports.binding(name)?;
+            self.base_vars.get(path.last()?)
+        })
     }
 
     /// The scope of the module a node was written in.

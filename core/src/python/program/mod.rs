@@ -834,6 +834,31 @@ mod tests {
     }
 
     #[test]
+    fn a_base_and_a_mixin_imported_under_other_names_are_followed() {
+        let set = files(&[
+            ("p/__init__.py", ""),
+            (
+                "p/base.py",
+                "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\n\
+                 Base = declarative_base()\nclass IdMixin:\n    id = Column(Integer, primary_key=True)\n",
+            ),
+            (
+                "p/models.py",
+                "from sqlalchemy import Column, String\nfrom .base import Base as ModelBase, IdMixin as WithId\n\
+                 class User(WithId, ModelBase):\n    __tablename__ = 'users'\n    name = Column(String(20))\n",
+            ),
+        ]);
+        let program = read(&set, "p/models.py");
+        assert_eq!(messages(&program), Vec::<String>::new());
+        let columns: Vec<&str> = program.schema.tables[0]
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(columns, ["name", "id"]);
+    }
+
+    #[test]
     fn an_import_cycle_is_read_once() {
         let set = files(&[
             (
