@@ -231,6 +231,7 @@ impl<'a> ModelReader<'a> {
             self.unknown_table_call(call);
         } else if symbol.is(Family::Sqlalchemy, "Index")
             || symbol.is(Family::Sqlalchemy, "UniqueConstraint")
+            || symbol.is(Family::Sqlalchemy, "CheckConstraint")
         {
             // Outside any table: it joins the table its columns belong to.
             self.read_module_item(call);

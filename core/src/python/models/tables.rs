@@ -662,15 +662,24 @@ impl<'a> ModelReader<'a> {
             .arguments
             .args
             .iter()
-            .find_map(|arg| self.column_object_table(arg));
+            .find_map(|arg| self.column_object_table_in(arg, 0));
         let Some(owner) = owner else {
             // Column objects of a table this file does not define (or does
             // not map): SQLAlchemy adds the item to that table.
-            if call
-                .arguments
-                .args
-                .iter()
-                .any(|a| column_object_key(a).is_some())
+            // A check written with column objects, not SQL text, is attached
+            // to their table too.
+            let expression_check = self.is(&call.func, Family::Sqlalchemy, "CheckConstraint")
+                && call
+                    .arguments
+                    .args
+                    .first()
+                    .is_some_and(|c| self.sql_text(c).is_none());
+            if expression_check
+                || call
+                    .arguments
+                    .args
+                    .iter()
+                    .any(|a| column_object_key(a).is_some())
             {
                 self.warning(
                     call,
@@ -726,6 +735,31 @@ impl<'a> ModelReader<'a> {
         self.tables[index] = table;
     }
 
+    /// The table of the first column object inside an expression
+    /// (`t.c.x > 0`, `func.lower(User.email)`): SQLAlchemy attaches a
+    /// module-level constraint or index to it.
+    fn column_object_table_in(&self, expr: &Expr, depth: usize) -> Option<String> {
+        if depth > 16 {
+            return None;
+        }
+        if let Some(table) = self.column_object_table(expr) {
+            return Some(table);
+        }
+        let next = |e: &Expr| self.column_object_table_in(e, depth + 1);
+        match expr {
+            Expr::Compare(c) => next(&c.left).or_else(|| c.comparators.iter().find_map(next)),
+            Expr::BinOp(b) => next(&b.left).or_else(|| next(&b.right)),
+            Expr::UnaryOp(u) => next(&u.operand),
+            Expr::BoolOp(b) => b.values.iter().find_map(next),
+            Expr::Call(c) => match &*c.func {
+                Expr::Attribute(method) => next(&method.value),
+                _ => None,
+            }
+            .or_else(|| c.arguments.args.iter().find_map(next)),
+            _ => None,
+        }
+    }
+
     /// The table a column object belongs to (its name), when the object is
     /// `table.c.col`, `table.c["col"]`, `Model.col` or
     /// `Model.__table__.c.col` for a table or class of this file.
@@ -768,6 +802,10 @@ impl<'a> ModelReader<'a> {
                 Expr::Name(class) => self.class_table(class.id.as_str()),
                 _ => None,
             },
+            // `Model.steps`: a `Table(...)` kept as a class attribute.
+            Expr::Attribute(a) if matches!(&*a.value, Expr::Name(class) if self.classes.contains_key(class.id.as_str())) => {
+                self.table_vars.get(a.attr.id.as_str()).cloned()
+            }
             _ => None,
         }
     }
