@@ -37,7 +37,7 @@ impl<'a> ModelReader<'a> {
             self.warning(
                 expr,
                 "naming_convention is not a dict literal retort can read",
-                "write the convention as a dict of string templates in this file",
+                "write the convention as a dict of string templates",
             );
             return NamingConvention::default();
         };
@@ -749,7 +749,7 @@ impl ModelReader<'_> {
             }
             if self.classes.contains_key(&written) || self.values.contains_key(written.as_str()) {
                 return format!(
-                    "its base {written} is defined in this file, but not as a declarative base retort knows; {follows}"
+                    "its base {written} is defined in the models, but not as a declarative base retort knows; {follows}"
                 );
             }
         }

@@ -568,9 +568,9 @@ impl<'a> ModelReader<'a> {
         }
         let written = symbol.name.to_string();
         let help = if matches!(func, Expr::Name(n) if self.classes.contains_key(n.id.as_str())) {
-            "it is a class defined in this file (a TypeDecorator?), which retort does not follow yet; use the SQLAlchemy type it is built on"
+            "it is a class of the models that retort does not read as a type (it reads a TypeDecorator with an impl, and a subclass of a SQLAlchemy type); use the SQLAlchemy type it is built on"
         } else if symbol.family == Family::Other {
-            "it is imported from a module retort does not read (it reads one file, without running Python); use the SQLAlchemy type it is built on"
+            "it is imported from a module that was not read: read the file inside its package (or the package folder) so the import is followed, or use the SQLAlchemy type it is built on"
         } else {
             "use a SQLAlchemy or PostgreSQL type such as String(50)"
         };

@@ -75,8 +75,8 @@ impl<'a> ModelReader<'a> {
                     None => {
                         self.error(
                             expr,
-                            "Enum values not read: retort reads string values or an enum class defined in this file",
-                            "define the enum.Enum class in the model file",
+                            "Enum values not read: retort reads string values, or an enum class of the models (this file or a module it imports)",
+                            "pass the values as strings, or read the file inside its package so the enum class's module is read too",
                         );
                         (Vec::new(), None)
                     }

@@ -1040,7 +1040,7 @@ b = sa.Table(\"t\", metadata, sa.Column(\"other\", sa.Integer))
         assert_eq!(d.severity, Severity::Error);
         assert_eq!(&source[d.span.start..d.span.end], "Money");
         assert!(d.message.contains("unknown type Money"));
-        assert!(d.help.as_deref().unwrap().contains("running Python"));
+        assert!(d.help.as_deref().unwrap().contains("imported from a module that was not read"));
     }
 
     #[test]
@@ -1149,7 +1149,7 @@ class Thing(Base):
             diagnostics[0]
                 .help
                 .as_deref()
-                .is_some_and(|h| h.starts_with("its base Base is defined in this file")),
+                .is_some_and(|h| h.starts_with("its base Base is defined in the models")),
             "{diagnostics:?}"
         );
         // Not one table read: an error, so the command fails.

@@ -683,8 +683,8 @@ impl<'a> ModelReader<'a> {
             {
                 self.warning(
                     call,
-                    "this belongs to a table retort does not read in this file; it is not read",
-                    "define the table (or the mapped class) in this file, or declare the item in its __table_args__",
+                    "this belongs to a table retort does not read; it is not read",
+                    "define the table (or the mapped class) in the models read, or declare the item in its __table_args__",
                 );
             }
             // Only string column names: SQLAlchemy attaches it to no table
@@ -700,7 +700,7 @@ impl<'a> ModelReader<'a> {
             self.warning(
                 call,
                 "append_constraint on a table retort does not know; the constraint is not read",
-                "call it on a Table(...) bound to a module-level name, or on Model.__table__ of a class in this file",
+                "call it on a Table(...) bound to a module-level name, or on Model.__table__ of a class of the models",
             );
             return;
         };
