@@ -91,7 +91,7 @@ impl<'a> ModelReader<'a> {
         }
         let module = self.scope(class).map_or("", |s| s.module.as_str());
         let mut registry = Registry {
-            metadata: Some(format!("{module}.{}.metadata", class.name.id.as_str())),
+            metadata: Some(format!("{module}.{}.metadata", class.name.id.as_str()).into()),
             ..Registry::default()
         };
         for (target, value) in named_assignments(&class.body) {

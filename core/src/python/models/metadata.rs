@@ -51,7 +51,7 @@ impl ModelReader<'_> {
     /// writing it: `metadata` → `app.db.metadata` (where it is bound, or
     /// the module it is imported from), `Base.metadata` →
     /// `app.db.Base.metadata`, the key a declarative base's tables get.
-    pub(super) fn metadata_key(&self, expr: &Expr) -> Option<String> {
+    pub(super) fn metadata_key(&self, expr: &Expr) -> Option<MetadataKey> {
         let written = dotted(expr)?;
         let (first, rest) = written
             .split_once('.')
@@ -68,9 +68,9 @@ impl ModelReader<'_> {
             None => format!("{}.{first}", scope.module),
         };
         Some(if rest.is_empty() {
-            owner
+            owner.into()
         } else {
-            format!("{owner}.{rest}")
+            format!("{owner}.{rest}").into()
         })
     }
 
@@ -81,7 +81,7 @@ impl ModelReader<'_> {
     /// metadata are said, and the first kept.
     pub(super) fn keep_entries_metadata(&mut self) {
         let entries = self.entries;
-        let wanted: HashSet<Option<String>> = self
+        let wanted: HashSet<Option<MetadataKey>> = self
             .tables
             .iter()
             .filter(|t| {

@@ -97,6 +97,10 @@ pub(in crate::python) fn read_linked(
     reader.finish()
 }
 
+/// Which `MetaData` a table is in (`app.db.Base.metadata`): shared, since
+/// every class of a base carries it.
+type MetadataKey = std::rc::Rc<str>;
+
 /// Module-level functions, by name.
 type Functions<'a> = HashMap<String, &'a StmtFunctionDef>;
 
@@ -123,7 +127,7 @@ struct Registry {
     /// base inherits from.
     class: Option<String>,
     /// Which `MetaData` its tables go to (see [`ModelReader::metadata_key`]).
-    metadata: Option<String>,
+    metadata: Option<MetadataKey>,
 }
 
 /// A column being read, with what the table-level pass still needs.
@@ -240,7 +244,7 @@ struct TableSpec {
     extend_existing: bool,
     /// Which `MetaData` it is in: two of them may each hold a table of one
     /// name (dagster's `secondary_indexes`).
-    metadata: Option<String>,
+    metadata: Option<MetadataKey>,
     convention: NamingConvention,
     span: Span,
 }
@@ -1040,7 +1044,12 @@ b = sa.Table(\"t\", metadata, sa.Column(\"other\", sa.Integer))
         assert_eq!(d.severity, Severity::Error);
         assert_eq!(&source[d.span.start..d.span.end], "Money");
         assert!(d.message.contains("unknown type Money"));
-        assert!(d.help.as_deref().unwrap().contains("imported from a module that was not read"));
+        assert!(
+            d.help
+                .as_deref()
+                .unwrap()
+                .contains("imported from a module that was not read")
+        );
     }
 
     #[test]

@@ -192,7 +192,7 @@ impl<'a> ModelReader<'a> {
             self.flask = Some(Registry {
                 convention,
                 flask: true,
-                metadata: Some("flask_sqlalchemy.SQLAlchemy().metadata".to_string()),
+                metadata: Some("flask_sqlalchemy.SQLAlchemy().metadata".into()),
                 ..Registry::default()
             });
         } else if symbol.is(Family::Orm, "declarative_base") {
@@ -207,7 +207,7 @@ impl<'a> ModelReader<'a> {
                 Some(given) => self.metadata_key(given),
                 None => {
                     let module = self.scope(call).map_or("", |s| s.module.as_str());
-                    Some(format!("{module}.{target}.metadata"))
+                    Some(format!("{module}.{target}.metadata").into())
                 }
             };
             self.base_vars.insert(
