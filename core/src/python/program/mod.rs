@@ -638,6 +638,11 @@ mod tests {
 
     use super::*;
 
+    /// `m/base.py` and `m/a.py` of the package tests.
+    const BASE: &str = "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n";
+    const TABLE_A: &str = "from sqlalchemy import Column, Integer\nfrom .base import Base\n\
+                           class A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n";
+
     fn files(list: &[(&str, &str)]) -> FileSet {
         FileSet::new(list.iter().map(|(p, t)| (p.to_string(), t.to_string())))
     }
@@ -723,15 +728,8 @@ mod tests {
                 "m/__init__.py",
                 "from .a import A\nfrom .b import *\n__all__ = ['A', 'B']\n",
             ),
-            (
-                "m/base.py",
-                "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n",
-            ),
-            (
-                "m/a.py",
-                "from sqlalchemy import Column, Integer\nfrom .base import Base\n\
-                 class A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n",
-            ),
+            ("m/base.py", BASE),
+            ("m/a.py", TABLE_A),
             (
                 "m/b.py",
                 "from sqlalchemy import Column, Integer, ForeignKey\nfrom m.base import Base\n\
@@ -765,15 +763,8 @@ mod tests {
     fn a_module_is_read_after_its_packages() {
         let set = files(&[
             ("m/__init__.py", "from . import a, b\n"),
-            (
-                "m/base.py",
-                "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n",
-            ),
-            (
-                "m/a.py",
-                "from sqlalchemy import Column, Integer\nfrom .base import Base\n\
-                 class A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n",
-            ),
+            ("m/base.py", BASE),
+            ("m/a.py", TABLE_A),
             (
                 "m/b.py",
                 "from sqlalchemy import Column, ForeignKey\nfrom .base import Base\n\

@@ -47,30 +47,37 @@ pub(super) fn collect_imports(stmt: &Stmt, out: &mut Vec<Import>) {
                 })
                 .collect(),
         }),
-        Stmt::If(block) => {
-            for stmt in block
-                .body
-                .iter()
-                .chain(block.elif_else_clauses.iter().flat_map(|c| &c.body))
-            {
+        Stmt::If(_) | Stmt::Try(_) => {
+            for stmt in nested(stmt) {
                 collect_imports(stmt, out);
             }
         }
+        _ => {}
+    }
+}
+
+/// The statements inside a top-level `if` or `try` (every branch, every
+/// handler): they run at import as the module's own.
+fn nested(stmt: &Stmt) -> Vec<&Stmt> {
+    match stmt {
+        Stmt::If(block) => block
+            .body
+            .iter()
+            .chain(block.elif_else_clauses.iter().flat_map(|c| &c.body))
+            .collect(),
         Stmt::Try(block) => {
             let handlers = block.handlers.iter().flat_map(|h| match h {
                 ruff_python_ast::ExceptHandler::ExceptHandler(h) => &h.body,
             });
-            for stmt in block
+            block
                 .body
                 .iter()
                 .chain(handlers)
                 .chain(&block.orelse)
                 .chain(&block.finalbody)
-            {
-                collect_imports(stmt, out);
-            }
+                .collect()
         }
-        _ => {}
+        _ => Vec::new(),
     }
 }
 
@@ -106,20 +113,8 @@ pub(super) fn bound_names(stmt: &Stmt, out: &mut Vec<String>) {
                 out.push(alias.asname.as_ref().unwrap_or(&alias.name).id.to_string());
             }
         }
-        Stmt::If(block) => {
-            for stmt in block
-                .body
-                .iter()
-                .chain(block.elif_else_clauses.iter().flat_map(|c| &c.body))
-            {
-                bound_names(stmt, out);
-            }
-        }
-        Stmt::Try(block) => {
-            let handlers = block.handlers.iter().flat_map(|h| match h {
-                ruff_python_ast::ExceptHandler::ExceptHandler(h) => &h.body,
-            });
-            for stmt in block.body.iter().chain(handlers).chain(&block.orelse) {
+        Stmt::If(_) | Stmt::Try(_) => {
+            for stmt in nested(stmt) {
                 bound_names(stmt, out);
             }
         }
