@@ -168,34 +168,17 @@ fn python_files(folder: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The folder Python finds a file's top package in, the module name it
-/// imports the file as, and whether it is a package's `__init__.py`: the
-/// folders above the file that hold an `__init__.py` are its packages.
+/// imports the file as, and whether it is a package's `__init__.py`
+/// (`python::module_name`, with the folders on disk).
 fn module_of(path: &Path) -> (PathBuf, String, bool) {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let package = stem == "__init__";
-    let mut parts = Vec::new();
-    let mut dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    while dir.join("__init__.py").is_file() {
-        let Some(name) = dir.file_name() else { break };
-        parts.push(name.to_string_lossy().into_owned());
-        match dir.parent() {
-            Some(parent) => dir = parent.to_path_buf(),
-            None => break,
-        }
-    }
-    parts.reverse();
-    if !package || parts.is_empty() {
-        parts.push(stem);
-    }
-    (dir, parts.join("."), package)
+    let text = path.to_string_lossy();
+    let (root, module, package) =
+        python::module_name(&text, |dir| Path::new(dir).join("__init__.py").is_file());
+    (PathBuf::from(root), module, package)
 }
 
 fn read_modules(entries: Vec<ModuleFile>, roots: Vec<PathBuf>) -> Input {
-    let mut tree = Tree { roots };
-    let program = python::read_program(entries, &mut tree);
+    let program = python::read_program(entries, &Tree { roots });
     let mut files: Vec<ReadFile> = program
         .files
         .into_iter()
@@ -226,7 +209,7 @@ struct Tree {
 }
 
 impl Finder for Tree {
-    fn find(&mut self, module: &str) -> Option<ModuleFile> {
+    fn find(&self, module: &str) -> Option<ModuleFile> {
         let relative: PathBuf = module.split('.').collect();
         for root in &self.roots {
             let base = root.join(&relative);

@@ -66,8 +66,7 @@ pub fn read_model_in_folder(
             modules: 1,
         };
     };
-    let mut finder = set.clone();
-    let program = read_program(vec![module], &mut finder);
+    let program = read_program(vec![module], &set);
     let (mine, elsewhere): (Vec<_>, Vec<_>) = program
         .diagnostics
         .into_iter()

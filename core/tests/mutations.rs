@@ -380,10 +380,7 @@ fn mutated_model_packages_never_panic_and_diagnostics_stay_in_their_files() {
         }
         let set = python::FileSet::new(files.clone());
         let entries = set.modules().to_vec();
-        let outcome = std::panic::catch_unwind(|| {
-            let mut finder = set.clone();
-            python::read_program(entries, &mut finder)
-        });
+        let outcome = std::panic::catch_unwind(|| python::read_program(entries, &set));
         let Ok(program) = outcome else {
             panic!("package input {i} panicked the reader:\n{files:#?}");
         };

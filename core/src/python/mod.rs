@@ -15,7 +15,7 @@ mod types;
 #[cfg(feature = "sql")]
 pub(crate) use models::values::{keyword, string};
 pub use models::{DEFAULT_MODULE, read_module_schema, read_schema};
-pub use program::{FileSet, Finder, ModuleFile, Program, read_program};
+pub use program::{FileSet, Finder, ModuleFile, Program, module_name, read_program};
 
 use ruff_python_ast::ModModule;
 use ruff_python_parser::{LexicalErrorType, Mode, ParseErrorType, ParseOptions};

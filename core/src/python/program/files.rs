@@ -12,6 +12,36 @@ pub struct FileSet {
     files: Vec<ModuleFile>,
 }
 
+/// What Python imports the file at `path` (`/`-separated) as: the folders
+/// above it for which `is_package` holds (they have an `__init__.py`) are
+/// its packages. Returns the folder its top package is in (the `sys.path`
+/// entry that finds it), the dotted name, and whether it is a package's
+/// `__init__.py` (named after its folder).
+pub fn module_name(path: &str, is_package: impl Fn(&str) -> bool) -> (&str, String, bool) {
+    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+    let stem = file.strip_suffix(".py").unwrap_or(file);
+    let package = stem == "__init__";
+    let mut parts: Vec<&str> = Vec::new();
+    let mut at = dir;
+    while !at.is_empty() && is_package(at) {
+        let (parent, last) = at.rsplit_once('/').unwrap_or(("", at));
+        if last.is_empty() {
+            break;
+        }
+        parts.push(last);
+        at = if parent.is_empty() && path.starts_with('/') {
+            "/"
+        } else {
+            parent
+        };
+    }
+    parts.reverse();
+    if !package || parts.is_empty() {
+        parts.push(stem);
+    }
+    (at, parts.join("."), package)
+}
+
 impl FileSet {
     /// The `.py` files among `(path, text)` pairs; other files are left out.
     pub fn new(files: impl IntoIterator<Item = (String, String)>) -> Self {
@@ -24,29 +54,21 @@ impl FileSet {
             .filter_map(|(path, _)| path.strip_suffix("__init__.py"))
             .map(|dir| dir.trim_end_matches('/'))
             .collect();
-        let mut modules: Vec<ModuleFile> = files
+        let names: Vec<(String, bool)> = files
             .iter()
-            .map(|(path, source)| {
-                let (dir, name) = path.rsplit_once('/').unwrap_or(("", path.as_str()));
-                let stem = name.trim_end_matches(".py");
-                let package = stem == "__init__";
-                let mut parts: Vec<&str> = Vec::new();
-                let mut at = dir;
-                while !at.is_empty() && inits.contains(at) {
-                    let (parent, last) = at.rsplit_once('/').unwrap_or(("", at));
-                    parts.push(last);
-                    at = parent;
-                }
-                parts.reverse();
-                if !package || parts.is_empty() {
-                    parts.push(stem);
-                }
-                ModuleFile {
-                    path: path.clone(),
-                    module: parts.join("."),
-                    package,
-                    source: source.clone(),
-                }
+            .map(|(path, _)| {
+                let (_, module, package) = module_name(path, |dir| inits.contains(dir));
+                (module, package)
+            })
+            .collect();
+        let mut modules: Vec<ModuleFile> = files
+            .into_iter()
+            .zip(names)
+            .map(|((path, source), (module, package))| ModuleFile {
+                path,
+                module,
+                package,
+                source,
             })
             .collect();
         modules.sort_by(|a, b| a.path.cmp(&b.path));
@@ -65,7 +87,7 @@ impl FileSet {
 }
 
 impl Finder for FileSet {
-    fn find(&mut self, module: &str) -> Option<ModuleFile> {
+    fn find(&self, module: &str) -> Option<ModuleFile> {
         if let Some(file) = self.files.iter().find(|f| f.module == module) {
             return Some(file.clone());
         }

@@ -25,7 +25,7 @@ use ruff_python_ast::Stmt;
 use ruff_python_ast::visitor::Visitor;
 use ruff_text_size::Ranged;
 
-pub use files::FileSet;
+pub use files::{FileSet, module_name};
 use syntax::{Import, UsedNames, attributes_used, bound_names, collect_imports, compiled_by};
 
 use super::models::{Scope, read_linked};
@@ -49,7 +49,7 @@ pub struct ModuleFile {
 
 /// Finds the module Python would import for a dotted name.
 pub trait Finder {
-    fn find(&mut self, module: &str) -> Option<ModuleFile>;
+    fn find(&self, module: &str) -> Option<ModuleFile>;
 }
 
 /// Packages whose names the reader knows itself; their source is never read.
@@ -87,7 +87,7 @@ pub struct Program {
 
 /// Reads `entries` and every module they import that `finder` finds, as
 /// Python would import the entries one after another.
-pub fn read_program(entries: Vec<ModuleFile>, finder: &mut dyn Finder) -> Program {
+pub fn read_program(entries: Vec<ModuleFile>, finder: &dyn Finder) -> Program {
     let own: HashSet<String> = entries.iter().map(|e| top(&e.module).to_string()).collect();
     let mut linker = Linker {
         finder,
@@ -127,7 +127,7 @@ struct Loaded {
 }
 
 struct Linker<'f> {
-    finder: &'f mut dyn Finder,
+    finder: &'f dyn Finder,
     /// Top-level packages taken whole.
     own: HashSet<String>,
     modules: Vec<Loaded>,
@@ -648,9 +648,8 @@ mod tests {
     }
 
     fn read(set: &FileSet, entry: &str) -> Program {
-        let mut finder = set.clone();
         let entry = set.at(entry).cloned().expect("entry in the set");
-        read_program(vec![entry], &mut finder)
+        read_program(vec![entry], set)
     }
 
     fn messages(program: &Program) -> Vec<String> {
@@ -814,8 +813,7 @@ mod tests {
         assert_eq!(names, ["secondary_indexes", "runs"]);
         assert_eq!(program.files[program.table_files[0]].path, "app/runs.py");
         // Both modules asked for: both metadata, one table of each name.
-        let mut finder = set.clone();
-        let both = read_program(set.modules().to_vec(), &mut finder);
+        let both = read_program(set.modules().to_vec(), &set);
         assert_eq!(both.schema.tables.len(), 2);
         assert!(
             both.diagnostics
