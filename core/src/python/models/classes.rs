@@ -300,23 +300,8 @@ impl<'a> ModelReader<'a> {
         if let Some(args) = self.table_args(class) {
             // The class body's names (`__tablename__`, constants) are in
             // scope there, over the module's.
-            let shadowed: Vec<(&str, Option<&Expr>)> = named_assignments(&class.body)
-                .map(|(name, value)| {
-                    (
-                        name,
-                        std::rc::Rc::make_mut(&mut self.values).insert(name.to_string(), value),
-                    )
-                })
-                .collect();
-            self.read_table_args(args, &mut table);
-            for (name, before) in shadowed.into_iter().rev() {
-                match before {
-                    Some(value) => {
-                        std::rc::Rc::make_mut(&mut self.values).insert(name.to_string(), value)
-                    }
-                    None => std::rc::Rc::make_mut(&mut self.values).remove(name),
-                };
-            }
+            let names: Vec<(&str, &'a Expr)> = named_assignments(&class.body).collect();
+            self.with_names(&names, |reader| reader.read_table_args(args, &mut table));
         }
         self.add_table(table);
     }

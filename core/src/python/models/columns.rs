@@ -330,13 +330,7 @@ impl<'a> ModelReader<'a> {
     /// The SQL of a `CheckConstraint("...")` or `CheckConstraint(text("..."))`.
     pub(super) fn check_text(&self, call: &ExprCall, table: Option<&TableSpec>) -> Option<String> {
         let condition = call.arguments.args.first()?;
-        string(condition)
-            .or_else(|| match condition {
-                Expr::Call(c) if self.is(&c.func, Family::Sqlalchemy, "text") => {
-                    c.arguments.args.first().and_then(string)
-                }
-                _ => None,
-            })
+        self.sql_text(condition)
             .or_else(|| self.sql_expression(condition, table))
     }
 

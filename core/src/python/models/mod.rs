@@ -97,6 +97,13 @@ pub(in crate::python) fn read_linked(
     reader.finish()
 }
 
+/// The scope (of `scopes`, in the order of their `start`) the text at `at`
+/// is in.
+fn scope_at(scopes: &[Scope], at: usize) -> Option<&Scope> {
+    let after = scopes.partition_point(|s| s.start <= at);
+    scopes.get(after.checked_sub(1)?)
+}
+
 /// Which `MetaData` a table is in (`app.db.Base.metadata`): shared, since
 /// every class of a base carries it.
 type MetadataKey = std::rc::Rc<str>;
@@ -358,9 +365,7 @@ impl<'a> ModelReader<'a> {
                     }
                 }
             }
-            let at = stmt.start().to_usize();
-            let scope = scopes.partition_point(|s| s.start <= at);
-            if let Some(scope) = scope.checked_sub(1).and_then(|i| scopes.get(i)) {
+            if let Some(scope) = scope_at(&scopes, stmt.start().to_usize()) {
                 by_module
                     .entry(scope.module.as_str())
                     .or_default()
@@ -384,21 +389,11 @@ impl<'a> ModelReader<'a> {
                 }
             }
         }
-        let mut module_functions = HashMap::default();
-        for stmt in body {
-            if let Stmt::FunctionDef(def) = stmt {
-                let at = def.start().to_usize();
-                let scope = scopes.partition_point(|s| s.start <= at);
-                if let Some(scope) = scope.checked_sub(1).and_then(|i| scopes.get(i)) {
-                    module_functions.insert((scope.module.clone(), def.name.id.to_string()), def);
-                }
-            }
-        }
         let mut reader = ModelReader {
             entries: 1,
             class_defs,
             scopes,
-            module_functions,
+            module_functions: HashMap::default(),
             compiled: HashMap::default(),
             classes,
             values: std::rc::Rc::new(values),
@@ -409,22 +404,25 @@ impl<'a> ModelReader<'a> {
             flask: None,
             tables: Vec::new(),
             table_vars: HashMap::default(),
-            functions: body
-                .iter()
-                .filter_map(|stmt| match stmt {
-                    Stmt::FunctionDef(def) => Some((def.name.id.as_str().to_string(), def)),
-                    _ => None,
-                })
-                .collect(),
+            functions: HashMap::default(),
             unread_classes: Vec::new(),
             enums: Vec::new(),
             sequences: Vec::new(),
             diagnostics: Vec::new(),
         };
+        // Functions, by name and by (module, name), and the `@compiles`
+        // ones by the element they compile.
         for stmt in body {
             let Stmt::FunctionDef(def) = stmt else {
                 continue;
             };
+            let name = def.name.id.to_string();
+            if let Some(scope) = reader.scope(def) {
+                reader
+                    .module_functions
+                    .insert((scope.module.clone(), name.clone()), def);
+            }
+            reader.functions.insert(name, def);
             for decorator in &def.decorator_list {
                 let Expr::Call(call) = &decorator.expression else {
                     continue;
@@ -493,8 +491,7 @@ impl<'a> ModelReader<'a> {
 
     /// The scope of the module the text at `at` is in.
     fn scope_at(&self, at: usize) -> Option<&Scope> {
-        let after = self.scopes.partition_point(|s| s.start <= at);
-        self.scopes.get(after.checked_sub(1)?)
+        scope_at(&self.scopes, at)
     }
 
     /// The imports of the module `expr` was written in.

@@ -37,7 +37,7 @@ fn class_name_part(expr: &Expr, names: &Names, class_name: &str, depth: usize) -
         return None;
     }
     let part = |e: &Expr| class_name_part(e, names, class_name, depth + 1);
-    let text = |e: &Expr| string(e).or_else(|| constant_string(e, names.values));
+    let text = |e: &Expr| constant_string(e, names.values);
     match expr {
         Expr::Attribute(attr) if attr.attr.id.as_str() == "__name__" => {
             Some(class_name.to_string())
@@ -57,23 +57,25 @@ fn class_name_part(expr: &Expr, names: &Names, class_name: &str, depth: usize) -
             match &*call.func {
                 Expr::Attribute(attr) => {
                     let method = attr.attr.id.as_str();
-                    // `re.sub(pattern, repl, text)`.
-                    if method == "sub"
-                        && matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == "re")
-                    {
-                        let [pattern, repl, subject] = &args[..] else {
-                            return None;
-                        };
-                        return Pattern::parse(&text(pattern)?)?.sub(&text(repl)?, &part(subject)?);
-                    }
-                    // `PATTERN.sub(repl, text)`, `PATTERN = re.compile("...")`.
-                    if method == "sub"
-                        && let Some(Expr::Call(compile)) = names.values.dotted(&attr.value)
-                        && dotted(&compile.func).as_deref() == Some("re.compile")
-                    {
-                        let ([repl, subject], [pattern]) = (&args[..], &compile.arguments.args[..])
-                        else {
-                            return None;
+                    if method == "sub" {
+                        let (pattern, repl, subject) = match (&*attr.value, &args[..]) {
+                            // `re.sub(pattern, repl, text)`.
+                            (Expr::Name(n), [pattern, repl, subject]) if n.id.as_str() == "re" => {
+                                (pattern, repl, subject)
+                            }
+                            // `PATTERN.sub(repl, text)`, `PATTERN = re.compile("...")`.
+                            (compiled, [repl, subject]) => match names.values.dotted(compiled) {
+                                Some(Expr::Call(compile))
+                                    if dotted(&compile.func).as_deref() == Some("re.compile") =>
+                                {
+                                    let [pattern] = &compile.arguments.args[..] else {
+                                        return None;
+                                    };
+                                    (pattern, repl, subject)
+                                }
+                                _ => return None,
+                            },
+                            _ => return None,
                         };
                         return Pattern::parse(&text(pattern)?)?.sub(&text(repl)?, &part(subject)?);
                     }

@@ -89,18 +89,31 @@ impl<'a> ModelReader<'a> {
         if for_loop.is_async || !for_loop.orelse.is_empty() {
             return;
         }
-        let name = target.id.as_str().to_string();
-        let before = self.values.get(&name).copied();
+        let name = target.id.as_str();
         for element in elements {
-            Rc::make_mut(&mut self.values).insert(name.clone(), element);
-            for stmt in &for_loop.body {
-                self.read_module_statement(stmt);
-            }
+            self.with_names(&[(name, element)], |reader| {
+                for stmt in &for_loop.body {
+                    reader.read_module_statement(stmt);
+                }
+            });
         }
-        match before {
-            Some(value) => Rc::make_mut(&mut self.values).insert(name, value),
-            None => Rc::make_mut(&mut self.values).remove(&name),
-        };
+    }
+
+    /// `read` with `names` bound to their values over the module's (a class
+    /// body's names in its `__table_args__`, a `for` loop's variable), the
+    /// module's bindings back afterwards.
+    pub(super) fn with_names(&mut self, names: &[(&str, &'a Expr)], read: impl FnOnce(&mut Self)) {
+        let before: Vec<Option<&'a Expr>> = names
+            .iter()
+            .map(|&(name, value)| Rc::make_mut(&mut self.values).insert(name.to_string(), value))
+            .collect();
+        read(self);
+        for (&(name, _), before) in names.iter().zip(before).rev() {
+            match before {
+                Some(value) => Rc::make_mut(&mut self.values).insert(name.to_string(), value),
+                None => Rc::make_mut(&mut self.values).remove(name),
+            };
+        }
     }
 
     /// `Table(...)`s kept as attributes of a class (`class Tables: users =
@@ -139,13 +152,7 @@ impl<'a> ModelReader<'a> {
                 continue;
             }
             match self.symbol(&call.func) {
-                Some(s) if s.is(Family::Sqlalchemy, "Table") => {
-                    self.read_core_table(call);
-                    if let Some(table) = self.tables.last() {
-                        self.table_vars
-                            .insert(target.to_string(), table.name.clone());
-                    }
-                }
+                Some(s) if s.is(Family::Sqlalchemy, "Table") => self.read_core_table(call, target),
                 Some(s) if is_unknown_table_call(&s) => self.unknown_table_call(call),
                 _ => {}
             }
@@ -220,13 +227,7 @@ impl<'a> ModelReader<'a> {
                 },
             );
         } else if symbol.is(Family::Sqlalchemy, "Table") {
-            self.read_core_table(call);
-            if !target.is_empty()
-                && let Some(table) = self.tables.last()
-            {
-                self.table_vars
-                    .insert(target.to_string(), table.name.clone());
-            }
+            self.read_core_table(call, target);
         } else if is_unknown_table_call(&symbol) {
             self.unknown_table_call(call);
         } else if symbol.is(Family::Sqlalchemy, "Index")
@@ -271,10 +272,6 @@ impl<'a> ModelReader<'a> {
     /// A module-level name's value (or a `Class.NAME`'s, a `module.NAME`'s),
     /// or the expression itself.
     pub(super) fn follow(&self, expr: &'a Expr) -> &'a Expr {
-        match expr {
-            Expr::Name(name) => self.values.get(name.id.as_str()).copied().unwrap_or(expr),
-            Expr::Attribute(_) => self.values.dotted(expr).unwrap_or(expr),
-            _ => expr,
-        }
+        self.values.dotted(expr).unwrap_or(expr)
     }
 }

@@ -4,8 +4,9 @@
 use super::*;
 
 impl<'a> ModelReader<'a> {
-    /// `Table("name", metadata, Column(...), ..., schema=...)`.
-    pub(super) fn read_core_table(&mut self, call: &'a ExprCall) {
+    /// `Table("name", metadata, Column(...), ..., schema=...)`, bound to
+    /// `target` (empty: to no name).
+    pub(super) fn read_core_table(&mut self, call: &'a ExprCall, target: &str) {
         let args: Vec<&'a Expr> = call.arguments.args.iter().collect();
         let keywords: Vec<(&'a str, &'a Expr)> = call
             .arguments
@@ -13,16 +14,19 @@ impl<'a> ModelReader<'a> {
             .iter()
             .filter_map(|k| Some((k.arg.as_ref()?.id.as_str(), &k.value)))
             .collect();
-        self.read_table_call(&args, &keywords, call);
+        self.read_table_call(&args, &keywords, call, target);
     }
 
     /// `Table(args…, keywords…)`, the call at `at` (its arguments may come
-    /// from a helper's call, see [`Self::read_helper_table`]).
+    /// from a helper's call, see [`Self::read_helper_table`]); the name
+    /// `target` (if any) is bound to the table read, for the items and
+    /// column objects written after it (`t.c.col`).
     fn read_table_call(
         &mut self,
         args: &[&'a Expr],
         keywords: &[(&'a str, &'a Expr)],
         at: &ExprCall,
+        target: &str,
     ) {
         let keyword = |name: &str| keywords.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
         let Some(name) = args.first().and_then(|a| constant_string(a, &self.values)) else {
@@ -95,6 +99,10 @@ impl<'a> ModelReader<'a> {
             } else {
                 self.table_item(inner, &mut table);
             }
+        }
+        if !target.is_empty() {
+            self.table_vars
+                .insert(target.to_string(), table.name.clone());
         }
         self.add_table(table);
     }
@@ -255,13 +263,7 @@ impl<'a> ModelReader<'a> {
                 }
             }
         }
-        self.read_table_call(&args, &keywords, call);
-        if !target.is_empty()
-            && let Some(table) = self.tables.last()
-        {
-            self.table_vars
-                .insert(target.to_string(), table.name.clone());
-        }
+        self.read_table_call(&args, &keywords, call, target);
     }
 
     /// `__table_args__`: a tuple of constraints/indexes, optionally ending

@@ -51,10 +51,6 @@ pub(super) struct Values<'a> {
 }
 
 impl<'a> Values<'a> {
-    pub(super) fn get(&self, name: &str) -> Option<&&'a Expr> {
-        self.map.get(name)
-    }
-
     pub(super) fn contains_key(&self, name: &str) -> bool {
         self.map.contains_key(name)
     }
@@ -111,8 +107,7 @@ pub(super) fn evaluate(expr: &Expr, values: &Values<'_>, depth: usize) -> Option
         Expr::StringLiteral(_) => string(expr).map(Literal::Str),
         Expr::BooleanLiteral(b) => Some(Literal::Bool(b.value)),
         Expr::NoneLiteral(_) => Some(Literal::None),
-        Expr::Name(name) => evaluate(values.get(name.id.as_str())?, values, depth + 1),
-        Expr::Attribute(_) => evaluate(values.dotted(expr)?, values, depth + 1),
+        Expr::Name(_) | Expr::Attribute(_) => evaluate(values.dotted(expr)?, values, depth + 1),
         Expr::BinOp(binop) => {
             let left = evaluate(&binop.left, values, depth + 1)?;
             let right = evaluate(&binop.right, values, depth + 1)?;

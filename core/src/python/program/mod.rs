@@ -108,6 +108,12 @@ pub fn read_program(entries: Vec<ModuleFile>, finder: &dyn Finder) -> Program {
     linker.read()
 }
 
+/// Whether a (syntax) diagnostic falls in a statement: the statement is
+/// then not laid out, and the diagnostic is the statement's module's.
+fn overlaps(diagnostic: &Diagnostic, stmt: &Stmt) -> bool {
+    diagnostic.span.start < stmt.end().to_usize() && diagnostic.span.end >= stmt.start().to_usize()
+}
+
 fn top(module: &str) -> &str {
     module.split('.').next().unwrap_or(module)
 }
@@ -149,12 +155,7 @@ impl Linker<'_> {
         let body = &parsed.module.body;
         let clean = body
             .iter()
-            .map(|stmt| {
-                let range = stmt.range();
-                !parsed.diagnostics.iter().any(|d| {
-                    d.span.start < range.end().to_usize() && d.span.end >= range.start().to_usize()
-                })
-            })
+            .map(|stmt| !parsed.diagnostics.iter().any(|d| overlaps(d, stmt)))
             .collect();
         let mut bindings: HashMap<String, Vec<usize>> = HashMap::default();
         for (index, stmt) in body.iter().enumerate() {
@@ -544,11 +545,7 @@ impl Linker<'_> {
                     .body
                     .iter()
                     .enumerate()
-                    .any(|(i, stmt)| {
-                        self.taken.contains(&(index, i))
-                            && d.span.start < stmt.end().to_usize()
-                            && d.span.end >= stmt.start().to_usize()
-                    })
+                    .any(|(i, stmt)| self.taken.contains(&(index, i)) && overlaps(d, stmt))
             };
             diagnostics.extend(
                 loaded
