@@ -12,7 +12,9 @@ mod files;
 mod versions;
 
 use clap::Parser;
-use commands::{about, branches, check, heads, history, lint, revision, rule, schema, show, sql};
+use commands::{
+    about, branches, check, heads, history, lint, rehearse, revision, rule, schema, show, sql,
+};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -41,6 +43,12 @@ enum Command {
     /// `alembic upgrade --sql` (or `downgrade --sql`) prints it. Give one
     /// revision or a chain of them (e.g. `versions/*.py`).
     Sql(sql::Args),
+    /// What an Alembic command (`upgrade +1`, `downgrade base`, `current`…)
+    /// runs against a database at `--current`: its log lines on stderr,
+    /// its statements and transaction steps on stdout (`--json`: the plan).
+    /// Nothing is connected to. Example: `retort rehearse versions
+    /// --current ae1027a6 -- upgrade +1`.
+    Rehearse(rehearse::Args),
     /// List revisions newest first, as `alembic history` does.
     History(history::Args),
     /// The head revisions, as `alembic heads` prints them.
@@ -69,6 +77,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => schema::run(args),
         Command::Revision(args) => revision::run(args),
         Command::Sql(args) => sql::run(args),
+        Command::Rehearse(args) => rehearse::run(args),
         Command::History(args) => history::run(args),
         Command::Heads(args) => heads::run(args),
         Command::Branches(args) => branches::run(args),

@@ -102,7 +102,7 @@ fn history(files: &[PathBuf]) -> usize {
     graph
         .history()
         .into_iter()
-        .map(|i| graph.history_line(i, None).len())
+        .map(|i| graph.history_line(i, &[]).len())
         .sum()
 }
 

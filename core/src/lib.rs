@@ -12,7 +12,7 @@
 //! (`tests/tidy.rs` checks it): text and quoting (`text`, `diagnostic`,
 //! `quote`, `naming`, `hash`, `par`, `zip`) → `schema` → `op` → the readers
 //! (`python`, `sql`, `revision`, `graph`, `input`) → `diff` → `render` →
-//! `lint` → `report`, `autogen` and `protocol`.
+//! `lint` → `report`, `autogen`, `rehearse` and `protocol`.
 //!
 //! Readers never panic and never give up: they return what they could read
 //! together with [`Diagnostic`]s carrying byte [`Span`]s. Positions are kept
@@ -36,6 +36,7 @@ pub mod par;
 pub mod protocol;
 pub mod python;
 pub mod quote;
+pub mod rehearse;
 #[cfg(feature = "sql")]
 pub mod render;
 pub mod report;

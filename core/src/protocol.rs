@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::autogen::{Choices, ColumnFill, RenamedColumn, RenamedTable};
 use crate::diagnostic::Diagnostic;
+use crate::rehearse::{Plan, RunOptions, TimelineRow};
 use crate::report::Review;
 
 /// A request, with the id its reply will carry.
@@ -141,6 +142,21 @@ pub enum Request {
         files: Vec<SourceFile>,
         target: String,
     },
+    /// An Alembic command planned against a database whose
+    /// `alembic_version` holds `current`: [`Reply::Rehearsal`]. An empty
+    /// `command` plans nothing and gives the timeline.
+    Rehearse {
+        revisions: Revisions,
+        current: Vec<String>,
+        command: String,
+        options: RunOptions,
+    },
+    /// What a rehearsal starts from: the schema of `input` (none: an empty
+    /// database) and `rows` seed rows per table: [`Reply::Base`].
+    Base {
+        input: Option<ModelInput>,
+        rows: u32,
+    },
     /// The `.py` files of a zip archive: [`Reply::Unzip`].
     Unzip {
         #[serde(with = "serde_bytes")]
@@ -157,6 +173,8 @@ pub enum Reply {
     History(HistoryPicture),
     Path(PathSql),
     Unzip(Unzipped),
+    Rehearsal(Rehearsal),
+    Base(BaseState),
     /// The request could not be decoded (a page and a worker of different
     /// builds).
     Refused {
@@ -220,6 +238,37 @@ pub struct PathSql {
     pub problems: Vec<String>,
     /// The target revision's file (to open in the Revision pane).
     pub file: Option<SourceFile>,
+}
+
+/// Where a rehearsal's revisions come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Revisions {
+    /// The Revision pane's text: one revision, or a chain.
+    Text(String),
+    /// A `versions/` folder's files.
+    Files(Vec<SourceFile>),
+}
+
+/// A command, planned, and where the database stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rehearsal {
+    pub plan: Plan,
+    /// The revisions newest first, the current ones marked.
+    pub timeline: Vec<TimelineRow>,
+    /// Revisions left out, graph errors.
+    pub problems: Vec<String>,
+}
+
+/// A rehearsal's start: the DDL of the schema, and the seed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaseState {
+    /// One statement each.
+    pub ddl: Vec<String>,
+    /// The seed rows' SQL (the user may edit it).
+    pub seed: String,
+    pub tables: usize,
+    /// Errors in the model read.
+    pub errors: usize,
 }
 
 /// The `.py` files of a zip archive.

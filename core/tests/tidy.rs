@@ -38,7 +38,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("diff", &["diff"]),
     ("render", &["render"]),
     ("lint", &["lint"]),
-    ("report and protocol", &["report", "autogen", "protocol"]),
+    (
+        "report and protocol",
+        &["report", "autogen", "rehearse", "protocol"],
+    ),
 ];
 
 /// The longest a module may be, tests not counted.

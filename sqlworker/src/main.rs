@@ -12,12 +12,12 @@ use retort_core::autogen::{self, ColumnFill, RenamedColumn, RenamedTable};
 use retort_core::graph::Graph;
 use retort_core::lint;
 use retort_core::protocol::{
-    FixRequest, FromWorker, HistoryPicture, ModelInput, PaneRead, PathSql, Reply, Request,
-    ReviewOutcome, RevisionPlan, SourceFile, ToWorker, Unzipped,
+    BaseState, FixRequest, FromWorker, HistoryPicture, ModelInput, PaneRead, PathSql, Rehearsal,
+    Reply, Request, ReviewOutcome, RevisionPlan, Revisions, SourceFile, ToWorker, Unzipped,
 };
 use retort_core::render::script::{Direction, files_script};
 use retort_core::report::review;
-use retort_core::{Applicability, LineIndex, Severity, revision};
+use retort_core::{Applicability, LineIndex, Severity, rehearse, revision};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -43,7 +43,64 @@ fn answer(request: Request) -> Reply {
         Request::History { files, current } => history(&files, &current),
         Request::Path { files, target } => path(&files, &target),
         Request::Unzip { bytes } => unzip(&bytes),
+        Request::Rehearse {
+            revisions,
+            current,
+            command,
+            options,
+        } => rehearse(&revisions, &current, &command, options),
+        Request::Base { input, rows } => base(input.as_ref(), rows),
     }
+}
+
+/// Plans `command` on the revisions, and the timeline of where the
+/// database is.
+fn rehearse(
+    revisions: &Revisions,
+    current: &[String],
+    command: &str,
+    options: rehearse::RunOptions,
+) -> Reply {
+    let chain = match revisions {
+        Revisions::Text(text) => rehearse::Chain::from_text(text),
+        Revisions::Files(files) => {
+            let files: Vec<(String, String)> = revision_files(files)
+                .into_iter()
+                .map(|f| (f.path.clone(), f.text.clone()))
+                .collect();
+            rehearse::Chain::from_files(&files)
+        }
+    };
+    let plan = if command.trim().is_empty() {
+        rehearse::Plan::default()
+    } else {
+        match rehearse::AlembicCommand::parse(command) {
+            Ok(command) => rehearse::plan(&chain, current, &command, options),
+            Err(usage) => rehearse::Plan {
+                error: Some(usage),
+                ..rehearse::Plan::default()
+            },
+        }
+    };
+    Reply::Rehearsal(Rehearsal {
+        plan,
+        timeline: rehearse::timeline(&chain, current),
+        problems: chain.problems.clone(),
+    })
+}
+
+/// The DDL and seed rows a rehearsal starts from.
+fn base(input: Option<&ModelInput>, rows: u32) -> Reply {
+    let (schema, diagnostics) = input.map(ModelInput::read).unwrap_or_default();
+    Reply::Base(BaseState {
+        ddl: rehearse::create_sql(&schema),
+        seed: rehearse::seed::seed_sql(&schema, rows),
+        tables: schema.tables.len(),
+        errors: diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count(),
+    })
 }
 
 fn read(input: &ModelInput) -> Reply {

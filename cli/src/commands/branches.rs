@@ -33,7 +33,7 @@ pub fn run(args: &Args) -> ExitCode {
                     tree: true,
                     ..Line::default()
                 },
-                None
+                &[]
             )
         );
         let pad = " ".repeat(graph.node(i).id.len());
@@ -47,7 +47,7 @@ pub fn run(args: &Args) -> ExitCode {
                             tree: true,
                             ..Line::default()
                         },
-                        None
+                        &[]
                     )
                 );
             }

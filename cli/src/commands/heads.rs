@@ -29,7 +29,7 @@ pub fn run(args: &Args) -> ExitCode {
         if args.verbose {
             println!("{}", log_entry(&folder, i, None));
         } else {
-            println!("{}", graph.line(i, Line::default(), None));
+            println!("{}", graph.line(i, Line::default(), &[]));
         }
     }
     exit(failed)

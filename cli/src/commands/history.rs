@@ -65,7 +65,7 @@ pub fn run(args: &Args) -> ExitCode {
         if args.verbose {
             println!("{}", log_entry(&folder, i, current));
         } else {
-            println!("{}", graph.history_line(i, current));
+            println!("{}", graph.history_line(i, current.as_slice()));
         }
     }
     exit(failed)

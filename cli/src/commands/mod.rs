@@ -7,6 +7,7 @@ pub mod check;
 pub mod heads;
 pub mod history;
 pub mod lint;
+pub mod rehearse;
 pub mod revision;
 pub mod rule;
 pub mod schema;

@@ -453,27 +453,41 @@ impl Graph {
     /// The revisions `alembic upgrade FROM:TO` runs, in the order it runs
     /// them (oldest first).
     pub fn upgrade_path(&self, from: &str, to: &str) -> Result<Vec<usize>, ResolveError> {
-        let targets = self.resolve(to)?;
-        let current = self.resolve(from)?;
-        let mut needs: HashSet<usize> = self.ancestors(&targets).into_iter().collect();
-        let done: HashSet<usize> = self.ancestors(&current).into_iter().collect();
+        Ok(self.upgrades(&self.resolve(from)?, &self.resolve(to)?))
+    }
+
+    /// The revisions an upgrade from the `current` heads to `targets`
+    /// runs, oldest first: those below a target and not below a current
+    /// head.
+    pub fn upgrades(&self, current: &[usize], targets: &[usize]) -> Vec<usize> {
+        let mut needs: HashSet<usize> = self.ancestors(targets).into_iter().collect();
+        let done: HashSet<usize> = self.ancestors(current).into_iter().collect();
         needs.retain(|r| !done.contains(r));
-        let mut order = self.topological(&needs, &targets);
+        let mut order = self.topological(&needs, targets);
         order.reverse();
-        Ok(order)
+        order
     }
 
     /// The revisions `alembic downgrade TO` runs from `from` (the current
     /// revisions), in the order it runs them (newest first): those below
     /// `from` and not below `to`.
     pub fn downgrade_path(&self, from: &str, to: &str) -> Result<Vec<usize>, ResolveError> {
-        let current = self.resolve(from)?;
-        let target = self.resolve(to)?;
-        let mut undo: HashSet<usize> = self.ancestors(&current).into_iter().collect();
-        for kept in self.ancestors(&target) {
+        Ok(self.downgrades(&self.resolve(from)?, &self.resolve(to)?))
+    }
+
+    /// The revisions a downgrade from the `current` heads to `targets`
+    /// runs, newest first.
+    pub fn downgrades(&self, current: &[usize], targets: &[usize]) -> Vec<usize> {
+        let mut undo: HashSet<usize> = self.ancestors(current).into_iter().collect();
+        for kept in self.ancestors(targets) {
             undo.remove(&kept);
         }
-        Ok(self.topological(&undo, &current))
+        self.topological(&undo, current)
+    }
+
+    /// Whether `of` is `i` or below it.
+    pub fn is_ancestor(&self, of: usize, i: usize) -> bool {
+        self.ancestors(&[i]).contains(&of)
     }
 
     /// The revisions an identifier names: `heads`, `head` (one), `base`
@@ -572,8 +586,9 @@ impl Graph {
     }
 
     /// `steps` up (positive) or down (negative) from `from` (`None`: below
-    /// the bases).
-    fn walk(
+    /// the bases), as Alembic's `_walk` goes: a step with two ways to go is
+    /// "Ambiguous walk", one with none did not produce the migrations.
+    pub fn walk(
         &self,
         from: Option<usize>,
         steps: i64,
@@ -582,27 +597,27 @@ impl Graph {
         let mut at = from;
         let fail = || {
             ResolveError::Relative(format!(
-                "relative revision {ident} didn't produce {} migrations",
+                "Relative revision {ident} didn't produce {} migrations",
                 steps.abs()
             ))
         };
         for _ in 0..steps.unsigned_abs() {
-            at = if steps > 0 {
-                let next: Vec<usize> = match at {
-                    Some(r) => self.next[r].clone(),
-                    None => self.bases.clone(),
-                };
-                match next.as_slice() {
-                    [one] => Some(*one),
-                    _ => return Err(fail()),
+            let ways: Vec<Option<usize>> = if steps > 0 {
+                match at {
+                    Some(r) => self.next[r].iter().map(|&n| Some(n)).collect(),
+                    None => self.bases.iter().map(|&n| Some(n)).collect(),
                 }
             } else {
                 let r = at.ok_or_else(fail)?;
                 match self.down[r].as_slice() {
-                    [] => None,
-                    [one] => Some(*one),
-                    _ => return Err(fail()),
+                    [] => vec![None],
+                    down => down.iter().map(|&n| Some(n)).collect(),
                 }
+            };
+            at = match ways.as_slice() {
+                [] => return Err(fail()),
+                [one] => *one,
+                _ => return Err(ResolveError::Relative("Ambiguous walk".to_string())),
             };
         }
         Ok(at)
@@ -625,7 +640,8 @@ fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
 }
 
 /// `rev+N`, `rev-N`, `+N`, `-N` → (rev, ±N).
-fn relative(ident: &str) -> Option<(&str, i64)> {
+/// `rev+N`, `-N`: the start (maybe empty) and the signed steps.
+pub fn relative(ident: &str) -> Option<(&str, i64)> {
     let at = ident.rfind(['+', '-'])?;
     let (start, number) = ident.split_at(at);
     let n: i64 = number[1..].parse().ok()?;
@@ -688,8 +704,8 @@ mod tests {
             .collect();
         assert_eq!(order, ["y8", "x9", "z7", "c3", "b2", "a1"]);
         assert_eq!(two.heads(), ["y8", "z7"]);
-        assert_eq!(g.history_line(4, None), "c3, d4 -> e5 (mergepoint), rev e5");
-        assert_eq!(g.history_line(1, None), "a1 -> b2 (branchpoint), rev b2");
+        assert_eq!(g.history_line(4, &[]), "c3, d4 -> e5 (mergepoint), rev e5");
+        assert_eq!(g.history_line(1, &[]), "a1 -> b2 (branchpoint), rev b2");
     }
 
     #[test]

@@ -118,7 +118,7 @@ impl Graph {
             if current == Some(node) {
                 class.push_str(" current");
             }
-            let line = escape(&self.history_line(node, current));
+            let line = escape(&self.history_line(node, current.as_slice()));
             svg.push_str(&format!(
                 "<g class=\"{class}\" data-testid=\"history-node\" data-revision=\"{}\"><title>{line}</title><circle cx=\"{}\" cy=\"{}\" r=\"5\"/><text x=\"{text_x}\" y=\"{}\">{line}</text></g>",
                 escape(&self.nodes[node].id),

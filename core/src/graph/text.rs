@@ -10,18 +10,21 @@ pub struct Line {
     pub doc: bool,
     /// `(branchpoint)`, `(mergepoint)`.
     pub tree: bool,
+    /// Leave out the branch labels (`alembic current` prints none).
+    pub no_labels: bool,
 }
 
 impl Graph {
     /// One line of `alembic history` for revision `i`: parents, id, branch
     /// labels, head/branch/merge markers, the docstring's first paragraph.
-    pub fn history_line(&self, i: usize, current: Option<usize>) -> String {
+    pub fn history_line(&self, i: usize, current: &[usize]) -> String {
         self.line(
             i,
             Line {
                 parents: true,
                 doc: true,
                 tree: true,
+                no_labels: false,
             },
             current,
         )
@@ -29,8 +32,8 @@ impl Graph {
 
     /// Alembic's `Script._head_only` with `include_branches=True`: the id,
     /// optionally its parents, branch labels, `(head)`, the tree markers
-    /// and the docstring.
-    pub fn line(&self, i: usize, what: Line, current: Option<usize>) -> String {
+    /// and the docstring; `(current)` when `current` holds it.
+    pub fn line(&self, i: usize, what: Line, current: &[usize]) -> String {
         let node = &self.nodes[i];
         let mut text = node.id.clone();
         if what.parents {
@@ -45,7 +48,7 @@ impl Graph {
                 format!("{parents} ({}) -> {text}", node.depends_on.join(", "))
             };
         }
-        if !self.branch_labels[i].is_empty() {
+        if !what.no_labels && !self.branch_labels[i].is_empty() {
             text.push_str(&format!(" ({})", self.branch_labels[i].join(", ")));
         }
         if self.is_real_head(i) {
@@ -53,7 +56,7 @@ impl Graph {
         } else if self.is_head(i) {
             text.push_str(" (effective head)");
         }
-        if current == Some(i) {
+        if current.contains(&i) {
             text.push_str(" (current)");
         }
         if what.tree {

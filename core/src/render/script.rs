@@ -57,13 +57,19 @@ impl<'a> ScriptRevision<'a> {
 /// The rows of `alembic_version` while a script runs (Alembic's
 /// `HeadMaintainer`): which revisions are heads, and the statements that
 /// move them for each step.
-pub(super) struct Heads<'a> {
+pub(crate) struct Heads<'a> {
     heads: Vec<&'a str>,
     /// Each revision of the script and its parents, for ancestry.
     parents: HashMap<&'a str, Vec<&'a str>>,
 }
 
 impl<'a> Heads<'a> {
+    /// The rows `heads` of a database whose revisions have `parents`
+    /// (each with its `down_revision`s, then its `depends_on`).
+    pub(crate) fn new(heads: Vec<&'a str>, parents: HashMap<&'a str, Vec<&'a str>>) -> Self {
+        Heads { heads, parents }
+    }
+
     /// `of` and every revision below it within the script.
     fn ancestors(&self, of: &[&'a str]) -> HashSet<&'a str> {
         let mut seen = HashSet::new();
@@ -103,7 +109,7 @@ impl<'a> Heads<'a> {
     /// Upgrading to `rev`: a new row for a base or a revision none of
     /// whose parents is a head (a new branch), one row for a merge of
     /// several heads (the others deleted), else the parent's row updated.
-    fn upgrade(&mut self, rev: &ScriptRevision<'a>) -> Vec<String> {
+    pub(crate) fn upgrade(&mut self, rev: &ScriptRevision<'a>) -> Vec<String> {
         let mut out = Vec::new();
         let parents = rev.parents();
         let present: Vec<&'a str> = parents
@@ -163,7 +169,7 @@ impl<'a> Heads<'a> {
     /// Downgrading `rev`: its row deleted when no parent becomes a head,
     /// rows inserted for a merge's other parents, else updated to the
     /// parent.
-    fn downgrade(&mut self, rev: &ScriptRevision<'a>) -> Vec<String> {
+    pub(crate) fn downgrade(&mut self, rev: &ScriptRevision<'a>) -> Vec<String> {
         let mut out = Vec::new();
         let to = self.unmerged(rev);
         let parents = rev.parents();
