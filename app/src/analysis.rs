@@ -16,10 +16,11 @@ use std::collections::HashMap;
 pub use retort_core::autogen::Choices;
 pub use retort_core::protocol::FixRequest;
 use retort_core::protocol::{
-    FromWorker, HistoryPicture, PaneRead, PathSql, Reply, Request, ReviewOutcome, RevisionPlan,
-    SourceFile, ToWorker, Unzipped,
+    BaseState, FromWorker, HistoryPicture, PaneRead, PathSql, Rehearsal, Reply, Request,
+    ReviewOutcome, RevisionPlan, Revisions, SourceFile, ToWorker, Unzipped,
 };
 pub use retort_core::protocol::{ModelFolder, ModelInput};
+use retort_core::rehearse::RunOptions;
 pub use retort_core::report::{Explained, FixView, LockRow, Review, ReviewFinding};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -131,6 +132,67 @@ pub fn path(
     })
 }
 
+/// Asks the worker to plan an Alembic `command` against a database at
+/// `current` (an empty command: only the timeline).
+pub async fn rehearse(
+    revisions: Revisions,
+    current: Vec<String>,
+    command: String,
+    options: RunOptions,
+) -> Result<Rehearsal, String> {
+    let request = Request::Rehearse {
+        revisions,
+        current,
+        command,
+        options,
+    };
+    ask(move |done| {
+        send(request, false, move |_, reply| {
+            done(reply.and_then(|reply| match reply {
+                Reply::Rehearsal(plan) => Ok(plan),
+                other => Err(unexpected(&other)),
+            }))
+        });
+    })
+    .await
+}
+
+/// Asks the worker for the DDL and seed rows of a rehearsal's start.
+pub async fn base(input: Option<ModelInput>, rows: u32) -> Result<BaseState, String> {
+    ask(move |done| {
+        send(Request::Base { input, rows }, false, move |_, reply| {
+            done(reply.and_then(|reply| match reply {
+                Reply::Base(base) => Ok(base),
+                other => Err(unexpected(&other)),
+            }))
+        });
+    })
+    .await
+}
+
+/// A request whose reply is awaited: `start` posts it and hands the
+/// reply to the function it is given.
+async fn ask<T: 'static>(
+    start: impl FnOnce(Box<dyn FnOnce(Result<T, String>)>),
+) -> Result<T, String> {
+    use std::rc::Rc;
+    let slot: Rc<RefCell<Option<Result<T, String>>>> = Rc::new(RefCell::new(None));
+    let mut start = Some(start);
+    let filled = slot.clone();
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let filled = filled.clone();
+        if let Some(start) = start.take() {
+            start(Box::new(move |answer| {
+                *filled.borrow_mut() = Some(answer);
+                let _ = resolve.call0(&JsValue::NULL);
+            }));
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    let answer = slot.borrow_mut().take();
+    answer.unwrap_or_else(|| Err("the analysis worker gave no answer".to_string()))
+}
+
 /// A reply of another kind than the request's: the worker refused it, or
 /// it is a worker of another build.
 fn unexpected(reply: &Reply) -> String {
@@ -149,6 +211,8 @@ fn kind(request: &Request) -> &'static str {
         Request::History { .. } => "history",
         Request::Path { .. } => "path",
         Request::Unzip { .. } => "unzip",
+        Request::Rehearse { .. } => "rehearse",
+        Request::Base { .. } => "base",
     }
 }
 

@@ -33,7 +33,7 @@ enum Outcome {
 /// psql's error context: the line holding the error position and a caret
 /// under the character, as `(line number, line text, caret column)` with a
 /// 1-based line and a 0-based column in characters.
-fn error_context(sql: &str, position: usize) -> Option<(usize, String, usize)> {
+pub(crate) fn error_context(sql: &str, position: usize) -> Option<(usize, String, usize)> {
     let index = LineIndex::new(sql);
     let offset = index.offset_from_pg_position(position)?;
     let at = index.line_col(offset);

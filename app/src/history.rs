@@ -61,16 +61,20 @@ pub(crate) async fn read_files(
 }
 
 #[component]
-pub fn HistoryPane(console: RwSignal<String>, revision: RevisionText) -> impl IntoView {
-    let files = StoredValue::new(Vec::<SourceFile>::new());
+pub fn HistoryPane(
+    console: RwSignal<String>,
+    revision: RevisionText,
+    /// The files read (the rehearsal can run them).
+    files: RwSignal<Vec<SourceFile>>,
+) -> impl IntoView {
     let graph = RwSignal::new(None::<HistoryPicture>);
     let status = RwSignal::new("Choose a versions/ folder, or revision files.".to_string());
     let current = RwSignal::new(String::new());
 
     // Asks for the graph of the files read, with the current revision.
     let draw = move || {
-        let count = files.with_value(Vec::len);
-        files.with_value(|read| {
+        let count = files.with_untracked(Vec::len);
+        files.with_untracked(|read| {
             analysis::history(read, &current.get_untracked(), move |reply| match reply {
                 Ok((_, reply)) => {
                     let problems = reply.problems.len();
@@ -98,8 +102,8 @@ pub fn HistoryPane(console: RwSignal<String>, revision: RevisionText) -> impl In
                 Err(error) => return status.set(error),
             };
             let nothing = read.is_empty() && zips.is_empty();
-            files.set_value(read);
-            if !files.with_value(Vec::is_empty) {
+            files.set(read);
+            if !files.with_untracked(Vec::is_empty) {
                 draw();
             }
             for (path, bytes) in zips {
@@ -109,7 +113,7 @@ pub fn HistoryPane(console: RwSignal<String>, revision: RevisionText) -> impl In
                     Ok((_, reply)) => match reply.error {
                         Some(error) => status.set(format!("{path}: {error}")),
                         None => {
-                            files.update_value(|f| f.extend(reply.files));
+                            files.update(|f| f.extend(reply.files));
                             draw();
                         }
                     },
@@ -140,7 +144,7 @@ pub fn HistoryPane(console: RwSignal<String>, revision: RevisionText) -> impl In
     let simulate = move |id: String| {
         status.set(format!("writing the SQL up to {id}…"));
         let target = id.clone();
-        files.with_value(|read| {
+        files.with_untracked(|read| {
             analysis::path(read, &target, move |reply| match reply {
                 Ok((_, reply)) => {
                     console.set(reply.sql);
@@ -213,7 +217,7 @@ pub fn HistoryPane(console: RwSignal<String>, revision: RevisionText) -> impl In
                     prop:value=move || current.get()
                     on:change=move |event| {
                         current.set(event_target_value(&event));
-                        if files.with_value(|f| !f.is_empty()) {
+                        if files.with_untracked(|f| !f.is_empty()) {
                             draw();
                         }
                     }

@@ -17,6 +17,7 @@ pub mod history;
 pub mod model;
 pub mod pglite;
 pub mod postgres;
+pub mod rehearsal;
 pub mod review;
 pub mod revision;
 
@@ -26,6 +27,7 @@ use crate::console::SqlConsole;
 use crate::history::HistoryPane;
 use crate::model::{ModelEditor, Side};
 use crate::postgres::{PgStatusBadge, Postgres};
+use crate::rehearsal::{Inputs, Rehearsal};
 use crate::review::ReviewPane;
 use crate::revision::{RevisionPane, RevisionSql, RevisionText, SqlPane};
 
@@ -82,6 +84,13 @@ pub fn App() -> impl IntoView {
     let sql = RwSignal::new(RevisionSql::default());
     let console = RwSignal::new(console::example());
     let revision = RevisionText::new();
+    let versions = RwSignal::new(Vec::<retort_core::protocol::SourceFile>::new());
+    let inputs = Inputs {
+        before,
+        before_folder,
+        revision,
+        versions,
+    };
     let review = RwSignal::new(None::<analysis::Review>);
     let underlines = Signal::derive(move || {
         review.with(|r| r.as_ref().map(review::underlines).unwrap_or_default())
@@ -119,10 +128,14 @@ pub fn App() -> impl IntoView {
                 <ReviewPane revision=revision sql=sql review=review />
             </Pane>
             <Pane title="History" test_id="pane-history" subtitle="a versions/ folder, as alembic history sees it">
-                <HistoryPane console=console revision=revision />
+                <HistoryPane console=console revision=revision files=versions />
             </Pane>
             <Pane title="Simulate" test_id="pane-simulate" subtitle="real PostgreSQL in your browser (PGlite)">
-                <SqlConsole postgres=postgres sql=console />
+                <Rehearsal postgres=postgres inputs=inputs />
+                <details class="console-details" open>
+                    <summary>"SQL console"</summary>
+                    <SqlConsole postgres=postgres sql=console />
+                </details>
             </Pane>
         </main>
     };

@@ -10,7 +10,7 @@
 //!
 //! The modules are layered, bottom to top, and none uses one above it
 //! (`tests/tidy.rs` checks it): text and quoting (`text`, `diagnostic`,
-//! `quote`, `naming`, `hash`, `par`, `zip`) → `schema` → `op` → the readers
+//! `quote`, `naming`, `hash`, `par`, `pg_lock`, `zip`) → `schema` → `op` → the readers
 //! (`python`, `sql`, `revision`, `graph`, `input`) → `diff` → `render` →
 //! `lint` → `report`, `autogen`, `rehearse` and `protocol`.
 //!
@@ -33,6 +33,7 @@ pub mod naming;
 #[cfg(feature = "sql")]
 pub mod op;
 pub mod par;
+pub mod pg_lock;
 pub mod protocol;
 pub mod python;
 pub mod quote;

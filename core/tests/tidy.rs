@@ -28,6 +28,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "quote",
             "hash",
             "par",
+            "pg_lock",
             "zip",
             "naming",
         ],

@@ -551,6 +551,10 @@ fn test() -> Result {
         &mut || python_check("tests/alembic/check_upgrades.py", &["tests/fixtures/pairs"]),
     )?;
     step(
+        "rehearsed commands equal real Alembic's on PostgreSQL, command by command",
+        &mut || python_check("tests/alembic/check_rehearsal.py", &["tests/fixtures"]),
+    )?;
+    step(
         "Alembic's revisions after retort lint --fix run both ways on PostgreSQL",
         &mut || {
             python_check(

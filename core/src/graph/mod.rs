@@ -469,25 +469,50 @@ impl Graph {
     }
 
     /// The revisions `alembic downgrade TO` runs from `from` (the current
-    /// revisions), in the order it runs them (newest first): those below
-    /// `from` and not below `to`.
+    /// revisions), in the order it runs them (newest first).
     pub fn downgrade_path(&self, from: &str, to: &str) -> Result<Vec<usize>, ResolveError> {
-        Ok(self.downgrades(&self.resolve(from)?, &self.resolve(to)?))
+        let target = match self.resolve(to)?.as_slice() {
+            [] => None,
+            [one] => Some(*one),
+            _ => {
+                return Err(ResolveError::MultipleHeads {
+                    heads: self.heads().iter().map(|s| s.to_string()).collect(),
+                });
+            }
+        };
+        Ok(self.downgrades(&self.resolve(from)?, target, None))
     }
 
-    /// The revisions a downgrade from the `current` heads to `targets`
-    /// runs, newest first.
-    pub fn downgrades(&self, current: &[usize], targets: &[usize]) -> Vec<usize> {
-        let mut undo: HashSet<usize> = self.ancestors(current).into_iter().collect();
-        for kept in self.ancestors(targets) {
-            undo.remove(&kept);
+    /// Alembic's `_collect_downgrade_revisions`: from the `current` heads
+    /// down to `target` (`None`: the base), the revisions to undo, newest
+    /// first. They are the descendants of the target's children (of the
+    /// bases, for the base) that are applied: a downgrade to one side of a
+    /// merge undoes the merge and leaves the other side applied. `branch`
+    /// (a relative `-N` walks from the first current revision) keeps only
+    /// the children below it.
+    pub fn downgrades(
+        &self,
+        current: &[usize],
+        target: Option<usize>,
+        branch: Option<usize>,
+    ) -> Vec<usize> {
+        let mut roots: Vec<usize> = match target {
+            None => self.bases.clone(),
+            Some(t) => self.next[t].clone(),
+        };
+        if let Some(b) = branch
+            && roots.len() > 1
+        {
+            let line = self.ancestors_by(&[b], |g, r| g.down[r].clone());
+            roots.retain(|r| line.contains(r));
         }
+        let below: HashSet<usize> = self
+            .ancestors_by(&roots, |g, r| g.all_next[r].clone())
+            .into_iter()
+            .collect();
+        let mut undo: HashSet<usize> = self.ancestors(current).into_iter().collect();
+        undo.retain(|r| below.contains(r));
         self.topological(&undo, current)
-    }
-
-    /// Whether `of` is `i` or below it.
-    pub fn is_ancestor(&self, of: usize, i: usize) -> bool {
-        self.ancestors(&[i]).contains(&of)
     }
 
     /// The revisions an identifier names: `heads`, `head` (one), `base`

@@ -5,69 +5,11 @@
 
 use serde::Serialize;
 
+pub use crate::pg_lock::LockMode;
+
 use super::{Settings, Step, display, table_of};
 use crate::op::{Command, Op};
 use crate::schema::{Column, SqlType};
-
-/// PostgreSQL's table lock modes, weakest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub enum LockMode {
-    AccessShare,
-    RowShare,
-    RowExclusive,
-    ShareUpdateExclusive,
-    Share,
-    ShareRowExclusive,
-    Exclusive,
-    AccessExclusive,
-}
-
-impl LockMode {
-    pub fn name(self) -> &'static str {
-        match self {
-            LockMode::AccessShare => "ACCESS SHARE",
-            LockMode::RowShare => "ROW SHARE",
-            LockMode::RowExclusive => "ROW EXCLUSIVE",
-            LockMode::ShareUpdateExclusive => "SHARE UPDATE EXCLUSIVE",
-            LockMode::Share => "SHARE",
-            LockMode::ShareRowExclusive => "SHARE ROW EXCLUSIVE",
-            LockMode::Exclusive => "EXCLUSIVE",
-            LockMode::AccessExclusive => "ACCESS EXCLUSIVE",
-        }
-    }
-
-    /// What other sessions cannot do while it is held.
-    pub fn blocks(self) -> &'static str {
-        match self {
-            LockMode::AccessShare => "only ACCESS EXCLUSIVE (DROP, most ALTER TABLE)",
-            LockMode::RowShare => "EXCLUSIVE and ACCESS EXCLUSIVE locks",
-            LockMode::RowExclusive => "index builds and DDL",
-            LockMode::ShareUpdateExclusive => "DDL, VACUUM and concurrent index builds",
-            LockMode::Share | LockMode::ShareRowExclusive | LockMode::Exclusive => {
-                "writes (INSERT, UPDATE, DELETE) and DDL"
-            }
-            LockMode::AccessExclusive => "reads, writes and DDL",
-        }
-    }
-
-    /// Whether it stops ordinary application traffic (writes or reads).
-    pub fn blocks_traffic(self) -> bool {
-        self >= LockMode::Share
-    }
-
-    fn from_sql(mode: &str) -> LockMode {
-        match mode.trim().to_ascii_uppercase().as_str() {
-            "ACCESS SHARE" => LockMode::AccessShare,
-            "ROW SHARE" => LockMode::RowShare,
-            "ROW EXCLUSIVE" => LockMode::RowExclusive,
-            "SHARE UPDATE EXCLUSIVE" => LockMode::ShareUpdateExclusive,
-            "SHARE" => LockMode::Share,
-            "SHARE ROW EXCLUSIVE" => LockMode::ShareRowExclusive,
-            "EXCLUSIVE" => LockMode::Exclusive,
-            _ => LockMode::AccessExclusive,
-        }
-    }
-}
 
 /// How long the step holds its lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

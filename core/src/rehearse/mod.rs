@@ -28,6 +28,7 @@ pub use command::AlembicCommand;
 #[cfg(feature = "sql")]
 pub use plan::{Chain, create_sql, plan, timeline};
 
+use crate::pg_lock::LockMode;
 use crate::text::Span;
 
 /// How a run is cut into transactions.
@@ -68,6 +69,21 @@ pub struct PlannedOp {
     pub statements: Vec<String>,
     /// It runs in an `autocommit_block`, outside any transaction.
     pub autocommit: bool,
+    /// The locks retort's review lists for it (upgrades only): what the
+    /// page compares with those it sees in `pg_locks`, and what it shows
+    /// for a statement outside a transaction, where it sees none.
+    pub expected: Vec<ExpectedLock>,
+}
+
+/// A lock the review expects an op to take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpectedLock {
+    pub table: String,
+    pub mode: LockMode,
+    /// What it does while holding it (`rewrites the table and its
+    /// indexes`).
+    pub work: String,
+    pub rewrite: bool,
 }
 
 /// What the page does, in order.

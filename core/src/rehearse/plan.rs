@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use super::{
-    Action, AlembicCommand, LOG, Plan, PlannedOp, Run, RunOptions, TimelineRow, VERSION_TABLE,
+    Action, AlembicCommand, ExpectedLock, LOG, Plan, PlannedOp, Run, RunOptions, TimelineRow,
+    VERSION_TABLE,
 };
 use crate::graph::{Graph, Line, Node, ResolveError};
 use crate::op::Op;
@@ -192,7 +193,16 @@ pub fn plan(
             }),
         AlembicCommand::Downgrade(target) => chain
             .nodes_of(current)
-            .and_then(|nodes| downgrade_path(chain, &nodes, target))
+            .and_then(|nodes| {
+                if target.starts_with('-') && nodes.len() > 1 {
+                    plan.output.push(
+                        "UserWarning: downgrade -1 from multiple heads is ambiguous; this usage \
+                         will be disallowed in a future release."
+                            .to_string(),
+                    );
+                }
+                downgrade_path(chain, &nodes, target)
+            })
             .map(|(from, path)| {
                 lay_out(chain, &from, &path, false, options, &mut plan);
             }),
@@ -269,61 +279,64 @@ fn upgrade_targets(chain: &Chain, current: &[usize], target: &str) -> Result<Vec
     }
 }
 
-/// Alembic's `_parse_downgrade_target` and the walk down: the revisions
-/// the rows start from, and those undone, newest first. `-N` walks down
-/// from the first current revision and undoes only its line.
+/// Alembic's `_parse_downgrade_target` and `_collect_downgrade_revisions`:
+/// the revisions the rows start from, and those undone, newest first.
+/// `-N` walks down from the first current revision and undoes only its
+/// line.
 fn downgrade_path(
     chain: &Chain,
     current: &[usize],
     target: &str,
 ) -> Result<(Vec<String>, Vec<usize>), String> {
-    let ids = |nodes: &[usize]| -> Vec<String> {
-        nodes
-            .iter()
-            .map(|&n| chain.graph.node(n).id.clone())
-            .collect()
-    };
-    if let Some((start, steps)) = crate::graph::relative(target).filter(|_| !target.contains('@')) {
-        let number = &target[start.len()..];
-        let didnt = || {
-            format!(
-                "Relative revision {number} didn't produce {} migrations",
-                steps.abs()
-            )
-        };
-        if start.is_empty() {
-            if steps >= 0 {
-                return Err(didnt());
-            }
-            let Some(&first) = current.first() else {
-                return Err(didnt());
+    let ids: Vec<String> = current
+        .iter()
+        .map(|&n| chain.graph.node(n).id.clone())
+        .collect();
+    let (to, branch) = match crate::graph::relative(target).filter(|_| !target.contains('@')) {
+        Some((start, steps)) => {
+            let number = &target[start.len()..];
+            let didnt = || {
+                format!(
+                    "Relative revision {number} didn't produce {} migrations",
+                    steps.abs()
+                )
+            };
+            let (from, branch) = if start.is_empty() {
+                if steps >= 0 {
+                    return Err(didnt());
+                }
+                let first = *current.first().ok_or_else(didnt)?;
+                (Some(first), Some(first))
+            } else {
+                (resolve(chain, start, target)?.first().copied(), None)
             };
             let to = chain
                 .graph
-                .walk(Some(first), steps, number)
+                .walk(from, steps, number)
                 .map_err(|e| alembic_error(e, target))?;
-            let to: Vec<usize> = to.into_iter().collect();
-            let path = chain.graph.downgrades(&[first], &to);
-            return Ok((ids(current), path));
+            (to, branch)
         }
-        let from = resolve(chain, start, target)?;
-        let to = chain
-            .graph
-            .walk(from.first().copied(), steps, number)
-            .map_err(|e| alembic_error(e, target))?;
-        let to: Vec<usize> = to.into_iter().collect();
-        return Ok((ids(current), chain.graph.downgrades(current, &to)));
-    }
-    let to = resolve(chain, target, target)?;
-    let below_current = to
-        .iter()
-        .all(|&t| current.iter().any(|&c| chain.graph.is_ancestor(t, c)));
-    if !below_current {
+        None => match resolve(chain, target, target)?.as_slice() {
+            [] => (None, None),
+            [one] => (Some(*one), None),
+            _ => {
+                return Err(alembic_error(
+                    ResolveError::MultipleHeads { heads: Vec::new() },
+                    target,
+                ));
+            }
+        },
+    };
+    let path = chain.graph.downgrades(current, to, branch);
+    if let Some(t) = to
+        && path.is_empty()
+        && !current.contains(&t)
+    {
         return Err(format!(
             "Destination {target} is not a valid downgrade target from current head(s)"
         ));
     }
-    Ok((ids(current), chain.graph.downgrades(current, &to)))
+    Ok((ids, path))
 }
 
 /// The parents of every revision, for the version rows' bookkeeping.
@@ -389,6 +402,11 @@ fn lay_out(
         } else {
             (&revision.migration.downgrade, &revision.spans.1)
         };
+        let expected = if upgrade {
+            expected_locks(revision, &text[offset..])
+        } else {
+            Vec::new()
+        };
         let mut planned = Vec::new();
         let mut at = 0;
         let mut failed = false;
@@ -399,8 +417,8 @@ fn lay_out(
             if block {
                 actions.push(Action::Commit);
             }
-            for (inner, span) in flat {
-                let span = span.map(|s| Span::new(s.start + offset, s.end + offset));
+            for (inner, own) in flat {
+                let span = own.map(|s| Span::new(s.start + offset, s.end + offset));
                 let label = span
                     .and_then(|s| text.get(s.start..s.end))
                     .and_then(|t| t.lines().next())
@@ -440,6 +458,15 @@ fn lay_out(
                     span,
                     statements: sql,
                     autocommit: block,
+                    expected: own
+                        .map(|own| {
+                            expected
+                                .iter()
+                                .filter(|(at, _)| own.start <= at.start && at.end <= own.end)
+                                .map(|(_, lock)| lock.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 });
             }
             if block {
@@ -483,6 +510,32 @@ fn lay_out(
         actions.push(Action::Commit);
     }
     plan.actions = actions;
+}
+
+/// The review's lock table for a revision's upgrade: each step's span in
+/// `source` (the revision's text) and its locks.
+fn expected_locks(revision: &Revision, source: &str) -> Vec<(Span, ExpectedLock)> {
+    let settings = crate::lint::Settings::default();
+    let subject = crate::lint::revision_subject(revision, source, &settings);
+    subject
+        .steps
+        .iter()
+        .flat_map(|step| {
+            crate::lint::locks::locks(step, &settings)
+                .into_iter()
+                .map(move |lock| {
+                    (
+                        step.span,
+                        ExpectedLock {
+                            table: lock.table,
+                            mode: lock.mode,
+                            work: lock.work.describe().to_string(),
+                            rewrite: lock.work == crate::lint::locks::Work::Rewrite,
+                        },
+                    )
+                })
+        })
+        .collect()
 }
 
 /// `op` and its span, or the ops of an autocommit block with theirs

@@ -119,14 +119,25 @@ fn downgrade_undoes_newest_first() {
         run(&chain, &["5e6f"], "downgrade +1").error.as_deref(),
         Some("Relative revision +1 didn't produce 1 migrations")
     );
-    // Back to one side of the merge: the merge row splits into two heads.
+    // Back to one side of the merge: only the merge is undone, and its row
+    // splits into two heads.
     let split = run(&chain, &["5e6f"], "downgrade 3c4d");
     assert_eq!(
         logs(&split),
+        ["Running downgrade 5e6f -> 3c4d, 4d5e, merge billing"]
+    );
+    assert_eq!(
+        versions(&split),
         [
-            "Running downgrade 5e6f -> 3c4d, 4d5e, merge billing",
-            "Running downgrade 4d5e -> 2b3c, add name"
+            "INSERT INTO alembic_version (version_num) VALUES ('3c4d') RETURNING alembic_version.version_num",
+            "UPDATE alembic_version SET version_num='4d5e' WHERE alembic_version.version_num = '5e6f'"
         ]
+    );
+    // Two heads, -1: the first row's line steps down alone.
+    let one_line = run(&chain, &["4d5e", "3c4d"], "downgrade -1");
+    assert_eq!(
+        logs(&one_line),
+        ["Running downgrade 4d5e -> 2b3c, add name"]
     );
     let step = run(&chain, &["2b3c"], "downgrade -1");
     assert_eq!(logs(&step), ["Running downgrade 2b3c -> 1a2b, add email"]);

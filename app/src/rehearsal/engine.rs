@@ -1,0 +1,294 @@
+//! Runs a planned command on PGlite, action by action, and watches what
+//! each op does: its time and rows, the locks it takes (read from
+//! `pg_locks` inside its transaction, before the commit), and the tables
+//! and indexes it rewrites (a `relfilenode` that changed).
+
+use std::collections::{HashMap, HashSet};
+
+use retort_core::pg_lock::LockMode;
+use retort_core::rehearse::{Action, Plan};
+
+use crate::pglite::{Database, DbError, Value};
+
+/// User relations (`pg_class` rows of OID ≥ 16384: not the catalogue) that
+/// have storage: tables, indexes, materialized views.
+const RELATIONS: &str = "SELECT c.oid::int8, c.relname, c.relkind::text, c.relfilenode::int8 \
+     FROM pg_class c WHERE c.oid >= 16384 AND c.relkind IN ('r', 'i', 'm', 'p')";
+
+/// The relation locks this session holds.
+const LOCKS: &str = "SELECT l.relation::int8, l.mode FROM pg_locks l \
+     WHERE l.locktype = 'relation' AND l.pid = pg_backend_pid() AND l.granted \
+     AND l.relation::int8 >= 16384";
+
+/// The database's `alembic_version` rows, in the table's order.
+pub async fn current(db: &Database) -> Result<Vec<String>, DbError> {
+    let exists = db
+        .query("SELECT to_regclass('alembic_version') IS NOT NULL", &[])
+        .await?;
+    if exists.rows.first().and_then(|r| r.first()) != Some(&Value::Bool(true)) {
+        return Ok(Vec::new());
+    }
+    let rows = db
+        .query("SELECT version_num FROM alembic_version", &[])
+        .await?;
+    Ok(rows
+        .rows
+        .into_iter()
+        .filter_map(|r| r.into_iter().next())
+        .map(|v| v.to_string())
+        .collect())
+}
+
+/// One relation as `pg_class` has it.
+#[derive(Debug, Clone, PartialEq)]
+struct Relation {
+    name: String,
+    index: bool,
+    filenode: i64,
+}
+
+async fn relations(db: &Database) -> Result<HashMap<i64, Relation>, DbError> {
+    let result = db.query(RELATIONS, &[]).await?;
+    Ok(result
+        .rows
+        .into_iter()
+        .filter_map(|row| match row.as_slice() {
+            [Value::Int(oid), name, kind, Value::Int(filenode)] => Some((
+                *oid,
+                Relation {
+                    name: name.to_string(),
+                    index: kind.to_string() == "i",
+                    filenode: *filenode,
+                },
+            )),
+            _ => None,
+        })
+        .collect())
+}
+
+async fn locks(db: &Database) -> Result<Vec<(i64, LockMode)>, DbError> {
+    let result = db.query(LOCKS, &[]).await?;
+    Ok(result
+        .rows
+        .into_iter()
+        .filter_map(|row| match row.as_slice() {
+            [Value::Int(oid), mode] => {
+                LockMode::from_pg_locks(&mode.to_string()).map(|m| (*oid, m))
+            }
+            _ => None,
+        })
+        .collect())
+}
+
+/// A lock an op took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeenLock {
+    pub relation: String,
+    pub index: bool,
+    pub mode: LockMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    NotRun,
+    Ok,
+    Failed,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::NotRun => "not-run",
+            Status::Ok => "ok",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// What one op did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpResult {
+    pub status: Status,
+    pub ms: f64,
+    pub rows: u64,
+    /// Locks it took that the transaction did not hold before it.
+    pub locks: Vec<SeenLock>,
+    /// Tables and indexes it wrote anew.
+    pub rewrites: Vec<String>,
+    /// The error, and the statement that raised it.
+    pub error: Option<(DbError, String)>,
+}
+
+impl Default for OpResult {
+    fn default() -> Self {
+        OpResult {
+            status: Status::NotRun,
+            ms: 0.0,
+            rows: 0,
+            locks: Vec::new(),
+            rewrites: Vec::new(),
+            error: None,
+        }
+    }
+}
+
+/// A command's run.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Executed {
+    /// Per run, per op.
+    pub ops: Vec<Vec<OpResult>>,
+    /// Per run: each table held ACCESS EXCLUSIVE, and for how long (ms),
+    /// from the op that took it to the commit.
+    pub exclusive: Vec<Vec<(String, f64)>>,
+    /// The runs that started (their log lines were printed).
+    pub started: usize,
+    /// Where it failed (run, op), with Postgres's error or Alembic's.
+    pub failed: Option<(usize, usize)>,
+    /// The failure Alembic reports without a database error.
+    pub message: Option<String>,
+    /// The transaction was rolled back.
+    pub rolled_back: bool,
+    pub ms: f64,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Runs `plan`'s actions in order. `cancelled` is asked between
+/// statements: a cancelled run is rolled back like a failed one.
+pub async fn execute(db: &Database, plan: &Plan, cancelled: &dyn Fn() -> bool) -> Executed {
+    let started_at = now_ms();
+    let mut out = Executed {
+        ops: plan
+            .runs
+            .iter()
+            .map(|r| vec![OpResult::default(); r.ops.len()])
+            .collect(),
+        exclusive: vec![Vec::new(); plan.runs.len()],
+        ..Executed::default()
+    };
+    let mut in_transaction = false;
+    // Locks the open transaction holds, and when ACCESS EXCLUSIVE was
+    // taken on each relation (run, name, time).
+    let mut held: HashSet<(i64, LockMode)> = HashSet::new();
+    let mut exclusive_since: Vec<(usize, String, f64)> = Vec::new();
+    let mut names: HashMap<i64, Relation> = relations(db).await.unwrap_or_default();
+    let mut before_op: Option<((usize, usize), HashMap<i64, Relation>)> = None;
+    let commit = |exclusive_since: &mut Vec<(usize, String, f64)>, out: &mut Executed| {
+        let now = now_ms();
+        for (run, name, since) in exclusive_since.drain(..) {
+            out.exclusive[run].push((name, now - since));
+        }
+    };
+    for action in &plan.actions {
+        if cancelled() {
+            out.message = Some("cancelled: the transaction was rolled back".into());
+            break;
+        }
+        let result = match action {
+            Action::Begin => {
+                held.clear();
+                in_transaction = true;
+                db.exec("BEGIN").await.map(|_| ())
+            }
+            Action::Commit => {
+                let done = db.exec("COMMIT").await.map(|_| ());
+                in_transaction = false;
+                commit(&mut exclusive_since, &mut out);
+                done
+            }
+            Action::Start { run } => {
+                out.started = out.started.max(run + 1);
+                Ok(())
+            }
+            Action::Version { sql, .. } => db.exec(sql).await.map(|_| ()),
+            Action::Fail { run, op, message } => {
+                out.failed = Some((*run, *op));
+                out.message = Some(message.clone());
+                if let Some(result) = out.ops.get_mut(*run).and_then(|r| r.get_mut(*op)) {
+                    result.status = Status::Failed;
+                }
+                break;
+            }
+            Action::Exec { run, op, sql } => {
+                let key = (*run, *op);
+                if before_op.as_ref().map(|(k, _)| *k) != Some(key) {
+                    before_op = Some((key, relations(db).await.unwrap_or_default()));
+                }
+                let start = now_ms();
+                let result = db.exec(sql).await;
+                let ms = now_ms() - start;
+                let Some(slot) = out.ops.get_mut(*run).and_then(|r| r.get_mut(*op)) else {
+                    continue;
+                };
+                slot.ms += ms;
+                match result {
+                    Ok(results) => {
+                        slot.status = Status::Ok;
+                        slot.rows += results.iter().filter_map(|r| r.affected_rows).sum::<u64>();
+                    }
+                    Err(error) => {
+                        slot.status = Status::Failed;
+                        slot.error = Some((error.clone(), sql.clone()));
+                        out.failed = Some(key);
+                        break;
+                    }
+                }
+                // What changed: relations written anew, locks taken.
+                let after = relations(db).await.unwrap_or_default();
+                if let Some((_, before)) = &before_op {
+                    for (oid, was) in before {
+                        if let Some(now) = after.get(oid)
+                            && now.filenode != was.filenode
+                            && !slot.rewrites.contains(&now.name)
+                        {
+                            slot.rewrites.push(now.name.clone());
+                        }
+                    }
+                }
+                names.extend(after);
+                if in_transaction {
+                    for (oid, mode) in locks(db).await.unwrap_or_default() {
+                        if !held.insert((oid, mode)) {
+                            continue;
+                        }
+                        let Some(relation) = names.get(&oid) else {
+                            continue;
+                        };
+                        if relation.name == "alembic_version"
+                            || relation.name == "alembic_version_pkc"
+                        {
+                            continue;
+                        }
+                        if mode == LockMode::AccessExclusive && !relation.index {
+                            exclusive_since.push((*run, relation.name.clone(), start));
+                        }
+                        slot.locks.push(SeenLock {
+                            relation: relation.name.clone(),
+                            index: relation.index,
+                            mode,
+                        });
+                    }
+                }
+                Ok(())
+            }
+        };
+        if let Err(error) = result {
+            // A transaction step or a version row failed: shown on the
+            // last op that ran.
+            out.message = Some(error.to_string());
+            break;
+        }
+    }
+    let failed = out.failed.is_some() || out.message.is_some();
+    if failed && in_transaction {
+        let _ = db.exec("ROLLBACK").await;
+        out.rolled_back = true;
+        exclusive_since.clear();
+    }
+    out.ms = now_ms() - started_at;
+    out
+}

@@ -1,0 +1,674 @@
+//! The rehearsal: Alembic's commands run for real on the page's PGlite.
+//!
+//! **Reset** builds the before state (the before model's schema, or an
+//! empty database for a versions folder), an empty `alembic_version` and
+//! the seed rows. A command (typed, or one of the buttons) is planned by
+//! the worker from the revisions and the database's `alembic_version`
+//! rows (`retort_core::rehearse`), and [`engine`] runs the plan, watching
+//! each op. The timeline marks where the database is, as `alembic history
+//! --indicate-current` does.
+
+pub mod engine;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use retort_core::pg_lock::LockMode;
+use retort_core::protocol::{Revisions, SourceFile};
+use retort_core::rehearse::{Plan, PlannedOp, RunOptions, TimelineRow, VERSION_TABLE};
+
+use crate::analysis::{self, ModelFolder, ModelInput};
+use crate::pglite::{Database, DbError};
+use crate::postgres::Postgres;
+use crate::revision::RevisionText;
+use engine::{Executed, OpResult, SeenLock, Status};
+
+/// Where the rehearsal's revisions come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The Revision pane (the chain safe mode writes, or the user's text).
+    Revision,
+    /// The History pane's versions folder.
+    Folder,
+}
+
+/// A command and what came of it.
+#[derive(Debug, Clone, PartialEq)]
+struct Outcome {
+    command: String,
+    plan: Plan,
+    executed: Executed,
+    source: Source,
+}
+
+/// The signals the rehearsal reads from the other panes.
+#[derive(Clone, Copy)]
+pub struct Inputs {
+    pub before: RwSignal<String>,
+    pub before_folder: RwSignal<Option<ModelFolder>>,
+    pub revision: RevisionText,
+    pub versions: RwSignal<Vec<SourceFile>>,
+}
+
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
+fn measure(name: &str, start: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.measure_with_start_mark(name, start);
+    }
+}
+
+/// Drops every schema of the user's and builds `ddl`, the version table
+/// and the seed (in its own transaction: a seed that fails leaves the
+/// tables empty and says why).
+async fn reset(db: &Database, ddl: &[String], seed: &str) -> Result<Option<DbError>, DbError> {
+    let schemas = db
+        .query(
+            "SELECT nspname FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'",
+            &[],
+        )
+        .await?;
+    let mut script = String::new();
+    for row in &schemas.rows {
+        if let Some(name) = row.first() {
+            let name = name.to_string().replace('"', "\"\"");
+            script.push_str(&format!("DROP SCHEMA \"{name}\" CASCADE;\n"));
+        }
+    }
+    script.push_str("CREATE SCHEMA public;\n");
+    for statement in ddl {
+        script.push_str(statement);
+        script.push_str(";\n");
+    }
+    script.push_str(VERSION_TABLE);
+    script.push_str(";\n");
+    db.exec(&script).await?;
+    if seed.trim().is_empty() {
+        return Ok(None);
+    }
+    db.exec("BEGIN").await?;
+    match db.exec(seed).await {
+        Ok(_) => {
+            db.exec("COMMIT").await?;
+            Ok(None)
+        }
+        Err(error) => {
+            let _ = db.exec("ROLLBACK").await;
+            Ok(Some(error))
+        }
+    }
+}
+
+#[component]
+pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
+    let source = RwSignal::new(Source::Revision);
+    let rows = RwSignal::new(100u32);
+    let per_migration = RwSignal::new(false);
+    let seed = RwSignal::new(String::new());
+    let seed_edited = RwSignal::new(false);
+    let seed_error = RwSignal::new(None::<DbError>);
+    let is_reset = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let cancel = StoredValue::new(false);
+    let status = RwSignal::new(
+        "Press Reset, or run a command: the database is built from the before model first."
+            .to_string(),
+    );
+    let command = RwSignal::new("upgrade head".to_string());
+    let outcome = RwSignal::new(None::<Outcome>);
+    let timeline = RwSignal::new(Vec::<TimelineRow>::new());
+    let problems = RwSignal::new(Vec::<String>::new());
+    let current = RwSignal::new(Vec::<String>::new());
+
+    // A new source, model or seed size means a new before state.
+    Effect::new(move |_| {
+        source.track();
+        rows.track();
+        inputs.before.track();
+        is_reset.set(false);
+    });
+
+    let revisions = move || match source.get_untracked() {
+        Source::Revision => Revisions::Text(inputs.revision.text.get_untracked()),
+        Source::Folder => Revisions::Files(inputs.versions.get_untracked()),
+    };
+
+    // Where the database is: the timeline from its alembic_version rows.
+    let refresh = move |db: std::rc::Rc<Database>| async move {
+        let now = engine::current(&db).await.unwrap_or_default();
+        current.set(now.clone());
+        if let Ok(reply) =
+            analysis::rehearse(revisions(), now, String::new(), RunOptions::default()).await
+        {
+            timeline.set(reply.timeline);
+            problems.set(reply.problems);
+        }
+    };
+
+    let do_reset = move |db: std::rc::Rc<Database>| async move {
+        mark("retort:reset-start");
+        let input = match source.get_untracked() {
+            Source::Revision => Some(ModelInput {
+                text: inputs.before.get_untracked(),
+                folder: inputs.before_folder.get_untracked(),
+            }),
+            Source::Folder => None,
+        };
+        let base = match analysis::base(input, rows.get_untracked()).await {
+            Ok(base) => base,
+            Err(error) => {
+                status.set(error);
+                return false;
+            }
+        };
+        if !seed_edited.get_untracked() {
+            seed.set(base.seed.clone());
+        }
+        let seed_text = seed.get_untracked();
+        match reset(&db, &base.ddl, &seed_text).await {
+            Ok(failed) => {
+                let seeded = failed.is_none() && !seed_text.trim().is_empty();
+                seed_error.set(failed);
+                is_reset.set(true);
+                outcome.set(None);
+                measure("retort:reset", "retort:reset-start");
+                status.set(format!(
+                    "reset: {} table{}{}{}, alembic_version empty (base)",
+                    base.tables,
+                    if base.tables == 1 { "" } else { "s" },
+                    if seeded {
+                        format!(", {} seed rows each", rows.get_untracked())
+                    } else {
+                        String::new()
+                    },
+                    if base.errors > 0 {
+                        format!(" ({} errors in the model)", base.errors)
+                    } else {
+                        String::new()
+                    }
+                ));
+                refresh(db).await;
+                true
+            }
+            Err(error) => {
+                status.set(format!("reset failed: {error}"));
+                false
+            }
+        }
+    };
+
+    let run_reset = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        status.set("resetting…".into());
+        spawn_local(async move {
+            match postgres.database().await {
+                Ok(db) => {
+                    do_reset(db).await;
+                }
+                Err(error) => status.set(format!("PGlite did not start: {error}")),
+            }
+            busy.set(false);
+        });
+    };
+
+    let run = move |line: String| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        cancel.set_value(false);
+        command.set(line.clone());
+        status.set(format!("{line}…"));
+        spawn_local(async move {
+            let db = match postgres.database().await {
+                Ok(db) => db,
+                Err(error) => {
+                    status.set(format!("PGlite did not start: {error}"));
+                    busy.set(false);
+                    return;
+                }
+            };
+            if !is_reset.get_untracked() && !do_reset(db.clone()).await {
+                busy.set(false);
+                return;
+            }
+            mark("retort:run-start");
+            let before = engine::current(&db).await.unwrap_or_default();
+            let options = RunOptions {
+                transaction_per_migration: per_migration.get_untracked(),
+            };
+            let reply = analysis::rehearse(revisions(), before, line.clone(), options).await;
+            let plan = match reply {
+                Ok(reply) => reply.plan,
+                Err(error) => {
+                    status.set(error);
+                    busy.set(false);
+                    return;
+                }
+            };
+            let executed = engine::execute(&db, &plan, &|| cancel.get_value()).await;
+            measure("retort:run", "retort:run-start");
+            let failed = executed.failed.is_some() || executed.message.is_some();
+            if let (Some((run, op)), Source::Revision) = (executed.failed, source.get_untracked())
+                && let Some(span) = plan
+                    .runs
+                    .get(run)
+                    .and_then(|r| r.ops.get(op))
+                    .and_then(|o| o.span)
+            {
+                inputs.revision.show(span);
+            }
+            outcome.set(Some(Outcome {
+                command: line.clone(),
+                plan,
+                executed,
+                source: source.get_untracked(),
+            }));
+            refresh(db).await;
+            let at = current.with_untracked(|c| {
+                if c.is_empty() {
+                    "base".to_string()
+                } else {
+                    c.join(", ")
+                }
+            });
+            status.set(if failed {
+                format!("{line} failed: the database stays at {at}")
+            } else {
+                format!("{line}: the database is at {at}")
+            });
+            busy.set(false);
+        });
+    };
+
+    let folder_files = move || inputs.versions.with(Vec::len);
+
+    view! {
+        <div class="rehearsal" data-testid="rehearsal">
+            <div class="sim-bar">
+                <label>
+                    "revisions from "
+                    <select
+                        data-testid="sim-source"
+                        on:change=move |event| {
+                            source.set(if event_target_value(&event) == "folder" {
+                                Source::Folder
+                            } else {
+                                Source::Revision
+                            });
+                        }
+                    >
+                        <option value="revision" selected=move || source.get() == Source::Revision>
+                            "the Revision pane"
+                        </option>
+                        <option value="folder" selected=move || source.get() == Source::Folder>
+                            {move || format!("the History folder ({} files)", folder_files())}
+                        </option>
+                    </select>
+                </label>
+                <label>
+                    " seed rows per table "
+                    <input
+                        type="number"
+                        min="0"
+                        max="100000"
+                        data-testid="sim-rows"
+                        prop:value=move || rows.get().to_string()
+                        on:change=move |event| {
+                            let n = event_target_value(&event).trim().parse::<u32>().unwrap_or(100);
+                            seed_edited.set(false);
+                            rows.set(n.min(retort_core::rehearse::seed::MAX_ROWS));
+                        }
+                    />
+                </label>
+                <label>
+                    <input
+                        type="checkbox"
+                        data-testid="sim-per-migration"
+                        prop:checked=move || per_migration.get()
+                        on:change=move |event| per_migration.set(event_target_checked(&event))
+                    />
+                    " transaction per migration"
+                </label>
+                <button data-testid="sim-reset" on:click=move |_| run_reset() prop:disabled=move || busy.get()>
+                    "Reset"
+                </button>
+            </div>
+            <div class="sim-bar">
+                <button class="primary" data-testid="sim-upgrade" prop:disabled=move || busy.get()
+                    on:click=move |_| run("upgrade head".into())>"upgrade head"</button>
+                <button data-testid="sim-step-forward" prop:disabled=move || busy.get()
+                    on:click=move |_| run("upgrade +1".into())>"upgrade +1"</button>
+                <button data-testid="sim-step-back" prop:disabled=move || busy.get()
+                    on:click=move |_| run("downgrade -1".into())>"downgrade -1"</button>
+                <button data-testid="sim-downgrade" prop:disabled=move || busy.get()
+                    on:click=move |_| run("downgrade base".into())>"downgrade base"</button>
+                <form class="sim-command" on:submit=move |event| {
+                    event.prevent_default();
+                    run(command.get_untracked());
+                }>
+                    <span class="muted">"alembic "</span>
+                    <input
+                        type="text"
+                        data-testid="sim-command"
+                        spellcheck="false"
+                        aria-label="Alembic command"
+                        prop:value=move || command.get()
+                        on:input=move |event| command.set(event_target_value(&event))
+                    />
+                    <button type="submit" data-testid="sim-run" prop:disabled=move || busy.get()>"Run"</button>
+                </form>
+                {move || busy.get().then(|| view! {
+                    <button data-testid="sim-cancel" on:click=move |_| cancel.set_value(true)>"Cancel"</button>
+                })}
+            </div>
+            <p class="muted" data-testid="sim-status" aria-live="polite">{move || status.get()}</p>
+            {move || {
+                let list = problems.get();
+                (!list.is_empty()).then(|| view! {
+                    <ul class="sim-problems">{list.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                })
+            }}
+            <ol class="sim-timeline" data-testid="sim-timeline">
+                {move || timeline.get().into_iter().map(|row| {
+                    let current_row = row.current;
+                    view! {
+                        <li class:current=current_row data-testid="sim-revision" data-revision=row.revision.clone()>
+                            {current_row.then(|| view! { <span class="sim-marker" data-testid="sim-current">{row.revision.clone()}</span> })}
+                            <code>{row.line.clone()}</code>
+                        </li>
+                    }
+                }).collect_view()}
+                {move || current.with(Vec::is_empty).then(|| view! {
+                    <li class="current"><span class="sim-marker" data-testid="sim-current">"base"</span><code>"<base>: no revision applied"</code></li>
+                })}
+            </ol>
+            {move || outcome.get().map(outcome_view)}
+            <details class="sim-seed">
+                <summary>"Seed rows (SQL run after the schema at each reset; edit it freely)"</summary>
+                <textarea
+                    data-testid="sim-seed"
+                    spellcheck="false"
+                    rows="8"
+                    prop:value=move || seed.get()
+                    on:input=move |event| {
+                        seed.set(event_target_value(&event));
+                        seed_edited.set(true);
+                        is_reset.set(false);
+                    }
+                ></textarea>
+            </details>
+            {move || seed_error.get().map(|error| view! {
+                <div class="pg-error" data-testid="sim-seed-error" role="alert">
+                    <p class="headline">{format!("The seed failed and was rolled back: {error}")}</p>
+                    {error.detail.clone().map(|d| view! { <p>"DETAIL: " {d}</p> })}
+                    <p class="muted">"Edit the seed below and press Reset."</p>
+                </div>
+            })}
+        </div>
+    }
+}
+
+fn outcome_view(outcome: Outcome) -> impl IntoView {
+    let Outcome {
+        command,
+        plan,
+        executed,
+        source,
+    } = outcome;
+    let mut lines = plan.output.clone();
+    for run in plan.runs.iter().take(executed.started) {
+        lines.push(run.log.clone());
+    }
+    if let Some(error) = &plan.error {
+        lines.push(format!("FAILED: {error}"));
+    }
+    if let Some((run, op)) = executed.failed
+        && let Some((error, _)) = executed
+            .ops
+            .get(run)
+            .and_then(|r| r.get(op))
+            .and_then(|o| o.error.as_ref())
+    {
+        lines.push(format!("FAILED: {error}"));
+    }
+    if let Some(message) = &executed.message {
+        lines.push(format!("FAILED: {message}"));
+    }
+    if executed.rolled_back {
+        lines.push("The transaction was rolled back.".to_string());
+    }
+    let runs = plan
+        .runs
+        .into_iter()
+        .enumerate()
+        .map(|(r, run)| {
+            let results = executed.ops.get(r).cloned().unwrap_or_default();
+            let exclusive = executed.exclusive.get(r).cloned().unwrap_or_default();
+            let ops = run
+                .ops
+                .iter()
+                .zip(results)
+                .map(|(op, result)| op_view(op, result, run.upgrade && source == Source::Revision))
+                .collect_view();
+            view! {
+                <section class="sim-run" data-testid="sim-run-revision" data-revision=run.revision.clone()>
+                    <h3>{run.log.trim_start_matches(retort_core::rehearse::LOG).trim().to_string()}</h3>
+                    {(!exclusive.is_empty()).then(|| view! {
+                        <p class="sim-exclusive" data-testid="sim-exclusive">
+                            {exclusive.iter().map(|(t, ms)| format!("ACCESS EXCLUSIVE on {t} held {ms:.1} ms")).collect::<Vec<_>>().join(" · ")}
+                        </p>
+                    })}
+                    <ol class="sim-ops">{ops}</ol>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="sim-outcome" data-command=command>
+            <pre class="sim-output" data-testid="sim-output">{lines.join("\n")}</pre>
+            <p class="muted">{format!("{:.1} ms", executed.ms)}</p>
+            {runs}
+        </div>
+    }
+}
+
+/// The strongest mode per table, from `locks`.
+fn strongest<'a>(locks: impl Iterator<Item = (&'a str, LockMode)>) -> Vec<(String, LockMode)> {
+    let mut out: Vec<(String, LockMode)> = Vec::new();
+    for (table, mode) in locks {
+        let table = table.rsplit('.').next().unwrap_or(table).to_string();
+        match out.iter_mut().find(|(t, _)| *t == table) {
+            Some((_, m)) => *m = (*m).max(mode),
+            None => out.push((table, mode)),
+        }
+    }
+    out
+}
+
+/// Where the locks seen differ from the review's lock table: per table,
+/// `(table, expected, seen)`.
+pub fn lock_differences(
+    op: &PlannedOp,
+    seen: &[SeenLock],
+) -> Vec<(String, Option<LockMode>, Option<LockMode>)> {
+    let expected = strongest(op.expected.iter().map(|l| (l.table.as_str(), l.mode)));
+    let observed = strongest(
+        seen.iter()
+            .filter(|l| !l.index)
+            .map(|l| (l.relation.as_str(), l.mode)),
+    );
+    let mut out = Vec::new();
+    for (table, mode) in &expected {
+        let got = observed.iter().find(|(t, _)| t == table).map(|(_, m)| *m);
+        if got != Some(*mode) {
+            out.push((table.clone(), Some(*mode), got));
+        }
+    }
+    for (table, mode) in &observed {
+        // Weaker locks on other tables (a foreign key's referenced table
+        // read) are listed only when they stop traffic.
+        if !expected.iter().any(|(t, _)| t == table) && mode.blocks_traffic() {
+            out.push((table.clone(), None, Some(*mode)));
+        }
+    }
+    out
+}
+
+fn op_view(op: &PlannedOp, result: OpResult, compare: bool) -> impl IntoView + use<> {
+    let status = result.status;
+    let differences = if compare && !op.autocommit && status == Status::Ok {
+        lock_differences(op, &result.locks)
+    } else {
+        Vec::new()
+    };
+    let not_observed = op.autocommit && status == Status::Ok;
+    let locks = if not_observed {
+        op.expected
+            .iter()
+            .map(|l| {
+                view! {
+                    <li class="not-observed">
+                        {format!("{} on {} — blocks {} (not observed: it ran outside a transaction, and a single-connection PGlite cannot watch it)", l.mode.name(), l.table, l.mode.blocks())}
+                    </li>
+                }
+                .into_any()
+            })
+            .collect_view()
+            .into_any()
+    } else {
+        result
+            .locks
+            .iter()
+            .map(|l| {
+                view! {
+                    <li data-mode=l.mode.name()>
+                        {format!("{} on {}{} — blocks {}", l.mode.name(), if l.index { "index " } else { "" }, l.relation, l.mode.blocks())}
+                    </li>
+                }
+                .into_any()
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <li class="sim-op" data-testid="sim-op" data-status=status.name()>
+            <p class="sim-op-head">
+                <code>{op.label.clone()}</code>
+                <span class="muted">
+                    {match status {
+                        Status::NotRun => " not run".to_string(),
+                        _ => format!(" {:.1} ms · {} row{}", result.ms, result.rows, if result.rows == 1 { "" } else { "s" }),
+                    }}
+                    {op.autocommit.then_some(" · outside a transaction (autocommit block)")}
+                </span>
+            </p>
+            <pre class="sim-sql">{op.statements.join(";\n")}</pre>
+            {(status != Status::NotRun).then(|| view! {
+                <ul class="sim-locks" data-testid="sim-locks">{locks}</ul>
+            })}
+            {(!result.rewrites.is_empty()).then(|| view! {
+                <p class="sim-rewrite" data-testid="sim-rewrite">
+                    {format!("rewritten (new relfilenode): {}", result.rewrites.join(", "))}
+                </p>
+            })}
+            {(!differences.is_empty()).then(|| view! {
+                <ul class="sim-lockdiff" data-testid="sim-lockdiff">
+                    {differences.into_iter().map(|(table, expected, seen)| {
+                        let name = |m: Option<LockMode>| m.map_or("no lock", LockMode::name);
+                        view! { <li>{format!("{table}: retort's review says {}, PostgreSQL took {}", name(expected), name(seen))}</li> }
+                    }).collect_view()}
+                </ul>
+            })}
+            {result.error.map(|(error, sql)| error_view(&error, &sql))}
+        </li>
+    }
+}
+
+fn error_view(error: &DbError, sql: &str) -> impl IntoView + use<> {
+    let context = error
+        .position
+        .and_then(|p| crate::console::error_context(sql, p))
+        .map(|(line, text, column)| {
+            let prefix = format!("LINE {line}: ");
+            format!(
+                "{prefix}{text}\n{}^",
+                " ".repeat(prefix.chars().count() + column)
+            )
+        });
+    view! {
+        <div class="pg-error" data-testid="sim-error" role="alert">
+            <p class="headline">{format!("{}: {}", error.severity.as_deref().unwrap_or("ERROR"), error.message)}</p>
+            {error.code.clone().map(|code| view! {
+                <p class="sqlstate">"SQLSTATE " <code data-testid="sim-error-code">{code}</code></p>
+            })}
+            {context.map(|c| view! { <pre class="context">{c}</pre> })}
+            {error.detail.clone().map(|d| view! { <p>"DETAIL: " {d}</p> })}
+            {error.hint.clone().map(|h| view! { <p>"HINT: " {h}</p> })}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use retort_core::rehearse::ExpectedLock;
+
+    fn op(expected: &[(&str, LockMode)]) -> PlannedOp {
+        PlannedOp {
+            label: String::new(),
+            span: None,
+            statements: Vec::new(),
+            autocommit: false,
+            expected: expected
+                .iter()
+                .map(|(t, m)| ExpectedLock {
+                    table: t.to_string(),
+                    mode: *m,
+                    work: String::new(),
+                    rewrite: false,
+                })
+                .collect(),
+        }
+    }
+
+    fn seen(relation: &str, index: bool, mode: LockMode) -> SeenLock {
+        SeenLock {
+            relation: relation.into(),
+            index,
+            mode,
+        }
+    }
+
+    #[test]
+    fn equal_locks_differ_in_nothing() {
+        let planned = op(&[("public.users", LockMode::Share)]);
+        let observed = [
+            seen("users", false, LockMode::Share),
+            seen("ix_users_email", true, LockMode::AccessExclusive),
+        ];
+        assert!(lock_differences(&planned, &observed).is_empty());
+    }
+
+    #[test]
+    fn a_stronger_lock_than_reviewed_is_a_difference() {
+        let planned = op(&[("users", LockMode::ShareUpdateExclusive)]);
+        let observed = [seen("users", false, LockMode::AccessExclusive)];
+        assert_eq!(
+            lock_differences(&planned, &observed),
+            [(
+                "users".to_string(),
+                Some(LockMode::ShareUpdateExclusive),
+                Some(LockMode::AccessExclusive)
+            )]
+        );
+        let unexpected = [seen("orders", false, LockMode::ShareRowExclusive)];
+        assert_eq!(lock_differences(&op(&[]), &unexpected).len(), 1);
+    }
+}

@@ -1,0 +1,245 @@
+// The rehearsal on real PGlite: Alembic's commands run in the page, with
+// seed rows, the real errors, the locks seen in pg_locks and the tables
+// rewritten. No mocks: every figure here came from PostgreSQL in wasm.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { marks, open, replaceText, ROOT, runSql, textOf, writeOut } from './harness.mjs';
+
+const FIXTURE = path.join(ROOT, 'tests/fixtures/history/branched');
+
+/** Runs an Alembic command through the command line and waits for it. */
+async function command(page, line) {
+  const before = await page.evaluate(() => document.querySelector('[data-testid="sim-status"]')?.textContent);
+  await page.getByTestId('sim-command').fill(line);
+  await page.getByTestId('sim-run').click();
+  await waitIdle(page, before);
+}
+
+/** Waits until the rehearsal is idle again with a new status line. */
+async function waitIdle(page, before) {
+  await page.waitForFunction(
+    (old) => {
+      const status = document.querySelector('[data-testid="sim-status"]')?.textContent ?? '';
+      const idle = !document.querySelector('[data-testid="sim-cancel"]');
+      return idle && status !== old && !status.endsWith('…');
+    },
+    before,
+    { timeout: 120_000 },
+  );
+}
+
+async function click(page, testId) {
+  const before = await textOf(page, 'sim-status');
+  await page.getByTestId(testId).click();
+  await waitIdle(page, before);
+}
+
+/** The revisions where the database is, as the timeline marks them. */
+async function currentRevisions(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="sim-current"]')].map((e) => e.textContent.trim()),
+  );
+}
+
+/** The revision ids, oldest first. */
+async function chain(page) {
+  const ids = await page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="sim-revision"]')].map((e) => e.dataset.revision),
+  );
+  return ids.reverse();
+}
+
+async function count(page, sql) {
+  await runSql(page, sql);
+  await page.waitForFunction(() => document.querySelector('[data-testid="console-result"], [data-testid="console-error"]'));
+  const text = await page.locator('[data-testid="console-result"] .result').last().innerText();
+  return Number(text.trim().split('\n').pop());
+}
+
+async function ready(session) {
+  const { page, url } = session;
+  await page.goto(url);
+  await page.getByTestId('sim-reset').waitFor();
+  // The example's safe chain is written.
+  await page.waitForFunction(() => document.querySelector('[data-testid="editor-revision"]')?.textContent.includes('def upgrade'));
+}
+
+test('the example in safe mode goes up and down step by step, keeping every seed row', { timeout: 300_000 }, async () => {
+  const session = await open();
+  try {
+    const { page } = session;
+    await ready(session);
+    await click(page, 'sim-reset');
+    assert.match(await textOf(page, 'sim-status'), /reset: 1 table, 100 seed rows each, alembic_version empty \(base\)/);
+    assert.deepEqual(await currentRevisions(page), ['base']);
+    const ids = await chain(page);
+    assert.equal(ids.length, 3, `the safe chain has three revisions: ${ids}`);
+
+    for (const [i, id] of ids.entries()) {
+      await click(page, 'sim-step-forward');
+      assert.deepEqual(await currentRevisions(page), [id], `after step ${i + 1}`);
+      assert.equal(await page.locator('[data-testid="sim-op"][data-status="failed"]').count(), 0);
+      assert.match(await textOf(page, 'sim-output'), new RegExp(`Running upgrade .*-> ${id}`));
+    }
+    await command(page, 'current');
+    assert.match(await textOf(page, 'sim-output'), new RegExp(`${ids[2]} \\(head\\)`));
+    assert.equal(await count(page, 'SELECT count(*) FROM users WHERE bio IS NOT NULL'), 100, 'the backfill filled every row');
+
+    for (let i = ids.length - 1; i >= 0; i -= 1) {
+      await click(page, 'sim-step-back');
+      assert.deepEqual(await currentRevisions(page), i === 0 ? ['base'] : [ids[i - 1]]);
+    }
+    assert.equal(await count(page, 'SELECT count(*) FROM users'), 100, 'every seed row is kept');
+
+    // The whole chain up and down with the buttons.
+    await click(page, 'sim-upgrade');
+    assert.deepEqual(await currentRevisions(page), [ids[2]]);
+    await click(page, 'sim-downgrade');
+    assert.deepEqual(await currentRevisions(page), ['base']);
+
+    // Alembic's own words for a bad target.
+    await command(page, 'upgrade nowhere');
+    assert.match(await textOf(page, 'sim-output'), /FAILED: Can't locate revision identified by 'nowhere'/);
+
+    const figures = await marks(page);
+    writeOut('rehearsal-marks.json', JSON.stringify(figures, null, 2));
+    assert.ok(figures['retort:reset'], 'reset is measured');
+    assert.ok(figures['retort:run'], 'runs are measured');
+
+    assert.deepEqual(session.panics(), []);
+    assert.deepEqual(session.pageErrors, []);
+    assert.deepEqual(session.foreignRequests(), []);
+  } finally {
+    await session.close();
+  }
+});
+
+test('safe mode off: the one-step NOT NULL fails with 23502 and the database stays at base', { timeout: 300_000 }, async () => {
+  const session = await open();
+  try {
+    const { page } = session;
+    await ready(session);
+    await page.getByTestId('safe-mode').uncheck();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="editor-revision"]')?.textContent.includes('# ---- revision'));
+    await click(page, 'sim-upgrade');
+    const failed = page.locator('[data-testid="sim-op"][data-status="failed"]');
+    assert.equal(await failed.count(), 1);
+    assert.match(await failed.innerText(), /op\.add_column\('users'/);
+    assert.equal(await textOf(page, 'sim-error-code'), '23502');
+    assert.match(await textOf(page, 'sim-error'), /column "bio" of relation "users" contains null values/);
+    assert.deepEqual(await currentRevisions(page), ['base']);
+    assert.match(await textOf(page, 'sim-status'), /failed: the database stays at base/);
+    assert.match(await textOf(page, 'sim-output'), /The transaction was rolled back/);
+    assert.equal(await count(page, 'SELECT count(*) FROM alembic_version'), 0);
+    assert.deepEqual(session.panics(), []);
+    assert.deepEqual(session.pageErrors, []);
+  } finally {
+    await session.close();
+  }
+});
+
+const MODEL = (email, extra = '') => `from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(${email})
+${extra}`;
+
+async function rehearseChange(page, before, after, safe) {
+  await replaceText(page, 'editor-before', before);
+  await replaceText(page, 'editor-after', after);
+  const box = page.getByTestId('safe-mode');
+  if (safe) await box.check(); else await box.uncheck();
+  await page.waitForFunction(() => document.querySelector('[data-testid="editor-revision"]')?.textContent.includes('def upgrade'));
+  // Let the revision settle (the worker answers the latest text).
+  await page.waitForTimeout(500);
+  await click(page, 'sim-reset');
+  await click(page, 'sim-upgrade');
+  assert.equal(await page.locator('[data-testid="sim-op"][data-status="failed"]').count(), 0, await textOf(page, 'sim-output'));
+}
+
+test('locks seen in pg_locks, rewrites seen in relfilenode', { timeout: 300_000 }, async () => {
+  const session = await open();
+  try {
+    const { page } = session;
+    await ready(session);
+
+    // A plain index build takes SHARE on the table, seen in pg_locks.
+    await rehearseChange(page, MODEL('String(255)'), MODEL('String(255), index=True'), false);
+    const locks = await page.locator('[data-testid="sim-locks"]').first().innerText();
+    assert.match(locks, /SHARE on users — blocks writes/);
+    assert.equal(await page.locator('[data-testid="sim-lockdiff"]').count(), 0, 'the review said SHARE too');
+
+    // Its safe version runs CONCURRENTLY outside the transaction.
+    await rehearseChange(page, MODEL('String(255)'), MODEL('String(255), index=True'), true);
+    const concurrent = page.locator('[data-testid="sim-op"]', { hasText: 'CONCURRENTLY' });
+    assert.equal(await concurrent.count(), 1);
+    assert.match(await concurrent.innerText(), /outside a transaction/);
+    assert.match(await concurrent.innerText(), /SHARE UPDATE EXCLUSIVE on users .*not observed/);
+
+    // Integer → BigInteger writes the table anew; String(50) → String(100) does not.
+    await rehearseChange(
+      page,
+      MODEL('String(255)', '    visits: Mapped[int] = mapped_column(Integer)\n'),
+      MODEL('String(255)', '    visits: Mapped[int] = mapped_column(BigInteger)\n'),
+      false,
+    );
+    assert.match(await textOf(page, 'sim-rewrite'), /users/);
+    assert.match(await textOf(page, 'sim-exclusive'), /ACCESS EXCLUSIVE on users held/);
+    await rehearseChange(page, MODEL('String(50)'), MODEL('String(100)'), false);
+    assert.equal(await page.locator('[data-testid="sim-rewrite"]').count(), 0);
+    assert.match(await textOf(page, 'sim-locks'), /ACCESS EXCLUSIVE on users/);
+
+    assert.deepEqual(session.panics(), []);
+    assert.deepEqual(session.pageErrors, []);
+  } finally {
+    await session.close();
+  }
+});
+
+test('a versions folder is walked as Alembic walks it, through its merge', { timeout: 300_000 }, async () => {
+  const session = await open();
+  try {
+    const { page } = session;
+    await ready(session);
+    const files = fs.readdirSync(FIXTURE).filter((f) => f.endsWith('.py')).map((f) => path.join(FIXTURE, f));
+    await page.getByTestId('history-files').setInputFiles(files);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-node"]').length === 5);
+    await page.getByTestId('sim-source').selectOption('folder');
+    await click(page, 'sim-reset');
+
+    await click(page, 'sim-upgrade');
+    assert.deepEqual(await currentRevisions(page), ['5e6f708192a3']);
+    assert.equal(await page.locator('[data-testid="sim-run-revision"]').count(), 5);
+    // One step back from a merge has two ways to go: Alembic refuses.
+    await click(page, 'sim-step-back');
+    assert.match(await textOf(page, 'sim-output'), /FAILED: Ambiguous walk/);
+    assert.deepEqual(await currentRevisions(page), ['5e6f708192a3']);
+    // Back to one branch: the merge row splits, the other branch is undone.
+    await command(page, 'downgrade 3c4d5e6f7081');
+    assert.deepEqual(await currentRevisions(page), ['3c4d5e6f7081']);
+    // From one side of the branch, +1 runs the other side, then the merge.
+    await command(page, 'upgrade +1');
+    assert.match(await textOf(page, 'sim-output'), /Running upgrade 2b3c4d5e6f70 -> 4d5e6f708192, add name\n.*Running upgrade 3c4d5e6f7081, 4d5e6f708192 -> 5e6f708192a3, merge billing/);
+    assert.deepEqual(await currentRevisions(page), ['5e6f708192a3']);
+    await command(page, 'history --indicate-current');
+    assert.match(await textOf(page, 'sim-output'), /-> 5e6f708192a3 \(billing\) \(head\) \(current\) \(mergepoint\), merge billing/);
+    await command(page, 'downgrade base');
+    assert.deepEqual(await currentRevisions(page), ['base']);
+
+    assert.deepEqual(session.panics(), []);
+    assert.deepEqual(session.pageErrors, []);
+  } finally {
+    await session.close();
+  }
+});
