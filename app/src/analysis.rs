@@ -16,8 +16,8 @@ use std::collections::HashMap;
 pub use retort_core::autogen::Choices;
 pub use retort_core::protocol::FixRequest;
 use retort_core::protocol::{
-    BaseState, FromWorker, HistoryPicture, PaneRead, PathSql, Rehearsal, Reply, Request,
-    ReviewOutcome, RevisionPlan, Revisions, SourceFile, ToWorker, Unzipped,
+    BaseState, CompareTarget, Comparison, FromWorker, HistoryPicture, PaneRead, PathSql, Rehearsal,
+    Reply, Request, ReviewOutcome, RevisionPlan, Revisions, SourceFile, ToWorker, Unzipped,
 };
 pub use retort_core::protocol::{ModelFolder, ModelInput};
 use retort_core::rehearse::RunOptions;
@@ -157,6 +157,24 @@ pub async fn rehearse(
     .await
 }
 
+/// Asks the worker to compare a database's catalogue DDL with a model or
+/// another moment of it.
+pub async fn compare(database: String, target: CompareTarget) -> Result<Comparison, String> {
+    ask(move |done| {
+        send(
+            Request::Compare { database, target },
+            false,
+            move |_, reply| {
+                done(reply.and_then(|reply| match reply {
+                    Reply::Compare(comparison) => Ok(comparison),
+                    other => Err(unexpected(&other)),
+                }))
+            },
+        );
+    })
+    .await
+}
+
 /// Asks the worker for the DDL and seed rows of a rehearsal's start.
 pub async fn base(input: Option<ModelInput>, rows: u32) -> Result<BaseState, String> {
     ask(move |done| {
@@ -213,6 +231,7 @@ fn kind(request: &Request) -> &'static str {
         Request::Unzip { .. } => "unzip",
         Request::Rehearse { .. } => "rehearse",
         Request::Base { .. } => "base",
+        Request::Compare { .. } => "compare",
     }
 }
 

@@ -88,6 +88,8 @@ pub fn App() -> impl IntoView {
     let inputs = Inputs {
         before,
         before_folder,
+        after,
+        after_folder,
         revision,
         versions,
     };

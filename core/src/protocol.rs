@@ -157,6 +157,12 @@ pub enum Request {
         input: Option<ModelInput>,
         rows: u32,
     },
+    /// A database's schema, as `rehearse::CATALOGUE_DDL` writes it,
+    /// compared with a model or another database: [`Reply::Compare`].
+    Compare {
+        database: String,
+        target: CompareTarget,
+    },
     /// The `.py` files of a zip archive: [`Reply::Unzip`].
     Unzip {
         #[serde(with = "serde_bytes")]
@@ -175,6 +181,7 @@ pub enum Reply {
     Unzip(Unzipped),
     Rehearsal(Rehearsal),
     Base(BaseState),
+    Compare(Comparison),
     /// The request could not be decoded (a page and a worker of different
     /// builds).
     Refused {
@@ -238,6 +245,25 @@ pub struct PathSql {
     pub problems: Vec<String>,
     /// The target revision's file (to open in the Revision pane).
     pub file: Option<SourceFile>,
+}
+
+/// What a database is compared with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CompareTarget {
+    /// A model (the after model: `alembic check`).
+    Model(ModelInput),
+    /// The same database at another moment (its catalogue DDL).
+    Database(String),
+}
+
+/// The ops that would take the database to the target: none, they match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub ops: Vec<String>,
+    /// Tables in the database.
+    pub tables: usize,
+    /// Errors reading either side.
+    pub errors: usize,
 }
 
 /// Where a rehearsal's revisions come from.

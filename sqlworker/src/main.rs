@@ -12,8 +12,9 @@ use retort_core::autogen::{self, ColumnFill, RenamedColumn, RenamedTable};
 use retort_core::graph::Graph;
 use retort_core::lint;
 use retort_core::protocol::{
-    BaseState, FixRequest, FromWorker, HistoryPicture, ModelInput, PaneRead, PathSql, Rehearsal,
-    Reply, Request, ReviewOutcome, RevisionPlan, Revisions, SourceFile, ToWorker, Unzipped,
+    BaseState, CompareTarget, Comparison, FixRequest, FromWorker, HistoryPicture, ModelInput,
+    PaneRead, PathSql, Rehearsal, Reply, Request, ReviewOutcome, RevisionPlan, Revisions,
+    SourceFile, ToWorker, Unzipped,
 };
 use retort_core::render::script::{Direction, files_script};
 use retort_core::report::review;
@@ -50,6 +51,7 @@ fn answer(request: Request) -> Reply {
             options,
         } => rehearse(&revisions, &current, &command, options),
         Request::Base { input, rows } => base(input.as_ref(), rows),
+        Request::Compare { database, target } => compare(&database, &target),
     }
 }
 
@@ -86,6 +88,25 @@ fn rehearse(
         plan,
         timeline: rehearse::timeline(&chain, current),
         problems: chain.problems.clone(),
+    })
+}
+
+/// A database read back from its catalogue, compared with a model or
+/// with itself at another moment.
+fn compare(database: &str, target: &CompareTarget) -> Reply {
+    let (db, db_problems) = retort_core::input::read_schema(database);
+    let (other, problems) = match target {
+        CompareTarget::Model(input) => input.read(),
+        CompareTarget::Database(ddl) => retort_core::input::read_schema(ddl),
+    };
+    Reply::Compare(Comparison {
+        ops: rehearse::differences(&db, &other),
+        tables: db.tables.len(),
+        errors: db_problems
+            .iter()
+            .chain(&problems)
+            .filter(|d| d.severity == Severity::Error)
+            .count(),
     })
 }
 

@@ -292,3 +292,111 @@ pub async fn execute(db: &Database, plan: &Plan, cancelled: &dyn Fn() -> bool) -
     out.ms = now_ms() - started_at;
     out
 }
+
+/// The schema as the catalogue has it, written as DDL.
+pub async fn catalogue(db: &Database) -> Result<String, DbError> {
+    let result = db.query(retort_core::rehearse::CATALOGUE_DDL, &[]).await?;
+    Ok(result
+        .rows
+        .first()
+        .and_then(|r| r.first())
+        .map(ToString::to_string)
+        .unwrap_or_default())
+}
+
+/// Every table's rows, per column: how many, and a hash of the column's
+/// values (sorted, so row order does not count).
+pub type Rows = Vec<(String, i64, Vec<(String, String)>)>;
+
+const COLUMNS: &str = "SELECT c.table_schema, c.table_name, c.column_name \
+     FROM information_schema.columns c JOIN information_schema.tables t \
+       ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
+     WHERE t.table_type = 'BASE TABLE' AND c.table_schema !~ '^pg_' \
+       AND c.table_schema <> 'information_schema' AND c.table_name <> 'alembic_version' \
+     ORDER BY 1, 2, c.ordinal_position";
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+pub async fn rows(db: &Database) -> Result<Rows, DbError> {
+    let columns = db.query(COLUMNS, &[]).await?;
+    let mut tables: Vec<(String, String, Vec<String>)> = Vec::new();
+    for row in columns.rows {
+        let [schema, table, column] = row.as_slice() else {
+            continue;
+        };
+        let (schema, table, column) = (schema.to_string(), table.to_string(), column.to_string());
+        match tables.last_mut() {
+            Some((s, t, cols)) if *s == schema && *t == table => cols.push(column),
+            _ => tables.push((schema, table, vec![column])),
+        }
+    }
+    let mut out = Vec::new();
+    for (schema, table, columns) in tables {
+        let hashes: Vec<String> = columns
+            .iter()
+            .map(|c| {
+                let c = format!("x.{}::text", quoted(c));
+                format!("md5(coalesce(string_agg(coalesce({c}, '<null>'), ',' ORDER BY {c}), ''))")
+            })
+            .collect();
+        let sql = format!(
+            "SELECT count(*)::int8{}{} FROM {}.{} x",
+            if hashes.is_empty() { "" } else { ", " },
+            hashes.join(", "),
+            quoted(&schema),
+            quoted(&table)
+        );
+        let result = db.query(&sql, &[]).await?;
+        let Some(values) = result.rows.into_iter().next() else {
+            continue;
+        };
+        let count = match values.first() {
+            Some(Value::Int(n)) => *n,
+            _ => 0,
+        };
+        let name = if schema == "public" {
+            table
+        } else {
+            format!("{schema}.{table}")
+        };
+        let per_column = columns
+            .into_iter()
+            .zip(values.into_iter().skip(1).map(|v| v.to_string()))
+            .collect();
+        out.push((name, count, per_column));
+    }
+    Ok(out)
+}
+
+/// How the rows of `after` differ from those of `before`: tables whose
+/// row count changed, columns (in both) whose values changed.
+pub fn row_differences(before: &Rows, after: &Rows) -> Vec<(String, Option<String>, String)> {
+    let mut out = Vec::new();
+    for (table, count, columns) in before {
+        let Some((_, now, now_columns)) = after.iter().find(|(t, _, _)| t == table) else {
+            continue;
+        };
+        if now != count {
+            out.push((
+                table.clone(),
+                None,
+                format!("{count} rows before, {now} after"),
+            ));
+            continue;
+        }
+        for (column, hash) in columns {
+            if let Some((_, other)) = now_columns.iter().find(|(c, _)| c == column)
+                && other != hash
+            {
+                out.push((
+                    table.clone(),
+                    Some(column.clone()),
+                    "values changed".to_string(),
+                ));
+            }
+        }
+    }
+    out
+}

@@ -13,7 +13,7 @@ pub mod engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use retort_core::pg_lock::LockMode;
-use retort_core::protocol::{Revisions, SourceFile};
+use retort_core::protocol::{CompareTarget, Revisions, SourceFile};
 use retort_core::rehearse::{Plan, PlannedOp, RunOptions, TimelineRow, VERSION_TABLE};
 
 use crate::analysis::{self, ModelFolder, ModelInput};
@@ -45,6 +45,8 @@ struct Outcome {
 pub struct Inputs {
     pub before: RwSignal<String>,
     pub before_folder: RwSignal<Option<ModelFolder>>,
+    pub after: RwSignal<String>,
+    pub after_folder: RwSignal<Option<ModelFolder>>,
     pub revision: RevisionText,
     pub versions: RwSignal<Vec<SourceFile>>,
 }
@@ -59,6 +61,125 @@ fn measure(name: &str, start: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
         let _ = performance.measure_with_start_mark(name, start);
     }
+}
+
+/// A verdict (`data-verdict`) and what it rests on.
+#[derive(Debug, Clone, PartialEq)]
+struct Verdict {
+    verdict: &'static str,
+    headline: String,
+    lines: Vec<String>,
+}
+
+/// Plans `line` against the database's own version rows and runs it.
+async fn perform(
+    db: &Database,
+    revisions: Revisions,
+    line: &str,
+    options: RunOptions,
+    cancel: StoredValue<bool>,
+) -> Result<(Plan, Executed), String> {
+    let before = engine::current(db).await.map_err(|e| e.to_string())?;
+    let reply = analysis::rehearse(revisions, before, line.to_string(), options).await?;
+    let executed = engine::execute(db, &reply.plan, &|| cancel.get_value()).await;
+    Ok((reply.plan, executed))
+}
+
+/// Why a run failed, in one line (`None`: it did not).
+fn failure(plan: &Plan, executed: &Executed) -> Option<String> {
+    if let Some(error) = &plan.error {
+        return Some(error.clone());
+    }
+    if let Some((run, op)) = executed.failed {
+        let planned = plan.runs.get(run);
+        let error = executed
+            .ops
+            .get(run)
+            .and_then(|r| r.get(op))
+            .and_then(|o| o.error.as_ref())
+            .map(|(e, _)| e.to_string())
+            .or_else(|| executed.message.clone())
+            .unwrap_or_default();
+        return Some(format!(
+            "{} in revision {}: {error}",
+            planned
+                .and_then(|r| r.ops.get(op))
+                .map_or("an op", |o| o.label.as_str()),
+            planned.map_or("", |r| r.revision.as_str())
+        ));
+    }
+    executed.message.clone()
+}
+
+/// The schema and rows at one moment.
+struct Snapshot {
+    ddl: String,
+    rows: engine::Rows,
+}
+
+async fn snapshot(db: &Database) -> Result<Snapshot, String> {
+    Ok(Snapshot {
+        ddl: engine::catalogue(db).await.map_err(|e| e.to_string())?,
+        rows: engine::rows(db).await.map_err(|e| e.to_string())?,
+    })
+}
+
+/// The quoted names in an op as rendered (`'users'`, `'bio'`).
+fn quoted_names(op: &str) -> Vec<&str> {
+    op.split('\'').skip(1).step_by(2).collect()
+}
+
+/// The op among `runs` (of `upgrade` direction) that names all of
+/// `names`, as `label (revision id)`.
+fn responsible(plans: &[&Plan], upgrade: bool, names: &[&str]) -> Option<String> {
+    plans
+        .iter()
+        .flat_map(|p| p.runs.iter())
+        .filter(|r| r.upgrade == upgrade)
+        .flat_map(|r| r.ops.iter().map(move |o| (r, o)))
+        .find(|(_, o)| {
+            !names.is_empty() && names.iter().all(|n| o.label.contains(&format!("'{n}'")))
+        })
+        .map(|(r, o)| format!("{} (revision {})", o.label, r.revision))
+}
+
+/// Stage `after` against stage `before`: the ops that would bring it back,
+/// each with the op responsible, and the rows that changed.
+async fn stage_differences(
+    before: &Snapshot,
+    after: &Snapshot,
+    what: &str,
+    plans: &[&Plan],
+) -> Result<Vec<String>, String> {
+    let comparison = analysis::compare(
+        after.ddl.clone(),
+        CompareTarget::Database(before.ddl.clone()),
+    )
+    .await?;
+    let mut lines = Vec::new();
+    for op in &comparison.ops {
+        let names = quoted_names(op);
+        let names: Vec<&str> = names.into_iter().take(2).collect();
+        lines.push(match responsible(plans, true, &names) {
+            Some(by) => format!("{what}: the schema needs {op} — not undone: {by}"),
+            None => format!("{what}: the schema needs {op}"),
+        });
+    }
+    for (table, column, change) in engine::row_differences(&before.rows, &after.rows) {
+        let names: Vec<&str> = std::iter::once(table.as_str())
+            .chain(column.as_deref())
+            .collect();
+        let place = match &column {
+            Some(c) => format!("{table}.{c}"),
+            None => table.clone(),
+        };
+        let by = responsible(plans, false, &names).or_else(|| responsible(plans, true, &names));
+        lines.push(match by {
+            Some(by) => format!("{what}: rows of {place}: {change} — by {by}"),
+            None => format!("{what}: rows of {place}: {change}"),
+        });
+    }
+    Ok(lines)
 }
 
 /// Drops every schema of the user's and builds `ddl`, the version table
@@ -122,6 +243,8 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
     let timeline = RwSignal::new(Vec::<TimelineRow>::new());
     let problems = RwSignal::new(Vec::<String>::new());
     let current = RwSignal::new(Vec::<String>::new());
+    let check = RwSignal::new(None::<Verdict>);
+    let roundtrip = RwSignal::new(None::<Verdict>);
 
     // A new source, model or seed size means a new before state.
     Effect::new(move |_| {
@@ -239,20 +362,17 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
                 return;
             }
             mark("retort:run-start");
-            let before = engine::current(&db).await.unwrap_or_default();
             let options = RunOptions {
                 transaction_per_migration: per_migration.get_untracked(),
             };
-            let reply = analysis::rehearse(revisions(), before, line.clone(), options).await;
-            let plan = match reply {
-                Ok(reply) => reply.plan,
+            let (plan, executed) = match perform(&db, revisions(), &line, options, cancel).await {
+                Ok(done) => done,
                 Err(error) => {
                     status.set(error);
                     busy.set(false);
                     return;
                 }
             };
-            let executed = engine::execute(&db, &plan, &|| cancel.get_value()).await;
             measure("retort:run", "retort:run-start");
             let failed = executed.failed.is_some() || executed.message.is_some();
             if let (Some((run, op)), Source::Revision) = (executed.failed, source.get_untracked())
@@ -283,6 +403,168 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
             } else {
                 format!("{line}: the database is at {at}")
             });
+            busy.set(false);
+        });
+    };
+
+    // The database read back from its catalogue against the after model.
+    let run_check = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let verdict = async {
+                let db = postgres.database().await.map_err(|e| e.to_string())?;
+                let ddl = engine::catalogue(&db).await.map_err(|e| e.to_string())?;
+                let model = ModelInput {
+                    text: inputs.after.get_untracked(),
+                    folder: inputs.after_folder.get_untracked(),
+                };
+                let comparison = analysis::compare(ddl, CompareTarget::Model(model)).await?;
+                Ok::<Verdict, String>(if comparison.ops.is_empty() {
+                    Verdict {
+                        verdict: "matches",
+                        headline: format!(
+                            "The database matches the model ({} tables): alembic check finds no new upgrade operations.",
+                            comparison.tables
+                        ),
+                        lines: Vec::new(),
+                    }
+                } else {
+                    Verdict {
+                        verdict: "differs",
+                        headline: format!(
+                            "The database differs from the model: alembic check would report {} operation{}:",
+                            comparison.ops.len(),
+                            if comparison.ops.len() == 1 { "" } else { "s" }
+                        ),
+                        lines: comparison.ops,
+                    }
+                })
+            }
+            .await;
+            check.set(Some(verdict.unwrap_or_else(|error| Verdict {
+                verdict: "failed",
+                headline: error,
+                lines: Vec::new(),
+            })));
+            busy.set(false);
+        });
+    };
+
+    // Upgrade, downgrade, upgrade from the before state; the schema and
+    // every row compared at each stage.
+    let run_roundtrip = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        cancel.set_value(false);
+        roundtrip.set(None);
+        status.set("round trip…".into());
+        spawn_local(async move {
+            let verdict = async {
+                let db = postgres.database().await.map_err(|e| e.to_string())?;
+                if !do_reset(db.clone()).await {
+                    return Err("the reset failed".to_string());
+                }
+                let options = RunOptions {
+                    transaction_per_migration: per_migration.get_untracked(),
+                };
+                let mut stages = vec![snapshot(&db).await?];
+                let mut plans = Vec::new();
+                let mut again_failed = None;
+                for (i, line) in ["upgrade head", "downgrade base", "upgrade head"]
+                    .into_iter()
+                    .enumerate()
+                {
+                    let (plan, executed) =
+                        perform(&db, revisions(), line, options, cancel).await?;
+                    let failed = failure(&plan, &executed);
+                    outcome.set(Some(Outcome {
+                        command: line.to_string(),
+                        plan: plan.clone(),
+                        executed,
+                        source: source.get_untracked(),
+                    }));
+                    match failed {
+                        // Upgrading again fails where the downgrade left
+                        // something behind: that is the finding.
+                        Some(error) if i == 2 => {
+                            again_failed = Some(format!("upgrading again failed: {error}"));
+                            break;
+                        }
+                        Some(error) => {
+                            return Ok(Verdict {
+                                verdict: "failed",
+                                headline: format!("`{line}` failed: {error}"),
+                                lines: Vec::new(),
+                            });
+                        }
+                        None => {}
+                    }
+                    plans.push(plan);
+                    stages.push(snapshot(&db).await?);
+                }
+                let all: Vec<&Plan> = plans.iter().collect();
+                let mut lines = Vec::new();
+                for run in plans[1].runs.iter().filter(|r| r.ops.is_empty()) {
+                    // A data-only revision (a backfill) has nothing to undo.
+                    let data_only = plans[0]
+                        .runs
+                        .iter()
+                        .find(|u| u.revision == run.revision)
+                        .is_some_and(|u| {
+                            u.ops.iter().flat_map(|o| o.statements.iter()).all(|sql| {
+                                let verb = sql.split_whitespace().next().unwrap_or("");
+                                ["UPDATE", "INSERT", "DELETE"]
+                                    .iter()
+                                    .any(|v| verb.eq_ignore_ascii_case(v))
+                            })
+                        });
+                    if !data_only {
+                        lines.push(format!(
+                            "revision {}: its downgrade runs nothing (empty, missing or not implemented)",
+                            run.revision
+                        ));
+                    }
+                }
+                lines.extend(stage_differences(&stages[0], &stages[2], "after the downgrade", &all).await?);
+                match again_failed {
+                    Some(failed) => lines.push(failed),
+                    None => lines.extend(
+                        stage_differences(&stages[1], &stages[3], "after upgrading again", &all).await?,
+                    ),
+                }
+                let rows: i64 = stages[0].rows.iter().map(|(_, n, _)| n).sum();
+                Ok(if lines.is_empty() {
+                    Verdict {
+                        verdict: "identical",
+                        headline: format!(
+                            "identical: upgrade, downgrade and upgrade again left the schema and all {rows} rows as they were at each stage"
+                        ),
+                        lines,
+                    }
+                } else {
+                    Verdict {
+                        verdict: "different",
+                        headline: "The round trip does not come back to where it started:".to_string(),
+                        lines,
+                    }
+                })
+            }
+            .await;
+            let verdict = verdict.unwrap_or_else(|error| Verdict {
+                verdict: "failed",
+                headline: error,
+                lines: Vec::new(),
+            });
+            status.set(format!("round trip: {}", verdict.verdict));
+            roundtrip.set(Some(verdict));
+            if let Ok(db) = postgres.database().await {
+                refresh(db).await;
+            }
             busy.set(false);
         });
     };
@@ -364,6 +646,10 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
                     />
                     <button type="submit" data-testid="sim-run" prop:disabled=move || busy.get()>"Run"</button>
                 </form>
+                <button data-testid="sim-roundtrip" prop:disabled=move || busy.get()
+                    on:click=move |_| run_roundtrip()>"Round trip"</button>
+                <button data-testid="model-check" prop:disabled=move || busy.get()
+                    on:click=move |_| run_check()>"Check against the after model"</button>
                 {move || busy.get().then(|| view! {
                     <button data-testid="sim-cancel" on:click=move |_| cancel.set_value(true)>"Cancel"</button>
                 })}
@@ -389,6 +675,8 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
                     <li class="current"><span class="sim-marker" data-testid="sim-current">"base"</span><code>"<base>: no revision applied"</code></li>
                 })}
             </ol>
+            {move || check.get().map(|v| verdict_view(v, "model-check-result"))}
+            {move || roundtrip.get().map(|v| verdict_view(v, "sim-roundtrip-result"))}
             {move || outcome.get().map(outcome_view)}
             <details class="sim-seed">
                 <summary>"Seed rows (SQL run after the schema at each reset; edit it freely)"</summary>
@@ -410,6 +698,17 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
                     {error.detail.clone().map(|d| view! { <p>"DETAIL: " {d}</p> })}
                     <p class="muted">"Edit the seed below and press Reset."</p>
                 </div>
+            })}
+        </div>
+    }
+}
+
+fn verdict_view(verdict: Verdict, test_id: &'static str) -> impl IntoView {
+    view! {
+        <div class="sim-verdict" data-testid=test_id data-verdict=verdict.verdict>
+            <p>{verdict.headline}</p>
+            {(!verdict.lines.is_empty()).then(|| view! {
+                <ul>{verdict.lines.into_iter().map(|l| view! { <li><code>{l}</code></li> }).collect_view()}</ul>
             })}
         </div>
     }
