@@ -27,6 +27,9 @@ enum Outcome {
     Failed {
         error: DbError,
         sql: String,
+        /// The script's own transaction was left failed, and retort rolled
+        /// it back (else every later statement fails with 25P02).
+        rolled_back: bool,
     },
 }
 
@@ -84,7 +87,7 @@ pub fn SqlConsole(postgres: Postgres, sql: RwSignal<String>) -> impl IntoView {
 
     let underlines = Signal::derive(move || {
         outcome.with(|o| match o {
-            Outcome::Failed { error, sql } => error
+            Outcome::Failed { error, sql, .. } => error
                 .position
                 .and_then(|p| error_span(sql, p))
                 .map(|span| Underline {
@@ -112,7 +115,11 @@ pub fn SqlConsole(postgres: Postgres, sql: RwSignal<String>) -> impl IntoView {
             let db = match postgres.database().await {
                 Ok(db) => db,
                 Err(error) => {
-                    outcome.set(Outcome::Failed { error, sql: text });
+                    outcome.set(Outcome::Failed {
+                        error,
+                        sql: text,
+                        rolled_back: false,
+                    });
                     return;
                 }
             };
@@ -125,7 +132,22 @@ pub fn SqlConsole(postgres: Postgres, sql: RwSignal<String>) -> impl IntoView {
                         .collect(),
                     elapsed_ms: now_ms() - started,
                 },
-                Err(error) => Outcome::Failed { error, sql: text },
+                Err(error) => {
+                    // A script with its own BEGIN that failed leaves the
+                    // session in an aborted transaction: end it, and say so.
+                    let aborted = matches!(
+                        db.exec("SELECT 1").await,
+                        Err(DbError { code: Some(ref c), .. }) if c == "25P02"
+                    );
+                    if aborted {
+                        let _ = db.exec("ROLLBACK").await;
+                    }
+                    Outcome::Failed {
+                        error,
+                        sql: text,
+                        rolled_back: aborted,
+                    }
+                }
             });
         });
     });
@@ -187,7 +209,20 @@ impl Outcome {
                 }
                 .into_any()
             }
-            Outcome::Failed { error, sql } => error_view(&error, &sql).into_any(),
+            Outcome::Failed {
+                error,
+                sql,
+                rolled_back,
+            } => view! {
+                {error_view(&error, &sql)}
+                {rolled_back.then(|| view! {
+                    <p class="notice" data-testid="console-rolled-back">
+                        "The script's transaction failed, so retort rolled it back: \
+                         nothing it did before the error is kept, and the next run starts clean."
+                    </p>
+                })}
+            }
+            .into_any(),
         }
     }
 }

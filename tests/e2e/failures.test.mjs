@@ -33,6 +33,14 @@ test('an empty console and invalid SQL give clear messages', { timeout: 180_000 
     await page.getByTestId('console-error-code').filter({ hasText: '22012' }).waitFor();
     assert.match(await input.innerText(), /SELECT 1\/0 AS boom;/);
 
+    // A script with its own BEGIN that fails is rolled back, and says so:
+    // the next run does not meet 25P02 (current transaction is aborted).
+    await runSql(page, 'BEGIN; CREATE TABLE kept_not (id int); SELECT 1/0;');
+    await page.getByTestId('console-rolled-back').waitFor();
+    await runSql(page, "SELECT to_regclass('kept_not') IS NULL AS gone;");
+    await page.getByTestId('console-result').waitFor();
+    assert.match(await page.getByTestId('console-result').innerText(), /gone\nt/);
+
     // Only comments: Postgres runs nothing and says so.
     await runSql(page, '-- just a comment');
     assert.match(await page.getByTestId('console-result').innerText(), /No statements were run/);

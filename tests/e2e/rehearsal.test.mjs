@@ -133,6 +133,12 @@ test('safe mode off: the one-step NOT NULL fails with 23502 and the database sta
     assert.match(await textOf(page, 'sim-status'), /failed: the database stays at base/);
     assert.match(await textOf(page, 'sim-output'), /The transaction was rolled back/);
     assert.equal(await count(page, 'SELECT count(*) FROM alembic_version'), 0);
+    // The models change: the failed run stays in view, marked stale.
+    await page.getByTestId('editor-after').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('\n# edited\n');
+    await page.getByTestId('sim-stale').waitFor();
+    assert.equal(await page.locator('[data-testid="sim-op"][data-status="failed"]').count(), 1);
     assert.deepEqual(session.panics(), []);
     assert.deepEqual(session.pageErrors, []);
   } finally {
@@ -225,10 +231,19 @@ test('a versions folder is walked as Alembic walks it, through its merge', { tim
     await click(page, 'sim-step-back');
     assert.match(await textOf(page, 'sim-output'), /FAILED: Ambiguous walk/);
     assert.deepEqual(await currentRevisions(page), ['5e6f708192a3']);
-    // Back to one branch: the merge row splits, the other branch is undone.
+    // Back to one side of the merge: only the merge is undone, and its row
+    // splits into the two heads Alembic leaves.
     await command(page, 'downgrade 3c4d5e6f7081');
-    assert.deepEqual(await currentRevisions(page), ['3c4d5e6f7081']);
+    assert.deepEqual((await currentRevisions(page)).sort(), ['3c4d5e6f7081', '4d5e6f708192']);
+    await command(page, 'upgrade +1');
+    assert.match(await textOf(page, 'sim-output'), /FAILED: Ambiguous upgrade from multiple current revisions/);
+    await command(page, 'upgrade heads');
+    assert.match(await textOf(page, 'sim-output'), /Running upgrade 3c4d5e6f7081, 4d5e6f708192 -> 5e6f708192a3, merge billing/);
+    assert.deepEqual(await currentRevisions(page), ['5e6f708192a3']);
     // From one side of the branch, +1 runs the other side, then the merge.
+    await command(page, 'downgrade base');
+    await command(page, 'upgrade 3c4d5e6f7081');
+    assert.deepEqual(await currentRevisions(page), ['3c4d5e6f7081']);
     await command(page, 'upgrade +1');
     assert.match(await textOf(page, 'sim-output'), /Running upgrade 2b3c4d5e6f70 -> 4d5e6f708192, add name\n.*Running upgrade 3c4d5e6f7081, 4d5e6f708192 -> 5e6f708192a3, merge billing/);
     assert.deepEqual(await currentRevisions(page), ['5e6f708192a3']);

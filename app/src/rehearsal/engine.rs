@@ -159,8 +159,19 @@ fn now_ms() -> f64 {
 
 /// Runs `plan`'s actions in order. `cancelled` is asked between
 /// statements: a cancelled run is rolled back like a failed one.
-pub async fn execute(db: &Database, plan: &Plan, cancelled: &dyn Fn() -> bool) -> Executed {
+/// `progress` hears how many actions of how many are done.
+pub async fn execute(
+    db: &Database,
+    plan: &Plan,
+    cancelled: &dyn Fn() -> bool,
+    progress: &dyn Fn(usize, usize),
+) -> Executed {
     let started_at = now_ms();
+    // A transaction left open or failed by the SQL console would swallow
+    // the run: end it first.
+    if db.exec("SELECT 1").await.is_err() {
+        let _ = db.exec("ROLLBACK").await;
+    }
     let mut out = Executed {
         ops: plan
             .runs
@@ -183,7 +194,11 @@ pub async fn execute(db: &Database, plan: &Plan, cancelled: &dyn Fn() -> bool) -
             out.exclusive[run].push((name, now - since));
         }
     };
-    for action in &plan.actions {
+    let total = plan.actions.len();
+    for (done, action) in plan.actions.iter().enumerate() {
+        if done % 8 == 0 {
+            progress(done, total);
+        }
         if cancelled() {
             out.message = Some("cancelled: the transaction was rolled back".into());
             break;

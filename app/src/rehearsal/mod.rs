@@ -78,10 +78,12 @@ async fn perform(
     line: &str,
     options: RunOptions,
     cancel: StoredValue<bool>,
+    status: RwSignal<String>,
 ) -> Result<(Plan, Executed), String> {
     let before = engine::current(db).await.map_err(|e| e.to_string())?;
     let reply = analysis::rehearse(revisions, before, line.to_string(), options).await?;
-    let executed = engine::execute(db, &reply.plan, &|| cancel.get_value()).await;
+    let progress = |done: usize, total: usize| status.set(format!("{line}… {done}/{total} steps"));
+    let executed = engine::execute(db, &reply.plan, &|| cancel.get_value(), &progress).await;
     Ok((reply.plan, executed))
 }
 
@@ -244,6 +246,16 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
     let problems = RwSignal::new(Vec::<String>::new());
     let current = RwSignal::new(Vec::<String>::new());
     let check = RwSignal::new(None::<Verdict>);
+    let stale = RwSignal::new(false);
+    // What is shown was run on other text: kept, and marked stale.
+    Effect::new(move |_| {
+        inputs.revision.text.track();
+        inputs.before.track();
+        inputs.after.track();
+        if outcome.with_untracked(Option::is_some) {
+            stale.set(true);
+        }
+    });
     let roundtrip = RwSignal::new(None::<Verdict>);
 
     // A new source, model or seed size means a new before state.
@@ -365,14 +377,15 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
             let options = RunOptions {
                 transaction_per_migration: per_migration.get_untracked(),
             };
-            let (plan, executed) = match perform(&db, revisions(), &line, options, cancel).await {
-                Ok(done) => done,
-                Err(error) => {
-                    status.set(error);
-                    busy.set(false);
-                    return;
-                }
-            };
+            let (plan, executed) =
+                match perform(&db, revisions(), &line, options, cancel, status).await {
+                    Ok(done) => done,
+                    Err(error) => {
+                        status.set(error);
+                        busy.set(false);
+                        return;
+                    }
+                };
             measure("retort:run", "retort:run-start");
             let failed = executed.failed.is_some() || executed.message.is_some();
             if let (Some((run, op)), Source::Revision) = (executed.failed, source.get_untracked())
@@ -384,6 +397,7 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
             {
                 inputs.revision.show(span);
             }
+            stale.set(false);
             outcome.set(Some(Outcome {
                 command: line.clone(),
                 plan,
@@ -480,8 +494,9 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
                     .enumerate()
                 {
                     let (plan, executed) =
-                        perform(&db, revisions(), line, options, cancel).await?;
+                        perform(&db, revisions(), line, options, cancel, status).await?;
                     let failed = failure(&plan, &executed);
+                    stale.set(false);
                     outcome.set(Some(Outcome {
                         command: line.to_string(),
                         plan: plan.clone(),
@@ -677,7 +692,12 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
             </ol>
             {move || check.get().map(|v| verdict_view(v, "model-check-result"))}
             {move || roundtrip.get().map(|v| verdict_view(v, "sim-roundtrip-result"))}
-            {move || outcome.get().map(outcome_view)}
+            {move || stale.get().then(|| view! {
+                <p class="notice" data-testid="sim-stale">
+                    "Stale: the revision or a model changed since this run. What is shown is the last run; press Reset and run again."
+                </p>
+            })}
+            <div class:stale=move || stale.get()>{move || outcome.get().map(outcome_view)}</div>
             <details class="sim-seed">
                 <summary>"Seed rows (SQL run after the schema at each reset; edit it freely)"</summary>
                 <textarea
