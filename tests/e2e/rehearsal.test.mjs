@@ -96,6 +96,10 @@ test('the example in safe mode goes up and down step by step, keeping every seed
     // The whole chain up and down with the buttons.
     await click(page, 'sim-upgrade');
     assert.deepEqual(await currentRevisions(page), [ids[2]]);
+    // What PostgreSQL took is what the review's lock table says, op by op.
+    assert.equal(await page.locator('[data-testid="sim-lockdiff"]').count(), 0, await textOf(page, 'pane-simulate'));
+    assert.match(await textOf(page, 'sim-exclusive'), /ACCESS EXCLUSIVE on users held \d+\.\d ms/);
+    await page.getByTestId('pane-simulate').screenshot({ path: path.join(ROOT, 'docs/rehearsal-safe.png') });
     await click(page, 'sim-downgrade');
     assert.deepEqual(await currentRevisions(page), ['base']);
 
@@ -132,6 +136,7 @@ test('safe mode off: the one-step NOT NULL fails with 23502 and the database sta
     assert.deepEqual(await currentRevisions(page), ['base']);
     assert.match(await textOf(page, 'sim-status'), /failed: the database stays at base/);
     assert.match(await textOf(page, 'sim-output'), /The transaction was rolled back/);
+    await page.getByTestId('pane-simulate').screenshot({ path: path.join(ROOT, 'docs/rehearsal-failed.png') });
     assert.equal(await count(page, 'SELECT count(*) FROM alembic_version'), 0);
     // The models change: the failed run stays in view, marked stale.
     await page.getByTestId('editor-after').click();

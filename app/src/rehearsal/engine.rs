@@ -86,6 +86,9 @@ pub struct SeenLock {
     pub relation: String,
     pub index: bool,
     pub mode: LockMode,
+    /// Held since an earlier op of the same transaction (PostgreSQL lists
+    /// a mode once however often it is asked for).
+    pub earlier: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +114,8 @@ pub struct OpResult {
     pub status: Status,
     pub ms: f64,
     pub rows: u64,
-    /// Locks it took that the transaction did not hold before it.
+    /// The locks the transaction holds after it: those it took, and those
+    /// held since an earlier op.
     pub locks: Vec<SeenLock>,
     /// Tables and indexes it wrote anew.
     pub rewrites: Vec<String>,
@@ -267,9 +271,7 @@ pub async fn execute(
                 names.extend(after);
                 if in_transaction {
                     for (oid, mode) in locks(db).await.unwrap_or_default() {
-                        if !held.insert((oid, mode)) {
-                            continue;
-                        }
+                        let earlier = !held.insert((oid, mode));
                         let Some(relation) = names.get(&oid) else {
                             continue;
                         };
@@ -278,13 +280,14 @@ pub async fn execute(
                         {
                             continue;
                         }
-                        if mode == LockMode::AccessExclusive && !relation.index {
+                        if mode == LockMode::AccessExclusive && !relation.index && !earlier {
                             exclusive_since.push((*run, relation.name.clone(), start));
                         }
                         slot.locks.push(SeenLock {
                             relation: relation.name.clone(),
                             index: relation.index,
                             mode,
+                            earlier,
                         });
                     }
                 }
