@@ -387,6 +387,39 @@ fn bench(args: &[String]) -> Result {
     let mut node = cmd("node", &["tests/e2e/bench.mjs", &runs]);
     node.env("RETORT_DIST", root().join("dist"))
         .env("CHROMIUM", CHROMIUM);
+    run(&mut node)?;
+    // The rehearsal: a 50-revision chain on real Alembic and PostgreSQL
+    // (which writes the chain), then the same chain on PGlite in the page.
+    let python = ensure_venv()?;
+    let peer = root().join("target/bench/rehearsal-peer.json");
+    let out = cmd(
+        &python.to_string_lossy(),
+        &[
+            "tests/alembic/bench_rehearsal.py",
+            &runs,
+            "50",
+            "target/bench/chain50",
+        ],
+    )
+    .output()
+    .map_err(|e| format!("bench_rehearsal.py: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "bench_rehearsal.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    fs::write(&peer, &out.stdout).map_err(|e| format!("{}: {e}", peer.display()))?;
+    let mut node = cmd(
+        "node",
+        &[
+            "tests/e2e/bench-rehearsal.mjs",
+            &runs,
+            &peer.to_string_lossy(),
+        ],
+    );
+    node.env("RETORT_DIST", root().join("dist"))
+        .env("CHROMIUM", CHROMIUM);
     run(&mut node)
 }
 
