@@ -1,10 +1,10 @@
 //! A model editor: SQLAlchemy source or PostgreSQL DDL, read as you type.
 //!
-//! A model file is read on every edit by `retort_core::python::read_schema`
-//! (no Python runs). SQL (a pane whose first statement is SQL), and a model
-//! opened in its folder or zip of modules (read with the modules it imports
-//! from there), are read in the analysis worker ([`crate::analysis`]).
-//! Either way the diagnostics
+//! A model file is read on every edit in the analysis worker
+//! ([`crate::analysis`]), off the page's thread (no Python runs): a model
+//! file alone, SQL (a pane whose first statement is SQL), or a model opened
+//! in its folder or zip of modules (read with the modules it imports from
+//! there). Only the reply to the latest text is kept. The diagnostics
 //! are underlined in the editor, the first one is summarised under it, and
 //! the schema read is shown as a compact outline.
 
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use retort_core::input::looks_like_sql;
 use retort_core::protocol::SourceFile;
-use retort_core::{Diagnostic, LineIndex, python};
+use retort_core::{Diagnostic, LineIndex};
 use wasm_bindgen::JsCast;
 
 use crate::analysis::{self, ModelFolder, ModelInput};
@@ -36,20 +36,6 @@ pub fn summary(text: &str, tables: usize, diagnostics: &[Diagnostic]) -> String 
 
 /// Runs `f` between two performance marks and records a measure `name`
 /// (read by `cargo xtask bench`; a no-op where there is no `performance`).
-fn measured<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    let performance = web_sys::window().and_then(|w| w.performance());
-    let (start, end) = (format!("{name}:start"), format!("{name}:end"));
-    if let Some(p) = &performance {
-        let _ = p.mark(&start);
-    }
-    let value = f();
-    if let Some(p) = &performance {
-        let _ = p.mark(&end);
-        let _ = p.measure_with_start_mark_and_end_mark(name, &start, &end);
-    }
-    value
-}
-
 /// Which side of the change an editor holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -108,59 +94,43 @@ pub fn ModelEditor(
             Language::Python
         }
     });
-    // A Python file alone: read here, on every edit.
-    let here =
-        Memo::new(move |_| language.get() == Language::Python && folder.with(Option::is_none));
-    let python_read = Memo::new(move |_| {
-        here.get().then(|| {
-            text.with(|t| {
-                let (schema, diagnostics) =
-                    measured("retort:read-model", || python::read_schema(t));
-                Read {
-                    tables: schema.tables.len(),
-                    outline: schema.outline(),
-                    diagnostics,
-                    modules: 1,
-                    elsewhere: Vec::new(),
-                }
-            })
-        })
-    });
-    // SQL, or a model in its folder (the linker stays out of the page's
-    // wasm): read by the worker; only the reply to the latest text is kept.
+    // Read by the worker (the reader stays out of the page's wasm); only
+    // the reply to the latest text is kept. `retort:read-model` measures
+    // the request to its reply, for the benchmark.
     let worker_read = RwSignal::new(None::<Result<Read, String>>);
     let latest = StoredValue::new(0u64);
     Effect::new(move |_| {
-        if here.get() {
-            return;
-        }
         let input = ModelInput {
             text: text.get(),
             folder: folder.get(),
         };
+        let performance = web_sys::window().and_then(|w| w.performance());
+        let start = format!("retort:read-model-start-{}", side.name());
+        if let Some(p) = &performance {
+            let _ = p.mark(&start);
+        }
         let id = analysis::read_model(input, move |reply| {
             let wanted = latest.get_value();
             match reply {
-                Ok((id, reply)) if id == wanted => worker_read.set(Some(Ok(Read {
-                    tables: reply.tables,
-                    outline: reply.outline,
-                    diagnostics: reply.diagnostics,
-                    modules: reply.modules,
-                    elsewhere: reply.elsewhere,
-                }))),
+                Ok((id, reply)) if id == wanted => {
+                    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                        let _ = p.measure_with_start_mark("retort:read-model", &start);
+                    }
+                    worker_read.set(Some(Ok(Read {
+                        tables: reply.tables,
+                        outline: reply.outline,
+                        diagnostics: reply.diagnostics,
+                        modules: reply.modules,
+                        elsewhere: reply.elsewhere,
+                    })))
+                }
                 Ok(_) => {} // an answer to older text
                 Err(error) => worker_read.set(Some(Err(error))),
             }
         });
         latest.set_value(id);
     });
-    let read = Memo::new(move |_| {
-        if here.get() {
-            python_read.get().map(Ok)
-        } else {
-            worker_read.get()
-        }
-    });
+    let read = Memo::new(move |_| worker_read.get());
     let underlines = Signal::derive(move || {
         read.with(|r| match r {
             Some(Ok(read)) => read.diagnostics.iter().map(Underline::from).collect(),
@@ -355,7 +325,7 @@ mod tests {
     use super::*;
 
     fn summarise(source: &str) -> String {
-        let (schema, diagnostics) = python::read_schema(source);
+        let (schema, diagnostics) = retort_core::python::read_schema(source);
         summary(source, schema.tables.len(), &diagnostics)
     }
 

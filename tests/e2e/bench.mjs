@@ -108,7 +108,7 @@ ${row('retort interactive (editors painted)', figures.interactive)}
 ${row('retort PGlite boot (download → first query, pre-initialised data dir)', figures.boot)}
 ${row('peer: stock `PGlite.create()` boot (initdb in the browser)', figures.stockBoot)}
 ${row('review of the example (3 revisions) in the worker, request to reply', figures.review, 2)}
-${model ? row('model reader in wasm, 30-table model (one edit)', figures.readModel, 2) : '| model reader in wasm | not run (no target/bench/model_30_tables.py) | |'}
+${model ? row('model read in the worker, 30-table model (one edit), request to reply', figures.readModel, 2) : '| model read in the worker | not run (no target/bench/model_30_tables.py) | |'}
 
 stock PGlite boot / retort PGlite boot: ${(median(figures.stockBoot) / median(figures.boot)).toFixed(1)}×
 `);

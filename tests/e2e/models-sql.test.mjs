@@ -27,6 +27,7 @@ test('a pane holding SQL is read by the SQL reader, loaded on first use', { time
     await page.goto(url);
     const status = page.getByTestId('diagnostics-before');
     await status.waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="diagnostics-before"]')?.textContent !== 'reading…');
     assert.equal(await status.innerText(), '1 table, no problems');
     assert.equal(await status.getAttribute('data-language'), 'python');
     const html = await (await fetch(url)).text();

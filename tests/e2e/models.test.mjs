@@ -14,6 +14,10 @@ test('models are read as you type, with problems underlined and an outline', { t
     const before = page.getByTestId('diagnostics-before');
     const after = page.getByTestId('diagnostics-after');
     await after.waitFor();
+    // The worker reads the models (off the page's thread): its first reply.
+    await page.waitForFunction(() =>
+      ['before', 'after'].every((s) => document.querySelector(`[data-testid="diagnostics-${s}"]`)?.textContent !== 'reading…'),
+    );
     assert.equal(await before.innerText(), '1 table, no problems');
     assert.equal(await after.innerText(), '1 table, no problems');
     const outline = page.getByTestId('outline-after');

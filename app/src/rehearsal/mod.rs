@@ -9,6 +9,7 @@
 //! --indicate-current` does.
 
 pub mod engine;
+mod report;
 pub mod scale;
 
 use leptos::prelude::*;
@@ -21,7 +22,7 @@ use crate::analysis::{self, ModelFolder, ModelInput};
 use crate::pglite::{Database, DbError};
 use crate::postgres::Postgres;
 use crate::revision::RevisionText;
-use engine::{Executed, OpResult, SeenLock, Status};
+use engine::{Executed, SeenLock};
 
 /// Where the rehearsal's revisions come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -779,15 +780,41 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
                     <li class="current"><span class="sim-marker" data-testid="sim-current">"base"</span><code>"<base>: no revision applied"</code></li>
                 })}
             </ol>
-            {move || scaled.get().map(|measured| scale_view(measured, production))}
-            {move || check.get().map(|v| verdict_view(v, "model-check-result"))}
-            {move || roundtrip.get().map(|v| verdict_view(v, "sim-roundtrip-result"))}
+            {move || scaled.with(|s| s.is_some()).then(|| view! {
+                <div class="sim-scale" data-testid="sim-scale-result">
+                    <label>
+                        "production rows per table (optional) "
+                        <input
+                            type="text"
+                            inputmode="numeric"
+                            data-testid="sim-production-rows"
+                            placeholder="e.g. 20,000,000"
+                            prop:value=move || production.get()
+                            on:input=move |event| production.set(event_target_value(&event))
+                        />
+                    </label>
+                    <div inner_html=move || {
+                        let rows = production
+                            .get()
+                            .replace([',', '_', ' '], "")
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|n| *n > 0.0);
+                        scaled.with(|s| s.as_deref().map(|m| report::scale_table(m, rows)).unwrap_or_default())
+                    }></div>
+                </div>
+            })}
+            <div inner_html=move || check.with(|v| v.as_ref().map(|v| report::verdict("model-check-result", v.verdict, &v.headline, &v.lines)).unwrap_or_default())></div>
+            <div inner_html=move || roundtrip.with(|v| v.as_ref().map(|v| report::verdict("sim-roundtrip-result", v.verdict, &v.headline, &v.lines)).unwrap_or_default())></div>
             {move || stale.get().then(|| view! {
                 <p class="notice" data-testid="sim-stale">
                     "Stale: the revision or a model changed since this run. What is shown is the last run; press Reset and run again."
                 </p>
             })}
-            <div class:stale=move || stale.get()>{move || outcome.get().map(outcome_view)}</div>
+            <div
+                class:stale=move || stale.get()
+                inner_html=move || outcome.with(|o| o.as_ref().map(|o| report::outcome(&o.command, &o.plan, &o.executed, o.source == Source::Revision)).unwrap_or_default())
+            ></div>
             <details class="sim-seed">
                 <summary>"Seed rows (SQL run after the schema at each reset; edit it freely)"</summary>
                 <textarea
@@ -809,132 +836,6 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
                     <p class="muted">"Edit the seed below and press Reset."</p>
                 </div>
             })}
-        </div>
-    }
-}
-
-fn scale_view(measured: Vec<scale::Measured>, production: RwSignal<String>) -> impl IntoView {
-    let rows = move || {
-        production
-            .get()
-            .replace([',', '_', ' '], "")
-            .parse::<f64>()
-            .ok()
-            .filter(|n| *n > 0.0)
-    };
-    view! {
-        <div class="sim-scale" data-testid="sim-scale-result">
-            <label>
-                "production rows per table (optional) "
-                <input
-                    type="text"
-                    inputmode="numeric"
-                    data-testid="sim-production-rows"
-                    placeholder="e.g. 20,000,000"
-                    prop:value=move || production.get()
-                    on:input=move |event| production.set(event_target_value(&event))
-                />
-            </label>
-            <table>
-                <thead>
-                    <tr>
-                        <th scope="col">"op"</th>
-                        <th scope="col">{format!("{} rows", scale::SIZES[0])}</th>
-                        <th scope="col">{format!("{} rows", scale::SIZES[1])}</th>
-                        <th scope="col">"growth"</th>
-                        <th scope="col">"estimate"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {measured.into_iter().map(|m| {
-                        let ms = m.ms;
-                        view! {
-                            <tr data-testid="sim-scale-row">
-                                <td><code>{m.label}</code></td>
-                                <td>{format!("{:.1} ms", ms[0])}</td>
-                                <td>{format!("{:.1} ms", ms[1])}</td>
-                                <td>{scale::describe(ms)}</td>
-                                <td>{move || rows().map(|n| format!("≈ {:.0} ms (estimate from the two measurements)", scale::project(ms, n)))}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-}
-
-fn verdict_view(verdict: Verdict, test_id: &'static str) -> impl IntoView {
-    view! {
-        <div class="sim-verdict" data-testid=test_id data-verdict=verdict.verdict>
-            <p>{verdict.headline}</p>
-            {(!verdict.lines.is_empty()).then(|| view! {
-                <ul>{verdict.lines.into_iter().map(|l| view! { <li><code>{l}</code></li> }).collect_view()}</ul>
-            })}
-        </div>
-    }
-}
-
-fn outcome_view(outcome: Outcome) -> impl IntoView {
-    let Outcome {
-        command,
-        plan,
-        executed,
-        source,
-    } = outcome;
-    let mut lines = plan.output.clone();
-    for run in plan.runs.iter().take(executed.started) {
-        lines.push(run.log.clone());
-    }
-    if let Some(error) = &plan.error {
-        lines.push(format!("FAILED: {error}"));
-    }
-    if let Some((run, op)) = executed.failed
-        && let Some((error, _)) = executed
-            .ops
-            .get(run)
-            .and_then(|r| r.get(op))
-            .and_then(|o| o.error.as_ref())
-    {
-        lines.push(format!("FAILED: {error}"));
-    }
-    if let Some(message) = &executed.message {
-        lines.push(format!("FAILED: {message}"));
-    }
-    if executed.rolled_back {
-        lines.push("The transaction was rolled back.".to_string());
-    }
-    let runs = plan
-        .runs
-        .into_iter()
-        .enumerate()
-        .map(|(r, run)| {
-            let results = executed.ops.get(r).cloned().unwrap_or_default();
-            let exclusive = executed.exclusive.get(r).cloned().unwrap_or_default();
-            let ops = run
-                .ops
-                .iter()
-                .zip(results)
-                .map(|(op, result)| op_view(op, result, run.upgrade && source == Source::Revision))
-                .collect_view();
-            view! {
-                <section class="sim-run" data-testid="sim-run-revision" data-revision=run.revision.clone()>
-                    <h3>{run.log.trim_start_matches(retort_core::rehearse::LOG).trim().to_string()}</h3>
-                    {(!exclusive.is_empty()).then(|| view! {
-                        <p class="sim-exclusive" data-testid="sim-exclusive">
-                            {exclusive.iter().map(|(t, ms)| format!("ACCESS EXCLUSIVE on {t} held {ms:.1} ms")).collect::<Vec<_>>().join(" · ")}
-                        </p>
-                    })}
-                    <ol class="sim-ops">{ops}</ol>
-                </section>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="sim-outcome" data-command=command>
-            <pre class="sim-output" data-testid="sim-output">{lines.join("\n")}</pre>
-            <p class="muted">{format!("{:.1} ms", executed.ms)}</p>
-            {runs}
         </div>
     }
 }
@@ -986,115 +887,6 @@ pub fn lock_differences(
         }
     }
     out
-}
-
-fn op_view(op: &PlannedOp, result: OpResult, compare: bool) -> impl IntoView + use<> {
-    let status = result.status;
-    let differences = if compare && !op.autocommit && status == Status::Ok {
-        lock_differences(op, &result.locks)
-    } else {
-        Vec::new()
-    };
-    let not_observed = op.autocommit && status == Status::Ok;
-    let locks = if not_observed {
-        op.expected
-            .iter()
-            .map(|l| {
-                view! {
-                    <li class="not-observed">
-                        {format!("{} on {} — blocks {} (not observed: it ran outside a transaction, and a single-connection PGlite cannot watch it)", l.mode.name(), l.table, l.mode.blocks())}
-                    </li>
-                }
-                .into_any()
-            })
-            .collect_view()
-            .into_any()
-    } else {
-        // What it took, and what it asked for that an earlier op of the
-        // transaction already held.
-        let wanted = |l: &SeenLock| {
-            op.expected.iter().any(|e| {
-                e.mode == l.mode && e.table.rsplit('.').next() == Some(l.relation.as_str())
-            })
-        };
-        result
-            .locks
-            .iter()
-            .filter(|l| !l.earlier || wanted(l))
-            .map(|l| {
-                view! {
-                    <li data-mode=l.mode.name()>
-                        {format!(
-                            "{} on {}{} — blocks {}{}",
-                            l.mode.name(),
-                            if l.index { "index " } else { "" },
-                            l.relation,
-                            l.mode.blocks(),
-                            if l.earlier { " (held since an earlier op of this transaction)" } else { "" }
-                        )}
-                    </li>
-                }
-                .into_any()
-            })
-            .collect_view()
-            .into_any()
-    };
-    view! {
-        <li class="sim-op" data-testid="sim-op" data-status=status.name()>
-            <p class="sim-op-head">
-                <code>{op.label.clone()}</code>
-                <span class="muted">
-                    {match status {
-                        Status::NotRun => " not run".to_string(),
-                        _ => format!(" {:.1} ms · {} row{}", result.ms, result.rows, if result.rows == 1 { "" } else { "s" }),
-                    }}
-                    {op.autocommit.then_some(" · outside a transaction (autocommit block)")}
-                </span>
-            </p>
-            <pre class="sim-sql">{op.statements.join(";\n")}</pre>
-            {(status != Status::NotRun).then(|| view! {
-                <ul class="sim-locks" data-testid="sim-locks">{locks}</ul>
-            })}
-            {(!result.rewrites.is_empty()).then(|| view! {
-                <p class="sim-rewrite" data-testid="sim-rewrite">
-                    {format!("rewritten (new relfilenode): {}", result.rewrites.join(", "))}
-                </p>
-            })}
-            {(!differences.is_empty()).then(|| view! {
-                <ul class="sim-lockdiff" data-testid="sim-lockdiff">
-                    {differences.into_iter().map(|(table, expected, seen)| {
-                        let name = |m: Option<LockMode>| m.map_or("no lock", LockMode::name);
-                        view! { <li>{format!("{table}: retort's review says {}, PostgreSQL took {}", name(expected), name(seen))}</li> }
-                    }).collect_view()}
-                </ul>
-            })}
-            {result.error.map(|(error, sql)| error_view(&error, &sql))}
-        </li>
-    }
-}
-
-fn error_view(error: &DbError, sql: &str) -> impl IntoView + use<> {
-    let context = error
-        .position
-        .and_then(|p| crate::console::error_context(sql, p))
-        .map(|(line, text, column)| {
-            let prefix = format!("LINE {line}: ");
-            format!(
-                "{prefix}{text}\n{}^",
-                " ".repeat(prefix.chars().count() + column)
-            )
-        });
-    view! {
-        <div class="pg-error" data-testid="sim-error" role="alert">
-            <p class="headline">{format!("{}: {}", error.severity.as_deref().unwrap_or("ERROR"), error.message)}</p>
-            {error.code.clone().map(|code| view! {
-                <p class="sqlstate">"SQLSTATE " <code data-testid="sim-error-code">{code}</code></p>
-            })}
-            {context.map(|c| view! { <pre class="context">{c}</pre> })}
-            {error.detail.clone().map(|d| view! { <p>"DETAIL: " {d}</p> })}
-            {error.hint.clone().map(|h| view! { <p>"HINT: " {h}</p> })}
-        </div>
-    }
 }
 
 #[cfg(test)]
