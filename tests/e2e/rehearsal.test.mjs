@@ -263,3 +263,65 @@ test('a versions folder is walked as Alembic walks it, through its merge', { tim
     await session.close();
   }
 });
+
+const CHAIN = [
+  '# ---- revision 1 of 2: aaaa00000001_add_bio.py ----',
+  '"""add bio', '', 'Revision ID: aaaa00000001', '"""', 'from alembic import op', 'import sqlalchemy as sa', '',
+  "revision = 'aaaa00000001'", 'down_revision = None', 'branch_labels = None', 'depends_on = None', '', '',
+  'def upgrade():', "    op.add_column('users', sa.Column('bio', sa.Text(), nullable=True))", '', '',
+  'def downgrade():', "    op.drop_column('users', 'bio')", '',
+  '# ---- revision 2 of 2: aaaa00000002_bio_not_null.py ----',
+  '"""bio not null, no backfill', '', 'Revision ID: aaaa00000002', '"""', 'from alembic import op', 'import sqlalchemy as sa', '',
+  "revision = 'aaaa00000002'", "down_revision = 'aaaa00000001'", 'branch_labels = None', 'depends_on = None', '', '',
+  'def upgrade():', "    op.alter_column('users', 'bio', existing_type=sa.Text(), nullable=False)", '', '',
+  'def downgrade():', "    op.alter_column('users', 'bio', existing_type=sa.Text(), nullable=True)", '',
+].join('\n');
+
+test('a revision failing mid-chain: one transaction keeps nothing, one per revision keeps the first', { timeout: 300_000 }, async () => {
+  const session = await open();
+  try {
+    const { page } = session;
+    await ready(session);
+    await replaceText(page, 'editor-revision', CHAIN);
+    await page.waitForTimeout(300);
+    await click(page, 'sim-reset');
+    await click(page, 'sim-upgrade');
+    assert.equal(await textOf(page, 'sim-error-code'), '23502');
+    assert.deepEqual(await currentRevisions(page), ['base'], 'the one transaction was rolled back');
+    assert.equal(await count(page, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'bio'"), 0);
+
+    await page.getByTestId('sim-per-migration').check();
+    await click(page, 'sim-reset');
+    await click(page, 'sim-upgrade');
+    assert.equal(await textOf(page, 'sim-error-code'), '23502');
+    assert.deepEqual(await currentRevisions(page), ['aaaa00000001'], 'the first revision committed on its own');
+    assert.match(await textOf(page, 'sim-status'), /failed: the database stays at aaaa00000001/);
+    assert.equal(await count(page, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'bio'"), 1);
+    assert.deepEqual(session.panics(), []);
+    assert.deepEqual(session.pageErrors, []);
+  } finally {
+    await session.close();
+  }
+});
+
+test('a seed that breaks a constraint shows PostgreSQL\'s error and can be edited', { timeout: 300_000 }, async () => {
+  const session = await open();
+  try {
+    const { page } = session;
+    await ready(session);
+    await click(page, 'sim-reset');
+    await page.locator('.sim-seed summary').click();
+    const seed = page.getByTestId('sim-seed');
+    assert.match(await seed.inputValue(), /INSERT INTO users \(email\)/);
+    await seed.fill("INSERT INTO users (email) VALUES ('same'), ('same');");
+    await click(page, 'sim-reset');
+    assert.match(await textOf(page, 'sim-seed-error'), /duplicate key value violates unique constraint "users_email_key"/);
+    await seed.fill("INSERT INTO users (email) VALUES ('one'), ('two');");
+    await click(page, 'sim-reset');
+    assert.equal(await page.getByTestId('sim-seed-error').count(), 0);
+    assert.equal(await count(page, 'SELECT count(*) FROM users'), 2);
+    assert.deepEqual(session.pageErrors, []);
+  } finally {
+    await session.close();
+  }
+});
