@@ -136,6 +136,8 @@ test('safe mode off: the one-step NOT NULL fails with 23502 and the database sta
     assert.deepEqual(await currentRevisions(page), ['base']);
     assert.match(await textOf(page, 'sim-status'), /failed: the database stays at base/);
     assert.match(await textOf(page, 'sim-output'), /The transaction was rolled back/);
+    // The op that failed is selected in the revision editor.
+    await page.waitForFunction(() => document.getSelection()?.toString().startsWith("op.add_column('users', sa.Column('bio'"));
     await page.getByTestId('pane-simulate').screenshot({ path: path.join(ROOT, 'docs/rehearsal-failed.png') });
     assert.equal(await count(page, 'SELECT count(*) FROM alembic_version'), 0);
     // The models change: the failed run stays in view, marked stale.
