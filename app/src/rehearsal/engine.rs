@@ -155,6 +155,17 @@ pub struct Executed {
     pub ms: f64,
 }
 
+/// Lets the browser handle input and paint: a macrotask turn (PGlite's
+/// promises resolve as microtasks, which never give the page a turn).
+async fn yield_to_page() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
@@ -199,9 +210,14 @@ pub async fn execute(
         }
     };
     let total = plan.actions.len();
+    let mut turn = now_ms();
     for (done, action) in plan.actions.iter().enumerate() {
-        if done % 8 == 0 {
+        // Every 30 ms the page gets a turn: typing stays responsive and
+        // Cancel can be pressed between statements.
+        if now_ms() - turn > 30.0 {
             progress(done, total);
+            yield_to_page().await;
+            turn = now_ms();
         }
         if cancelled() {
             out.message = Some("cancelled: the transaction was rolled back".into());
