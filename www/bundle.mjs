@@ -27,6 +27,18 @@ await build({
   logLevel: 'warning',
 });
 
+// PGlite's worker: PostgreSQL off the page's thread.
+await build({
+  entryPoints: [path.join(www, 'js/pg-worker.js')],
+  outfile: path.join(out, 'pg-worker.js'),
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: 'es2022',
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+
 // PGlite's ES modules and runtime files, as published (no source maps, no
 // extension tarballs: the playground uses none).
 const wanted = (name) =>

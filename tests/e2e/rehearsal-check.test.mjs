@@ -151,3 +151,27 @@ test('scale: each op measured at 1,000 and 100,000 rows, with an estimate for pr
     await session.close();
   }
 });
+
+test('the page answers keystrokes while PostgreSQL works (PGlite runs in its own worker)', { timeout: 300_000 }, async () => {
+  const session = await open();
+  try {
+    const { page } = session;
+    await ready(session);
+    await page.getByTestId('sim-scale').click();
+    await page.getByTestId('sim-cancel').waitFor();
+    // Seeding 100,000 rows and backfilling them takes seconds; a keystroke
+    // reaches the editor meanwhile.
+    await page.getByTestId('editor-after').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('# typed while it ran');
+    const during = await page.evaluate(() => ({
+      typed: document.querySelector('[data-testid="editor-after"]')?.textContent.includes('# typed while it ran'),
+      busy: Boolean(document.querySelector('[data-testid="sim-cancel"]')),
+    }));
+    assert.deepEqual(during, { typed: true, busy: true });
+    await page.getByTestId('sim-scale-result').waitFor({ timeout: 300_000 });
+    assert.deepEqual(session.pageErrors, []);
+  } finally {
+    await session.close();
+  }
+});

@@ -2,7 +2,8 @@
 // into bundle/glue.js, a classic script that runs before the wasm app starts.
 //
 // It exposes `globalThis.retort` with two things the Rust app cannot do by
-// itself: CodeMirror 6 editors, and loading PGlite with byte-level progress.
+// itself: CodeMirror 6 editors, and loading PGlite (in its own worker) with
+// byte-level progress.
 // Everything else (what to run, how to show results) lives in Rust.
 
 import { basicSetup } from 'codemirror';
@@ -13,7 +14,6 @@ import { indentUnit } from '@codemirror/language';
 import { python } from '@codemirror/lang-python';
 import { sql, PostgreSQL } from '@codemirror/lang-sql';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
-import { concat, expandLinks } from './tar.js';
 
 // Resolve our own files relative to this script, so the playground works
 // from any path (an embed under /docs/, a file server, a sub-directory).
@@ -117,78 +117,56 @@ function createEditor(parent, options) {
   };
 }
 
-// The PGlite files, served from our own origin next to this script.
-const PGLITE_FILES = {
-  module: 'pglite/index.js',
-  wasm: 'pglite/pglite.wasm',
-  data: 'pglite/pglite.data',
-  // A data directory made by initdb at build time (bundle.mjs): booting from
-  // it skips initdb in the browser, which is most of PGlite's start-up time.
-  datadir: 'pglite/datadir.tgz',
-};
-
-async function fetchBytes(path, onBytes) {
-  const url = new URL(path, here);
-  let response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw new Error(`could not fetch ${url.pathname}: ${error.message}`);
-  }
-  if (!response.ok) {
-    throw new Error(`could not fetch ${url.pathname}: HTTP ${response.status} ${response.statusText}`.trim());
-  }
-  const total = Number(response.headers.get('content-length')) || 0;
-  onBytes(0, total);
-  const reader = response.body.getReader();
-  const chunks = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    received += value.length;
-    onBytes(received, Math.max(total, received));
-  }
-  return concat(chunks);
-}
-
 /**
- * Loads PGlite lazily. onProgress receives
- * { phase: 'download' | 'compile' | 'start', loaded, total } (bytes).
- * Resolves to { db, version, bootMs }; rejects with an Error saying why.
+ * Loads PGlite lazily, in its own worker (bundle/pg-worker.js). onProgress
+ * receives { phase: 'download' | 'compile' | 'start', loaded, total }
+ * (bytes). Resolves to { db, version, bootMs }, where db has PGlite's
+ * exec(sql, options) and query(sql, params, options), answered by the
+ * worker; rejects with an Error saying why.
  */
 async function loadPglite(onProgress) {
   performance.mark('retort:pglite-start');
   const started = performance.now();
-  const sizes = { wasm: [0, 0], data: [0, 0], datadir: [0, 0] };
-  const report = () => {
-    const loaded = Object.values(sizes).reduce((sum, [l]) => sum + l, 0);
-    const total = Object.values(sizes).reduce((sum, [, t]) => sum + t, 0);
-    onProgress({ phase: 'download', loaded, total });
+  const worker = new Worker(new URL('pg-worker.js', here));
+  const pending = new Map();
+  let next = 0;
+  worker.onmessage = (event) => {
+    const { id, ok, result, error, progress } = event.data;
+    if (progress) return onProgress(progress);
+    const call = pending.get(id);
+    if (!call) return;
+    pending.delete(id);
+    if (ok) call.resolve(result);
+    else call.reject(Object.assign(new Error(error.message), error));
   };
-  const tracker = (key) => (loaded, total) => {
-    sizes[key] = [loaded, total];
-    report();
+  worker.onerror = (event) => {
+    const failure = new Error(`the database worker failed: ${event.message || 'it could not start'}`);
+    for (const call of pending.values()) call.reject(failure);
+    pending.clear();
   };
-  const [pglite, wasm, data, datadir] = await Promise.all([
-    import(new URL(PGLITE_FILES.module, here).href),
-    fetchBytes(PGLITE_FILES.wasm, tracker('wasm')),
-    fetchBytes(PGLITE_FILES.data, tracker('data')),
-    fetchBytes(PGLITE_FILES.datadir, tracker('datadir')),
-  ]);
-  onProgress({ phase: 'compile', loaded: wasm.length, total: wasm.length });
-  const pgliteWasmModule = await WebAssembly.compile(wasm);
-  onProgress({ phase: 'start', loaded: 0, total: 0 });
-  const tar = new Uint8Array(
-    await new Response(new Blob([datadir]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer(),
-  );
-  const db = await pglite.PGlite.create({
-    pgliteWasmModule,
-    fsBundle: new Blob([data]),
-    loadDataDir: new Blob([expandLinks(tar)], { type: 'application/x-tar' }),
-  });
-  const version = (await db.query('select version() as version')).rows[0].version;
+  const call = (message) =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, ...message });
+    });
+  // Functions do not cross to the worker: it applies the parsers itself.
+  const plain = (options) => {
+    if (!options) return options;
+    const { parsers, ...rest } = options;
+    return rest;
+  };
+  let version;
+  try {
+    version = await call({ kind: 'load' });
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  const db = {
+    exec: (sql, options) => call({ kind: 'exec', sql, options: plain(options) }),
+    query: (sql, params, options) => call({ kind: 'query', sql, params, options: plain(options) }),
+  };
   const bootMs = performance.now() - started;
   performance.mark('retort:pglite-ready');
   performance.measure('retort:pglite-boot', 'retort:pglite-start', 'retort:pglite-ready');
