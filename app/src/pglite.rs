@@ -1,9 +1,10 @@
 //! A typed wrapper over PGlite: the real PostgreSQL, compiled to wasm, running
 //! in the page.
 //!
-//! The JavaScript side (`www/js/glue.js`) only fetches PGlite's files with
-//! progress and boots it; every call after that goes straight from Rust to the
-//! PGlite object, and results come back as Rust values.
+//! The JavaScript side boots PGlite in its own worker (`www/js/pg-worker.js`,
+//! so a long statement never holds the page) and hands back a proxy with
+//! PGlite's `exec` and `query`; every call goes from Rust to that proxy, and
+//! results come back as Rust values.
 
 use std::fmt;
 
