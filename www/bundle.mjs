@@ -16,28 +16,20 @@ const pgliteOut = path.join(out, 'pglite');
 
 fs.mkdirSync(pgliteOut, { recursive: true });
 
-await build({
-  entryPoints: [path.join(www, 'js/glue.js')],
-  outfile: path.join(out, 'glue.js'),
-  bundle: true,
-  format: 'iife',
-  minify: true,
-  target: 'es2022',
-  legalComments: 'linked',
-  logLevel: 'warning',
-});
-
-// PGlite's worker: PostgreSQL off the page's thread.
-await build({
-  entryPoints: [path.join(www, 'js/pg-worker.js')],
-  outfile: path.join(out, 'pg-worker.js'),
-  bundle: true,
-  format: 'iife',
-  minify: true,
-  target: 'es2022',
-  legalComments: 'linked',
-  logLevel: 'warning',
-});
+// The editor + PGlite glue, and PGlite's worker (PostgreSQL off the page's
+// thread): two classic scripts.
+for (const name of ['glue.js', 'pg-worker.js']) {
+  await build({
+    entryPoints: [path.join(www, 'js', name)],
+    outfile: path.join(out, name),
+    bundle: true,
+    format: 'iife',
+    minify: true,
+    target: 'es2022',
+    legalComments: 'linked',
+    logLevel: 'warning',
+  });
+}
 
 // PGlite's ES modules and runtime files, as published (no source maps, no
 // extension tarballs: the playground uses none).

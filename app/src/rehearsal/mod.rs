@@ -275,6 +275,24 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
         Source::Folder => Revisions::Files(inputs.versions.get_untracked()),
     };
 
+    // What a reset builds: the before model, or nothing for a folder.
+    let before_input = move || match source.get_untracked() {
+        Source::Revision => Some(ModelInput {
+            text: inputs.before.get_untracked(),
+            folder: inputs.before_folder.get_untracked(),
+        }),
+        Source::Folder => None,
+    };
+    // One thing at a time: false when something is running.
+    let begin = move || {
+        if busy.get_untracked() {
+            return false;
+        }
+        busy.set(true);
+        cancel.set_value(false);
+        true
+    };
+
     // Where the database is: the timeline from its alembic_version rows.
     let refresh = move |db: std::rc::Rc<Database>| async move {
         let now = engine::current(&db).await.unwrap_or_default();
@@ -289,13 +307,7 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
 
     let do_reset = move |db: std::rc::Rc<Database>| async move {
         mark("retort:reset-start");
-        let input = match source.get_untracked() {
-            Source::Revision => Some(ModelInput {
-                text: inputs.before.get_untracked(),
-                folder: inputs.before_folder.get_untracked(),
-            }),
-            Source::Folder => None,
-        };
+        let input = before_input();
         let base = match analysis::base(input, rows.get_untracked()).await {
             Ok(base) => base,
             Err(error) => {
@@ -340,10 +352,9 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
     };
 
     let run_reset = move || {
-        if busy.get_untracked() {
+        if !begin() {
             return;
         }
-        busy.set(true);
         status.set("resetting…".into());
         spawn_local(async move {
             match postgres.database().await {
@@ -357,11 +368,9 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
     };
 
     let run = move |line: String| {
-        if busy.get_untracked() {
+        if !begin() {
             return;
         }
-        busy.set(true);
-        cancel.set_value(false);
         command.set(line.clone());
         status.set(format!("{line}…"));
         spawn_local(async move {
@@ -427,10 +436,9 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
 
     // The database read back from its catalogue against the after model.
     let run_check = move || {
-        if busy.get_untracked() {
+        if !begin() {
             return;
         }
-        busy.set(true);
         spawn_local(async move {
             let verdict = async {
                 let db = postgres.database().await.map_err(|e| e.to_string())?;
@@ -474,11 +482,9 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
     // Upgrade, downgrade, upgrade from the before state; the schema and
     // every row compared at each stage.
     let run_roundtrip = move || {
-        if busy.get_untracked() {
+        if !begin() {
             return;
         }
-        busy.set(true);
-        cancel.set_value(false);
         roundtrip.set(None);
         status.set("round trip…".into());
         spawn_local(async move {
@@ -590,22 +596,14 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
 
     // `upgrade head` at two seed sizes, each op's time at both.
     let run_scale = move || {
-        if busy.get_untracked() {
+        if !begin() {
             return;
         }
-        busy.set(true);
-        cancel.set_value(false);
         scaled.set(None);
         spawn_local(async move {
             let result = async {
                 let db = postgres.database().await.map_err(|e| e.to_string())?;
-                let input = match source.get_untracked() {
-                    Source::Revision => Some(ModelInput {
-                        text: inputs.before.get_untracked(),
-                        folder: inputs.before_folder.get_untracked(),
-                    }),
-                    Source::Folder => None,
-                };
+                let input = before_input();
                 let options = RunOptions {
                     transaction_per_migration: per_migration.get_untracked(),
                 };
