@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use retort_core::protocol::{HistoryPicture, SourceFile};
 
 use crate::analysis;
+use crate::rehearsal::{Controls, Source};
 use crate::revision::{Origin, RevisionText};
 
 /// Chosen or dropped files: each `.py` (its path inside the chosen folder,
@@ -66,6 +67,8 @@ pub fn HistoryPane(
     revision: RevisionText,
     /// The files read (the rehearsal can run them).
     files: RwSignal<Vec<SourceFile>>,
+    /// The Simulate pane's source and command line, set by a click.
+    rehearsal: Controls,
 ) -> impl IntoView {
     let graph = RwSignal::new(None::<HistoryPicture>);
     let status = RwSignal::new("Choose a versions/ folder, or revision files.".to_string());
@@ -143,6 +146,8 @@ pub fn HistoryPane(
 
     let simulate = move |id: String| {
         status.set(format!("writing the SQL up to {id}…"));
+        rehearsal.source.set(Source::Folder);
+        rehearsal.command.set(format!("upgrade {id}"));
         let target = id.clone();
         files.with_untracked(|read| {
             analysis::path(read, &target, move |reply| match reply {
@@ -153,11 +158,11 @@ pub fn HistoryPane(
                     }
                     status.set(match reply.problems.first() {
                         None => format!(
-                            "{id} is in the Revision and Review panes; the {} revisions up to it are in the Simulate console: press Run",
+                            "{id} is in the Revision and Review panes; Simulate is set to `upgrade {id}` on this folder, and the SQL of the {} revisions up to it is in its console",
                             reply.revisions.len()
                         ),
                         Some(problem) => format!(
-                            "{id} is in the Revision and Review panes; the revisions up to it are in the Simulate console ({} problems; first: {problem})",
+                            "{id} is in the Revision and Review panes; Simulate is set to `upgrade {id}` on this folder, and the SQL up to it is in its console ({} problems; first: {problem})",
                             reply.problems.len()
                         ),
                     });

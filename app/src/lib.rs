@@ -27,7 +27,7 @@ use crate::console::SqlConsole;
 use crate::history::HistoryPane;
 use crate::model::{ModelEditor, Side};
 use crate::postgres::{PgStatusBadge, Postgres};
-use crate::rehearsal::{Inputs, Rehearsal};
+use crate::rehearsal::{Controls, Inputs, Rehearsal};
 use crate::review::ReviewPane;
 use crate::revision::{RevisionPane, RevisionSql, RevisionText, SqlPane};
 
@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
     let console = RwSignal::new(console::example());
     let revision = RevisionText::new();
     let versions = RwSignal::new(Vec::<retort_core::protocol::SourceFile>::new());
+    let controls = Controls::new();
     let inputs = Inputs {
         before,
         before_folder,
@@ -130,10 +131,10 @@ pub fn App() -> impl IntoView {
                 <ReviewPane revision=revision sql=sql review=review />
             </Pane>
             <Pane title="History" test_id="pane-history" subtitle="a versions/ folder, as alembic history sees it">
-                <HistoryPane console=console revision=revision files=versions />
+                <HistoryPane console=console revision=revision files=versions rehearsal=controls />
             </Pane>
             <Pane title="Simulate" test_id="pane-simulate" subtitle="real PostgreSQL in your browser (PGlite)">
-                <Rehearsal postgres=postgres inputs=inputs />
+                <Rehearsal postgres=postgres inputs=inputs controls=controls />
                 <details class="console-details" open>
                     <summary>"SQL console"</summary>
                     <SqlConsole postgres=postgres sql=console />

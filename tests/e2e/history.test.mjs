@@ -53,7 +53,7 @@ test('a versions folder is drawn as its graph and rehearsed up to a revision', {
     assert.doesNotMatch(sql, /4d5e6f708192/, 'the other branch is not on the way');
     assert.match(
       await page.getByTestId('history-status').innerText(),
-      /3c4d5e6f7081 is in the Revision and Review panes; the 3 revisions up to it are in the Simulate console/,
+      /3c4d5e6f7081 is in the Revision and Review panes; Simulate is set to `upgrade 3c4d5e6f7081` on this folder, and the SQL of the 3 revisions up to it is in its console/,
     );
     // The file itself is open in the Revision pane, and reviewed.
     await page.waitForFunction(() =>
@@ -79,6 +79,13 @@ test('a versions folder is drawn as its graph and rehearsed up to a revision', {
     assert.match(ran, /version_num\n1a2b3c4d5e6f/, 'the version row RETURNING');
     assert.match(ran, /COMMIT/);
     assert.equal(await page.getByTestId('console-error').count(), 0);
+
+    // The rehearsal is pointed at it too: the folder, and `upgrade <rev>`
+    // (its reset starts from an empty database).
+    assert.equal(await page.getByTestId('sim-source').inputValue(), 'folder');
+    assert.equal(await page.getByTestId('sim-command').inputValue(), 'upgrade 3c4d5e6f7081');
+    await page.getByTestId('sim-run').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sim-current"]')?.textContent === '3c4d5e6f7081', null, { timeout: 60_000 });
 
     fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
     const picture = path.join(ROOT, 'docs/history.png');

@@ -33,6 +33,30 @@ pub enum Source {
     Folder,
 }
 
+/// What other panes may set: where the revisions come from, and the
+/// command in the command line (the History pane points both at a
+/// revision clicked).
+#[derive(Clone, Copy)]
+pub struct Controls {
+    pub source: RwSignal<Source>,
+    pub command: RwSignal<String>,
+}
+
+impl Controls {
+    pub fn new() -> Self {
+        Controls {
+            source: RwSignal::new(Source::Revision),
+            command: RwSignal::new("upgrade head".to_string()),
+        }
+    }
+}
+
+impl Default for Controls {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A command and what came of it.
 #[derive(Debug, Clone, PartialEq)]
 struct Outcome {
@@ -228,8 +252,8 @@ async fn reset(db: &Database, ddl: &[String], seed: &str) -> Result<Option<DbErr
 }
 
 #[component]
-pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
-    let source = RwSignal::new(Source::Revision);
+pub fn Rehearsal(postgres: Postgres, inputs: Inputs, controls: Controls) -> impl IntoView {
+    let source = controls.source;
     let rows = RwSignal::new(100u32);
     let per_migration = RwSignal::new(false);
     let seed = RwSignal::new(String::new());
@@ -242,7 +266,7 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
         "Press Reset, or run a command: the database is built from the before model first."
             .to_string(),
     );
-    let command = RwSignal::new("upgrade head".to_string());
+    let command = controls.command;
     let outcome = RwSignal::new(None::<Outcome>);
     let timeline = RwSignal::new(Vec::<TimelineRow>::new());
     let problems = RwSignal::new(Vec::<String>::new());
@@ -679,6 +703,10 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs) -> impl IntoView {
                     "revisions from "
                     <select
                         data-testid="sim-source"
+                        prop:value=move || match source.get() {
+                            Source::Folder => "folder",
+                            Source::Revision => "revision",
+                        }
                         on:change=move |event| {
                             source.set(if event_target_value(&event) == "folder" {
                                 Source::Folder
