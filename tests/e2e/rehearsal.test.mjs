@@ -327,3 +327,25 @@ test('a seed that breaks a constraint shows PostgreSQL\'s error and can be edite
     await session.close();
   }
 });
+
+test('cancel rolls the run back', { timeout: 300_000 }, async () => {
+  const session = await open();
+  try {
+    const { page } = session;
+    await ready(session);
+    await page.getByTestId('sim-rows').fill('100000');
+    await page.getByTestId('sim-rows').press('Tab');
+    await click(page, 'sim-reset');
+    // The backfill of 100,000 rows takes long enough to be cancelled.
+    await page.getByTestId('sim-upgrade').click();
+    await page.getByTestId('sim-cancel').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="sim-cancel"]'), null, { timeout: 120_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="sim-status"]')?.textContent.endsWith('…'));
+    assert.match(await textOf(page, 'sim-output'), /FAILED: cancelled: the transaction was rolled back/);
+    assert.deepEqual(await currentRevisions(page), ['base']);
+    assert.equal(await count(page, 'SELECT count(*) FROM users'), 100000);
+    assert.deepEqual(session.pageErrors, []);
+  } finally {
+    await session.close();
+  }
+});
