@@ -814,3 +814,45 @@ fn lint_reads_a_100000_statement_script_from_stdin() {
     assert_eq!(stderr.matches("error:").count(), 5, "{stderr}");
     assert!(stderr.contains("-:6:"), "{stderr}");
 }
+
+#[test]
+fn rehearse_plans_and_schema_at_replays_a_folder() {
+    let dir = history_fixture();
+    // From one side of the branch, +1 runs the other side, then the merge.
+    let out = retort(&[
+        "rehearse",
+        &dir,
+        "--current",
+        "3c4d5e6f7081",
+        "--",
+        "upgrade",
+        "+1",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains(
+        "INFO  [alembic.runtime.migration] Running upgrade 3c4d5e6f7081, 4d5e6f708192 -> 5e6f708192a3, merge billing"
+    ));
+    let sql = String::from_utf8_lossy(&out.stdout);
+    assert!(sql.starts_with("BEGIN;") && sql.trim_end().ends_with("COMMIT;"));
+    // Alembic's words for a bad target, and exit 1.
+    let out = retort(&["rehearse", &dir, "--", "upgrade", "nowhere"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("FAILED: Can't locate revision identified by 'nowhere'")
+    );
+    // The schema at a revision, with no database.
+    let out = retort(&["schema", "--at", "2b3c", &dir]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "accounts\n  id INTEGER NOT NULL PK\n  c_2b3c4d5e6f70 INTEGER\n"
+    );
+    let out = retort(&["schema", "--at", "head", &dir]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        6,
+        "the four branch columns"
+    );
+}

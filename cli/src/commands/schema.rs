@@ -1,19 +1,28 @@
 //! `retort schema`: the schema retort reads in a model file or a SQL
-//! script, as an outline or as JSON.
+//! script, as an outline or as JSON; with `--at`, the schema a versions
+//! folder's revisions build up to a revision, replayed with no database.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use retort_core::rehearse::{Chain, schema_at};
 use retort_core::sql;
 
 use crate::files::{exit, read_input};
+use crate::versions::{load, report};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The model file (`.py`, with the project modules it imports), a
-    /// package folder of models, or a SQL script (`.sql`).
+    /// package folder of models, or a SQL script (`.sql`); with `--at`, a
+    /// versions folder.
     file: PathBuf,
+    /// Replay the versions folder's revisions from the base up to this
+    /// revision (`head`, an id or prefix, a label, `rev+N`) and print the
+    /// schema they build: no database needed.
+    #[arg(long, value_name = "REV")]
+    at: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Print the schema as PostgreSQL stores it: its type spellings,
@@ -32,25 +41,71 @@ enum Format {
 }
 
 pub fn run(args: &Args) -> ExitCode {
+    if let Some(at) = &args.at {
+        return replayed(args, at);
+    }
     let input = match read_input(&args.file) {
         Ok(input) => input,
         Err(code) => return code,
     };
+    if let Some(code) = print(args, &input.schema) {
+        return code;
+    }
+    input.print_diagnostics();
+    exit(input.has_errors())
+}
+
+/// `--at REV`: the folder's revisions replayed up to `at`.
+fn replayed(args: &Args, at: &str) -> ExitCode {
+    let folder = match load(&args.file, false, true) {
+        Ok(folder) => folder,
+        Err(code) => return code,
+    };
+    let failed = report(&folder);
+    let files: Vec<(String, String)> = folder
+        .files
+        .iter()
+        .map(|f| (f.path.display().to_string(), f.source.clone()))
+        .collect();
+    let chain = Chain::from_files(&files);
+    let (schema, problems) = match schema_at(&chain, at) {
+        Ok(replayed) => replayed,
+        Err(error) => {
+            eprintln!("FAILED: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(code) = print(args, &schema) {
+        return code;
+    }
+    for problem in &problems {
+        match files.get(problem.file) {
+            Some((path, _)) => eprintln!(
+                "{path}:{}: warning: not replayed: {}",
+                problem.line, problem.message
+            ),
+            None => eprintln!("warning: {}", problem.message),
+        }
+    }
+    exit(failed || !problems.is_empty())
+}
+
+/// Prints `schema` in the format asked for; `Some` exit code on failure.
+fn print(args: &Args, schema: &retort_core::Schema) -> Option<ExitCode> {
     let schema = if args.database_form {
-        sql::stored::database_form(&input.schema)
+        sql::stored::database_form(schema)
     } else {
-        input.schema.clone()
+        schema.clone()
     };
     match args.format {
         Format::Json => match serde_json::to_string_pretty(&schema) {
             Ok(json) => println!("{json}"),
             Err(error) => {
                 eprintln!("cannot print the schema as JSON: {error}");
-                return ExitCode::from(2);
+                return Some(ExitCode::from(2));
             }
         },
         Format::Text => print!("{}", schema.outline()),
     }
-    input.print_diagnostics();
-    exit(input.has_errors())
+    None
 }

@@ -22,6 +22,8 @@ mod check;
 mod command;
 #[cfg(feature = "sql")]
 mod plan;
+#[cfg(feature = "sql")]
+mod replay;
 pub mod seed;
 
 use serde::{Deserialize, Serialize};
@@ -31,6 +33,8 @@ pub use check::differences;
 pub use command::AlembicCommand;
 #[cfg(feature = "sql")]
 pub use plan::{Chain, create_sql, plan, timeline};
+#[cfg(feature = "sql")]
+pub use replay::{NotReplayed, schema_at};
 
 use crate::pg_lock::LockMode;
 use crate::text::Span;

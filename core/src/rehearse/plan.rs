@@ -101,6 +101,11 @@ impl Chain {
         &self.graph
     }
 
+    /// Text `file` the revisions were read from.
+    pub fn text(&self, file: usize) -> &str {
+        self.texts.get(file).map_or("", String::as_str)
+    }
+
     fn revision(&self, node: usize) -> &Revision {
         &self.revisions[self.of[node]]
     }
