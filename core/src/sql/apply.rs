@@ -58,7 +58,20 @@ impl<'s> SqlReader<'s> {
                 match (alter.operation, found) {
                     (sqlparser::ast::AlterTypeOperation::AddValue(add), Some(e)) => {
                         if !e.values.contains(&add.value.value) {
-                            e.values.push(add.value.value);
+                            // `BEFORE 'x'` / `AFTER 'x'` place it; else it goes last.
+                            let at = match &add.position {
+                                Some(sqlparser::ast::AlterTypeAddValuePosition::Before(v)) => {
+                                    e.values.iter().position(|x| *x == v.value)
+                                }
+                                Some(sqlparser::ast::AlterTypeAddValuePosition::After(v)) => {
+                                    e.values.iter().position(|x| *x == v.value).map(|i| i + 1)
+                                }
+                                None => None,
+                            };
+                            match at {
+                                Some(i) => e.values.insert(i, add.value.value),
+                                None => e.values.push(add.value.value),
+                            }
                         }
                     }
                     _ => self.skipped(span, "this ALTER TYPE"),
@@ -348,7 +361,9 @@ impl<'s> SqlReader<'s> {
                 }
             }
             AlterTableOperation::DropConstraint { name, .. } => {
-                if !drop_constraint(&mut table, &name.value) {
+                if !drop_constraint(&mut table, &name.value)
+                    && !drop_by_default_name(&mut table, &name.value)
+                {
                     self.diagnostics.push(Diagnostic::warning(
                         self.first_line(span),
                         format!(
@@ -365,7 +380,24 @@ impl<'s> SqlReader<'s> {
             } => rename_column(&mut table, &old_column_name.value, &new_column_name.value),
             AlterTableOperation::RenameTable { table_name } => {
                 let (RenameTableNameKind::As(new) | RenameTableNameKind::To(new)) = table_name;
-                table.name = qualified(&new).1;
+                let old = std::mem::replace(&mut table.name, qualified(&new).1);
+                // Foreign keys name the table by its OID in PostgreSQL: they
+                // follow the rename.
+                let schema = table.schema.clone();
+                let follow = |t: &mut Table, new: &str| {
+                    let own = t.schema.clone();
+                    for fk in &mut t.foreign_keys {
+                        let refers = fk.referred_schema.clone().or_else(|| own.clone());
+                        if fk.referred_table == old && refers == schema {
+                            fk.referred_table = new.to_string();
+                        }
+                    }
+                };
+                let new = table.name.clone();
+                follow(&mut table, &new);
+                for other in &mut self.schema.tables {
+                    follow(other, &new);
+                }
             }
             AlterTableOperation::RenameConstraint { old_name, new_name } => {
                 rename_constraint(&mut table, &old_name.value, &new_name.value)
@@ -566,6 +598,42 @@ pub(super) fn drop_constraint(table: &mut Table, name: &str) -> bool {
         return true;
     }
     after < before
+}
+
+/// Drops the unnamed constraint PostgreSQL named `name` when it made it
+/// (`users_org_id_fkey`, `users_email_key`…): whether one was.
+fn drop_by_default_name(table: &mut Table, name: &str) -> bool {
+    let mut named = table.clone();
+    super::stored::name_constraints(&mut named, &mut Default::default());
+    let is = |n: &Option<String>| n.as_deref() == Some(name);
+    if let Some(i) = named.foreign_keys.iter().position(|c| is(&c.name))
+        && table.foreign_keys[i].name.is_none()
+    {
+        table.foreign_keys.remove(i);
+        return true;
+    }
+    if let Some(i) = named.unique_constraints.iter().position(|c| is(&c.name))
+        && table.unique_constraints[i].name.is_none()
+    {
+        table.unique_constraints.remove(i);
+        return true;
+    }
+    if let Some(i) = named.check_constraints.iter().position(|c| is(&c.name))
+        && table.check_constraints[i].name.is_none()
+    {
+        table.check_constraints.remove(i);
+        return true;
+    }
+    if named.primary_key.as_ref().is_some_and(|pk| is(&pk.name))
+        && table
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.name.is_none())
+    {
+        table.primary_key = None;
+        return true;
+    }
+    false
 }
 
 pub(super) fn rename_column(table: &mut Table, old: &str, new: &str) {

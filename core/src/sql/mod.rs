@@ -257,6 +257,22 @@ impl<'s> SqlReader<'s> {
                 return;
             }
         }
+        // `DROP INDEX CONCURRENTLY`, which sqlparser 0.64 does not read,
+        // drops the same index as `DROP INDEX`.
+        let tokens = if keyword(0) == Keyword::DROP
+            && keyword(1) == Keyword::INDEX
+            && keyword(2) == Keyword::CONCURRENTLY
+        {
+            let mut tokens = tokens;
+            if let Some(at) = tokens.iter().position(
+                |t| matches!(&t.token, Token::Word(w) if w.keyword == Keyword::CONCURRENTLY),
+            ) {
+                tokens.remove(at);
+            }
+            tokens
+        } else {
+            tokens
+        };
         if let Some(statements) = self.parse(tokens, span) {
             for statement in statements {
                 self.apply(statement, span);

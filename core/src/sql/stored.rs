@@ -258,7 +258,7 @@ fn truncate_names(table: &mut Table) {
     }
 }
 
-fn name_constraints(table: &mut Table, taken: &mut FxHashSet<(Option<String>, String)>) {
+pub(super) fn name_constraints(table: &mut Table, taken: &mut FxHashSet<(Option<String>, String)>) {
     let schema = table.schema.clone();
     let name = table.name.clone();
     let mut choose = |columns: &[String], label: &str| {

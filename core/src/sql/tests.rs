@@ -261,3 +261,47 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
         "{diagnostics:?}"
     );
 }
+
+/// What a migration's SQL does to a schema, as PostgreSQL does it: the
+/// statements a replay of revisions meets (issue 21).
+#[test]
+fn migrations_change_the_schema_as_postgres_does() {
+    let schema = read(
+        "CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);
+         CREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users (id), title text CHECK (title <> ''));
+         CREATE INDEX ix_posts_title ON posts (title);
+         DROP INDEX CONCURRENTLY ix_posts_title;
+         ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey;
+         ALTER TABLE posts DROP CONSTRAINT posts_title_check;
+         ALTER TABLE users DROP CONSTRAINT users_email_key;
+         ALTER TABLE posts ADD CONSTRAINT fk_author FOREIGN KEY (user_id) REFERENCES users (id);
+         ALTER TABLE users RENAME TO accounts;
+         CREATE TYPE status AS ENUM ('draft', 'published');
+         ALTER TYPE status ADD VALUE 'review' AFTER 'draft';
+         ALTER TYPE status ADD VALUE 'idea' BEFORE 'draft';
+         ALTER TYPE status ADD VALUE 'archived';",
+    );
+    let posts = schema.table(None, "posts").unwrap();
+    assert!(posts.indexes.is_empty(), "DROP INDEX CONCURRENTLY drops it");
+    assert!(
+        posts.check_constraints.is_empty(),
+        "by PostgreSQL's default name"
+    );
+    assert_eq!(posts.foreign_keys.len(), 1);
+    assert_eq!(posts.foreign_keys[0].name.as_deref(), Some("fk_author"));
+    assert_eq!(
+        posts.foreign_keys[0].referred_table, "accounts",
+        "a foreign key follows the table it names"
+    );
+    assert!(
+        schema
+            .table(None, "accounts")
+            .unwrap()
+            .unique_constraints
+            .is_empty()
+    );
+    assert_eq!(
+        schema.enums[0].values,
+        ["idea", "draft", "review", "published", "archived"]
+    );
+}
