@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use retort_core::graph::{Graph, GraphError};
+use retort_core::rehearse::Chain;
 use retort_core::revision::{self, Revision};
 use retort_core::{Diagnostic, Severity};
 
@@ -51,6 +52,22 @@ pub struct Folder {
 impl Folder {
     pub fn file_of(&self, node: usize) -> &File {
         &self.files[self.of[node]]
+    }
+
+    /// The revisions read here, as a rehearsal's chain (not read again),
+    /// and each file's path.
+    pub fn into_chain(self) -> (Chain, Vec<String>) {
+        let paths = self
+            .files
+            .iter()
+            .map(|f| f.path.display().to_string())
+            .collect();
+        let read = self
+            .files
+            .into_iter()
+            .map(|f| (f.revision, f.source))
+            .collect();
+        (Chain::from_read(read), paths)
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::process::ExitCode;
 
-use retort_core::rehearse::{self, Action, AlembicCommand, Chain, RunOptions};
+use retort_core::rehearse::{self, Action, AlembicCommand, RunOptions};
 
 use crate::versions::{FolderArgs, load, report};
 
@@ -36,12 +36,7 @@ pub fn run(args: &Args) -> ExitCode {
         Err(code) => return code,
     };
     let failed = report(&folder);
-    let files: Vec<(String, String)> = folder
-        .files
-        .iter()
-        .map(|f| (f.path.display().to_string(), f.source.clone()))
-        .collect();
-    let chain = Chain::from_files(&files);
+    let (chain, _) = folder.into_chain();
     let plan = match AlembicCommand::parse(&args.command.join(" ")) {
         Ok(command) => rehearse::plan(
             &chain,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use retort_core::rehearse::{Chain, schema_at};
+use retort_core::rehearse::schema_at;
 use retort_core::sql;
 
 use crate::files::{exit, read_input};
@@ -62,12 +62,7 @@ fn replayed(args: &Args, at: &str) -> ExitCode {
         Err(code) => return code,
     };
     let failed = report(&folder);
-    let files: Vec<(String, String)> = folder
-        .files
-        .iter()
-        .map(|f| (f.path.display().to_string(), f.source.clone()))
-        .collect();
-    let chain = Chain::from_files(&files);
+    let (chain, paths) = folder.into_chain();
     let (schema, problems) = match schema_at(&chain, at) {
         Ok(replayed) => replayed,
         Err(error) => {
@@ -79,8 +74,8 @@ fn replayed(args: &Args, at: &str) -> ExitCode {
         return code;
     }
     for problem in &problems {
-        match files.get(problem.file) {
-            Some((path, _)) => eprintln!(
+        match paths.get(problem.file) {
+            Some(path) => eprintln!(
                 "{path}:{}: warning: not replayed: {}",
                 problem.line, problem.message
             ),

@@ -50,12 +50,22 @@ impl Chain {
     /// The revisions of a folder's files, as `(path, text)`, in the order
     /// Alembic loads them (sorted by path).
     pub fn from_files(files: &[(String, String)]) -> Chain {
-        let parts = files
-            .iter()
+        Chain::from_read(
+            files
+                .iter()
+                .map(|(_, text)| (read_revision(text).0, text.clone()))
+                .collect(),
+        )
+    }
+
+    /// Revision files already read (each with its text), in load order.
+    pub fn from_read(read: Vec<(Revision, String)>) -> Chain {
+        let (parts, texts) = read
+            .into_iter()
             .enumerate()
-            .map(|(i, (_, text))| (read_revision(text).0, (i, 0)))
-            .collect();
-        Chain::build(parts, files.iter().map(|(_, t)| t.clone()).collect())
+            .map(|(i, (revision, text))| ((revision, (i, 0)), text))
+            .unzip();
+        Chain::build(parts, texts)
     }
 
     fn build(parts: Vec<(Revision, (usize, usize))>, texts: Vec<String>) -> Chain {
