@@ -223,9 +223,9 @@ def compare(retort, config, versions, url_a, url_b, commands):
         # `downgrade -1` from two heads walks down from the first row, in
         # the order the table gives them (Alembic warns it is ambiguous):
         # both sides read the rows in the order Alembic's database has them.
-        current = versions_of(url_b)
-        if sorted(versions_of(url_a)) == sorted(current):
-            current = versions_of(url_a)
+        current, alembic_rows = versions_of(url_b), versions_of(url_a)
+        if sorted(alembic_rows) == sorted(current):
+            current = alembic_rows
         a_printed, a_error = run_alembic(config, line)
         b_printed, b_error = run_retort(retort, versions, url_b, line, current)
         if a_error != b_error:
@@ -239,8 +239,9 @@ def compare(retort, config, versions, url_a, url_b, commands):
         if a_printed != b_printed and not a_error:
             problems.append(f"`{line}` printed differently:\n  alembic: {a_printed}\n  retort:  {b_printed}")
         a_state, b_state = state(url_a), state(url_b)
-        if versions_of(url_a) != versions_of(url_b) and sorted(versions_of(url_a)) != sorted(versions_of(url_b)):
-            problems.append(f"`{line}`: alembic_version {versions_of(url_a)} vs {versions_of(url_b)}")
+        rows_a, rows_b = versions_of(url_a), versions_of(url_b)
+        if sorted(rows_a) != sorted(rows_b):
+            problems.append(f"`{line}`: alembic_version {rows_a} vs {rows_b}")
         for key in sorted(set(a_state) | set(b_state)):
             if a_state.get(key) != b_state.get(key):
                 problems.append(f"`{line}`: {key} differs: alembic {a_state.get(key)} / retort {b_state.get(key)}")

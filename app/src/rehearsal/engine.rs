@@ -166,6 +166,14 @@ async fn yield_to_page() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+impl Executed {
+    /// PostgreSQL's error at the op that failed, if a statement raised.
+    pub fn error(&self) -> Option<&DbError> {
+        let (run, op) = self.failed?;
+        self.ops.get(run)?.get(op)?.error.as_ref().map(|(e, _)| e)
+    }
+}
+
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())

@@ -121,11 +121,8 @@ fn failure(plan: &Plan, executed: &Executed) -> Option<String> {
     if let Some((run, op)) = executed.failed {
         let planned = plan.runs.get(run);
         let error = executed
-            .ops
-            .get(run)
-            .and_then(|r| r.get(op))
-            .and_then(|o| o.error.as_ref())
-            .map(|(e, _)| e.to_string())
+            .error()
+            .map(ToString::to_string)
             .or_else(|| executed.message.clone())
             .unwrap_or_default();
         return Some(format!(

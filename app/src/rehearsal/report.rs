@@ -41,13 +41,7 @@ pub fn output_lines(plan: &Plan, executed: &Executed) -> Vec<String> {
     if let Some(error) = &plan.error {
         lines.push(format!("FAILED: {error}"));
     }
-    if let Some((run, op)) = executed.failed
-        && let Some((error, _)) = executed
-            .ops
-            .get(run)
-            .and_then(|r| r.get(op))
-            .and_then(|o| o.error.as_ref())
-    {
+    if let Some(error) = executed.error() {
         lines.push(format!("FAILED: {error}"));
     }
     if let Some(message) = &executed.message {
