@@ -96,14 +96,17 @@ pub fn ModelEditor(
     });
     // Read by the worker (the reader stays out of the page's wasm); only
     // the reply to the latest text is kept. `retort:read-model` measures
-    // the request to its reply, for the benchmark.
-    let worker_read = RwSignal::new(None::<Result<Read, String>>);
+    // the request to its reply, for the benchmark. Each read keeps the
+    // language it was of: a read of SQL is not shown once the pane holds
+    // Python (its underlines would be at places of the other text).
+    let worker_read = RwSignal::new(None::<(Language, Result<Read, String>)>);
     let latest = StoredValue::new(0u64);
     Effect::new(move |_| {
         let input = ModelInput {
             text: text.get(),
             folder: folder.get(),
         };
+        let of = language.get_untracked();
         let performance = web_sys::window().and_then(|w| w.performance());
         let start = format!("retort:read-model-start-{}", side.name());
         if let Some(p) = &performance {
@@ -116,21 +119,30 @@ pub fn ModelEditor(
                     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
                         let _ = p.measure_with_start_mark("retort:read-model", &start);
                     }
-                    worker_read.set(Some(Ok(Read {
-                        tables: reply.tables,
-                        outline: reply.outline,
-                        diagnostics: reply.diagnostics,
-                        modules: reply.modules,
-                        elsewhere: reply.elsewhere,
-                    })))
+                    worker_read.set(Some((
+                        of,
+                        Ok(Read {
+                            tables: reply.tables,
+                            outline: reply.outline,
+                            diagnostics: reply.diagnostics,
+                            modules: reply.modules,
+                            elsewhere: reply.elsewhere,
+                        }),
+                    )))
                 }
                 Ok(_) => {} // an answer to older text
-                Err(error) => worker_read.set(Some(Err(error))),
+                Err(error) => worker_read.set(Some((of, Err(error)))),
             }
         });
         latest.set_value(id);
     });
-    let read = Memo::new(move |_| worker_read.get());
+    let read = Memo::new(move |_| {
+        worker_read.with(|r| {
+            r.as_ref()
+                .filter(|(of, _)| *of == language.get())
+                .map(|(_, read)| read.clone())
+        })
+    });
     let underlines = Signal::derive(move || {
         read.with(|r| match r {
             Some(Ok(read)) => read.diagnostics.iter().map(Underline::from).collect(),
