@@ -104,3 +104,27 @@ export function writeOut(name, data) {
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, name), data);
 }
+
+/** Opens the playground and waits until the rehearsal can run: the Reset
+ * button is there and the example's revision is written. */
+export async function readyToRehearse(session) {
+  const { page, url } = session;
+  await page.goto(url);
+  await page.getByTestId('sim-reset').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="editor-revision"]')?.textContent.includes('def upgrade'));
+}
+
+/** Clicks a rehearsal button and waits until the rehearsal is idle again
+ * with a new status line. */
+export async function rehearse(page, testId) {
+  const before = await textOf(page, 'sim-status');
+  await page.getByTestId(testId).click();
+  await page.waitForFunction(
+    (old) => {
+      const status = document.querySelector('[data-testid="sim-status"]')?.textContent ?? '';
+      return !document.querySelector('[data-testid="sim-cancel"]') && status !== old && !status.endsWith('…');
+    },
+    before,
+    { timeout: 120_000 },
+  );
+}

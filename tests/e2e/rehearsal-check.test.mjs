@@ -6,16 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, replaceText, ROOT, textOf } from './harness.mjs';
+import { open, readyToRehearse, rehearse, replaceText, ROOT, textOf } from './harness.mjs';
 
 const PAIRS = path.join(ROOT, 'tests/fixtures/pairs');
-
-async function ready(session) {
-  const { page, url } = session;
-  await page.goto(url);
-  await page.getByTestId('sim-reset').waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid="editor-revision"]')?.textContent.includes('def upgrade'));
-}
 
 /** Clicks a rehearsal button and waits until it is done. */
 async function press(page, testId, resultId) {
@@ -26,19 +19,6 @@ async function press(page, testId, resultId) {
     { timeout: 120_000 },
   );
   return page.getByTestId(resultId).getAttribute('data-verdict');
-}
-
-async function upgrade(page) {
-  const before = await textOf(page, 'sim-status');
-  await page.getByTestId('sim-upgrade').click();
-  await page.waitForFunction(
-    (old) => {
-      const status = document.querySelector('[data-testid="sim-status"]')?.textContent ?? '';
-      return !document.querySelector('[data-testid="sim-cancel"]') && status !== old && !status.endsWith('…');
-    },
-    before,
-    { timeout: 120_000 },
-  );
 }
 
 /** Puts a fixture pair in the model panes and waits for its revision. */
@@ -57,9 +37,9 @@ test('the model check: the database matches the after model, or the ops alembic 
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
+    await readyToRehearse(session);
     await page.getByTestId('sim-reset').click();
-    await upgrade(page);
+    await rehearse(page, 'sim-upgrade');
     assert.equal(await press(page, 'model-check', 'model-check-result'), 'matches', await textOf(page, 'model-check-result'));
     assert.match(await textOf(page, 'model-check-result'), /matches the model \(1 tables\)/);
 
@@ -68,7 +48,7 @@ test('the model check: the database matches the after model, or the ops alembic 
     await page.getByTestId('safe-mode').uncheck();
     await page.waitForFunction(() => !document.querySelector('[data-testid="editor-revision"]')?.textContent.includes('# ---- revision'));
     await page.getByTestId('sim-reset').click();
-    await upgrade(page);
+    await rehearse(page, 'sim-upgrade');
     assert.equal(await page.getByTestId('sim-error-code').innerText(), '23502');
     assert.equal(await press(page, 'model-check', 'model-check-result'), 'differs');
     assert.match(await textOf(page, 'model-check-result'), /op\.add_column\('users', sa\.Column\('bio', sa\.String\(length=500\), nullable=False\)\)/);
@@ -83,7 +63,7 @@ test('round trips of fixture changes come back identical, rows included', { time
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
+    await readyToRehearse(session);
     for (const pair of ['02_add_column', '10_add_index', '20_bigint_type_change', '24_table_comment', '51_add_not_null_column']) {
       await usePair(page, pair);
       const verdict = await press(page, 'sim-roundtrip', 'sim-roundtrip-result');
@@ -101,7 +81,7 @@ test('a revision whose downgrade does nothing fails the round trip, naming the o
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
+    await readyToRehearse(session);
     // A revision whose downgrade was left as `pass`, as a hurried author
     // leaves it, on the example's before model.
     const revision = [
@@ -128,7 +108,7 @@ test('scale: each op measured at 1,000 and 100,000 rows, with an estimate for pr
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
+    await readyToRehearse(session);
     await page.getByTestId('sim-scale').click();
     await page.getByTestId('sim-scale-result').waitFor({ timeout: 300_000 });
     const rows = page.getByTestId('sim-scale-row');
@@ -156,7 +136,7 @@ test('the page answers keystrokes while PostgreSQL works (PGlite runs in its own
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
+    await readyToRehearse(session);
     await page.getByTestId('sim-scale').click();
     await page.getByTestId('sim-cancel').waitFor();
     // Seeding 100,000 rows and backfilling them takes seconds; a keystroke

@@ -5,35 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { marks, open, replaceText, ROOT, runSql, textOf, writeOut } from './harness.mjs';
+import { marks, open, readyToRehearse, rehearse, replaceText, ROOT, runSql, textOf, writeOut } from './harness.mjs';
 
 const FIXTURE = path.join(ROOT, 'tests/fixtures/history/branched');
 
 /** Runs an Alembic command through the command line and waits for it. */
 async function command(page, line) {
-  const before = await page.evaluate(() => document.querySelector('[data-testid="sim-status"]')?.textContent);
   await page.getByTestId('sim-command').fill(line);
-  await page.getByTestId('sim-run').click();
-  await waitIdle(page, before);
-}
-
-/** Waits until the rehearsal is idle again with a new status line. */
-async function waitIdle(page, before) {
-  await page.waitForFunction(
-    (old) => {
-      const status = document.querySelector('[data-testid="sim-status"]')?.textContent ?? '';
-      const idle = !document.querySelector('[data-testid="sim-cancel"]');
-      return idle && status !== old && !status.endsWith('…');
-    },
-    before,
-    { timeout: 120_000 },
-  );
-}
-
-async function click(page, testId) {
-  const before = await textOf(page, 'sim-status');
-  await page.getByTestId(testId).click();
-  await waitIdle(page, before);
+  await rehearse(page, 'sim-run');
 }
 
 /** The revisions where the database is, as the timeline marks them. */
@@ -58,27 +37,19 @@ async function count(page, sql) {
   return Number(text.trim().split('\n').pop());
 }
 
-async function ready(session) {
-  const { page, url } = session;
-  await page.goto(url);
-  await page.getByTestId('sim-reset').waitFor();
-  // The example's safe chain is written.
-  await page.waitForFunction(() => document.querySelector('[data-testid="editor-revision"]')?.textContent.includes('def upgrade'));
-}
-
 test('the example in safe mode goes up and down step by step, keeping every seed row', { timeout: 300_000 }, async () => {
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
-    await click(page, 'sim-reset');
+    await readyToRehearse(session);
+    await rehearse(page, 'sim-reset');
     assert.match(await textOf(page, 'sim-status'), /reset: 1 table, 100 seed rows each, alembic_version empty \(base\)/);
     assert.deepEqual(await currentRevisions(page), ['base']);
     const ids = await chain(page);
     assert.equal(ids.length, 3, `the safe chain has three revisions: ${ids}`);
 
     for (const [i, id] of ids.entries()) {
-      await click(page, 'sim-step-forward');
+      await rehearse(page, 'sim-step-forward');
       assert.deepEqual(await currentRevisions(page), [id], `after step ${i + 1}`);
       assert.equal(await page.locator('[data-testid="sim-op"][data-status="failed"]').count(), 0);
       assert.match(await textOf(page, 'sim-output'), new RegExp(`Running upgrade .*-> ${id}`));
@@ -88,19 +59,19 @@ test('the example in safe mode goes up and down step by step, keeping every seed
     assert.equal(await count(page, 'SELECT count(*) FROM users WHERE bio IS NOT NULL'), 100, 'the backfill filled every row');
 
     for (let i = ids.length - 1; i >= 0; i -= 1) {
-      await click(page, 'sim-step-back');
+      await rehearse(page, 'sim-step-back');
       assert.deepEqual(await currentRevisions(page), i === 0 ? ['base'] : [ids[i - 1]]);
     }
     assert.equal(await count(page, 'SELECT count(*) FROM users'), 100, 'every seed row is kept');
 
     // The whole chain up and down with the buttons.
-    await click(page, 'sim-upgrade');
+    await rehearse(page, 'sim-upgrade');
     assert.deepEqual(await currentRevisions(page), [ids[2]]);
     // What PostgreSQL took is what the review's lock table says, op by op.
     assert.equal(await page.locator('[data-testid="sim-lockdiff"]').count(), 0, await textOf(page, 'pane-simulate'));
     assert.match(await textOf(page, 'sim-exclusive'), /ACCESS EXCLUSIVE on users held \d+\.\d ms/);
     await page.getByTestId('pane-simulate').screenshot({ path: path.join(ROOT, 'docs/rehearsal-safe.png') });
-    await click(page, 'sim-downgrade');
+    await rehearse(page, 'sim-downgrade');
     assert.deepEqual(await currentRevisions(page), ['base']);
 
     // Alembic's own words for a bad target.
@@ -124,10 +95,10 @@ test('safe mode off: the one-step NOT NULL fails with 23502 and the database sta
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
+    await readyToRehearse(session);
     await page.getByTestId('safe-mode').uncheck();
     await page.waitForFunction(() => !document.querySelector('[data-testid="editor-revision"]')?.textContent.includes('# ---- revision'));
-    await click(page, 'sim-upgrade');
+    await rehearse(page, 'sim-upgrade');
     const failed = page.locator('[data-testid="sim-op"][data-status="failed"]');
     assert.equal(await failed.count(), 1);
     assert.match(await failed.innerText(), /op\.add_column\('users'/);
@@ -176,8 +147,8 @@ async function rehearseChange(page, before, after, safe) {
   await page.waitForFunction(() => document.querySelector('[data-testid="editor-revision"]')?.textContent.includes('def upgrade'));
   // Let the revision settle (the worker answers the latest text).
   await page.waitForTimeout(500);
-  await click(page, 'sim-reset');
-  await click(page, 'sim-upgrade');
+  await rehearse(page, 'sim-reset');
+  await rehearse(page, 'sim-upgrade');
   assert.equal(await page.locator('[data-testid="sim-op"][data-status="failed"]').count(), 0, await textOf(page, 'sim-output'));
 }
 
@@ -185,7 +156,7 @@ test('locks seen in pg_locks, rewrites seen in relfilenode', { timeout: 300_000 
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
+    await readyToRehearse(session);
 
     // A plain index build takes SHARE on the table, seen in pg_locks.
     await rehearseChange(page, MODEL('String(255)'), MODEL('String(255), index=True'), false);
@@ -224,18 +195,18 @@ test('a versions folder is walked as Alembic walks it, through its merge', { tim
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
+    await readyToRehearse(session);
     const files = fs.readdirSync(FIXTURE).filter((f) => f.endsWith('.py')).map((f) => path.join(FIXTURE, f));
     await page.getByTestId('history-files').setInputFiles(files);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-node"]').length === 5);
     await page.getByTestId('sim-source').selectOption('folder');
-    await click(page, 'sim-reset');
+    await rehearse(page, 'sim-reset');
 
-    await click(page, 'sim-upgrade');
+    await rehearse(page, 'sim-upgrade');
     assert.deepEqual(await currentRevisions(page), ['5e6f708192a3']);
     assert.equal(await page.locator('[data-testid="sim-run-revision"]').count(), 5);
     // One step back from a merge has two ways to go: Alembic refuses.
-    await click(page, 'sim-step-back');
+    await rehearse(page, 'sim-step-back');
     assert.match(await textOf(page, 'sim-output'), /FAILED: Ambiguous walk/);
     assert.deepEqual(await currentRevisions(page), ['5e6f708192a3']);
     // Back to one side of the merge: only the merge is undone, and its row
@@ -283,18 +254,18 @@ test('a revision failing mid-chain: one transaction keeps nothing, one per revis
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
+    await readyToRehearse(session);
     await replaceText(page, 'editor-revision', CHAIN);
     await page.waitForTimeout(300);
-    await click(page, 'sim-reset');
-    await click(page, 'sim-upgrade');
+    await rehearse(page, 'sim-reset');
+    await rehearse(page, 'sim-upgrade');
     assert.equal(await textOf(page, 'sim-error-code'), '23502');
     assert.deepEqual(await currentRevisions(page), ['base'], 'the one transaction was rolled back');
     assert.equal(await count(page, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'bio'"), 0);
 
     await page.getByTestId('sim-per-migration').check();
-    await click(page, 'sim-reset');
-    await click(page, 'sim-upgrade');
+    await rehearse(page, 'sim-reset');
+    await rehearse(page, 'sim-upgrade');
     assert.equal(await textOf(page, 'sim-error-code'), '23502');
     assert.deepEqual(await currentRevisions(page), ['aaaa00000001'], 'the first revision committed on its own');
     assert.match(await textOf(page, 'sim-status'), /failed: the database stays at aaaa00000001/);
@@ -310,16 +281,16 @@ test('a seed that breaks a constraint shows PostgreSQL\'s error and can be edite
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
-    await click(page, 'sim-reset');
+    await readyToRehearse(session);
+    await rehearse(page, 'sim-reset');
     await page.locator('.sim-seed summary').click();
     const seed = page.getByTestId('sim-seed');
     assert.match(await seed.inputValue(), /INSERT INTO users \(email\)/);
     await seed.fill("INSERT INTO users (email) VALUES ('same'), ('same');");
-    await click(page, 'sim-reset');
+    await rehearse(page, 'sim-reset');
     assert.match(await textOf(page, 'sim-seed-error'), /duplicate key value violates unique constraint "users_email_key"/);
     await seed.fill("INSERT INTO users (email) VALUES ('one'), ('two');");
-    await click(page, 'sim-reset');
+    await rehearse(page, 'sim-reset');
     assert.equal(await page.getByTestId('sim-seed-error').count(), 0);
     assert.equal(await count(page, 'SELECT count(*) FROM users'), 2);
     assert.deepEqual(session.pageErrors, []);
@@ -332,10 +303,10 @@ test('cancel rolls the run back', { timeout: 300_000 }, async () => {
   const session = await open();
   try {
     const { page } = session;
-    await ready(session);
+    await readyToRehearse(session);
     await page.getByTestId('sim-rows').fill('100000');
     await page.getByTestId('sim-rows').press('Tab');
-    await click(page, 'sim-reset');
+    await rehearse(page, 'sim-reset');
     // The backfill of 100,000 rows takes long enough to be cancelled.
     await page.getByTestId('sim-upgrade').click();
     await page.getByTestId('sim-cancel').click();
