@@ -12,7 +12,7 @@
 //! (`tests/tidy.rs` checks it): text and quoting (`text`, `diagnostic`,
 //! `quote`, `naming`, `hash`, `par`, `pg_lock`, `zip`) → `schema` → `op` → the readers
 //! (`python`, `sql`, `revision`, `graph`, `input`) → `diff` → `render` →
-//! `lint` → `report`, `autogen`, `rehearse` and `protocol`.
+//! `lint` → `report`, `autogen`, `rehearse`, `project` and `protocol`.
 //!
 //! Readers never panic and never give up: they return what they could read
 //! together with [`Diagnostic`]s carrying byte [`Span`]s. Positions are kept
@@ -34,6 +34,8 @@ pub mod naming;
 pub mod op;
 pub mod par;
 pub mod pg_lock;
+#[cfg(feature = "sql")]
+pub mod project;
 pub mod protocol;
 pub mod python;
 pub mod quote;

@@ -41,7 +41,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("lint", &["lint"]),
     (
         "report and protocol",
-        &["report", "autogen", "rehearse", "protocol"],
+        &["report", "autogen", "rehearse", "project", "protocol"],
     ),
 ];
 
