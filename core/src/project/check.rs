@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::env::Options;
+use super::env::ConfigureOptions;
 use super::filter::{Filter, Object};
 use crate::diff;
 use crate::op::{Migration, Op, TableRef};
@@ -26,7 +26,7 @@ pub struct Difference {
 
 /// The upgrade ops autogenerate would write for `models` over `database`
 /// (the replayed head), with the project's options.
-pub fn compare(database: &Schema, models: &Schema, options: &Options) -> Migration {
+pub fn compare(database: &Schema, models: &Schema, options: &ConfigureOptions) -> Migration {
     let (database, models) = prepared(database, models, options);
     diff::diff(&database, &models)
 }
@@ -35,7 +35,7 @@ pub fn compare(database: &Schema, models: &Schema, options: &Options) -> Migrati
 /// without `include_schemas`, the hooks' exclusions applied (the
 /// database's side is what Alembic reflects), types and server defaults
 /// made equal where they are not compared.
-fn prepared(database: &Schema, models: &Schema, options: &Options) -> (Schema, Schema) {
+fn prepared(database: &Schema, models: &Schema, options: &ConfigureOptions) -> (Schema, Schema) {
     let mut database = database.clone();
     let mut models = models.clone();
     if !options.include_schemas.unwrap_or(false) {
@@ -77,7 +77,7 @@ fn prepared(database: &Schema, models: &Schema, options: &Options) -> (Schema, S
 /// Removes from one side what the hooks exclude.
 fn filter_side(
     schema: &mut Schema,
-    options: &Options,
+    options: &ConfigureOptions,
     reflected: bool,
     other: &[(Option<String>, String)],
 ) {
@@ -272,14 +272,14 @@ mod tests {
         let db = schema("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 1);");
         let model =
             schema("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 2, bio TEXT);");
-        let found = differences(&compare(&db, &model, &Options::default()).upgrade);
+        let found = differences(&compare(&db, &model, &ConfigureOptions::default()).upgrade);
         assert_eq!(
             alembic_words(&found),
             "New upgrade operations detected: [('add_column', None, 't', 'bio')]"
         );
-        let options = Options {
+        let options = ConfigureOptions {
             compare_server_default: Some(true),
-            ..Options::default()
+            ..ConfigureOptions::default()
         };
         let found = differences(&compare(&db, &model, &options).upgrade);
         assert_eq!(found.len(), 2);
@@ -292,11 +292,11 @@ mod tests {
         let model = schema(
             "CREATE TABLE t (id INTEGER PRIMARY KEY); CREATE SCHEMA a; CREATE TABLE a.u (id INTEGER PRIMARY KEY);",
         );
-        let none = differences(&compare(&db, &model, &Options::default()).upgrade);
+        let none = differences(&compare(&db, &model, &ConfigureOptions::default()).upgrade);
         assert_eq!(alembic_words(&none), "No new upgrade operations detected.");
-        let options = Options {
+        let options = ConfigureOptions {
             include_schemas: Some(true),
-            ..Options::default()
+            ..ConfigureOptions::default()
         };
         let found = differences(&compare(&db, &model, &options).upgrade);
         assert_eq!(found[0].kind, "add_table");

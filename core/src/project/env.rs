@@ -36,14 +36,14 @@ pub struct Env {
     /// Modules imported at the top level and never used by name: imported
     /// for their side effects (models registering their tables).
     pub side_effects: Vec<(String, Span)>,
-    pub options: Options,
+    pub options: ConfigureOptions,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The `context.configure` options retort honours, as env.py gives them
 /// (`None`: not given, Alembic's default applies).
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub struct ConfigureOptions {
     pub compare_type: Option<bool>,
     pub compare_server_default: Option<bool>,
     pub include_schemas: Option<bool>,
@@ -55,7 +55,7 @@ pub struct Options {
     pub version_table_schema: Option<String>,
 }
 
-impl Options {
+impl ConfigureOptions {
     /// `compare_type`: on by default since Alembic 1.12.
     pub fn compares_types(&self) -> bool {
         self.compare_type.unwrap_or(true)

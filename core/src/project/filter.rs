@@ -13,13 +13,13 @@ use crate::text::Span;
 pub struct Filter {
     body: Vec<Stmt>,
     /// Parameter names by role.
-    params: Params,
+    params: HookParams,
     /// Module-level constants the body reads (`EXCLUDED = {"a", "b"}`).
     constants: Vec<(String, Expr)>,
 }
 
 #[derive(Debug, Clone, Default)]
-struct Params {
+struct HookParams {
     object: Option<String>,
     name: Option<String>,
     type_: Option<String>,
@@ -93,20 +93,20 @@ impl Filter {
             .collect();
         let at = |i: usize| names.get(i).cloned();
         let params = if include_name {
-            Params {
+            HookParams {
                 name: at(0),
                 type_: at(1),
                 parent_names: at(2),
-                ..Params::default()
+                ..HookParams::default()
             }
         } else {
-            Params {
+            HookParams {
                 object: at(0),
                 name: at(1),
                 type_: at(2),
                 reflected: at(3),
                 compare_to: at(4),
-                ..Params::default()
+                ..HookParams::default()
             }
         };
         let mut filter = Filter {
@@ -340,7 +340,7 @@ impl Filter {
         // A constant reads no parameter.
         let plain = Filter {
             body: Vec::new(),
-            params: Params::default(),
+            params: HookParams::default(),
             constants: Vec::new(),
         };
         plain.expr(value, &empty).ok()
