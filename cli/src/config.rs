@@ -37,6 +37,10 @@ struct Options {
     severity: BTreeMap<String, String>,
     #[serde(default)]
     exclude: Vec<String>,
+    /// The model modules of an Alembic project, where env.py's
+    /// `target_metadata` cannot be followed.
+    #[serde(default)]
+    models: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -60,6 +64,9 @@ pub struct Config {
     pub severities: Vec<(&'static str, Severity)>,
     /// Glob patterns, relative to the configuration's folder.
     pub exclude: Vec<String>,
+    /// `models = [...]`: model files or folders, relative to the
+    /// configuration's folder.
+    pub models: Vec<PathBuf>,
 }
 
 impl Config {
@@ -237,6 +244,10 @@ fn parse(path: &Path, text: &str) -> Result<Config, String> {
         disabled,
         severities,
         exclude: options.exclude,
+        models: {
+            let base = path.parent().unwrap_or(Path::new("."));
+            options.models.iter().map(|m| base.join(m)).collect()
+        },
     })
 }
 

@@ -177,8 +177,8 @@ fn module_of(path: &Path) -> (PathBuf, String, bool) {
     (PathBuf::from(root), module, package)
 }
 
-fn read_modules(entries: Vec<ModuleFile>, roots: Vec<PathBuf>) -> Input {
-    let program = python::read_program(entries, &Tree { roots });
+pub fn read_modules(entries: Vec<ModuleFile>, roots: Vec<PathBuf>) -> Input {
+    let program = python::read_program(entries, &ModuleTree { roots });
     let mut files: Vec<ReadFile> = program
         .files
         .into_iter()
@@ -204,11 +204,11 @@ fn read_modules(entries: Vec<ModuleFile>, roots: Vec<PathBuf>) -> Input {
 
 /// Modules on disk, found below the folders that hold the entries' top
 /// packages (as on Python's `sys.path`).
-struct Tree {
-    roots: Vec<PathBuf>,
+pub struct ModuleTree {
+    pub roots: Vec<PathBuf>,
 }
 
-impl Finder for Tree {
+impl Finder for ModuleTree {
     fn find(&self, module: &str) -> Option<ModuleFile> {
         let relative: PathBuf = module.split('.').collect();
         for root in &self.roots {

@@ -9,6 +9,7 @@ mod commands;
 mod config;
 mod emit;
 mod files;
+mod project;
 mod versions;
 
 use clap::Parser;

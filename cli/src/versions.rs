@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use retort_core::graph::{Graph, GraphError};
+use retort_core::python::Finder;
 use retort_core::rehearse::Chain;
 use retort_core::revision::{self, Revision};
 use retort_core::{Diagnostic, Severity};
@@ -111,17 +112,47 @@ pub fn load(dir: &Path, recursive: bool, with_ops: bool) -> Result<Folder, ExitC
         eprintln!("{}: cannot read the folder: {error}", dir.display());
         return Err(ExitCode::from(2));
     }
+    let reader = |source: &str| {
+        if with_ops {
+            revision::read_revision(source)
+        } else {
+            revision::read_header(source)
+        }
+    };
+    Ok(read_files(paths, &reader))
+}
+
+/// Reads several folders as one history (a project's
+/// `version_locations`, in their order), ops and all, what the revisions
+/// import from the project found through `finder`.
+pub fn load_all(
+    dirs: &[PathBuf],
+    recursive: bool,
+    finder: Option<&dyn Finder>,
+) -> Result<Folder, ExitCode> {
+    let mut paths = Vec::new();
+    for dir in dirs {
+        if let Err(error) = revision_files(dir, recursive, &mut paths) {
+            eprintln!("{}: cannot read the folder: {error}", dir.display());
+            return Err(ExitCode::from(2));
+        }
+    }
+    let reader = |source: &str| match finder {
+        Some(finder) => revision::read_revision_in(source, finder),
+        None => revision::read_revision(source),
+    };
+    Ok(read_files(paths, &reader))
+}
+
+/// The files read and their graph.
+fn read_files(paths: Vec<PathBuf>, reader: &dyn Fn(&str) -> (Revision, Vec<Diagnostic>)) -> Folder {
     let mut files = Vec::new();
     for path in paths {
         // A file that cannot be read (or is not UTF-8) is said and left out.
         let Ok(source) = read_text(&path) else {
             continue;
         };
-        let (revision, diagnostics) = if with_ops {
-            revision::read_revision(&source)
-        } else {
-            revision::read_header(&source)
-        };
+        let (revision, diagnostics) = reader(&source);
         files.push(File {
             path,
             source,
@@ -148,12 +179,12 @@ pub fn load(dir: &Path, recursive: bool, with_ops: bool) -> Result<Folder, ExitC
             kept.push(i);
         }
     }
-    Ok(Folder {
+    Folder {
         files,
         of: kept,
         graph,
         errors,
-    })
+    }
 }
 
 /// Diagnostics of every file and the graph's errors, on stderr; whether

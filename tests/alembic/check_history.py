@@ -44,13 +44,13 @@ from check_models import finish, report  # noqa: E402
 CORPUS = [
     # Conditions on the dialect, `conn = op.get_bind()` and data fixes,
     # helper functions, loops, op.bulk_insert (not read yet).
-    ("apache-airflow-core==3.3.2", {"airflow/migrations/versions": 310}),
-    ("mlflow-skinny==3.17.2", {"mlflow/store/db_migrations/versions": 162,
-                               "mlflow/server/auth/db/migrations/versions": 28}),
-    ("dagster==1.13.29", {"dagster/_core/storage/alembic/versions": 308}),
-    ("buildbot==4.3.0", {"buildbot/db/migrations/versions": 13}),
+    ("apache-airflow-core==3.3.2", {"airflow/migrations/versions": 267}),
+    ("mlflow-skinny==3.17.2", {"mlflow/store/db_migrations/versions": 151,
+                               "mlflow/server/auth/db/migrations/versions": 20}),
+    ("dagster==1.13.29", {"dagster/_core/storage/alembic/versions": 209}),
+    ("buildbot==4.3.0", {"buildbot/db/migrations/versions": 9}),
     # Two heads (expand and contract branches, labelled), in subfolders.
-    ("keystone==30.0.0", {"keystone/common/sql/migrations/versions": 17}),
+    ("keystone==30.0.0", {"keystone/common/sql/migrations/versions": 11}),
     # retort's own fixture: a branch point, a labelled branch, a merge.
     (None, {"tests/fixtures/history/branched": 0}),
 ]

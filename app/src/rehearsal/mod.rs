@@ -410,6 +410,7 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs, controls: Controls) -> impl
             mark("retort:run-start");
             let options = RunOptions {
                 transaction_per_migration: per_migration.get_untracked(),
+                ..RunOptions::default()
             };
             let (plan, executed) =
                 match perform(&db, revisions(), &line, options, cancel, status).await {
@@ -516,6 +517,7 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs, controls: Controls) -> impl
                 }
                 let options = RunOptions {
                     transaction_per_migration: per_migration.get_untracked(),
+                    ..RunOptions::default()
                 };
                 let mut stages = vec![snapshot(&db).await?];
                 let mut plans = Vec::new();
@@ -627,6 +629,7 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs, controls: Controls) -> impl
                 let input = before_input();
                 let options = RunOptions {
                     transaction_per_migration: per_migration.get_untracked(),
+                    ..RunOptions::default()
                 };
                 let mut measured: Vec<scale::Measured> = Vec::new();
                 for (i, size) in scale::SIZES.into_iter().enumerate() {

@@ -1,46 +1,163 @@
-//! `retort check`: the history's integrity, for CI: every file reads, the
-//! expected number of heads, no empty upgrade, every downgrade
-//! implemented, no duplicate id, missing parent or cycle.
+//! `retort check`: Alembic's `check` with no database. In an Alembic
+//! project (found from the current folder, or `--config`): the history's
+//! integrity, then the models compared with the schema the revisions
+//! replay to at head, as autogenerate compares them. Given a versions
+//! folder: the history's integrity only (every file reads, the expected
+//! number of heads, no empty upgrade, every downgrade implemented, no
+//! duplicate id, missing parent or cycle).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::ValueEnum;
+use retort_core::lint::ignore;
+use retort_core::project::check::{Difference, alembic_words, compare, differences};
+use retort_core::rehearse::schema_at;
 use retort_core::revision::Body;
 use retort_core::{LineIndex, Severity};
 
+use crate::config;
 use crate::files::{exit, print_diagnostics};
-use crate::versions::load;
+use crate::project::{ProjectArgs, discover};
+use crate::versions::{Folder, load};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    dir: PathBuf,
+    /// A versions folder: check only its history. Without it, the Alembic
+    /// project around the current folder is checked, models included.
+    dir: Option<PathBuf>,
     /// How many heads the history should have.
     #[arg(long, default_value_t = 1)]
     heads: usize,
+    /// Read subfolders of DIR too (`recursive_version_locations`).
     #[arg(long)]
     recursive: bool,
+    #[command(flatten)]
+    project: ProjectArgs,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// Alembic's words.
+    Text,
+    /// `{"differences": [...], "problems": N}`.
+    Json,
 }
 
 /// `retort check`.
 pub fn run(args: &Args) -> ExitCode {
-    let folder = match load(&args.dir, args.recursive, true) {
+    if let Some(dir) = &args.dir {
+        let folder = match load(dir, args.recursive, true) {
+            Ok(folder) => folder,
+            Err(code) => return code,
+        };
+        let problems = history(&folder, args.heads, &dir.display().to_string(), true);
+        summary(&folder, problems);
+        return exit(problems > 0);
+    }
+    let project = match discover(&args.project) {
+        Ok(project) => project,
+        Err(code) => return code,
+    };
+    let folder = match project.folder() {
         Ok(folder) => folder,
         Err(code) => return code,
     };
+    let label = project
+        .version_dirs
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let problems = history(&folder, args.heads, &label, false);
+    let retort_config = match config::discover(&project.root) {
+        Ok(found) => found,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let models = match project.models(&args.project, &retort_config.models) {
+        Ok(models) => models,
+        Err(code) => return code,
+    };
+    let (chain, paths) = folder.into_chain();
+    let (head, not_replayed) = match schema_at(&chain, "heads") {
+        Ok(replayed) => replayed,
+        Err(error) => {
+            eprintln!("FAILED: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    for problem in &not_replayed {
+        match paths.get(problem.file) {
+            Some(path) => eprintln!(
+                "{path}:{}: warning: not replayed: {}",
+                problem.line, problem.message
+            ),
+            None => eprintln!("warning: {}", problem.message),
+        }
+    }
+    let migration = compare(&head, &models.schema, &project.env.options);
+    let found = differences(&migration.upgrade);
+    match args.format {
+        Format::Json => print_json(&found, problems),
+        Format::Text => {
+            if found.is_empty() {
+                println!("{}", alembic_words(&found));
+            } else {
+                eprintln!("FAILED: {}", alembic_words(&found));
+            }
+        }
+    }
+    exit(problems > 0 || !found.is_empty() || models.has_errors())
+}
+
+fn print_json(found: &[Difference], problems: usize) {
+    #[derive(serde::Serialize)]
+    struct Report<'a> {
+        differences: &'a [Difference],
+        problems: usize,
+    }
+    match serde_json::to_string_pretty(&Report {
+        differences: found,
+        problems,
+    }) {
+        Ok(json) => println!("{json}"),
+        Err(error) => eprintln!("cannot print JSON: {error}"),
+    }
+}
+
+/// The history's problems, said on stderr; how many.
+fn history(folder: &Folder, heads: usize, label: &str, all_diagnostics: bool) -> usize {
     let mut problems = 0;
     for file in &folder.files {
-        print_diagnostics(&file.path, &file.source, &file.diagnostics);
-        problems += file
+        // In a project, what keeps a revision from being read (`retort
+        // lint` says the rest); given a folder, everything.
+        let shown: Vec<_> = file
             .diagnostics
+            .iter()
+            .filter(|d| all_diagnostics || d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        print_diagnostics(&file.path, &file.source, &shown);
+        problems += shown
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        let at = |name: &str| {
+        let (ignores, _) = ignore::read(&file.source, &ignore::python_comments(&file.source));
+        let index = LineIndex::new(&file.source);
+        let mut say = |name: &str, rule: &str, message: &str| {
             let offset = file.source.find(&format!("def {name}(")).unwrap_or(0);
-            LineIndex::new(&file.source).line_col(offset)
-        };
-        let mut say = |name: &str, message: &str| {
-            let lc = at(name);
+            let lc = index.line_col(offset);
+            let ignored = ignores
+                .iter()
+                .any(|i| (i.file || i.line == lc.line) && i.rules.iter().any(|(r, _)| r == rule));
+            if ignored {
+                return;
+            }
             eprintln!(
                 "{}:{}:{}: error: {message}",
                 file.path.display(),
@@ -50,49 +167,58 @@ pub fn run(args: &Args) -> ExitCode {
             problems += 1;
         };
         match file.revision.upgrade_body {
-            Body::Missing => say("upgrade", "no upgrade() function"),
-            Body::Empty => say("upgrade", "upgrade() does nothing (only `pass`)"),
+            Body::Missing => say("upgrade", "empty-upgrade", "no upgrade() function"),
+            Body::Empty => say(
+                "upgrade",
+                "empty-upgrade",
+                "upgrade() does nothing (only `pass`)",
+            ),
             Body::NotImplemented | Body::Ops => {}
         }
+        let missing = "missing-downgrade";
         match file.revision.downgrade_body {
             Body::Missing => say(
                 "downgrade",
+                missing,
                 "no downgrade() function: the revision cannot be undone",
             ),
             Body::Empty => say(
                 "downgrade",
+                missing,
                 "downgrade() is empty: the revision cannot be undone",
             ),
             Body::NotImplemented => say(
                 "downgrade",
+                missing,
                 "downgrade() raises NotImplementedError: the revision cannot be undone",
             ),
             Body::Ops => {}
         }
     }
     for error in &folder.errors {
-        eprintln!("{}: error: {error}", args.dir.display());
+        eprintln!("{label}: error: {error}");
         problems += 1;
     }
     let found = folder.graph.heads();
-    if found.len() != args.heads {
+    if found.len() != heads {
         eprintln!(
-            "{}: error: {} head{} ({}); expected {} (merge them with `alembic merge`, or pass --heads)",
-            args.dir.display(),
+            "{label}: error: {} head{} ({}); expected {heads} (merge them with `alembic merge`, or pass --heads)",
             found.len(),
             if found.len() == 1 { "" } else { "s" },
             found.join(", "),
-            args.heads
         );
         problems += 1;
     }
+    problems
+}
+
+fn summary(folder: &Folder, problems: usize) {
+    let heads = folder.graph.heads().len();
     println!(
-        "{} revision{} read, {} head{}, {problems} problem{}",
+        "{} revision{} read, {heads} head{}, {problems} problem{}",
         folder.files.len(),
         if folder.files.len() == 1 { "" } else { "s" },
-        found.len(),
-        if found.len() == 1 { "" } else { "s" },
+        if heads == 1 { "" } else { "s" },
         if problems == 1 { "" } else { "s" }
     );
-    exit(problems > 0)
 }

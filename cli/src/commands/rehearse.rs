@@ -44,6 +44,7 @@ pub fn run(args: &Args) -> ExitCode {
             &command,
             RunOptions {
                 transaction_per_migration: args.transaction_per_migration,
+                ..RunOptions::default()
             },
         ),
         Err(usage) => {

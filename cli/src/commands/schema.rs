@@ -10,14 +10,16 @@ use retort_core::rehearse::schema_at;
 use retort_core::sql;
 
 use crate::files::{exit, read_input};
+use crate::project::{ProjectArgs, discover};
 use crate::versions::{load, report};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The model file (`.py`, with the project modules it imports), a
     /// package folder of models, or a SQL script (`.sql`); with `--at`, a
-    /// versions folder.
-    file: PathBuf,
+    /// versions folder (none: the Alembic project's, found from the
+    /// current folder or `--config`).
+    file: Option<PathBuf>,
     /// Replay the versions folder's revisions from the base up to this
     /// revision (`head`, an id or prefix, a label, `rev+N`) and print the
     /// schema they build: no database needed.
@@ -30,6 +32,8 @@ pub struct Args {
     /// form. A model and a dump of the database it creates print the same.
     #[arg(long)]
     database_form: bool,
+    #[command(flatten)]
+    project: ProjectArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -44,7 +48,13 @@ pub fn run(args: &Args) -> ExitCode {
     if let Some(at) = &args.at {
         return replayed(args, at);
     }
-    let input = match read_input(&args.file) {
+    let Some(file) = &args.file else {
+        eprintln!(
+            "retort schema: give a model file, a package folder or a SQL script (or `--at REV` in an Alembic project)"
+        );
+        return ExitCode::from(2);
+    };
+    let input = match read_input(file) {
         Ok(input) => input,
         Err(code) => return code,
     };
@@ -57,7 +67,11 @@ pub fn run(args: &Args) -> ExitCode {
 
 /// `--at REV`: the folder's revisions replayed up to `at`.
 fn replayed(args: &Args, at: &str) -> ExitCode {
-    let folder = match load(&args.file, false, true) {
+    let loaded = match &args.file {
+        Some(dir) => load(dir, false, true),
+        None => discover(&args.project).and_then(|project| project.folder()),
+    };
+    let folder = match loaded {
         Ok(folder) => folder,
         Err(code) => return code,
     };

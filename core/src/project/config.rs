@@ -70,14 +70,14 @@ impl Ini {
                 // only to strip it again at the end.
                 continue;
             }
-            if indented {
-                if let Some(entry) = ini.sections.last_mut().and_then(|s| s.entries.last_mut()) {
-                    if !entry.value.is_empty() {
-                        entry.value.push('\n');
-                    }
-                    entry.value.push_str(trimmed);
-                    continue;
+            if indented
+                && let Some(entry) = ini.sections.last_mut().and_then(|s| s.entries.last_mut())
+            {
+                if !entry.value.is_empty() {
+                    entry.value.push('\n');
                 }
+                entry.value.push_str(trimmed);
+                continue;
             }
             if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
                 ini.sections.push(Section {
@@ -308,11 +308,7 @@ fn legacy_split(value: &str, colon: bool) -> Vec<String> {
     while let Some(c) = chars.next() {
         if c == ',' || c == ' ' || (colon && c == ':') {
             out.push(std::mem::take(&mut current));
-            if c == ',' {
-                while chars.peek() == Some(&' ') {
-                    chars.next();
-                }
-            } else if c == ' ' {
+            if c != ':' {
                 while chars.peek() == Some(&' ') {
                     chars.next();
                 }

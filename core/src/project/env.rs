@@ -392,10 +392,11 @@ fn used(body: &[Stmt], name: &str) -> bool {
     }
     impl<'x> Visitor<'x> for Reads<'_> {
         fn visit_expr(&mut self, expr: &'x Expr) {
-            if let Expr::Name(n) = expr {
-                if n.id.as_str() == self.name && n.ctx.is_load() {
-                    self.found = true;
-                }
+            if let Expr::Name(n) = expr
+                && n.id.as_str() == self.name
+                && n.ctx.is_load()
+            {
+                self.found = true;
             }
             visitor::walk_expr(self, expr);
         }
@@ -431,12 +432,11 @@ fn configure_calls<'a>(
             visitor::walk_stmt(self, stmt);
         }
         fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Call(call) = expr {
-                if let Expr::Attribute(attribute) = &*call.func {
-                    if attribute.attr.id.as_str() == "configure" {
-                        self.out.push((call, self.online));
-                    }
-                }
+            if let Expr::Call(call) = expr
+                && let Expr::Attribute(attribute) = &*call.func
+                && attribute.attr.id.as_str() == "configure"
+            {
+                self.out.push((call, self.online));
             }
             visitor::walk_expr(self, expr);
         }

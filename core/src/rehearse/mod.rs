@@ -45,6 +45,10 @@ pub struct RunOptions {
     /// `context.configure(transaction_per_migration=True)`: each revision
     /// commits on its own, so an error keeps the revisions before it.
     pub transaction_per_migration: bool,
+    /// Replay: an op that cannot be written is reported (a `Fail` action)
+    /// and the run goes on, where Alembic would stop.
+    #[serde(default)]
+    pub keep_going: bool,
 }
 
 /// Alembic's logger, as its `alembic.ini` formats it.

@@ -464,7 +464,7 @@ fn lay_out(
                                 op: index,
                                 message,
                             });
-                            failed = true;
+                            failed = !options.keep_going;
                         }
                     }
                 }

@@ -24,7 +24,10 @@ pub fn schema_at(chain: &Chain, target: &str) -> Result<(Schema, Vec<NotReplayed
         chain,
         &[],
         &AlembicCommand::Upgrade(target.to_string()),
-        RunOptions::default(),
+        RunOptions {
+            transaction_per_migration: false,
+            keep_going: true,
+        },
     );
     if let Some(error) = planned.error {
         return Err(error);

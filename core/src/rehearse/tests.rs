@@ -166,6 +166,7 @@ fn one_transaction_or_one_per_revision() {
         &command,
         RunOptions {
             transaction_per_migration: true,
+            ..RunOptions::default()
         },
     );
     assert_eq!(

@@ -10,6 +10,7 @@
 //! helper call, a loop) stays in the ops as [`Op::Unread`], with a warning
 //! at its position.
 
+mod locals;
 mod ops;
 
 use ops::BodyReader;
@@ -20,7 +21,7 @@ use ruff_text_size::Ranged;
 use crate::diagnostic::Diagnostic;
 use crate::op::Migration;
 use crate::op::{AlterColumn, Change, Op, Side, SidedColumn, TableRef};
-use crate::python::{keyword, string};
+use crate::python::{Finder, ModuleFile, keyword, string};
 use crate::schema::{
     Column, EnumType, ForeignKey, Index, Schema, SqlType, Table, UniqueConstraint,
 };
@@ -94,17 +95,28 @@ impl Revision {
 /// Reads a revision file. Never panics: what cannot be read is a diagnostic
 /// (and an [`Op::Unread`] where it was a statement).
 pub fn read_revision(source: &str) -> (Revision, Vec<Diagnostic>) {
-    read(source, true)
+    read(source, true, None)
+}
+
+/// Reads a revision file of a project: the names it imports from the
+/// project's modules (a `TypeDecorator`, a constant in a server default)
+/// are followed through `finder`, as the model reader follows a model's.
+pub fn read_revision_in(source: &str, finder: &dyn Finder) -> (Revision, Vec<Diagnostic>) {
+    read(source, true, Some(finder))
 }
 
 /// Reads what the revision graph needs — identifiers, docstring, whether
 /// `upgrade()`/`downgrade()` do anything — without reading the ops (the
 /// columns and types inside them are what takes time).
 pub fn read_header(source: &str) -> (Revision, Vec<Diagnostic>) {
-    read(source, false)
+    read(source, false, None)
 }
 
-fn read(source: &str, with_ops: bool) -> (Revision, Vec<Diagnostic>) {
+fn read<'s>(
+    source: &'s str,
+    with_ops: bool,
+    finder: Option<&'s dyn Finder>,
+) -> (Revision, Vec<Diagnostic>) {
     let file = crate::python::parse(source);
     let mut diagnostics = file.diagnostics;
     let body = &file.module.body;
@@ -152,10 +164,13 @@ fn read(source: &str, with_ops: bool) -> (Revision, Vec<Diagnostic>) {
     }
     let mut context = BodyReader {
         source,
+        finder,
         imports,
         diagnostics: Vec::new(),
         enums: Vec::new(),
         batch: None,
+        locals: Vec::new(),
+        enum_locals: Vec::new(),
     };
     if with_ops {
         let (up, up_spans, up_body) = context.function(upgrade);

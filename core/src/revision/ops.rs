@@ -113,11 +113,19 @@ pub(super) fn table_position(op: &str) -> usize {
 /// What one function body reading needs.
 pub(super) struct BodyReader<'s> {
     pub(super) source: &'s str,
+    /// The project's modules, for what the revision imports from them.
+    pub(super) finder: Option<&'s dyn Finder>,
     pub(super) imports: Vec<&'s str>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) enums: Vec<EnumType>,
     /// Inside `with op.batch_alter_table(...) as batch_op:`: its table.
     pub(super) batch: Option<TableRef>,
+    /// The function's locals bound to SQLAlchemy objects (`status =
+    /// postgresql.ENUM(...)`), as `name = value` lines the generated
+    /// module starts with.
+    pub(super) locals: Vec<String>,
+    /// Those of them that are named enum types.
+    pub(super) enum_locals: Vec<(String, EnumType)>,
 }
 
 /// A table-ish piece of the generated module: what it stands for.
@@ -128,7 +136,7 @@ pub(super) enum Restated {
 }
 
 impl<'s> BodyReader<'s> {
-    fn text(&self, node: &impl Ranged) -> &'s str {
+    pub(super) fn text(&self, node: &impl Ranged) -> &'s str {
         &self.source[node.range()]
     }
 
@@ -142,6 +150,8 @@ impl<'s> BodyReader<'s> {
             .iter()
             .filter(|s| !matches!(s, Stmt::Expr(e) if e.value.is_string_literal_expr()))
             .collect();
+        self.locals.clear();
+        self.enum_locals.clear();
         let (ops, spans) = self.statements(&statements);
         (ops, spans.into_iter().flatten().collect(), Body::Ops)
     }
@@ -164,6 +174,12 @@ impl<'s> BodyReader<'s> {
         let mut pending: Vec<Pending<'_>> = Vec::new();
         let mut spans: Vec<Vec<Span>> = Vec::new();
         for stmt in statements {
+            if let Stmt::Assign(assign) = stmt
+                && let [Expr::Name(target)] = assign.targets.as_slice()
+                && self.local(target.id.as_str(), &assign.value)
+            {
+                continue;
+            }
             if !matches!(stmt, Stmt::Pass(_) | Stmt::With(_)) {
                 spans.push(vec![span_of(*stmt)]);
             }
@@ -225,6 +241,10 @@ impl<'s> BodyReader<'s> {
             module.push_str(import);
             module.push('\n');
         }
+        for local in &self.locals {
+            module.push_str(local);
+            module.push('\n');
+        }
         module.push_str(
             "import sqlalchemy as __retort_sa\n__retort_metadata = __retort_sa.MetaData()\n",
         );
@@ -243,10 +263,18 @@ impl<'s> BodyReader<'s> {
                 pieces.push(i);
             }
         }
-        let schema = if pieces.is_empty() {
-            Schema::default()
-        } else {
-            crate::python::read_schema(&module).0
+        let schema = match self.finder {
+            _ if pieces.is_empty() => Schema::default(),
+            None => crate::python::read_schema(&module).0,
+            Some(finder) => {
+                let entry = ModuleFile {
+                    path: "<revision>".to_string(),
+                    module: "__retort_revision__".to_string(),
+                    package: false,
+                    source: module,
+                };
+                crate::python::read_program(vec![entry], finder).schema
+            }
         };
         for enum_type in &schema.enums {
             if !self.enums.contains(enum_type) {
@@ -493,6 +521,25 @@ impl<'s> BodyReader<'s> {
         let Expr::Attribute(method) = &*call.func else {
             return Pending::done(self.unread(stmt, "a call that is not an op.* operation"));
         };
+        // `status.create(op.get_bind())` of a local `status = ENUM(...)`.
+        if let Expr::Name(local) = &*method.value
+            && let Some((_, enum_type)) = self
+                .enum_locals
+                .iter()
+                .find(|(n, _)| n == local.id.as_str())
+        {
+            let enum_type = enum_type.clone();
+            return match method.attr.id.as_str() {
+                "create" => {
+                    if !self.enums.contains(&enum_type) {
+                        self.enums.push(enum_type.clone());
+                    }
+                    Pending::done(Op::CreateEnumType { enum_type })
+                }
+                "drop" => Pending::done(Op::DropEnumType { enum_type }),
+                _ => Pending::done(self.unread(stmt, "a call that is not an op.* operation")),
+            };
+        }
         let Expr::Call(inner) = &*method.value else {
             return Pending::done(self.unread(stmt, "a call that is not an op.* operation"));
         };

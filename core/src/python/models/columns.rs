@@ -504,6 +504,11 @@ impl<'a> ModelReader<'a> {
         {
             return self.type_decorator(class, arguments, depth);
         }
+        if let Some(class) = self.class_by_path(func)
+            && self.is_type_decorator(class, 0)
+        {
+            return self.type_decorator(class, arguments, depth);
+        }
         let Some(symbol) = self.symbol(func) else {
             self.error(
                 expr,

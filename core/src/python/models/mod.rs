@@ -475,6 +475,33 @@ impl<'a> ModelReader<'a> {
         candidates.last().copied()
     }
 
+    /// The class a dotted name reaches through a module import
+    /// (`prefect.server.utilities.database.Timestamp` after `import
+    /// prefect`): the class of that name in the module the path names.
+    fn class_by_path(&self, expr: &Expr) -> Option<&'a StmtClassDef> {
+        let Expr::Attribute(_) = expr else {
+            return None;
+        };
+        let written = values::dotted(expr)?;
+        let mut parts = written.split('.');
+        let first = parts.next()?;
+        let scope = self.scope(expr)?;
+        let mut path: Vec<&str> = scope
+            .imports
+            .binding(first)?
+            .iter()
+            .map(String::as_str)
+            .collect();
+        path.extend(parts);
+        let (name, owner) = path.split_last()?;
+        let owner = owner.join(".");
+        self.class_defs
+            .get(*name)?
+            .iter()
+            .find(|c| self.scope(**c).is_some_and(|s| s.module == owner))
+            .copied()
+    }
+
     /// The declarative base variable a name is, where `at` is written
     /// (also by an alias it was imported under).
     fn base_var(&self, name: &str, at: &impl Ranged) -> Option<&Registry> {

@@ -369,12 +369,15 @@ impl Linker<'_> {
                             self.execute(found);
                         }
                     }
-                    // `import app.schemas as schemas`: what is read on it.
-                    if let Some(alias) = alias
-                        && let Some(found) = self.load(&name)
-                    {
+                    // `import app.schemas as schemas`: what is read on it;
+                    // `import app.schemas`: what is read on `app`.
+                    let (local, target) = match &alias {
+                        Some(alias) => (alias.clone(), name.clone()),
+                        None => (parts[0].to_string(), parts[0].to_string()),
+                    };
+                    if let Some(found) = self.load(&target) {
                         let used =
-                            attributes_used(&self.modules[module].parsed.module.body, &alias);
+                            attributes_used(&self.modules[module].parsed.module.body, &local);
                         self.import_chains(found, &used);
                     }
                 }
