@@ -97,7 +97,8 @@ CHECK = r"""
 import json, sys, os
 from alembic.config import Config
 from alembic import command, util
-config = Config(sys.argv[1])
+toml = os.path.join(os.path.dirname(sys.argv[1]), "pyproject.toml")
+config = Config(sys.argv[1], toml_file=toml if os.path.exists(toml) else None)
 def upgrade_and_check():
     command.upgrade(config, "head")
     try:

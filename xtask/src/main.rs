@@ -558,6 +558,20 @@ fn test() -> Result {
         },
     )?;
     step(
+        "retort check agrees with alembic check in real projects, no database",
+        &mut || {
+            let python = ensure_venv_of(PROJECTS_VENV, "tests/sqlalchemy/projects.txt")?;
+            run(&mut cmd(
+                &python.to_string_lossy(),
+                &[
+                    "tests/alembic/check_project.py",
+                    "--retort",
+                    "target/debug/retort",
+                ],
+            ))
+        },
+    )?;
+    step(
         "revisions equal real Alembic autogenerate on PostgreSQL",
         &mut || {
             python_check(

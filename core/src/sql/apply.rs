@@ -122,6 +122,44 @@ impl<'s> SqlReader<'s> {
                 }
             }
             Statement::CreateSchema { .. } | Statement::CreateExtension(_) => {}
+            // `ALTER INDEX ix RENAME TO iy`: the index, or the unique
+            // constraint or primary key the index backs (PostgreSQL renames both).
+            Statement::AlterIndex {
+                name,
+                operation: sqlparser::ast::AlterIndexOperation::RenameIndex { index_name },
+            } => {
+                let (schema, old) = qualified(&name);
+                let new = qualified(&index_name).1;
+                let renamed = self
+                    .schema
+                    .tables
+                    .iter_mut()
+                    .filter(|t| schema.is_none() || t.schema == schema)
+                    .find_map(|t| {
+                        let index = t.indexes.iter_mut().find_map(|i| {
+                            (i.name.as_deref() == Some(old.as_str())).then_some(&mut i.name)
+                        });
+                        index
+                            .or_else(|| {
+                                t.unique_constraints.iter_mut().find_map(|u| {
+                                    (u.name.as_deref() == Some(old.as_str())).then_some(&mut u.name)
+                                })
+                            })
+                            .or_else(|| {
+                                t.primary_key.as_mut().and_then(|pk| {
+                                    (pk.name.as_deref() == Some(old.as_str()))
+                                        .then_some(&mut pk.name)
+                                })
+                            })
+                    });
+                match renamed {
+                    Some(slot) => *slot = Some(new),
+                    None => self.skipped(
+                        span,
+                        &format!("ALTER INDEX {old}, an index not created earlier,"),
+                    ),
+                }
+            }
             other => {
                 let what = other.to_string();
                 let words: Vec<&str> = what.split_whitespace().take(2).collect();

@@ -305,3 +305,21 @@ fn migrations_change_the_schema_as_postgres_does() {
         ["idea", "draft", "review", "published", "archived"]
     );
 }
+
+#[test]
+fn alter_index_rename_renames_the_index_or_the_constraint_it_backs() {
+    let schema = read(
+        "CREATE TABLE t (id INTEGER CONSTRAINT pk_t PRIMARY KEY, a INTEGER CONSTRAINT uq_a UNIQUE);\n\
+         CREATE INDEX ix_a ON t (a);\n\
+         ALTER INDEX ix_a RENAME TO ix_t_a;\n\
+         ALTER INDEX uq_a RENAME TO uq_t_a;\n\
+         ALTER INDEX pk_t RENAME TO pk_table;\n",
+    );
+    let t = &schema.tables[0];
+    assert_eq!(t.indexes[0].name.as_deref(), Some("ix_t_a"));
+    assert_eq!(t.unique_constraints[0].name.as_deref(), Some("uq_t_a"));
+    assert_eq!(
+        t.primary_key.as_ref().and_then(|p| p.name.as_deref()),
+        Some("pk_table")
+    );
+}
