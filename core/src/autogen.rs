@@ -74,14 +74,19 @@ pub fn file_name(id: &str, message: &str) -> String {
 /// Alembic's file-name slug: the message's words, lower case, joined by
 /// `_`, cut at 40 characters on a word boundary.
 pub fn slug(message: &str) -> String {
+    truncated_slug(message, 40)
+}
+
+/// The slug cut at `length` characters (`truncate_slug_length`).
+pub fn truncated_slug(message: &str, length: usize) -> String {
     let words: Vec<String> = message
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
     let slug = words.join("_");
-    if slug.chars().count() > 40 {
-        let cut: String = slug.chars().take(40).collect();
+    if slug.chars().count() > length {
+        let cut: String = slug.chars().take(length).collect();
         match cut.rsplit_once('_') {
             Some((head, _)) => format!("{head}_"),
             None => format!("{cut}_"),

@@ -2,6 +2,7 @@
 //! them whole.
 
 pub mod about;
+pub mod autogenerate;
 pub mod branches;
 pub mod check;
 pub mod heads;

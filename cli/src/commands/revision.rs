@@ -10,19 +10,35 @@ use retort_core::Severity;
 use retort_core::autogen::{self, Choices, ColumnFill, PlanRequest, RenamedColumn, RenamedTable};
 use retort_core::render::script::{Direction, ScriptRevision, script};
 
+use retort_core::project::template::Clock;
+
+use super::autogenerate;
 use crate::files::{print_diagnostics, read_input};
+use crate::project::ProjectArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The schema the database has now.
-    #[arg(long = "from", value_name = "BEFORE")]
-    from: PathBuf,
+    /// The schema the database has now (without --from and --to: the
+    /// Alembic project around the current folder).
+    #[arg(long = "from", value_name = "BEFORE", requires = "to")]
+    from: Option<PathBuf>,
     /// The schema the models describe.
-    #[arg(long = "to", value_name = "AFTER")]
-    to: PathBuf,
+    #[arg(long = "to", value_name = "AFTER", requires = "from")]
+    to: Option<PathBuf>,
+    /// In a project: compare the models with the revisions replayed to the
+    /// head and write what differs, as `alembic revision --autogenerate`
+    /// (without it: an empty revision, as `alembic revision`).
+    #[arg(long, conflicts_with = "from")]
+    autogenerate: bool,
+    /// In a project: the head the new revision follows, where there are
+    /// several (Alembic's `--head`).
+    #[arg(long, conflicts_with = "from")]
+    head: Option<String>,
+    #[command(flatten)]
+    project: ProjectArgs,
     /// The revision message.
-    #[arg(short, long, default_value = "")]
-    message: String,
+    #[arg(short, long)]
+    message: Option<String>,
     /// The revision id (default: 12 random hex digits, like Alembic).
     #[arg(long)]
     rev_id: Option<String>,
@@ -92,11 +108,30 @@ pub fn run(args: &Args) -> ExitCode {
             }
         }
     }
-    let before = match read_input(&args.from) {
+    let (Some(from), Some(to)) = (&args.from, &args.to) else {
+        let (create_date, clock) = now();
+        return autogenerate::run(autogenerate::Request {
+            project: &args.project,
+            autogenerate: args.autogenerate,
+            message: args.message.as_deref(),
+            rev_id: args.rev_id.clone().unwrap_or_else(random_rev_id),
+            head: args.head.as_deref(),
+            choices: Choices {
+                safe: !args.no_safe,
+                batch: args.batch,
+                renames,
+                table_renames: Vec::new(),
+                backfills,
+            },
+            clock,
+            create_date,
+        });
+    };
+    let before = match read_input(from) {
         Ok(input) => input,
         Err(code) => return code,
     };
-    let after = match read_input(&args.to) {
+    let after = match read_input(to) {
         Ok(input) => input,
         Err(code) => return code,
     };
@@ -113,17 +148,17 @@ pub fn run(args: &Args) -> ExitCode {
         backfills,
     };
     let rev_id = args.rev_id.clone().unwrap_or_else(random_rev_id);
-    let create_date = now();
+    let (create_date, _) = now();
     let plan = autogen::plan(&PlanRequest {
         before: &before.schema,
         after: &after.schema,
         choices: &choices,
-        message: &args.message,
+        message: args.message.as_deref().unwrap_or(""),
         rev_id: &rev_id,
         down_revision: args.down_revision.as_deref(),
         create_date: &create_date,
     });
-    let to = args.to.display();
+    let to = to.display();
     // Foreign keys in a cycle: the revision is written, but it cannot run.
     if let Some(entry) = after.files.first() {
         print_diagnostics(&entry.path, &entry.source, plan.cycle.as_slice());
@@ -261,8 +296,9 @@ fn random_rev_id() -> String {
     format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
 }
 
-/// The current UTC time as Python prints `datetime.now()`.
-fn now() -> String {
+/// The current UTC time as Python prints `datetime.now()`, and its parts
+/// for a `file_template`.
+fn now() -> (String, Clock) {
     let elapsed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
@@ -278,11 +314,21 @@ fn now() -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
+    let clock = Clock {
+        year,
+        month: month as u32,
+        day: day as u32,
+        hour: (rem / 3600) as u32,
+        minute: (rem % 3600 / 60) as u32,
+        second: (rem % 60) as u32,
+        epoch: secs,
+    };
+    let text = format!(
         "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{:06}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
+        clock.hour,
+        clock.minute,
+        clock.second,
         elapsed.subsec_micros()
-    )
+    );
+    (text, clock)
 }

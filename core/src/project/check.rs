@@ -27,7 +27,7 @@ pub struct Difference {
 /// The upgrade ops autogenerate would write for `models` over `database`
 /// (the replayed head), with the project's options.
 pub fn compare(database: &Schema, models: &Schema, options: &ConfigureOptions) -> Migration {
-    let (database, models) = prepared(database, models, options);
+    let (database, models) = comparable(database, models, options);
     diff::diff(&database, &models)
 }
 
@@ -35,7 +35,11 @@ pub fn compare(database: &Schema, models: &Schema, options: &ConfigureOptions) -
 /// without `include_schemas`, the hooks' exclusions applied (the
 /// database's side is what Alembic reflects), types and server defaults
 /// made equal where they are not compared.
-fn prepared(database: &Schema, models: &Schema, options: &ConfigureOptions) -> (Schema, Schema) {
+pub fn comparable(
+    database: &Schema,
+    models: &Schema,
+    options: &ConfigureOptions,
+) -> (Schema, Schema) {
     let mut database = database.clone();
     let mut models = models.clone();
     if !options.include_schemas.unwrap_or(false) {

@@ -11,3 +11,4 @@ pub mod check;
 pub mod config;
 pub mod env;
 pub mod filter;
+pub mod template;

@@ -43,19 +43,25 @@ pub struct RenderOptions<'a> {
     pub batch: bool,
 }
 
-/// The whole revision file.
-pub fn revision(
-    header: &RevisionHeader<'_>,
-    migration: &Migration,
-    ctx: &RenderOptions<'_>,
-) -> String {
-    let upgrade = body(&migration.upgrade, ctx);
-    let downgrade = body(&migration.downgrade, ctx);
-    let mut imports = type_imports(&upgrade);
-    imports.extend(type_imports(&downgrade));
+/// What a revision template is filled with, besides the header: the
+/// imports the commands need, the two bodies (indented for the template's
+/// four spaces), and retort's accepted-ignore line for a downgrade that is
+/// only a note (empty when there is none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionParts {
+    pub imports: String,
+    pub upgrades: String,
+    pub downgrades: String,
+    pub accepted: String,
+}
+
+/// The parts of `migration`'s revision file.
+pub fn parts(migration: &Migration, ctx: &RenderOptions<'_>) -> RevisionParts {
+    let upgrades = body(&migration.upgrade, ctx);
+    let downgrades = body(&migration.downgrade, ctx);
+    let mut imports = type_imports(&upgrades);
+    imports.extend(type_imports(&downgrades));
     let imports: Vec<String> = imports.into_iter().collect();
-    let imports = imports.join("\n");
-    let down = header.down_revision.map_or("None".to_string(), py_repr);
     // A downgrade that is only retort's note (a backfill: nothing to undo)
     // says so to the review, with the note as the reason.
     let accepted = match migration.downgrade.as_slice() {
@@ -64,6 +70,28 @@ pub fn revision(
         }
         _ => String::new(),
     };
+    RevisionParts {
+        imports: imports.join("\n"),
+        upgrades,
+        downgrades,
+        accepted,
+    }
+}
+
+/// The whole revision file, in the layout of Alembic's own template
+/// (`alembic init`'s `script.py.mako`).
+pub fn revision(
+    header: &RevisionHeader<'_>,
+    migration: &Migration,
+    ctx: &RenderOptions<'_>,
+) -> String {
+    let RevisionParts {
+        imports,
+        upgrades: upgrade,
+        downgrades: downgrade,
+        accepted,
+    } = parts(migration, ctx);
+    let down = header.down_revision.map_or("None".to_string(), py_repr);
     format!(
         "\"\"\"{message}\n\nRevision ID: {rev}\nRevises: {revises}\nCreate Date: {date}\n\n\"\"\"\n\
          from typing import Sequence, Union\n\nfrom alembic import op\nimport sqlalchemy as sa\n{imports}\n\n\
