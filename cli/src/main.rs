@@ -14,7 +14,8 @@ mod versions;
 
 use clap::Parser;
 use commands::{
-    about, branches, check, heads, history, lint, rehearse, revision, rule, schema, show, sql,
+    about, branches, check, heads, history, lint, offline, rehearse, revision, rule, schema, show,
+    sql,
 };
 
 #[global_allocator]
@@ -44,6 +45,13 @@ enum Command {
     /// `alembic upgrade --sql` (or `downgrade --sql`) prints it. Give one
     /// revision or a chain of them (e.g. `versions/*.py`).
     Sql(sql::Args),
+    /// `alembic upgrade TARGET --sql`: the SQL Alembic prints for the
+    /// project's revisions (or `--versions DIR`), with Alembic's targets:
+    /// `head`, `<rev>`, `+N`, `<branch>@head`, `FROM:TO`.
+    Upgrade(offline::Args),
+    /// `alembic downgrade FROM:TO --sql`: the downgrade's SQL (`head:-1`,
+    /// `head:base`, `<rev>:<rev>`).
+    Downgrade(offline::Args),
     /// What an Alembic command (`upgrade +1`, `downgrade base`, `current`…)
     /// runs against a database at `--current`: its log lines on stderr,
     /// its statements and transaction steps on stdout (`--json`: the plan).
@@ -78,6 +86,8 @@ fn main() -> ExitCode {
         Command::Schema(args) => schema::run(args),
         Command::Revision(args) => revision::run(args),
         Command::Sql(args) => sql::run(args),
+        Command::Upgrade(args) => offline::upgrade(args),
+        Command::Downgrade(args) => offline::downgrade(args),
         Command::Rehearse(args) => rehearse::run(args),
         Command::History(args) => history::run(args),
         Command::Heads(args) => heads::run(args),

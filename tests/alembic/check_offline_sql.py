@@ -195,6 +195,69 @@ def check_history(retort, name, source):
     return problems
 
 
+# Alembic's targets, as `alembic upgrade TARGET --sql` / `alembic downgrade
+# FROM:TO --sql` take them; REV is a revision of the history, LABEL a branch
+# label when it has one.
+UPGRADE_TARGETS = ["head", "heads", "+1", "+2", "{first}", "{first}+1", "{first}:heads", "{first}:{last}",
+                   "base:+1", "{label}@head", "{last}", "-1", "nosuchrev"]
+DOWNGRADE_TARGETS = ["{last}:base", "{last}:-1", "{last}:{first}", "heads:base", "{last}:-2", "head:{first}",
+                     "-1", "{last}:nosuchrev"]
+
+
+def same_steps(script_dir, target, direction, truth, ours):
+    """Whether two scripts differ only where Alembic's own order varies (the
+    version rows at a merge, in Python set order): the same steps, leaving
+    the same rows."""
+    start = target.split(":")[0] if ":" in target else None
+    rows = [] if start in (None, "base") else [r.revision for r in script_dir.get_revisions(start)]
+    want, bad_truth = steps_of(truth, rows)
+    got, bad_ours = steps_of(ours, rows)
+    return want == got and not bad_truth and not bad_ours
+
+
+def check_targets(retort, name, source):
+    """`retort upgrade/downgrade TARGET --sql --versions DIR` prints byte
+    for byte what Alembic prints for each target form, or fails where it
+    fails."""
+    problems = []
+    model = HERE.parents[1] / "tests" / "fixtures" / "pairs" / "01_create_table" / "after.py"
+    with scripts(URL, model) as (config, versions):
+        if isinstance(source, list):
+            write_history(versions, source)
+        else:
+            for f in source.glob("*.py"):
+                shutil.copy(f, versions / f.name)
+        script_dir = ScriptDirectory.from_config(config)
+        order = [r.revision for r in reversed(list(script_dir.walk_revisions()))]
+        labels = [label for r in script_dir.walk_revisions() for label in r.branch_labels]
+        values = {"first": order[0], "last": order[-1], "label": labels[0] if labels else order[-1]}
+        compared = 0
+        for direction, targets in (("upgrade", UPGRADE_TARGETS), ("downgrade", DOWNGRADE_TARGETS)):
+            for form in targets:
+                target = form.format(**values)
+                buffer = io.StringIO()
+                config.output_buffer = buffer
+                try:
+                    getattr(command, direction)(config, target, sql=True)
+                    truth, error = buffer.getvalue(), None
+                except Exception as e:  # noqa: BLE001 - compared with retort's failure
+                    truth, error = None, f"{type(e).__name__}: {e}"
+                ours = subprocess.run([retort, direction, target, "--sql", "--versions", str(versions)],
+                                      capture_output=True, text=True)
+                compared += 1
+                if error is not None:
+                    if ours.returncode == 0:
+                        problems.append(f"{name}: {direction} {target}: Alembic fails ({error}), retort prints SQL")
+                elif ours.returncode != 0:
+                    problems.append(f"{name}: {direction} {target}: retort fails: {ours.stderr.strip()[:300]}")
+                elif ours.stdout != truth and not same_steps(script_dir, target, direction, truth, ours.stdout):
+                    diff = difflib.unified_diff(truth.splitlines(), ours.stdout.splitlines(),
+                                                f"alembic {direction} {target} --sql", "retort", lineterm="")
+                    problems.append("\n".join(list(diff)[:40]))
+        print(f"  {name}: {compared} target forms compared")
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--retort", required=True)
@@ -210,7 +273,11 @@ def main():
                  ("history: the same with one head (both ways)", GENERATED[:-1])]
     for name, source in histories:
         report(name, check_history(args.retort, name, source), failed)
-    finish(3 * len(pairs) + len(histories), failed,
+    targeted = histories + [(f"targets: {p.name}", p / "migrations" / "versions")
+                            for p in sorted((HERE.parents[1] / "tests" / "fixtures" / "projects").iterdir())]
+    for name, source in targeted:
+        report(f"{name} (every target form)", check_targets(args.retort, name, source), failed)
+    finish(3 * len(pairs) + len(histories) + len(targeted), failed,
            "retort's SQL is what `alembic upgrade/downgrade --sql` prints")
 
 

@@ -8,6 +8,7 @@ pub mod check;
 pub mod heads;
 pub mod history;
 pub mod lint;
+pub mod offline;
 pub mod rehearse;
 pub mod revision;
 pub mod rule;

@@ -546,9 +546,17 @@ impl Graph {
                 .map(|r| r.into_iter().collect());
         }
         if let Some((label, what)) = ident.split_once('@') {
-            let branch: Vec<usize> = (0..self.len())
+            let mut branch: Vec<usize> = (0..self.len())
                 .filter(|&i| self.branch_labels[i].iter().any(|l| l == label))
                 .collect();
+            // Not a label: a revision, whose lineage is the branch (as
+            // Alembic's `_resolve_branch` falls back to it).
+            if branch.is_empty()
+                && let Ok(found) = self.resolve(label)
+                && let [one] = found.as_slice()
+            {
+                branch = self.lineage(*one);
+            }
             if branch.is_empty() {
                 return Err(ResolveError::NotFound(label.to_string()));
             }
@@ -608,6 +616,34 @@ impl Graph {
                 }
             }
         }
+    }
+
+    /// A revision with everything below and above it.
+    fn lineage(&self, node: usize) -> Vec<usize> {
+        let mut seen = vec![node];
+        let mut up = vec![node];
+        while let Some(i) = up.pop() {
+            for child in self.children(i) {
+                if let Some(c) = self.find(child)
+                    && !seen.contains(&c)
+                {
+                    seen.push(c);
+                    up.push(c);
+                }
+            }
+        }
+        let mut down = vec![node];
+        while let Some(i) = down.pop() {
+            for parent in &self.nodes[i].down {
+                if let Some(p) = self.find(parent)
+                    && !seen.contains(&p)
+                {
+                    seen.push(p);
+                    down.push(p);
+                }
+            }
+        }
+        seen
     }
 
     /// `steps` up (positive) or down (negative) from `from` (`None`: below

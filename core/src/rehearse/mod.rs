@@ -21,6 +21,8 @@
 mod check;
 mod command;
 #[cfg(feature = "sql")]
+mod offline;
+#[cfg(feature = "sql")]
 mod plan;
 #[cfg(feature = "sql")]
 mod replay;
@@ -31,6 +33,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "sql")]
 pub use check::differences;
 pub use command::AlembicCommand;
+#[cfg(feature = "sql")]
+pub use offline::offline_script;
 #[cfg(feature = "sql")]
 pub use plan::{Chain, create_sql, plan, timeline};
 #[cfg(feature = "sql")]

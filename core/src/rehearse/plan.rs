@@ -116,7 +116,12 @@ impl Chain {
         self.texts.get(file).map_or("", String::as_str)
     }
 
-    fn revision(&self, node: usize) -> &Revision {
+    /// The enum types the revisions declare.
+    pub(super) fn enums(&self) -> &[EnumType] {
+        &self.enums
+    }
+
+    pub(super) fn revision(&self, node: usize) -> &Revision {
         &self.revisions[self.of[node]]
     }
 
