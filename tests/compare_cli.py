@@ -59,7 +59,7 @@ def invocations():
     history = FIXTURES / "history"
     folders = [history] + sorted(p for p in history.rglob("*") if p.is_dir())
     for folder in folders:
-        for args in (["history"], ["history", "-v"], ["history", "--indicate-current", "head"],
+        for args in (["history"], ["history", "-v"], ["history", "--indicate-current", "--current", "head"],
                      ["history", "-r", "base:heads"], ["heads"], ["heads", "-v"], ["branches"],
                      ["show", "head"], ["show", "base"], ["check"], ["check", "--heads", "2"]):
             for recursive in ([], ["--recursive"]):

@@ -209,3 +209,41 @@ fn a_dynamic_target_metadata_suggests_naming_the_models() {
     let named = retort_in(&dir, &["check", "--models", "app/models.py"]);
     assert_eq!(named.status.code(), Some(0), "{}", text(&named.stderr));
 }
+
+#[test]
+fn history_marks_the_rows_of_a_dump_as_current() {
+    let dir = project("plain", "history");
+    let dump = dir.join("dump.sql");
+    std::fs::write(
+        &dump,
+        "CREATE TABLE public.alembic_version (version_num character varying(32) NOT NULL);\n\
+         COPY public.alembic_version (version_num) FROM stdin;\n1a2b3c4d5e6f\n\\.\n",
+    )
+    .expect("written");
+    let versions = dir.join("migrations/versions");
+    let versions = versions.to_str().expect("utf-8 path");
+    let out = retort_in(
+        &dir,
+        &[
+            "history",
+            "--indicate-current",
+            "--current-from",
+            "dump.sql",
+            versions,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("<base> -> 1a2b3c4d5e6f (current), create users"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = retort_in(&dir, &["history", "--indicate-current", versions]);
+    assert_eq!(out.status.code(), Some(2));
+    // The offline script of `upgrade 1a2b3c4d5e6f:head`, as the dump: head.
+    let script = retort_in(&dir, &["upgrade", "1a2b3c4d5e6f:head", "--sql"]);
+    assert!(text(&script.stdout).contains("UPDATE alembic_version SET version_num='2b3c4d5e6f70' WHERE alembic_version.version_num = '1a2b3c4d5e6f';"));
+    let refused = retort_in(&dir, &["downgrade", "-1", "--sql"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).contains("downgrade with --sql requires <fromrev>:<torev>"));
+}

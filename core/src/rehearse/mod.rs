@@ -27,6 +27,8 @@ mod plan;
 #[cfg(feature = "sql")]
 mod replay;
 pub mod seed;
+#[cfg(feature = "sql")]
+mod version_rows;
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +41,8 @@ pub use offline::offline_script;
 pub use plan::{Chain, create_sql, plan, timeline};
 #[cfg(feature = "sql")]
 pub use replay::{NotReplayed, schema_at};
+#[cfg(feature = "sql")]
+pub use version_rows::version_rows;
 
 use crate::pg_lock::LockMode;
 use crate::text::Span;
