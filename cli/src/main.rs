@@ -39,7 +39,9 @@ enum Command {
     Schema(schema::Args),
     /// Write the Alembic revision that takes the schema of BEFORE to that
     /// of AFTER (models `.py` or DDL `.sql`), as `alembic revision
-    /// --autogenerate` would.
+    /// --autogenerate` would; in an Alembic project (no --from/--to):
+    /// `retort revision --autogenerate -m MSG` writes the next revision
+    /// into its versions folder, the revisions replayed as the database.
     Revision(revision::Args),
     /// Print the PostgreSQL SQL that Alembic revision files run, as
     /// `alembic upgrade --sql` (or `downgrade --sql`) prints it. Give one
@@ -66,9 +68,12 @@ enum Command {
     Branches(branches::Args),
     /// One revision in full, as `alembic show REV`.
     Show(show::Args),
-    /// The history's integrity, for CI: every file reads, the expected
-    /// number of heads, no empty upgrade, every downgrade implemented, no
-    /// duplicate id, missing parent or cycle. Exit 1 on any problem.
+    /// `alembic check` with no database: in the Alembic project around the
+    /// current folder, the models against the revisions replayed to head,
+    /// and the history's integrity (every file reads, the expected number
+    /// of heads, no empty upgrade, every downgrade implemented, no
+    /// duplicate id, missing parent or cycle). Given a versions folder:
+    /// its integrity only. Exit 1 on any problem.
     Check(check::Args),
     /// Review migrations for what they do to a live database: revision
     /// files, `versions/` folders, `.sql` scripts, `-` for standard input.

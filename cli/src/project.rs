@@ -18,7 +18,7 @@ use retort_core::project::env::{Env, NAME_MODELS, model_modules, read_env};
 use retort_core::python::ModuleFile;
 
 use crate::files::{Input, ModuleTree, print_diagnostics, read_input, read_modules, read_text};
-use crate::versions::{Folder, load_all};
+use crate::versions::{Folder, load, load_all};
 
 /// How a project command finds the project.
 #[derive(Debug, Clone, clap::Args)]
@@ -345,5 +345,14 @@ impl Project {
         let input = read_modules(entries, tree.roots);
         input.print_diagnostics();
         Ok(input)
+    }
+}
+
+/// The versions folder given, or the project's folders (found from the
+/// current folder).
+pub fn folder_or_project(dir: Option<&Path>, args: &ProjectArgs) -> Result<Folder, ExitCode> {
+    match dir {
+        Some(dir) => load(dir, false, true),
+        None => discover(args).and_then(|project| project.folder()),
     }
 }

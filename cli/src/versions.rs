@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use retort_core::graph::{Graph, GraphError};
-use retort_core::python::Finder;
-use retort_core::rehearse::Chain;
+use retort_core::python::{Finder, ParseCache};
+use retort_core::rehearse::{Chain, NotReplayed};
 use retort_core::revision::{self, Revision};
 use retort_core::{Diagnostic, Severity};
 
@@ -137,8 +137,9 @@ pub fn load_all(
             return Err(ExitCode::from(2));
         }
     }
+    let cache = ParseCache::default();
     let reader = |source: &str| match finder {
-        Some(finder) => revision::read_revision_in(source, finder),
+        Some(finder) => revision::read_revision_in(source, finder, &cache),
         None => revision::read_revision(source),
     };
     Ok(read_files(paths, &reader))
@@ -225,4 +226,17 @@ pub fn resolve_one(graph: &Graph, ident: &str) -> Result<Vec<usize>, ExitCode> {
         eprintln!("{ident}: {error}");
         ExitCode::from(1)
     })
+}
+
+/// What a replay could not run, as `path:line: warning: not replayed: …`.
+pub fn say_not_replayed(problems: &[NotReplayed], paths: &[String]) {
+    for problem in problems {
+        match paths.get(problem.file) {
+            Some(path) => eprintln!(
+                "{path}:{}: warning: not replayed: {}",
+                problem.line, problem.message
+            ),
+            None => eprintln!("warning: {}", problem.message),
+        }
+    }
 }

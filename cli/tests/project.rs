@@ -247,3 +247,20 @@ fn history_marks_the_rows_of_a_dump_as_current() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(text(&refused.stderr).contains("downgrade with --sql requires <fromrev>:<torev>"));
 }
+
+#[test]
+fn no_alembic_ini_above_says_what_to_do() {
+    let dir = std::env::temp_dir().join(format!("retort-noini-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    if dir.ancestors().any(|d| d.join("alembic.ini").is_file()) {
+        return; // the machine has an alembic.ini above the temp folder
+    }
+    let out = retort_in(&dir, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("no alembic.ini (or pyproject.toml with [tool.alembic])"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--config path/to/alembic.ini"), "{stderr}");
+}

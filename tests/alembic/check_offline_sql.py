@@ -141,6 +141,15 @@ def write_history(folder, revisions):
         )
 
 
+def populate(versions, source):
+    """A history into the versions folder: generated (a list) or copied."""
+    if isinstance(source, list):
+        write_history(versions, source)
+    else:
+        for f in source.glob("*.py"):
+            shutil.copy(f, versions / f.name)
+
+
 # Two bases, a branch point, a labelled branch, a dependency across
 # branches, a three-way merge, and a head left unmerged. (A merge that also
 # names an ancestor of another of its parents makes Alembic itself fail
@@ -163,11 +172,7 @@ def check_history(retort, name, source):
     problems = []
     model = HERE.parents[1] / "tests" / "fixtures" / "pairs" / "01_create_table" / "after.py"
     with scripts(URL, model) as (config, versions):
-        if isinstance(source, list):
-            write_history(versions, source)
-        else:
-            for f in source.glob("*.py"):
-                shutil.copy(f, versions / f.name)
+        populate(versions, source)
         files = sorted(str(f) for f in versions.glob("*.py"))
         # Alembic's offline downgrade starts from one revision only.
         heads = ScriptDirectory.from_config(config).get_heads()
@@ -222,11 +227,7 @@ def check_targets(retort, name, source):
     problems = []
     model = HERE.parents[1] / "tests" / "fixtures" / "pairs" / "01_create_table" / "after.py"
     with scripts(URL, model) as (config, versions):
-        if isinstance(source, list):
-            write_history(versions, source)
-        else:
-            for f in source.glob("*.py"):
-                shutil.copy(f, versions / f.name)
+        populate(versions, source)
         script_dir = ScriptDirectory.from_config(config)
         order = [r.revision for r in reversed(list(script_dir.walk_revisions()))]
         labels = [label for r in script_dir.walk_revisions() for label in r.branch_labels]

@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent / "sqlalchemy"))
 
+from check_rehearsal import database_form  # noqa: E402
 from pgcluster import Cluster  # noqa: E402
 
 SITE = Path(next(p for p in sys.path if p.endswith("site-packages")))
@@ -192,20 +193,6 @@ def retort_check(retort, ini, extra):
     return sorted((d["kind"], d["schema"], d["table"], d["name"]) for d in found), done.stderr
 
 
-def database_form(retort, args, cwd):
-    """`retort schema` in database form as JSON, constraints and indexes in
-    name order (their order is not the schema's)."""
-    out = subprocess.run([retort, "schema", "--format", "json", "--database-form", *args],
-                         capture_output=True, text=True, cwd=cwd)
-    if not out.stdout.strip():
-        return {"tables": [], "error": out.stderr}
-    schema = json.loads(out.stdout)
-    for table in schema.get("tables", []):
-        for key in ("foreign_keys", "unique_constraints", "check_constraints", "exclude_constraints", "indexes"):
-            table[key] = sorted(table.get(key) or [], key=lambda item: json.dumps(item, sort_keys=True))
-    return schema
-
-
 def table_difference(theirs, ours):
     """The first field of a table that differs, said briefly."""
     for key in sorted(set(theirs) | set(ours)):
@@ -288,8 +275,8 @@ def run(cluster, retort, case, base_env, seen):
 
     dump = cluster.dump_schema(database_name)
     (work / "database.sql").write_text(dump)
-    database = database_form(retort, [str(work / "database.sql")], work)
-    replayed = database_form(retort, ["--config", str(ini), "--at", "heads"], work)
+    database = database_form(retort, str(work / "database.sql"), cwd=work)
+    replayed = database_form(retort, "--config", str(ini), "--at", "heads", cwd=work)
     tables = [t for t in database.get("tables", []) if not t["name"].startswith("alembic_version")]
     ours_by_name = {(t.get("schema"), t["name"]): t for t in replayed.get("tables", [])}
     same = 0

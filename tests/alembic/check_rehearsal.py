@@ -314,11 +314,11 @@ def run_catalogue(cluster, retort, models, known):
     return problems
 
 
-def database_form(retort, *args):
+def database_form(retort, *args, cwd=None):
     """The schema in database form, its tables' constraints and indexes in
     name order (their order is not the schema's)."""
     out = subprocess.run([retort, "schema", "--format", "json", "--database-form", *args],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, cwd=cwd)
     if not out.stdout.strip():
         return {"error": out.stderr}
     schema = json.loads(out.stdout)

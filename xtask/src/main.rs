@@ -622,7 +622,8 @@ fn test() -> Result {
     step(
         "pip wheel, pre-commit hooks and the GitHub Action, used as users would",
         &mut || {
-            let python = ensure_venv_of("target/venv-packaging", "tests/packaging/requirements.txt")?;
+            let python =
+                ensure_venv_of("target/venv-packaging", "tests/packaging/requirements.txt")?;
             run(&mut cmd(
                 &python.to_string_lossy(),
                 &["tests/packaging/check_install.py"],

@@ -20,7 +20,7 @@ use retort_core::schema::Schema;
 use crate::config;
 use crate::files::read_text;
 use crate::project::{Project, ProjectArgs, discover};
-use crate::versions::report;
+use crate::versions::{report, say_not_replayed};
 
 /// What `retort revision` is asked in a project.
 pub struct Request<'a> {
@@ -91,15 +91,7 @@ pub fn run(request: Request<'_>) -> ExitCode {
         let database = if parent_id.is_some() {
             match schema_at(&chain, at) {
                 Ok((schema, problems)) => {
-                    for problem in &problems {
-                        match paths.get(problem.file) {
-                            Some(path) => eprintln!(
-                                "{path}:{}: warning: not replayed: {}",
-                                problem.line, problem.message
-                            ),
-                            None => eprintln!("warning: {}", problem.message),
-                        }
-                    }
+                    say_not_replayed(&problems, &paths);
                     schema
                 }
                 Err(error) => {

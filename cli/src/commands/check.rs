@@ -19,7 +19,7 @@ use retort_core::{LineIndex, Severity};
 use crate::config;
 use crate::files::{exit, print_diagnostics};
 use crate::project::{ProjectArgs, discover};
-use crate::versions::{Folder, load};
+use crate::versions::{Folder, load, say_not_replayed};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -91,15 +91,7 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    for problem in &not_replayed {
-        match paths.get(problem.file) {
-            Some(path) => eprintln!(
-                "{path}:{}: warning: not replayed: {}",
-                problem.line, problem.message
-            ),
-            None => eprintln!("warning: {}", problem.message),
-        }
-    }
+    say_not_replayed(&not_replayed, &paths);
     let migration = compare(&head, &models.schema, &project.env.options);
     let found = differences(&migration.upgrade);
     match args.format {

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use retort_core::rehearse::offline_script;
 
-use crate::project::{ProjectArgs, discover};
-use crate::versions::{load, report};
+use crate::project::{ProjectArgs, folder_or_project};
+use crate::versions::report;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -46,11 +46,7 @@ fn run(args: &Args, upgrade: bool) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let loaded = match &args.versions {
-        Some(dir) => load(dir, false, true),
-        None => discover(&args.project).and_then(|project| project.folder()),
-    };
-    let folder = match loaded {
+    let folder = match folder_or_project(args.versions.as_deref(), &args.project) {
         Ok(folder) => folder,
         Err(code) => return code,
     };

@@ -10,8 +10,8 @@ use retort_core::rehearse::schema_at;
 use retort_core::sql;
 
 use crate::files::{exit, read_input};
-use crate::project::{ProjectArgs, discover};
-use crate::versions::{load, report};
+use crate::project::{ProjectArgs, folder_or_project};
+use crate::versions::{report, say_not_replayed};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -67,11 +67,7 @@ pub fn run(args: &Args) -> ExitCode {
 
 /// `--at REV`: the folder's revisions replayed up to `at`.
 fn replayed(args: &Args, at: &str) -> ExitCode {
-    let loaded = match &args.file {
-        Some(dir) => load(dir, false, true),
-        None => discover(&args.project).and_then(|project| project.folder()),
-    };
-    let folder = match loaded {
+    let folder = match folder_or_project(args.file.as_deref(), &args.project) {
         Ok(folder) => folder,
         Err(code) => return code,
     };
@@ -87,15 +83,7 @@ fn replayed(args: &Args, at: &str) -> ExitCode {
     if let Some(code) = print(args, &schema) {
         return code;
     }
-    for problem in &problems {
-        match paths.get(problem.file) {
-            Some(path) => eprintln!(
-                "{path}:{}: warning: not replayed: {}",
-                problem.line, problem.message
-            ),
-            None => eprintln!("warning: {}", problem.message),
-        }
-    }
+    say_not_replayed(&problems, &paths);
     exit(failed || !problems.is_empty())
 }
 

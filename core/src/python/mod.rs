@@ -15,7 +15,10 @@ mod types;
 #[cfg(feature = "sql")]
 pub(crate) use models::values::{keyword, string};
 pub use models::{DEFAULT_MODULE, read_module_schema, read_schema};
-pub use program::{FileSet, Finder, ModuleFile, Program, module_name, read_program};
+pub use program::{
+    FileSet, Finder, ModuleFile, ParseCache, Program, module_name, read_program,
+    read_program_cached,
+};
 
 use ruff_python_ast::ModModule;
 use ruff_python_parser::{LexicalErrorType, Mode, ParseErrorType, ParseOptions};

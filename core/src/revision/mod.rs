@@ -21,7 +21,7 @@ use ruff_text_size::Ranged;
 use crate::diagnostic::Diagnostic;
 use crate::op::Migration;
 use crate::op::{AlterColumn, Change, Op, Side, SidedColumn, TableRef};
-use crate::python::{Finder, ModuleFile, keyword, string};
+use crate::python::{Finder, ModuleFile, ParseCache, keyword, string};
 use crate::schema::{
     Column, EnumType, ForeignKey, Index, Schema, SqlType, Table, UniqueConstraint,
 };
@@ -101,8 +101,13 @@ pub fn read_revision(source: &str) -> (Revision, Vec<Diagnostic>) {
 /// Reads a revision file of a project: the names it imports from the
 /// project's modules (a `TypeDecorator`, a constant in a server default)
 /// are followed through `finder`, as the model reader follows a model's.
-pub fn read_revision_in(source: &str, finder: &dyn Finder) -> (Revision, Vec<Diagnostic>) {
-    read(source, true, Some(finder))
+/// The project's modules are parsed once per `cache`, for all its files.
+pub fn read_revision_in(
+    source: &str,
+    finder: &dyn Finder,
+    cache: &ParseCache,
+) -> (Revision, Vec<Diagnostic>) {
+    read(source, true, Some((finder, cache)))
 }
 
 /// Reads what the revision graph needs — identifiers, docstring, whether
@@ -115,7 +120,7 @@ pub fn read_header(source: &str) -> (Revision, Vec<Diagnostic>) {
 fn read<'s>(
     source: &'s str,
     with_ops: bool,
-    finder: Option<&'s dyn Finder>,
+    finder: Option<(&'s dyn Finder, &'s ParseCache)>,
 ) -> (Revision, Vec<Diagnostic>) {
     let file = crate::python::parse(source);
     let mut diagnostics = file.diagnostics;

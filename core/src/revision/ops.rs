@@ -114,7 +114,7 @@ pub(super) fn table_position(op: &str) -> usize {
 pub(super) struct BodyReader<'s> {
     pub(super) source: &'s str,
     /// The project's modules, for what the revision imports from them.
-    pub(super) finder: Option<&'s dyn Finder>,
+    pub(super) finder: Option<(&'s dyn Finder, &'s ParseCache)>,
     pub(super) imports: Vec<&'s str>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) enums: Vec<EnumType>,
@@ -263,17 +263,23 @@ impl<'s> BodyReader<'s> {
                 pieces.push(i);
             }
         }
-        let schema = match self.finder {
-            _ if pieces.is_empty() => Schema::default(),
-            None => crate::python::read_schema(&module).0,
-            Some(finder) => {
-                let entry = ModuleFile {
-                    path: "<revision>".to_string(),
-                    module: "__retort_revision__".to_string(),
-                    package: false,
-                    source: module,
-                };
-                crate::python::read_program(vec![entry], finder).schema
+        let schema = if pieces.is_empty() {
+            Schema::default()
+        } else {
+            let (schema, diagnostics) = crate::python::read_schema(&module);
+            match self.finder {
+                // What the revision imports from the project is followed
+                // only where the module alone does not read cleanly.
+                Some((finder, cache)) if !diagnostics.is_empty() => {
+                    let entry = ModuleFile {
+                        path: "<revision>".to_string(),
+                        module: "__retort_revision__".to_string(),
+                        package: false,
+                        source: module,
+                    };
+                    crate::python::read_program_cached(vec![entry], finder, cache).schema
+                }
+                _ => schema,
             }
         };
         for enum_type in &schema.enums {

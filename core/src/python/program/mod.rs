@@ -19,6 +19,8 @@
 mod files;
 mod syntax;
 
+use std::rc::Rc;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ruff_python_ast::Stmt;
@@ -88,8 +90,34 @@ pub struct Program {
 /// Reads `entries` and every module they import that `finder` finds, as
 /// Python would import the entries one after another.
 pub fn read_program(entries: Vec<ModuleFile>, finder: &dyn Finder) -> Program {
+    read_program_cached(entries, finder, &ParseCache::default())
+}
+
+/// Modules parsed by earlier reads, by path: many reads over the same
+/// project (a revision file each, all importing the project's types) parse
+/// each of its modules once.
+#[derive(Default)]
+pub struct ParseCache {
+    parsed: std::cell::RefCell<HashMap<String, Rc<ParsedModule>>>,
+}
+
+/// A module parsed, with its clean statements and its bindings.
+struct ParsedModule {
+    source: String,
+    file: PythonFile,
+    clean: Vec<bool>,
+    bindings: HashMap<String, Vec<usize>>,
+}
+
+/// [`read_program`], parsing each module at most once per `cache`.
+pub fn read_program_cached(
+    entries: Vec<ModuleFile>,
+    finder: &dyn Finder,
+    cache: &ParseCache,
+) -> Program {
     let own: HashSet<String> = entries.iter().map(|e| top(&e.module).to_string()).collect();
     let mut linker = Linker {
+        cache,
         finder,
         own,
         modules: Vec::new(),
@@ -114,6 +142,30 @@ fn overlaps(diagnostic: &Diagnostic, stmt: &Stmt) -> bool {
     diagnostic.span.start < stmt.end().to_usize() && diagnostic.span.end >= stmt.start().to_usize()
 }
 
+/// A module's tree, clean statements and bindings.
+fn parse_module(source: &str) -> ParsedModule {
+    let file = parse(source);
+    let body = &file.module.body;
+    let clean = body
+        .iter()
+        .map(|stmt| !file.diagnostics.iter().any(|d| overlaps(d, stmt)))
+        .collect();
+    let mut bindings: HashMap<String, Vec<usize>> = HashMap::default();
+    for (index, stmt) in body.iter().enumerate() {
+        let mut names = Vec::new();
+        bound_names(stmt, &mut names);
+        for name in names {
+            bindings.entry(name).or_default().push(index);
+        }
+    }
+    ParsedModule {
+        source: source.to_string(),
+        file,
+        clean,
+        bindings,
+    }
+}
+
 fn top(module: &str) -> &str {
     module.split('.').next().unwrap_or(module)
 }
@@ -122,17 +174,17 @@ fn top(module: &str) -> &str {
 /// bound by.
 struct Loaded {
     file: ModuleFile,
-    parsed: PythonFile,
-    /// Top-level statements that do not overlap a syntax error.
-    clean: Vec<bool>,
-    /// Name → the top-level statements that bind it.
-    bindings: HashMap<String, Vec<usize>>,
+    /// Its tree; `clean`: top-level statements that do not overlap a
+    /// syntax error; `bindings`: name → the top-level statements that
+    /// bind it.
+    shared: Rc<ParsedModule>,
     /// Its text has what declaring a table takes (`Column(`, `Table(`,
     /// `mapped_column(`, `Mapped[`, `__tablename__`), or it is an entry.
     declares: bool,
 }
 
 struct Linker<'f> {
+    cache: &'f ParseCache,
     finder: &'f dyn Finder,
     /// Top-level packages taken whole.
     own: HashSet<String>,
@@ -151,20 +203,23 @@ struct Linker<'f> {
 
 impl Linker<'_> {
     fn add(&mut self, file: ModuleFile, entry: bool) -> usize {
-        let parsed = parse(&file.source);
-        let body = &parsed.module.body;
-        let clean = body
-            .iter()
-            .map(|stmt| !parsed.diagnostics.iter().any(|d| overlaps(d, stmt)))
-            .collect();
-        let mut bindings: HashMap<String, Vec<usize>> = HashMap::default();
-        for (index, stmt) in body.iter().enumerate() {
-            let mut names = Vec::new();
-            bound_names(stmt, &mut names);
-            for name in names {
-                bindings.entry(name).or_default().push(index);
+        let cached = self
+            .cache
+            .parsed
+            .borrow()
+            .get(&file.path)
+            .filter(|p| p.source == file.source)
+            .cloned();
+        let shared = cached.unwrap_or_else(|| {
+            let parsed = Rc::new(parse_module(&file.source));
+            if !entry {
+                self.cache
+                    .parsed
+                    .borrow_mut()
+                    .insert(file.path.clone(), parsed.clone());
             }
-        }
+            parsed
+        });
         let index = self.modules.len();
         self.by_name.insert(file.module.clone(), Some(index));
         let declares = entry
@@ -179,9 +234,7 @@ impl Linker<'_> {
             .any(|marker| file.source.contains(marker));
         self.modules.push(Loaded {
             file,
-            parsed,
-            clean,
-            bindings,
+            shared,
             declares,
         });
         index
@@ -252,7 +305,7 @@ impl Linker<'_> {
         if !whole && !self.modules[module].file.package {
             return;
         }
-        for index in 0..self.modules[module].parsed.module.body.len() {
+        for index in 0..self.modules[module].shared.file.module.body.len() {
             if whole {
                 self.follow_imports(module, index);
                 self.take(module, index);
@@ -269,7 +322,7 @@ impl Linker<'_> {
     fn follow_submodules(&mut self, package: usize, index: usize) {
         let mut imports = Vec::new();
         collect_imports(
-            &self.modules[package].parsed.module.body[index],
+            &self.modules[package].shared.file.module.body[index],
             &mut imports,
         );
         let below = format!("{}.", self.modules[package].file.module);
@@ -306,7 +359,7 @@ impl Linker<'_> {
         }
         self.taken.insert((module, index));
         if !self.is_whole(module) {
-            let stmt = &self.modules[module].parsed.module.body[index];
+            let stmt = &self.modules[module].shared.file.module.body[index];
             let mut used = UsedNames::default();
             used.visit_stmt(stmt);
             // What function bodies use is followed within the module (a
@@ -316,21 +369,21 @@ impl Linker<'_> {
             let loaded = &self.modules[module];
             let is_import = |&i: &usize| {
                 matches!(
-                    loaded.parsed.module.body[i],
+                    loaded.shared.file.module.body[i],
                     Stmt::Import(_) | Stmt::ImportFrom(_)
                 )
             };
             let mut needed: Vec<usize> = used
                 .names
                 .iter()
-                .filter_map(|name| loaded.bindings.get(name))
+                .filter_map(|name| loaded.shared.bindings.get(name))
                 .flatten()
                 .copied()
                 .collect();
             needed.extend(
                 used.later
                     .iter()
-                    .filter_map(|name| loaded.bindings.get(name))
+                    .filter_map(|name| loaded.shared.bindings.get(name))
                     .flatten()
                     .copied()
                     .filter(|i| !is_import(i)),
@@ -339,7 +392,10 @@ impl Linker<'_> {
             // A SQL element class brings the `@compiles` functions that
             // give its SQL (they bind other names, so nothing asks for them).
             if let Stmt::ClassDef(class) = stmt {
-                needed.extend(compiled_by(&loaded.parsed.module.body, class.name.as_str()));
+                needed.extend(compiled_by(
+                    &loaded.shared.file.module.body,
+                    class.name.as_str(),
+                ));
             }
             for other in needed {
                 self.take(module, other);
@@ -354,7 +410,7 @@ impl Linker<'_> {
     fn follow_imports(&mut self, module: usize, index: usize) {
         let mut imports = Vec::new();
         collect_imports(
-            &self.modules[module].parsed.module.body[index],
+            &self.modules[module].shared.file.module.body[index],
             &mut imports,
         );
         for import in imports {
@@ -377,7 +433,7 @@ impl Linker<'_> {
                     };
                     if let Some(found) = self.load(&target) {
                         let used =
-                            attributes_used(&self.modules[module].parsed.module.body, &local);
+                            attributes_used(&self.modules[module].shared.file.module.body, &local);
                         self.import_chains(found, &used);
                     }
                 }
@@ -398,7 +454,8 @@ impl Linker<'_> {
                         let Some(sub) = self.load(&format!("{base}.{name}")) else {
                             continue;
                         };
-                        let used = attributes_used(&self.modules[module].parsed.module.body, local);
+                        let used =
+                            attributes_used(&self.modules[module].shared.file.module.body, local);
                         self.import_chains(sub, &used);
                     }
                 }
@@ -417,7 +474,7 @@ impl Linker<'_> {
             };
             let sub = format!("{}.{first}", self.modules[module].file.module);
             if !rest.is_empty()
-                && !self.modules[module].bindings.contains_key(first)
+                && !self.modules[module].shared.bindings.contains_key(first)
                 && let Some(found) = self.load(&sub)
             {
                 self.import_chains(found, &[rest.to_vec()]);
@@ -431,7 +488,7 @@ impl Linker<'_> {
     /// Takes the statements of a module of another package that bind
     /// `names` (`*`: every public name).
     fn request(&mut self, module: usize, names: &[String]) {
-        let bindings = &self.modules[module].bindings;
+        let bindings = &self.modules[module].shared.bindings;
         let mut wanted: Vec<usize> = if names.iter().any(|n| n == "*") {
             bindings
                 .iter()
@@ -524,10 +581,10 @@ impl Linker<'_> {
         let mut segments: Vec<(usize, usize, usize, usize)> = Vec::new();
         for &(module, index) in &self.order {
             let loaded = &self.modules[module];
-            if !loaded.clean[index] {
+            if !loaded.shared.clean[index] {
                 continue;
             }
-            let range = loaded.parsed.module.body[index].range();
+            let range = loaded.shared.file.module.body[index].range();
             let (start, end) = (range.start().to_usize(), range.end().to_usize());
             let Some(source) = loaded.file.source.get(start..end) else {
                 continue;
@@ -543,7 +600,8 @@ impl Linker<'_> {
             let own = self.is_own_package(index);
             let relevant = |d: &&Diagnostic| {
                 own || loaded
-                    .parsed
+                    .shared
+                    .file
                     .module
                     .body
                     .iter()
@@ -552,7 +610,8 @@ impl Linker<'_> {
             };
             diagnostics.extend(
                 loaded
-                    .parsed
+                    .shared
+                    .file
                     .diagnostics
                     .iter()
                     .filter(relevant)
@@ -563,7 +622,7 @@ impl Linker<'_> {
         let originals: Vec<Imports> = self
             .modules
             .iter()
-            .map(|m| Imports::from_statements(&m.parsed.module.body))
+            .map(|m| Imports::from_statements(&m.shared.file.module.body))
             .collect();
         let mut scopes: Vec<Scope> = Vec::new();
         for &(start, module, _, _) in &segments {
