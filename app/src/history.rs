@@ -3,8 +3,9 @@
 //! (SVG drawn by the worker, `Graph::svg`: a row per revision, newest first,
 //! a lane per line of development, heads and merges marked). Clicking a
 //! revision opens its file in the Revision pane (so the Review and SQL panes
-//! judge it) and puts the PostgreSQL from an empty database up to it in the
-//! Simulate console, to run on PGlite.
+//! judge it), puts the PostgreSQL from an empty database up to it in the
+//! Simulate console, to run on PGlite, and shows the schema the revisions
+//! build up to it, replayed with no database.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -144,6 +145,9 @@ pub fn HistoryPane(
         }
     };
 
+    // The schema the revisions build up to the clicked one, replayed with
+    // no database: (the revision, its outline, what was not replayed).
+    let replayed: RwSignal<Option<(String, String, Vec<String>)>> = RwSignal::new(None);
     let simulate = move |id: String| {
         status.set(format!("writing the SQL up to {id}…"));
         rehearsal.source.set(Source::Folder);
@@ -152,6 +156,7 @@ pub fn HistoryPane(
         files.with_untracked(|read| {
             analysis::path(read, &target, move |reply| match reply {
                 Ok((_, reply)) => {
+                    replayed.set(Some((id.clone(), reply.schema.clone(), reply.not_replayed.clone())));
                     console.set(reply.sql);
                     if let Some(file) = reply.file {
                         revision.open(Origin::File(file.path), file.text);
@@ -249,5 +254,26 @@ pub fn HistoryPane(
             }}
             <div data-testid="history-picture" inner_html=picture on:click=click></div>
         </div>
+        {move || {
+            replayed
+                .get()
+                .map(|(id, outline, problems)| {
+                    let heading = format!(
+                        "The schema at {id}, replayed from the revisions (no database){}",
+                        if problems.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" — {} not replayed: {}", problems.len(), problems.join("; "))
+                        },
+                    );
+                    let outline = if outline.is_empty() { "(no tables)".to_string() } else { outline };
+                    view! {
+                        <details class="history-schema" open>
+                            <summary data-testid="history-schema-title">{heading}</summary>
+                            <pre data-testid="history-schema">{outline}</pre>
+                        </details>
+                    }
+                })
+        }}
     }
 }

@@ -245,6 +245,13 @@ pub struct PathSql {
     pub problems: Vec<String>,
     /// The target revision's file (to open in the Revision pane).
     pub file: Option<SourceFile>,
+    /// The schema the revisions build up to the target, replayed with no
+    /// database (`retort schema --at`), as an outline.
+    #[serde(default)]
+    pub schema: String,
+    /// What the replay could not run, as `file:line: why`.
+    #[serde(default)]
+    pub not_replayed: Vec<String>,
 }
 
 /// What a database is compared with.

@@ -352,11 +352,34 @@ fn path(files: &[SourceFile], target: &str) -> Reply {
         .iter()
         .position(|r| r.id.as_deref() == Some(target))
         .map(|i| files[i].clone());
+    // The schema at the target, replayed: the same walk, read back.
+    let chain = rehearse::Chain::from_read(
+        revisions
+            .iter()
+            .cloned()
+            .zip(files.iter().map(|f| f.text.clone()))
+            .collect(),
+    );
+    let (schema, not_replayed) = match rehearse::schema_at(&chain, target) {
+        Ok((schema, problems)) => (
+            schema.outline(),
+            problems
+                .iter()
+                .map(|p| match files.get(p.file) {
+                    Some(f) => format!("{}:{}: {}", f.path, p.line, p.message),
+                    None => p.message.clone(),
+                })
+                .collect(),
+        ),
+        Err(error) => (String::new(), vec![error]),
+    };
     Reply::Path(PathSql {
         sql: written.script.text,
         revisions: order,
         problems,
         file,
+        schema,
+        not_replayed,
     })
 }
 

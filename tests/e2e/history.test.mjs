@@ -51,6 +51,12 @@ test('a versions folder is drawn as its graph and rehearsed up to a revision', {
     assert.match(sql, /CREATE TABLE accounts \(/);
     assert.match(sql, /ALTER TABLE accounts ADD COLUMN c_3c4d5e6f7081 INTEGER;/);
     assert.doesNotMatch(sql, /4d5e6f708192/, 'the other branch is not on the way');
+    // The schema at that revision, replayed with no database.
+    await page.waitForFunction(() => document.querySelector('[data-testid="history-schema"]')?.textContent.includes('c_3c4d5e6f7081'));
+    const replayed = await page.getByTestId('history-schema').innerText();
+    assert.match(replayed, /^accounts$/m);
+    assert.doesNotMatch(replayed, /c_4d5e6f708192/, 'the other branch is not replayed');
+    assert.match(await page.getByTestId('history-schema-title').innerText(), /The schema at 3c4d5e6f7081, replayed from the revisions \(no database\)/);
     assert.match(
       await page.getByTestId('history-status').innerText(),
       /3c4d5e6f7081 is in the Revision and Review panes; Simulate is set to `upgrade 3c4d5e6f7081` on this folder, and the SQL of the 3 revisions up to it is in its console/,
