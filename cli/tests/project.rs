@@ -209,10 +209,18 @@ fn a_dynamic_target_metadata_suggests_naming_the_models() {
     let named = retort_in(&dir, &["check", "--models", "app/models.py"]);
     assert_eq!(named.status.code(), Some(0), "{}", text(&named.stderr));
     // Or named once in pyproject.toml, relative to it.
-    std::fs::write(dir.join("pyproject.toml"), "[tool.retort]\nmodels = [\"app/models.py\"]\n")
-        .expect("written");
+    std::fs::write(
+        dir.join("pyproject.toml"),
+        "[tool.retort]\nmodels = [\"app/models.py\"]\n",
+    )
+    .expect("written");
     let configured = retort_in(&dir.join("migrations"), &["check"]);
-    assert_eq!(configured.status.code(), Some(0), "{}", text(&configured.stderr));
+    assert_eq!(
+        configured.status.code(),
+        Some(0),
+        "{}",
+        text(&configured.stderr)
+    );
 }
 
 #[test]

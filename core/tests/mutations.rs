@@ -1234,3 +1234,99 @@ fn the_quick_path_gives_the_parsers_ops_or_passes() {
         "quick path: {quick} of {total} seed statements; {mutated_quick} of {checked} statements of {count} mutated scripts, all as sqlparser's parser reads them"
     );
 }
+
+const PROJECT_FILES: &[&str] = &[
+    include_str!("../../tests/fixtures/projects/plain/migrations/env.py"),
+    include_str!("../../tests/fixtures/projects/hooks/migrations/env.py"),
+    include_str!("../../tests/fixtures/projects/plain/alembic.ini"),
+    include_str!("../../tests/fixtures/projects/plain/migrations/script.py.mako"),
+];
+
+const PROJECT_FRAGMENTS: &[&str] = &[
+    "target_metadata = ",
+    "[a, b.metadata",
+    "import app.models\n",
+    "from . import x\n",
+    "context.configure(",
+    "include_object=include_object, ",
+    "def include_object(object, name, type_, reflected, compare_to):\n    if ",
+    "name.startswith((",
+    "parent_names['schema_name']",
+    " is None",
+    "%(here)s",
+    "%(",
+    "\n  continued",
+    "[alembic]\n",
+    "path_separator = ",
+    "${",
+    "${repr(down_revision)}",
+    "${upgrades if upgrades else",
+    "<%text>",
+    "</%text>",
+    "<%\n",
+    "%>",
+    "\\\n",
+    "é",
+];
+
+#[test]
+fn mutated_project_files_never_panic_their_readers() {
+    use retort_core::project::config::{Ini, read_config};
+    use retort_core::project::env::{model_modules, read_env};
+    use retort_core::project::template::{Fields, render};
+    use retort_core::python::FileSet;
+    use retort_core::rehearse::version_rows;
+
+    let files = FileSet::new([(
+        "app/models.py".to_string(),
+        "from sqlalchemy.orm import DeclarativeBase\nclass Base(DeclarativeBase):\n    pass\n"
+            .to_string(),
+    )]);
+    let down = vec!["a1".to_string()];
+    let mut rng = Rng(0x0dd_ba11_5eed);
+    let count = mutations();
+    let mut with_diagnostics = 0;
+    for i in 0..count {
+        let source = mutate(
+            PROJECT_FILES[i % PROJECT_FILES.len()],
+            PROJECT_FRAGMENTS,
+            &mut rng,
+        );
+        let outcome = std::panic::catch_unwind(|| {
+            let env = read_env(&source);
+            let (_, found) = model_modules(&env, &files);
+            let config = read_config(Some(&Ini::parse(&source, "/p")), "alembic", &[]);
+            let fields = Fields {
+                message: "m",
+                up_revision: "r",
+                down_revisions: &down,
+                branch_labels: &[],
+                depends_on: &[],
+                create_date: "d",
+                imports: "",
+                upgrades: "",
+                downgrades: "",
+            };
+            let _ = render(&source, &fields);
+            let _ = version_rows(&source);
+            let mut diagnostics = env.diagnostics;
+            diagnostics.extend(found);
+            (diagnostics, config.problems.len())
+        });
+        let Ok((diagnostics, _)) = outcome else {
+            panic!("input {i} panicked a project reader:\n{source}");
+        };
+        with_diagnostics += usize::from(!diagnostics.is_empty());
+        for d in &diagnostics {
+            assert!(
+                d.span.end <= source.len() && d.span.start <= d.span.end,
+                "input {i}: diagnostic {d:?} outside the text"
+            );
+        }
+    }
+    assert!(
+        with_diagnostics * 10 > count,
+        "only {with_diagnostics} of {count} mutated env.py files had diagnostics"
+    );
+    println!("{count} mutated project files read, {with_diagnostics} with diagnostics, no panic");
+}
