@@ -394,6 +394,8 @@ mod tests {
                     path: "a.py".into(),
                     text: "x".into(),
                 }),
+                schema: "t\n  id INTEGER NOT NULL PK\n".into(),
+                not_replayed: vec!["a.py:3: not read".into()],
             }),
         };
         let json = serde_json::to_string(&reply).expect("serialises");
