@@ -44,7 +44,7 @@ from check_models import finish, report  # noqa: E402
 CORPUS = [
     # Conditions on the dialect, `conn = op.get_bind()` and data fixes,
     # helper functions, loops, op.bulk_insert (not read yet).
-    ("apache-airflow-core==3.3.2", {"airflow/migrations/versions": 267}),
+    ("apache-airflow-core==3.3.2", {"airflow/migrations/versions": 268}),
     ("mlflow-skinny==3.17.2", {"mlflow/store/db_migrations/versions": 151,
                                "mlflow/server/auth/db/migrations/versions": 20}),
     ("dagster==1.13.29", {"dagster/_core/storage/alembic/versions": 209}),

@@ -397,6 +397,31 @@ mod tests {
     }
 
     #[test]
+    fn locals_state_reads_and_try_bodies_are_read() {
+        let source = "from alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n\n\
+                      revision = 'x'\ndown_revision = None\n\n\ndef upgrade():\n    bind = op.get_bind()\n    \
+                      tables = sa.inspect(bind).get_table_names()\n    status = postgresql.ENUM('a', 'b', name='status')\n    \
+                      status.create(op.get_bind())\n    try:\n        \
+                      op.add_column('t', sa.Column('s', status, nullable=True))\n        session.commit()\n    \
+                      except Exception:\n        op.drop_table('never')\n    finally:\n        op.drop_column('t', 'old')\n";
+        let (read, diagnostics) = read_revision(source);
+        let ops = &read.migration.upgrade;
+        assert_eq!(ops.len(), 4, "{ops:?}");
+        assert!(matches!(&ops[0], Op::CreateEnumType { enum_type } if enum_type.name == "status"));
+        assert!(
+            matches!(&ops[1], Op::AddColumn { column, .. } if column.name == "s"
+            && matches!(&column.ty, SqlType::Enum { name, .. } if name == "status")),
+            "{:?}",
+            ops[1]
+        );
+        assert!(matches!(&ops[2], Op::Unread { code } if code == "session.commit()"));
+        assert!(matches!(&ops[3], Op::DropColumn { column, .. } if column.name == "old"));
+        // Only the statement that is not followed is said.
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(read.spans.0.len(), 4);
+    }
+
+    #[test]
     fn syntax_errors_are_reported_and_the_rest_is_read() {
         let source = "from alembic import op\n\nrevision = 'x'\n\ndef upgrade():\n    op.drop_column('t', 'a')\n    op.drop_column('t',\n\ndef downgrade():\n    op.execute(sa.text('SELECT 1'))\n";
         let (read, diagnostics) = read_revision(source);

@@ -180,11 +180,25 @@ impl<'s> BodyReader<'s> {
             {
                 continue;
             }
-            if !matches!(stmt, Stmt::Pass(_) | Stmt::With(_)) {
+            if !matches!(stmt, Stmt::Pass(_) | Stmt::With(_) | Stmt::Try(_)) {
                 spans.push(vec![span_of(*stmt)]);
             }
             match stmt {
                 Stmt::Pass(_) => {}
+                // `try:` runs its body, then `else:` and `finally:`; a
+                // handler runs only on an error, which a plan does not
+                // foresee.
+                Stmt::Try(block) => {
+                    let inner: Vec<&Stmt> = block
+                        .body
+                        .iter()
+                        .chain(&block.orelse)
+                        .chain(&block.finalbody)
+                        .collect();
+                    let (ops, inner_spans) = self.statements(&inner);
+                    pending.extend(ops.into_iter().map(Pending::done));
+                    spans.extend(inner_spans);
+                }
                 Stmt::Expr(e) => match &*e.value {
                     Expr::Call(call) => pending.push(self.call(stmt, call)),
                     _ => pending.push(Pending::done(self.unread(stmt, "an expression"))),
