@@ -111,14 +111,17 @@ pub fn discover(args: &ProjectArgs) -> Result<Project, ExitCode> {
         )));
     };
     let script_dir = match location.value.split_once(':') {
-        // `package:path`, a package resource: found on the project's paths.
+        // `package:path[:more]`, a package resource (prefect's
+        // `prefect:server:database:_migrations`), as Alembic's
+        // `coerce_resource_to_filename` splits it: found on the project's
+        // paths.
         Some((package, rest))
             if !Path::new(&location.value).is_absolute() && !rest.starts_with('\\') =>
         {
-            let base: PathBuf = package.split('.').collect();
+            let base: PathBuf = package.split('.').chain(rest.split(':')).collect();
             let found = search_roots(&root, &config, &cwd)
                 .into_iter()
-                .map(|r| r.join(&base).join(rest))
+                .map(|r| r.join(&base))
                 .find(|p| p.is_dir());
             found.unwrap_or_else(|| root.join(&location.value))
         }

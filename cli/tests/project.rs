@@ -277,3 +277,17 @@ fn no_alembic_ini_above_says_what_to_do() {
     );
     assert!(stderr.contains("--config path/to/alembic.ini"), "{stderr}");
 }
+
+#[test]
+fn a_package_resource_script_location_is_found_on_the_paths() {
+    let dir = project("plain", "resource");
+    let inside = dir.join("app/db");
+    std::fs::create_dir_all(&inside).expect("dir");
+    std::fs::rename(dir.join("migrations"), inside.join("migrations")).expect("moved");
+    let ini = std::fs::read_to_string(dir.join("alembic.ini"))
+        .expect("ini")
+        .replace("%(here)s/migrations", "app:db:migrations");
+    std::fs::write(dir.join("alembic.ini"), ini).expect("written");
+    let out = retort_in(&dir, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
