@@ -15,8 +15,8 @@ use std::process::ExitCode;
 use retort_core::Severity;
 use retort_core::project::config::{AlembicConfig, Ini, TomlValue, read_config, toml_text};
 use retort_core::project::env::{Env, NAME_MODELS, model_modules, read_env};
-use retort_core::python::ModuleFile;
 
+use crate::config;
 use crate::files::{Input, ModuleTree, print_diagnostics, read_input, read_modules, read_text};
 use crate::versions::{Folder, load, load_all};
 
@@ -301,12 +301,20 @@ impl Project {
         roots
     }
 
-    /// The models: `--models` or `[tool.retort] models` when given, else
-    /// what env.py's `target_metadata` names. Diagnostics are printed;
-    /// `Err` when there are no models to compare.
-    pub fn models(&self, args: &ProjectArgs, configured: &[PathBuf]) -> Result<Input, ExitCode> {
+    /// The models: `--models` or `[tool.retort] models` (the retort
+    /// configuration of the project's folder) when given, else what
+    /// env.py's `target_metadata` names. Diagnostics are printed; `Err`
+    /// when there are no models to compare.
+    pub fn models(&self, args: &ProjectArgs) -> Result<Input, ExitCode> {
+        let configured = match config::discover(&self.root) {
+            Ok(found) => found.models,
+            Err(message) => {
+                eprintln!("{message}");
+                return Err(ExitCode::from(2));
+            }
+        };
         let named = if args.models.is_empty() {
-            configured
+            &configured
         } else {
             &args.models
         };
@@ -344,7 +352,6 @@ impl Project {
         if diagnostics.iter().any(|d| d.severity == Severity::Error) || entries.is_empty() {
             return Err(ExitCode::from(2));
         }
-        let entries: Vec<ModuleFile> = entries;
         let input = read_modules(entries, tree.roots);
         input.print_diagnostics();
         Ok(input)

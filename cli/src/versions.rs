@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 use retort_core::graph::{Graph, GraphError};
 use retort_core::python::{Finder, ParseCache};
-use retort_core::rehearse::{Chain, NotReplayed};
+use retort_core::rehearse::{Chain, NotReplayed, schema_at};
 use retort_core::revision::{self, Revision};
+use retort_core::schema::Schema;
 use retort_core::{Diagnostic, Severity};
 
 use crate::files::{print_diagnostics, read_text};
@@ -228,8 +229,25 @@ pub fn resolve_one(graph: &Graph, ident: &str) -> Result<Vec<usize>, ExitCode> {
     })
 }
 
+/// The schema the folder's revisions build up to `target`, replayed with
+/// no database, and how many ops could not be replayed (each said on
+/// stderr); `Err` after Alembic's error for the target.
+pub fn replay(folder: Folder, target: &str) -> Result<(Schema, usize), ExitCode> {
+    let (chain, paths) = folder.into_chain();
+    match schema_at(&chain, target) {
+        Ok((schema, problems)) => {
+            say_not_replayed(&problems, &paths);
+            Ok((schema, problems.len()))
+        }
+        Err(error) => {
+            eprintln!("FAILED: {error}");
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
 /// What a replay could not run, as `path:line: warning: not replayed: …`.
-pub fn say_not_replayed(problems: &[NotReplayed], paths: &[String]) {
+fn say_not_replayed(problems: &[NotReplayed], paths: &[String]) {
     for problem in problems {
         match paths.get(problem.file) {
             Some(path) => eprintln!(

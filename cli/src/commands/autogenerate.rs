@@ -13,14 +13,11 @@ use retort_core::autogen::{self, Choices, PlanRequest, truncated_slug};
 use retort_core::op::Migration;
 use retort_core::project::check::comparable;
 use retort_core::project::template::{self, Clock, Fields};
-use retort_core::rehearse::schema_at;
 use retort_core::render::{self, RenderOptions};
-use retort_core::schema::Schema;
 
-use crate::config;
 use crate::files::read_text;
 use crate::project::{Project, ProjectArgs, discover};
-use crate::versions::{report, say_not_replayed};
+use crate::versions::{replay, report};
 
 /// What `retort revision` is asked in a project.
 pub struct Request<'a> {
@@ -86,30 +83,11 @@ pub fn run(request: Request<'_>) -> ExitCode {
         }
     };
     let (migration_plan, database_enums) = if request.autogenerate {
-        let (chain, paths) = folder.into_chain();
-        let at = parent_id.as_deref().unwrap_or("base");
-        let database = if parent_id.is_some() {
-            match schema_at(&chain, at) {
-                Ok((schema, problems)) => {
-                    say_not_replayed(&problems, &paths);
-                    schema
-                }
-                Err(error) => {
-                    eprintln!("FAILED: {error}");
-                    return ExitCode::from(1);
-                }
-            }
-        } else {
-            Schema::default()
+        let (database, _) = match replay(folder, parent_id.as_deref().unwrap_or("base")) {
+            Ok(replayed) => replayed,
+            Err(code) => return code,
         };
-        let configured = match config::discover(&project.root) {
-            Ok(found) => found.models,
-            Err(message) => {
-                eprintln!("{message}");
-                return ExitCode::from(2);
-            }
-        };
-        let models = match project.models(request.project, &configured) {
+        let models = match project.models(request.project) {
             Ok(models) => models,
             Err(code) => return code,
         };

@@ -12,14 +12,12 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use retort_core::lint::ignore;
 use retort_core::project::check::{Difference, alembic_words, compare, differences};
-use retort_core::rehearse::schema_at;
 use retort_core::revision::Body;
 use retort_core::{LineIndex, Severity};
 
-use crate::config;
 use crate::files::{exit, print_diagnostics};
 use crate::project::{ProjectArgs, discover};
-use crate::versions::{Folder, load, say_not_replayed};
+use crate::versions::{Folder, load, replay};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -72,26 +70,14 @@ pub fn run(args: &Args) -> ExitCode {
         .collect::<Vec<_>>()
         .join(", ");
     let problems = history(&folder, args.heads, &label, false);
-    let retort_config = match config::discover(&project.root) {
-        Ok(found) => found,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
-    };
-    let models = match project.models(&args.project, &retort_config.models) {
+    let models = match project.models(&args.project) {
         Ok(models) => models,
         Err(code) => return code,
     };
-    let (chain, paths) = folder.into_chain();
-    let (head, not_replayed) = match schema_at(&chain, "heads") {
+    let (head, _) = match replay(folder, "heads") {
         Ok(replayed) => replayed,
-        Err(error) => {
-            eprintln!("FAILED: {error}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
-    say_not_replayed(&not_replayed, &paths);
     let migration = compare(&head, &models.schema, &project.env.options);
     let found = differences(&migration.upgrade);
     match args.format {

@@ -6,12 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use retort_core::rehearse::schema_at;
 use retort_core::sql;
 
 use crate::files::{exit, read_input};
 use crate::project::{ProjectArgs, folder_or_project};
-use crate::versions::{report, say_not_replayed};
+use crate::versions::{replay, report};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -72,19 +71,14 @@ fn replayed(args: &Args, at: &str) -> ExitCode {
         Err(code) => return code,
     };
     let failed = report(&folder);
-    let (chain, paths) = folder.into_chain();
-    let (schema, problems) = match schema_at(&chain, at) {
+    let (schema, not_replayed) = match replay(folder, at) {
         Ok(replayed) => replayed,
-        Err(error) => {
-            eprintln!("FAILED: {error}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     if let Some(code) = print(args, &schema) {
         return code;
     }
-    say_not_replayed(&problems, &paths);
-    exit(failed || !problems.is_empty())
+    exit(failed || not_replayed > 0)
 }
 
 /// Prints `schema` in the format asked for; `Some` exit code on failure.
