@@ -166,21 +166,18 @@ impl Filter {
                         }
                         continue;
                     }
-                    let mut taken = false;
                     for clause in &block.elif_else_clauses {
                         let test = match &clause.test {
                             Some(test) => self.expr(test, object)?.truthy(),
                             None => true,
                         };
                         if test {
-                            taken = true;
                             if let Some(value) = self.block(&clause.body, object)? {
                                 return Ok(Some(value));
                             }
                             break;
                         }
                     }
-                    let _ = taken;
                 }
                 Stmt::Pass(_) | Stmt::Expr(_) if is_docstring_or_pass(stmt) => {}
                 other => return Err(Unknown(span(other))),
