@@ -1,7 +1,9 @@
 //! The `retort` command.
 //!
 //! Exit codes: 0 success; 1 the input has errors (the rest of the output is
-//! still printed); 2 bad usage or a file that cannot be read.
+//! still printed); 2 bad usage or a file that cannot be read; 141 the
+//! reader of standard output closed it (`retort history | head`), as a
+//! shell reports a process ended by `SIGPIPE` (see `out.rs`).
 
 use std::process::ExitCode;
 
@@ -9,6 +11,7 @@ mod commands;
 mod config;
 mod emit;
 mod files;
+mod out;
 mod project;
 mod versions;
 
@@ -77,8 +80,9 @@ enum Command {
     Check(check::Args),
     /// Review migrations for what they do to a live database: revision
     /// files, `versions/` folders, `.sql` scripts, `-` for standard input.
-    /// Exit 0: no error or warning; 1: errors or warnings found (or a file
-    /// that cannot be read); 2: bad usage.
+    /// Exit 0: no error or warning; 1: errors or warnings found, or a file
+    /// in a folder that cannot be read or is not UTF-8 (the rest is still
+    /// reviewed); 2: bad usage, or a path given that cannot be opened.
     Lint(lint::Args),
     /// Explain a rule (or list them all).
     Rule(rule::Args),

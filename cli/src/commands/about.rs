@@ -2,8 +2,10 @@
 
 use std::process::ExitCode;
 
+use crate::out::outln;
+
 pub fn run() -> ExitCode {
-    println!(
+    outln!(
         "retort {}: review and rehearse Alembic migrations.\n\
          Playground: run `cargo xtask serve` in a checkout and open the printed URL.\n\
          Sources: {}",

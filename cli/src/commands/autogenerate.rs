@@ -6,6 +6,7 @@
 //! file name follows `file_template`, its text the project's own
 //! `script.py.mako`.
 
+use crate::out::outln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -157,7 +158,7 @@ pub fn run(request: Request<'_>) -> ExitCode {
             eprintln!("{}: cannot write: {error}", path.display());
             return ExitCode::from(2);
         }
-        println!("Generating {} ...  done", path.display());
+        outln!("Generating {} ...  done", path.display());
     }
     ExitCode::SUCCESS
 }

@@ -1,6 +1,7 @@
 //! `retort branches`: each branch point and where it leads, as `alembic
 //! branches` prints them.
 
+use crate::out::outln;
 use std::process::ExitCode;
 
 use retort_core::graph::Line;
@@ -25,7 +26,7 @@ pub fn run(args: &Args) -> ExitCode {
         if !graph.is_branch_point(i) {
             continue;
         }
-        println!(
+        outln!(
             "{}",
             graph.line(
                 i,
@@ -39,7 +40,7 @@ pub fn run(args: &Args) -> ExitCode {
         let pad = " ".repeat(graph.node(i).id.len());
         for child in graph.children(i) {
             if let Some(c) = graph.find(child) {
-                println!(
+                outln!(
                     "{pad} -> {}",
                     graph.line(
                         c,
@@ -52,7 +53,7 @@ pub fn run(args: &Args) -> ExitCode {
                 );
             }
         }
-        println!();
+        outln!();
     }
     exit(failed)
 }

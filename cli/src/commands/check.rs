@@ -6,6 +6,7 @@
 //! number of heads, no empty upgrade, every downgrade implemented, no
 //! duplicate id, missing parent or cycle).
 
+use crate::out::outln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -84,7 +85,7 @@ pub fn run(args: &Args) -> ExitCode {
         Format::Json => print_json(&found, problems),
         Format::Text => {
             if found.is_empty() {
-                println!("{}", alembic_words(&found));
+                outln!("{}", alembic_words(&found));
             } else {
                 eprintln!("FAILED: {}", alembic_words(&found));
             }
@@ -103,7 +104,7 @@ fn print_json(found: &[Difference], problems: usize) {
         differences: found,
         problems,
     }) {
-        Ok(json) => println!("{json}"),
+        Ok(json) => outln!("{json}"),
         Err(error) => eprintln!("cannot print JSON: {error}"),
     }
 }
@@ -192,7 +193,7 @@ fn history(folder: &Folder, heads: usize, label: &str, all_diagnostics: bool) ->
 
 fn summary(folder: &Folder, problems: usize) {
     let heads = folder.graph.heads().len();
-    println!(
+    outln!(
         "{} revision{} read, {heads} head{}, {problems} problem{}",
         folder.files.len(),
         if folder.files.len() == 1 { "" } else { "s" },

@@ -1,5 +1,6 @@
 //! `retort heads`: the head revisions, as `alembic heads` prints them.
 
+use crate::out::outln;
 use std::process::ExitCode;
 
 use retort_core::graph::Line;
@@ -27,9 +28,9 @@ pub fn run(args: &Args) -> ExitCode {
             continue;
         };
         if args.verbose {
-            println!("{}", log_entry(&folder, i, None));
+            outln!("{}", log_entry(&folder, i, None));
         } else {
-            println!("{}", graph.line(i, Line::default(), &[]));
+            outln!("{}", graph.line(i, Line::default(), &[]));
         }
     }
     exit(failed)

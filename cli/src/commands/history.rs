@@ -1,6 +1,7 @@
 //! `retort history`: revisions newest first, as `alembic history` lists
 //! them.
 
+use crate::out::outln;
 use std::process::ExitCode;
 
 use retort_core::rehearse::version_rows;
@@ -97,12 +98,12 @@ pub fn run(args: &Args) -> ExitCode {
     };
     for i in order {
         if args.verbose {
-            println!(
+            outln!(
                 "{}",
                 log_entry(&folder, i, current.contains(&i).then_some(i))
             );
         } else {
-            println!("{}", graph.history_line(i, &current));
+            outln!("{}", graph.history_line(i, &current));
         }
     }
     exit(failed)

@@ -2,6 +2,7 @@
 //! database (revision files, `versions/` folders, `.sql` scripts, standard
 //! input), with fixes, ignores, the configuration file and the lock table.
 
+use crate::out::out;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -220,7 +221,7 @@ fn lint(paths: &[PathBuf], options: &LintOptions) -> ExitCode {
             }
             if source.path == "-" {
                 // As ruff does: the fixed text on stdout, the rest after it.
-                print!("{text}");
+                out!("{text}");
             } else if let Err(error) = std::fs::write(&source.path, &text) {
                 eprintln!("{}: cannot write the fixes: {error}", source.path);
                 problems = true;

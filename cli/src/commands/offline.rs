@@ -4,6 +4,7 @@
 //! retort never connects to a database, so `--sql` is required; `retort
 //! rehearse` plans an online run.
 
+use crate::out::out;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -57,7 +58,7 @@ fn run(args: &Args, upgrade: bool) -> ExitCode {
     let (chain, _) = folder.into_chain();
     match offline_script(&chain, upgrade, &args.target) {
         Ok(script) => {
-            print!("{}", script.text);
+            out!("{}", script.text);
             for error in &script.errors {
                 let path = paths
                     .iter()

@@ -4,6 +4,7 @@
 //! nothing; the playground runs the same plan on PGlite, and the Alembic
 //! check runs it on PostgreSQL next to real Alembic.
 
+use crate::out::outln;
 use std::process::ExitCode;
 
 use retort_core::rehearse::{self, Action, AlembicCommand, RunOptions};
@@ -54,7 +55,7 @@ pub fn run(args: &Args) -> ExitCode {
     };
     if args.json {
         match serde_json::to_string_pretty(&plan) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => outln!("{json}"),
             Err(error) => {
                 eprintln!("error: {error}");
                 return ExitCode::from(2);
@@ -66,10 +67,10 @@ pub fn run(args: &Args) -> ExitCode {
         }
         for action in &plan.actions {
             match action {
-                Action::Begin => println!("BEGIN;"),
-                Action::Commit => println!("COMMIT;"),
+                Action::Begin => outln!("BEGIN;"),
+                Action::Commit => outln!("COMMIT;"),
                 Action::Start { run } => eprintln!("{}", plan.runs[*run].log),
-                Action::Exec { sql, .. } | Action::Version { sql, .. } => println!("{sql};"),
+                Action::Exec { sql, .. } | Action::Version { sql, .. } => outln!("{sql};"),
                 Action::Fail { message, .. } => eprintln!("FAILED: {message}"),
             }
         }

@@ -2,6 +2,7 @@
 //! file to that of another, as `alembic revision --autogenerate` writes it
 //! (or safe mode's chain), through [`retort_core::autogen`].
 
+use crate::out::{out, outln};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -233,7 +234,7 @@ pub fn run(args: &Args) -> ExitCode {
             eprintln!("{to}: error: revision {}: {}", error.rev_id, error.message);
         }
         sql_failed = !script.errors.is_empty();
-        print!("{}", script.text);
+        out!("{}", script.text);
     }
     match &args.versions {
         Some(dir) => {
@@ -245,11 +246,11 @@ pub fn run(args: &Args) -> ExitCode {
                 }
                 // With --sql, stdout is the SQL: the files go unannounced.
                 if args.sql.is_none() {
-                    println!("Generating {} ...  done", path.display());
+                    outln!("Generating {} ...  done", path.display());
                 }
             }
         }
-        None if args.sql.is_none() => print!("{}", plan.chain()),
+        None if args.sql.is_none() => out!("{}", plan.chain()),
         None => {}
     }
     let failed = before.has_errors()

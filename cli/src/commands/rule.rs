@@ -1,5 +1,6 @@
 //! `retort rule`: a rule's explanation, or the list of rules.
 
+use crate::out::{out, outln};
 use std::process::ExitCode;
 
 use retort_core::lint::rules::{self, RULES, severity_name};
@@ -16,7 +17,7 @@ pub fn run(args: &Args) -> ExitCode {
         Some(id) if !args.all => id,
         _ => {
             for r in RULES {
-                println!(
+                outln!(
                     "{:<38} {:<8} {}",
                     r.id,
                     severity_name(r.severity),
@@ -28,8 +29,8 @@ pub fn run(args: &Args) -> ExitCode {
     };
     match rules::rule(id) {
         Some(r) => {
-            println!("{} ({})\n\n{}", r.id, severity_name(r.severity), r.summary);
-            print!("{}", rules::explain(r, "", false));
+            outln!("{} ({})\n\n{}", r.id, severity_name(r.severity), r.summary);
+            out!("{}", rules::explain(r, "", false));
             ExitCode::SUCCESS
         }
         None => {

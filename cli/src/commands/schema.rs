@@ -2,6 +2,7 @@
 //! script, as an outline or as JSON; with `--at`, the schema a versions
 //! folder's revisions build up to a revision, replayed with no database.
 
+use crate::out::{out, outln};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -90,13 +91,13 @@ fn print(args: &Args, schema: &retort_core::Schema) -> Option<ExitCode> {
     };
     match args.format {
         Format::Json => match serde_json::to_string_pretty(&schema) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => outln!("{json}"),
             Err(error) => {
                 eprintln!("cannot print the schema as JSON: {error}");
                 return Some(ExitCode::from(2));
             }
         },
-        Format::Text => print!("{}", schema.outline()),
+        Format::Text => out!("{}", schema.outline()),
     }
     None
 }

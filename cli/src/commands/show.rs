@@ -1,5 +1,6 @@
 //! `retort show REV`: one revision in full, as `alembic show` prints it.
 
+use crate::out::outln;
 use std::process::ExitCode;
 
 use crate::files::exit;
@@ -25,7 +26,7 @@ pub fn run(args: &Args) -> ExitCode {
         Err(code) => return code,
     };
     for i in nodes {
-        println!("{}", log_entry(&folder, i, None));
+        outln!("{}", log_entry(&folder, i, None));
     }
     exit(failed)
 }

@@ -1,6 +1,7 @@
 //! `retort sql`: the PostgreSQL that Alembic revision files run, as
 //! `alembic upgrade --sql` (or `downgrade --sql`) prints it.
 
+use crate::out::out;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -56,7 +57,7 @@ pub fn run(args: &Args) -> ExitCode {
             .map_or(String::new(), |i| paths[i].display().to_string());
         eprintln!("{path}: error: {}", error.message);
     }
-    print!("{}", written.script.text);
+    out!("{}", written.script.text);
     if failed || !written.problems.is_empty() || !written.script.errors.is_empty() {
         ExitCode::from(1)
     } else {

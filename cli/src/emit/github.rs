@@ -20,7 +20,7 @@ fn escape(text: &str, property: bool) -> String {
 }
 
 pub fn print(printed: &Printed<'_>) {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(crate::out::stdout());
     for f in printed.located() {
         let level = match f.finding.severity {
             Severity::Error => "error",

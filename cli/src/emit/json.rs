@@ -7,6 +7,7 @@
 //! 216 ms over 31 interleaved runs; wall time 0.131 against 0.128 s in
 //! compare_peers.py's 15 rounds. Within the machine's noise (BENCHMARKS.md).
 
+use crate::out::outln;
 use std::io::Write;
 
 use retort_core::lint::Finding;
@@ -88,13 +89,13 @@ pub fn print(printed: &Printed<'_>) {
     const CHUNK: usize = 2_000;
     let found = printed.found;
     if found.is_empty() {
-        println!("[]");
+        outln!("[]");
         return;
     }
     let chunks: Vec<&[(usize, &Finding)]> = found.chunks(CHUNK).collect();
     let last = chunks.len() - 1;
     let parts: Vec<(usize, &[(usize, &Finding)])> = chunks.into_iter().enumerate().collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::out::stdout();
     let _ = out.write_all(b"[\n");
     // A long review is tens of megabytes of JSON: formatted on every core,
     // a chunk at a time, and written in order.

@@ -164,5 +164,5 @@ pub fn print(printed: &Printed<'_>) {
     let mut text = Vec::new();
     write_json(&mut text, &log);
     text.push(b'\n');
-    let _ = std::io::stdout().lock().write_all(&text);
+    let _ = crate::out::stdout().write_all(&text);
 }

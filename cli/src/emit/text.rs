@@ -45,7 +45,7 @@ pub fn print(
     fix: Option<Applicability>,
 ) {
     let found = printed.found;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(crate::out::stdout());
     let colour = std::io::stdout().is_terminal();
     let paint = |code: &str, text: &str| {
         if colour {

@@ -3,6 +3,7 @@
 //! then each existing table's columns, indexes, unique constraints and
 //! foreign keys).
 
+use super::order::sorted_tables;
 use super::safe::is_convention_name;
 use super::*;
 
@@ -10,11 +11,13 @@ use super::*;
 pub(super) fn compare(before: &Schema, after: &Schema) -> (Vec<Op>, Schema) {
     let before_db = database_form(before);
     let after_db = database_form(after);
-    let find = |schema: &Schema, t: &Table| schema.table(t.schema.as_deref(), &t.name).cloned();
+    let (before_tables, after_tables) = (before.index(), after.index());
+    let (before_db_tables, after_db_tables) = (before_db.index(), after_db.index());
+    let find = |index: &TableIndex<'_>, t: &Table| index.get(t.schema.as_deref(), &t.name).cloned();
     let mut ops = Vec::new();
 
     for table in sorted_tables(after) {
-        if find(before, table).is_some() {
+        if find(&before_tables, table).is_some() {
             continue;
         }
         ops.push(Op::CreateTable {
@@ -33,14 +36,14 @@ pub(super) fn compare(before: &Schema, after: &Schema) -> (Vec<Op>, Schema) {
     let mut removed: Vec<&Table> = before
         .tables
         .iter()
-        .filter(|t| find(after, t).is_none())
+        .filter(|t| find(&after_tables, t).is_none())
         .collect();
     removed.sort_by_key(|t| (t.schema.clone().unwrap_or_default(), t.name.clone()));
     // What Alembic reflects: the database form (PostgreSQL's names, serial
     // columns, stored types), every name rendered as `op.f()`.
     let removed: Vec<Table> = removed
         .into_iter()
-        .filter_map(|t| find(&before_db, t))
+        .filter_map(|t| find(&before_db_tables, t))
         .collect();
     for table in &removed {
         for index in sorted_indexes(table) {
@@ -60,16 +63,15 @@ pub(super) fn compare(before: &Schema, after: &Schema) -> (Vec<Op>, Schema) {
         .tables
         .iter()
         .filter_map(|a| {
-            before
-                .tables
-                .iter()
-                .find(|b| b.name == a.name && b.schema == a.schema)
+            before_tables
+                .get(a.schema.as_deref(), &a.name)
                 .map(|b| (b, a))
         })
         .collect();
     existing.sort_by_key(|(_, a)| (a.schema.clone().unwrap_or_default(), a.name.clone()));
     for (b, a) in existing {
-        let (Some(b_db), Some(a_db)) = (find(&before_db, b), find(&after_db, a)) else {
+        let (Some(b_db), Some(a_db)) = (find(&before_db_tables, b), find(&after_db_tables, a))
+        else {
             continue;
         };
         compare_table(b, a, &b_db, &a_db, &mut ops);
@@ -359,100 +361,4 @@ pub(super) fn autoincrement_column(table: &Table) -> Option<String> {
         && !in_fk
         && only.server_default.is_none())
     .then(|| only.name.clone())
-}
-
-/// The new tables (in `after`, not in `before`) whose foreign keys form a
-/// cycle: no `create_table` order satisfies them, and the revision fails
-/// unless one key is created after the tables. An error at the first such
-/// table's declaration, or `None`.
-pub fn foreign_key_cycle(before: &Schema, after: &Schema) -> Option<Diagnostic> {
-    let new: Vec<&Table> = after
-        .tables
-        .iter()
-        .filter(|t| before.table(t.schema.as_deref(), &t.name).is_none())
-        .collect();
-    // deps[i]: the new tables table i's foreign keys point at (itself aside:
-    // a self-reference is created with its table).
-    let deps: Vec<Vec<usize>> = new
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            new.iter()
-                .enumerate()
-                .filter(|&(j, other)| {
-                    i != j
-                        && t.foreign_keys.iter().any(|fk| {
-                            fk.referred_table == other.name && fk.referred_schema == other.schema
-                        })
-                })
-                .map(|(j, _)| j)
-                .collect()
-        })
-        .collect();
-    // A table is on a cycle when following foreign keys leads back to it.
-    let on_cycle = |start: usize| {
-        let mut seen = vec![false; new.len()];
-        let mut stack = deps[start].clone();
-        while let Some(i) = stack.pop() {
-            if i == start {
-                return true;
-            }
-            if !std::mem::replace(&mut seen[i], true) {
-                stack.extend(&deps[i]);
-            }
-        }
-        false
-    };
-    let pending: Vec<&Table> = (0..new.len())
-        .filter(|&i| on_cycle(i))
-        .map(|i| new[i])
-        .collect();
-    let first = pending.first()?;
-    let names: Vec<String> = pending.iter().map(|t| t.qualified_name()).collect();
-    Some(
-        Diagnostic::error(
-            first.span,
-            format!(
-                "the new tables {} reference each other: no create_table order satisfies their foreign keys",
-                names.join(", ")
-            ),
-        )
-        .with_help("create one of the foreign keys after the tables: ForeignKey(..., use_alter=True), or a later op.create_foreign_key"),
-    )
-}
-
-/// SQLAlchemy's `MetaData.sorted_tables`: tables by key (`schema.name`),
-/// then in dependency order — a table after the tables its foreign keys
-/// point at — taking each round's ready tables in key order.
-pub fn sorted_tables(schema: &Schema) -> Vec<&Table> {
-    let key = |t: &Table| match &t.schema {
-        Some(s) => format!("{s}.{}", t.name),
-        None => t.name.clone(),
-    };
-    let mut pending: Vec<&Table> = schema.tables.iter().collect();
-    pending.sort_by_key(|t| key(t));
-    let depends_on = |t: &Table, other: &Table| {
-        !std::ptr::eq(t, other)
-            && t.foreign_keys
-                .iter()
-                .any(|fk| fk.referred_table == other.name && fk.referred_schema == other.schema)
-    };
-    let mut sorted: Vec<&Table> = Vec::new();
-    while !pending.is_empty() {
-        let ready: Vec<&Table> = pending
-            .iter()
-            .filter(|t| !pending.iter().any(|o| depends_on(t, o)))
-            .copied()
-            .collect();
-        // A cycle: take the rest in key order (SQLAlchemy warns, Alembic
-        // renders the foreign keys inline all the same).
-        let ready = if ready.is_empty() {
-            pending.clone()
-        } else {
-            ready
-        };
-        pending.retain(|t| !ready.iter().any(|r| std::ptr::eq(*r, *t)));
-        sorted.extend(ready);
-    }
-    sorted
 }

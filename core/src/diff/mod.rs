@@ -11,11 +11,12 @@
 //! columns, index and unique-constraint changes, dropped columns.
 
 mod compare;
+mod order;
 mod plan;
 mod renames;
 mod safe;
 
-pub use compare::foreign_key_cycle;
+pub use order::foreign_key_cycle;
 pub use plan::{Backfill, PlanStep, plan, plan_with_table_renames};
 pub use renames::{
     Rename, TableRename, rename_candidates, renamed_tables, table_rename_candidates,
@@ -24,7 +25,7 @@ pub use renames::{
 use crate::diagnostic::Diagnostic;
 use crate::op::{AlterColumn, Change, Migration, Op, Side, SidedColumn, TableRef};
 use crate::schema::Autoincrement;
-use crate::schema::{Column, EnumType, Schema, SqlType, Table};
+use crate::schema::{Column, EnumType, Schema, SqlType, Table, TableIndex};
 use crate::sql::stored::database_form;
 use compare::compare;
 use safe::safe;
@@ -70,7 +71,7 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    use super::compare::sorted_tables;
+    use super::order::sorted_tables;
     use super::*;
     use crate::python::read_schema;
 

@@ -26,8 +26,9 @@ pub struct Rename {
 pub fn rename_candidates(before: &Schema, after: &Schema) -> Vec<Rename> {
     let (before_db, after_db) = (database_form(before), database_form(after));
     let mut found = Vec::new();
+    let before_tables = before_db.index();
     for a in &after_db.tables {
-        let Some(b) = before_db.table(a.schema.as_deref(), &a.name) else {
+        let Some(b) = before_tables.get(a.schema.as_deref(), &a.name) else {
             continue;
         };
         let mut taken: Vec<&str> = Vec::new();
@@ -60,12 +61,15 @@ pub struct TableRename {
     pub new: String,
 }
 
+/// A table's columns: names, types, nullability, in order.
+type Shape = Vec<(String, SqlType, bool)>;
+
 /// The table renames `before` → `after` may hide: each dropped table paired
 /// with the first added table of the same schema whose columns are the same
 /// (names, types, nullability, in order).
 pub fn table_rename_candidates(before: &Schema, after: &Schema) -> Vec<TableRename> {
     let (before_db, after_db) = (database_form(before), database_form(after));
-    let shape = |t: &Table| -> Vec<(String, SqlType, bool)> {
+    let shape = |t: &Table| -> Shape {
         t.columns
             .iter()
             .map(|c| (c.name.clone(), c.ty.clone(), c.nullable))
@@ -73,17 +77,29 @@ pub fn table_rename_candidates(before: &Schema, after: &Schema) -> Vec<TableRena
     };
     let mut taken: Vec<&str> = Vec::new();
     let mut found = Vec::new();
+    let (before_tables, after_tables) = (before_db.index(), after_db.index());
+    // The added tables, each with its shape.
+    let added: Vec<(&Table, Shape)> = after_db
+        .tables
+        .iter()
+        .filter(|t| before_tables.get(t.schema.as_deref(), &t.name).is_none())
+        .map(|t| (t, shape(t)))
+        .collect();
     for old in before_db
         .tables
         .iter()
-        .filter(|t| after_db.table(t.schema.as_deref(), &t.name).is_none())
+        .filter(|t| after_tables.get(t.schema.as_deref(), &t.name).is_none())
     {
-        let new = after_db.tables.iter().find(|t| {
-            t.schema == old.schema
-                && before_db.table(t.schema.as_deref(), &t.name).is_none()
-                && !taken.contains(&t.name.as_str())
-                && shape(t) == shape(old)
-        });
+        if added.is_empty() {
+            break;
+        }
+        let old_shape = shape(old);
+        let new = added
+            .iter()
+            .find(|(t, shape)| {
+                t.schema == old.schema && !taken.contains(&t.name.as_str()) && *shape == old_shape
+            })
+            .map(|(t, _)| *t);
         if let Some(new) = new {
             taken.push(&new.name);
             found.push(TableRename {

@@ -94,12 +94,14 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
     // CHECK constraints Alembic does not compare, on tables both sides have.
     let before_db = database_form(before);
     let mut checks = Vec::new();
+    let (before_tables, after_tables) = (before.index(), after.index());
+    let before_db_tables = before_db.index();
     for a in &after_db.tables {
-        let Some(b) = before_db.table(a.schema.as_deref(), &a.name) else {
+        let Some(b) = before_db_tables.get(a.schema.as_deref(), &a.name) else {
             continue;
         };
-        let model = after.table(a.schema.as_deref(), &a.name);
-        let was_model = before.table(b.schema.as_deref(), &b.name);
+        let model = after_tables.get(a.schema.as_deref(), &a.name);
+        let was_model = before_tables.get(b.schema.as_deref(), &b.name);
         let table = TableRef::of(a);
         for (i, old) in b.check_constraints.iter().enumerate() {
             let kept = a
@@ -152,6 +154,7 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
         }
     }
     let mut column_checks: Vec<TableRef> = Vec::new();
+    let after_db_tables = after_db.index();
     for op in ops {
         // CHECK constraints declared on a column: Alembic's create_table
         // leaves them out; created right after the table.
@@ -161,7 +164,7 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
             side: Side::Model,
         } = &op
         {
-            let stored = after_db.table(table.schema.as_deref(), &table.name);
+            let stored = after_db_tables.get(table.schema.as_deref(), &table.name);
             extra = table
                 .check_constraints
                 .iter()

@@ -15,11 +15,17 @@ impl ModelReader<'_> {
             (Some(a), Some(b)) => a == b,
             _ => true,
         };
-        let Some(existing) = self
-            .tables
-            .iter_mut()
-            .find(|t| t.name == table.name && t.schema == table.schema && same_metadata(t))
-        else {
+        let position = self.table_positions.get(&table.name).and_then(|at| {
+            at.iter().copied().find(|&i| {
+                let t = &self.tables[i];
+                t.schema == table.schema && same_metadata(t)
+            })
+        });
+        let Some(existing) = position.and_then(|i| self.tables.get_mut(i)) else {
+            self.table_positions
+                .entry(table.name.clone())
+                .or_default()
+                .push(self.tables.len());
             self.tables.push(table);
             return;
         };
@@ -110,5 +116,21 @@ impl ModelReader<'_> {
             fresh
         });
         self.diagnostics.extend(clashes);
+        // Tables left out moved the others.
+        self.table_positions.clear();
+        for (i, table) in self.tables.iter().enumerate() {
+            self.table_positions
+                .entry(table.name.clone())
+                .or_default()
+                .push(i);
+        }
+    }
+
+    /// Where the table `schema.name` is in `tables`.
+    pub(super) fn table_at(&self, schema: Option<&str>, name: &str) -> Option<usize> {
+        let at = self.table_positions.get(name)?;
+        at.iter()
+            .copied()
+            .find(|&i| self.tables[i].schema.as_deref() == schema)
     }
 }

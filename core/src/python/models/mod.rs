@@ -313,6 +313,10 @@ struct ModelReader<'a> {
     /// SQLAlchemy(metadata=...)` when the models read have one.
     flask: Option<Registry>,
     tables: Vec<TableSpec>,
+    /// Where each name is in `tables`, in order (tables are only added
+    /// while the modules are read): a 50 MB model file declares hundreds
+    /// of thousands of tables, each looked up when it is added.
+    table_positions: HashMap<String, Vec<usize>>,
     /// Module-level names bound to a `Table(...)`: the table's name.
     table_vars: HashMap<String, String>,
     /// Module-level functions, by name (a helper that builds a `Table`).
@@ -403,6 +407,7 @@ impl<'a> ModelReader<'a> {
             base_classes: HashMap::default(),
             flask: None,
             tables: Vec::new(),
+            table_positions: HashMap::default(),
             table_vars: HashMap::default(),
             functions: HashMap::default(),
             unread_classes: Vec::new(),
@@ -624,10 +629,7 @@ impl<'a> ModelReader<'a> {
                     continue;
                 };
                 let (schema, name, _) = split_targets(std::slice::from_ref(target));
-                let known = self
-                    .tables
-                    .iter()
-                    .any(|t| t.name == name && t.schema == schema);
+                let known = self.table_at(schema.as_deref(), &name).is_some();
                 if !known {
                     missing.push(
                         Diagnostic::error(
@@ -681,10 +683,7 @@ impl<'a> ModelReader<'a> {
             Some((schema, table)) => (Some(schema), table),
             None => (None, table),
         };
-        let spec = self
-            .tables
-            .iter()
-            .find(|t| t.name == table && t.schema.as_deref() == schema)?;
+        let spec = self.tables.get(self.table_at(schema, table)?)?;
         let column = spec.columns.iter().find(|c| c.column.name == column)?;
         Some((column.column.ty.clone(), column.column.sa_type.clone()))
     }

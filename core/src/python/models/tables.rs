@@ -717,6 +717,11 @@ impl<'a> ModelReader<'a> {
         self.with_table(&name, call, |reader, table| reader.table_item(item, table));
     }
 
+    /// Where the last table read by the name `name` is in `tables`.
+    fn last_table(&self, name: &str) -> Option<usize> {
+        self.table_positions.get(name)?.last().copied()
+    }
+
     /// `read` on the table named `name` (the last one read by that name).
     fn with_table(
         &mut self,
@@ -724,7 +729,7 @@ impl<'a> ModelReader<'a> {
         at: &ExprCall,
         read: impl FnOnce(&mut Self, &mut TableSpec),
     ) {
-        let Some(index) = self.tables.iter().rposition(|t| t.name == name) else {
+        let Some(index) = self.last_table(name) else {
             self.warning(
                 at,
                 format!("table {name} is not read, so this is not either"),
@@ -787,7 +792,7 @@ impl<'a> ModelReader<'a> {
     pub(super) fn column_object_target(&self, expr: &Expr) -> Option<String> {
         let table = self.column_object_table(expr)?;
         let key = column_object_key(expr)?;
-        let spec = self.tables.iter().rev().find(|t| t.name == table)?;
+        let spec = self.tables.get(self.last_table(&table)?)?;
         let column = spec.columns.iter().find(|c| c.key == key)?;
         Some(match &spec.schema {
             Some(schema) => format!("{schema}.{table}.{}", column.column.name),
