@@ -856,3 +856,34 @@ fn rehearse_plans_and_schema_at_replays_a_folder() {
         "the four branch columns"
     );
 }
+
+#[test]
+fn add_column_runs_what_its_column_carries_as_alembic_does() {
+    let revision = temp_file(
+        "add_column_carries.py",
+        b"from alembic import op\nimport sqlalchemy as sa\n\nrevision = 'ac'\ndown_revision = None\n\n\ndef upgrade():\n    op.add_column('users', sa.Column('o', sa.Integer(), sa.ForeignKey('orgs.id'), nullable=True))\n    op.add_column('users', sa.Column('o2', sa.Integer(), sa.ForeignKey('orgs.id', name='fk_o2', ondelete='CASCADE')))\n    op.add_column('users', sa.Column('q', sa.Integer(), unique=True))\n    op.add_column('users', sa.Column('r', sa.Integer(), index=True))\n    op.add_column('users', sa.Column('o3', sa.Integer(), sa.ForeignKey('s.orgs.id')), schema='app')\n",
+    );
+    let out = retort(&["sql", revision.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // What `alembic upgrade --sql` (1.20.1) prints for these ops.
+    let expected = "ALTER TABLE users ADD COLUMN o INTEGER;\n\n\
+        ALTER TABLE users ADD FOREIGN KEY(o) REFERENCES orgs (id);\n\n\
+        ALTER TABLE users ADD COLUMN o2 INTEGER;\n\n\
+        ALTER TABLE users ADD CONSTRAINT fk_o2 FOREIGN KEY(o2) REFERENCES orgs (id) ON DELETE CASCADE;\n\n\
+        ALTER TABLE users ADD COLUMN q INTEGER;\n\n\
+        ALTER TABLE users ADD UNIQUE (q);\n\n\
+        ALTER TABLE users ADD COLUMN r INTEGER;\n\n\
+        CREATE INDEX ix_users_r ON users (r);\n\n\
+        ALTER TABLE app.users ADD COLUMN o3 INTEGER;\n\n\
+        ALTER TABLE app.users ADD FOREIGN KEY(o3) REFERENCES s.orgs (id);\n";
+    assert!(stdout.contains(expected), "{stdout}");
+    // The review sees the validating foreign key and its lock on `orgs`.
+    let out = retort(&["lint", "--locks", revision.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("add_column_carries.py:9:5: add-foreign-key-validating"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("SHARE ROW EXCLUSIVE     orgs "), "{stdout}");
+}

@@ -157,6 +157,8 @@ pub struct RevisionFacts {
     /// Where `def upgrade` / `def downgrade` are (or the file's start).
     pub upgrade_at: Span,
     pub downgrade_at: Span,
+    /// The upgrade runs SQL retort cannot read: what it does is not known.
+    pub unread_sql: bool,
 }
 
 /// The table an op works on (for a `DROP INDEX` read from SQL, which names
@@ -724,8 +726,18 @@ pub fn revision_subject<'a>(
             merge: matches!(revision.down_revision, DownRevision::Merge(_)),
             upgrade_at: at("upgrade"),
             downgrade_at: at("downgrade"),
+            unread_sql: has_unread_sql(&revision.migration.upgrade),
         }),
     }
+}
+
+/// Whether some SQL among `ops` (inside blocks too) could not be read.
+fn has_unread_sql(ops: &[Op]) -> bool {
+    ops.iter().any(|op| match op {
+        Op::Sql { ops, .. } => ops.is_empty() || has_unread_sql(ops),
+        Op::AutocommitBlock(ops) => has_unread_sql(ops),
+        _ => false,
+    })
 }
 
 /// `multiple-heads` on a whole history: the heads to report, with the

@@ -10,6 +10,7 @@
 //! helper call, a loop) stays in the ops as [`Op::Unread`], with a warning
 //! at its position.
 
+mod add_column;
 mod locals;
 mod ops;
 

@@ -301,10 +301,17 @@ impl<'s> BodyReader<'s> {
                 self.enums.push(enum_type.clone());
             }
         }
+        // A statement can run several ops (`add_column` with a foreign key
+        // in its column): each has the statement's spans.
+        debug_assert_eq!(pending.len(), spans.len());
         let mut ops = Vec::new();
-        for (i, p) in pending.into_iter().enumerate() {
+        let mut op_spans = Vec::new();
+        for ((i, p), span) in pending.into_iter().enumerate().zip(spans) {
             match p {
-                Pending::Done(op) => ops.push(*op),
+                Pending::Done(op) => {
+                    ops.push(*op);
+                    op_spans.push(span);
+                }
                 Pending::Model {
                     piece,
                     finish,
@@ -317,15 +324,21 @@ impl<'s> BodyReader<'s> {
                         _ => schema.table(None, &format!("__retort_{i}")),
                     };
                     match found.and_then(|t| finish(t.clone())) {
-                        Some(op) => ops.push(op),
+                        Some(read) => {
+                            for op in read {
+                                ops.push(op);
+                                op_spans.push(span.clone());
+                            }
+                        }
                         None => {
-                            ops.push(self.unread(stmt, "its columns or types could not be read"))
+                            ops.push(self.unread(stmt, "its columns or types could not be read"));
+                            op_spans.push(span);
                         }
                     }
                 }
             }
         }
-        (ops, spans)
+        (ops, op_spans)
     }
 
     /// One `op.*(...)` call (or `ENUM(...).create(op.get_bind())`).
@@ -613,10 +626,10 @@ impl<'s> BodyReader<'s> {
             ),
             piece: Restated::Create { schema },
             finish: Box::new(|table| {
-                Some(Op::CreateTable {
+                Some(vec![Op::CreateTable {
                     table: Box::new(table),
                     side: Side::Model,
-                })
+                }])
             }),
             stmt,
             name,
@@ -634,14 +647,7 @@ impl<'s> BodyReader<'s> {
                 without_op_f(self.text(column))
             ),
             piece: Restated::Column,
-            finish: Box::new(move |read: Table| {
-                let column = read.columns.into_iter().next()?;
-                Some(Op::AddColumn {
-                    table,
-                    column: Box::new(column),
-                    side: Side::Model,
-                })
-            }),
+            finish: Box::new(move |read: Table| super::add_column::ops(table, read)),
             stmt,
             name: String::new(),
         }
@@ -689,7 +695,7 @@ impl<'s> BodyReader<'s> {
                     column: Box::new(column),
                     side: Side::Model,
                 };
-                Some(Op::AlterColumn(Box::new(AlterColumn {
+                Some(vec![Op::AlterColumn(Box::new(AlterColumn {
                     table,
                     column,
                     ty: Change {
@@ -710,7 +716,7 @@ impl<'s> BodyReader<'s> {
                     },
                     autoincrement,
                     new_name,
-                })))
+                }))])
             }),
             stmt,
             name: String::new(),
@@ -774,7 +780,8 @@ pub(super) fn without_op_f(text: &str) -> String {
     text.replace("batch_op.f(", "(").replace("op.f(", "(")
 }
 
-pub(super) type Finish = Box<dyn FnOnce(Table) -> Option<Op>>;
+/// The ops of a statement, from the table the model reader read for it.
+pub(super) type Finish = Box<dyn FnOnce(Table) -> Option<Vec<Op>>>;
 
 /// A statement read in pass 1: an op, or one waiting for the model reader.
 pub(super) enum Pending<'c> {

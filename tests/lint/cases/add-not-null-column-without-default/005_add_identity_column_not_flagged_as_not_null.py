@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade():
     op.execute("SET lock_timeout = '5s'")
-    op.add_column('event', sa.Column('seq', sa.BigInteger(), sa.Identity(), nullable=False))
+    op.add_column('event', sa.Column('seq', sa.BigInteger(), sa.Identity(), nullable=False))  # expect: add-column-volatile-default
 
 
 def downgrade():

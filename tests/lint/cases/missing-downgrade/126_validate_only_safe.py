@@ -1,0 +1,24 @@
+"""validate only safe
+
+Revision ID: 0126
+Revises: 0000
+Create Date: 2026-12-06 12:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+# revision identifiers, used by Alembic.
+revision = '0126'
+down_revision = '0000'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("SET lock_timeout = '5s'")
+    op.execute('ALTER TABLE event VALIDATE CONSTRAINT fk_event_account')
+
+
+def downgrade():
+    pass
