@@ -217,13 +217,7 @@ fn write_text(
         },
     };
     match template::render(template, &fields) {
-        Ok(text) if parts.accepted.is_empty() => text,
-        // retort's note that an empty downgrade is intended, above it.
-        Ok(text) => text.replacen(
-            "def downgrade(",
-            &format!("{}def downgrade(", parts.accepted),
-            1,
-        ),
+        Ok(text) => text,
         Err(unsupported) => {
             eprintln!(
                 "{}:{}: warning: retort does not render {} of this script.py.mako; the revision is written in Alembic's own template",

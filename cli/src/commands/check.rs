@@ -6,17 +6,17 @@
 //! number of heads, no empty upgrade, every downgrade implemented, no
 //! duplicate id, missing parent or cycle).
 
-use crate::out::outln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use retort_core::lint::ignore;
+use retort_core::lint::{self, ignore};
 use retort_core::project::check::{Difference, alembic_words, compare, differences};
 use retort_core::revision::Body;
 use retort_core::{LineIndex, Severity};
 
 use crate::files::{exit, print_diagnostics};
+use crate::out::outln;
 use crate::project::{ProjectArgs, discover};
 use crate::versions::{Folder, load, replay};
 
@@ -154,24 +154,16 @@ fn history(folder: &Folder, heads: usize, label: &str, all_diagnostics: bool) ->
             ),
             Body::NotImplemented | Body::Ops => {}
         }
-        let missing = "missing-downgrade";
-        match file.revision.downgrade_body {
-            Body::Missing => say(
+        // The review's judgement: an upgrade that leaves nothing to undo
+        // (a backfill) needs no downgrade.
+        let settings = lint::Settings::default();
+        let subject = lint::revision_subject(&file.revision, &file.source, &settings);
+        if let Some((_, why)) = lint::rules::cannot_roll_back(&subject) {
+            say(
                 "downgrade",
-                missing,
-                "no downgrade() function: the revision cannot be undone",
-            ),
-            Body::Empty => say(
-                "downgrade",
-                missing,
-                "downgrade() is empty: the revision cannot be undone",
-            ),
-            Body::NotImplemented => say(
-                "downgrade",
-                missing,
-                "downgrade() raises NotImplementedError: the revision cannot be undone",
-            ),
-            Body::Ops => {}
+                "missing-downgrade",
+                &format!("downgrade() {why}: the revision cannot be undone"),
+            );
         }
     }
     for error in &folder.errors {

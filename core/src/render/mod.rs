@@ -44,15 +44,13 @@ pub struct RenderOptions<'a> {
 }
 
 /// What a revision template is filled with, besides the header: the
-/// imports the commands need, the two bodies (indented for the template's
-/// four spaces), and retort's accepted-ignore line for a downgrade that is
-/// only a note (empty when there is none).
+/// imports the commands need, and the two bodies (indented for the
+/// template's four spaces).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevisionParts {
     pub imports: String,
     pub upgrades: String,
     pub downgrades: String,
-    pub accepted: String,
 }
 
 /// The parts of `migration`'s revision file.
@@ -62,19 +60,10 @@ pub fn parts(migration: &Migration, ctx: &RenderOptions<'_>) -> RevisionParts {
     let mut imports = type_imports(&upgrades);
     imports.extend(type_imports(&downgrades));
     let imports: Vec<String> = imports.into_iter().collect();
-    // A downgrade that is only retort's note (a backfill: nothing to undo)
-    // says so to the review, with the note as the reason.
-    let accepted = match migration.downgrade.as_slice() {
-        [Op::Execute { sql, note, .. }] if sql.is_empty() && !note.is_empty() => {
-            format!("# retort: ignore[missing-downgrade] -- {note}\n")
-        }
-        _ => String::new(),
-    };
     RevisionParts {
         imports: imports.join("\n"),
         upgrades,
         downgrades,
-        accepted,
     }
 }
 
@@ -89,7 +78,6 @@ pub fn revision(
         imports,
         upgrades: upgrade,
         downgrades: downgrade,
-        accepted,
     } = parts(migration, ctx);
     let down = header.down_revision.map_or("None".to_string(), py_repr);
     format!(
@@ -101,7 +89,7 @@ pub fn revision(
          branch_labels: Union[str, Sequence[str], None] = None\n\
          depends_on: Union[str, Sequence[str], None] = None\n\n\n\
          def upgrade() -> None:\n    \"\"\"Upgrade schema.\"\"\"\n    {upgrade}\n\n\n\
-         {accepted}def downgrade() -> None:\n    \"\"\"Downgrade schema.\"\"\"\n    {downgrade}\n",
+         def downgrade() -> None:\n    \"\"\"Downgrade schema.\"\"\"\n    {downgrade}\n",
         message = header.message,
         rev = header.rev_id,
         revises = header.down_revision.unwrap_or(""),

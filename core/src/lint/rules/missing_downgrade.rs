@@ -5,6 +5,7 @@ use crate::diagnostic::Severity;
 use crate::lint::{Flag, Step, Subject, table_of};
 use crate::op::{Command, Op};
 use crate::revision::Body;
+use crate::text::Span;
 
 pub const RULE: Rule = Rule {
     id: "missing-downgrade",
@@ -22,30 +23,34 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
-    let Some(revision) = &cx.revision else {
-        return;
-    };
+    if let Some((at, why)) = cannot_roll_back(cx) {
+        out.push(Flag::new(
+            at,
+            format!("downgrade() {why}: this revision cannot be rolled back"),
+        ));
+    }
+}
+
+/// Where and why the revision of `cx` cannot be rolled back (`is empty`,
+/// `is missing`…) when its upgrade leaves something to undo: this rule's
+/// judgement, which `retort check` shares.
+pub fn cannot_roll_back(cx: &Subject<'_>) -> Option<(Span, &'static str)> {
+    let revision = cx.revision.as_ref()?;
     if revision.upgrade != Body::Ops {
-        return;
+        return None;
     }
     let why = match revision.downgrade {
-        Body::Ops => return,
+        Body::Ops => return None,
         Body::Empty => "is empty",
         Body::NotImplemented => "raises NotImplementedError",
         Body::Missing => "is missing",
     };
-    if !revision.unread_sql
-        && !cx
+    let undoes = revision.unread_sql
+        || cx
             .steps
             .iter()
-            .any(|step| leaves_something(step, &cx.steps))
-    {
-        return;
-    }
-    out.push(Flag::new(
-        revision.downgrade_at,
-        format!("downgrade() {why}: this revision cannot be rolled back"),
-    ));
+            .any(|step| leaves_something(step, &cx.steps));
+    undoes.then_some((revision.downgrade_at, why))
 }
 
 /// Whether a downgrade would have something to undo after `step`: it

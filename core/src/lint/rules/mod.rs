@@ -28,6 +28,7 @@ mod enum_add_value_in_transaction;
 mod foreign_key_without_index;
 pub(crate) mod invalid_ignore;
 mod missing_downgrade;
+pub use missing_downgrade::cannot_roll_back;
 mod missing_lock_timeout;
 mod multiple_heads;
 mod prefer_bigint_over_int;
