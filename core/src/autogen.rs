@@ -116,7 +116,8 @@ mod planning {
     use super::{Choices, RenamedColumn, RenamedTable, derived_rev_id, file_name};
     use crate::diagnostic::Diagnostic;
     use crate::diff::{self, Backfill, Rename, TableRename};
-    use crate::op::Migration;
+    use crate::lint;
+    use crate::op::{Migration, Op};
     use crate::render::{self, RenderOptions, RevisionHeader};
     use crate::schema::{EnumType, Schema};
 
@@ -249,7 +250,10 @@ mod planning {
             batch: choices.batch,
         };
         let mut revisions: Vec<PlannedRevision> = Vec::new();
-        for (i, step) in steps.into_iter().enumerate() {
+        for (i, mut step) in steps.into_iter().enumerate() {
+            if choices.safe {
+                lock_timeout_first(&mut step.migration);
+            }
             let id = if i == 0 {
                 request.rev_id.to_string()
             } else {
@@ -296,6 +300,28 @@ mod planning {
             database_enums,
         }
     }
+
+    /// Safe mode: `SET lock_timeout` first in an upgrade or downgrade
+    /// that would otherwise wait, with no limit, for a lock that blocks
+    /// traffic (the review's `missing-lock-timeout`, and its fix).
+    fn lock_timeout_first(migration: &mut Migration) {
+        let settings = lint::Settings::default();
+        for ops in [&mut migration.upgrade, &mut migration.downgrade] {
+            if lint::rules::needs_lock_timeout(ops, &settings) {
+                ops.insert(
+                    0,
+                    Op::Execute {
+                        sql: format!("SET lock_timeout = '{}'", lint::fix::LOCK_TIMEOUT),
+                        note: LOCK_TIMEOUT_NOTE,
+                        undo: String::new(),
+                        undo_note: "",
+                    },
+                );
+            }
+        }
+    }
+
+    const LOCK_TIMEOUT_NOTE: &str = "fail fast instead of queueing: while an ALTER waits for its lock, every query on the table waits behind it";
 
     /// The candidates some wanted item matches (in the candidates' order,
     /// so the plan does not depend on the order of the choices), and the

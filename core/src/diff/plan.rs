@@ -6,6 +6,7 @@ use super::compare::compare;
 use super::renames::{TABLE_RENAME_NOTE, apply_renames};
 use super::safe::safe;
 use super::*;
+use crate::op::Command;
 
 /// One revision of a plan: a suffix for its message, and its ops.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,49 +116,7 @@ pub fn plan(
             undo_note: BACKFILL_UNDO_NOTE,
         })
         .collect();
-    let set_not_null: Vec<Op> = fills
-        .iter()
-        .filter_map(|f| {
-            let table = after_db.table(f.table.schema.as_deref(), &f.table.name)?;
-            let column = table.column(&f.column)?;
-            let stored = SidedColumn {
-                column: Box::new(column.clone()),
-                side: Side::Database,
-            };
-            Some(Op::Noted {
-                note: NOT_NULL_NOTE,
-                op: Box::new(Op::AlterColumn(Box::new(AlterColumn {
-                    table: f.table.clone(),
-                    column: f.column.clone(),
-                    ty: Change {
-                        existing: stored.clone(),
-                        target: None,
-                    },
-                    server_default: Change {
-                        existing: stored,
-                        target: None,
-                    },
-                    nullable: Change {
-                        existing: true,
-                        target: Some(false),
-                    },
-                    comment: Change {
-                        existing: column.comment.clone(),
-                        target: None,
-                    },
-                    autoincrement: None,
-                    new_name: None,
-                }))),
-            })
-        })
-        .collect();
-    let step = |message: &str, upgrade: Vec<Op>| PlanStep {
-        message: message.to_string(),
-        migration: Migration {
-            downgrade: upgrade.iter().rev().map(Op::inverse).collect(),
-            upgrade,
-        },
-    };
+    let (set_not_null, unset) = set_not_null(&fills, &after_db);
     (
         vec![
             PlanStep {
@@ -176,11 +135,102 @@ pub fn plan(
                     }],
                 },
             },
-            step("3/3: set NOT NULL", set_not_null),
+            PlanStep {
+                message: "3/3: set NOT NULL".into(),
+                migration: Migration {
+                    upgrade: set_not_null,
+                    downgrade: unset,
+                },
+            },
         ],
         fills,
     )
 }
+
+/// Revision 3/3: each column `SET NOT NULL` without the scan under
+/// ACCESS EXCLUSIVE (PostgreSQL 12 and later): a `CHECK (col IS NOT
+/// NULL)` added `NOT VALID` (a catalog change), validated in an
+/// autocommit block (SHARE UPDATE EXCLUSIVE: traffic flows), which lets
+/// `SET NOT NULL` skip its scan, then dropped. And the downgrade, which
+/// makes the columns nullable again.
+fn set_not_null(fills: &[Backfill], after_db: &Schema) -> (Vec<Op>, Vec<Op>) {
+    let mut checks = Vec::new();
+    let mut validates = Vec::new();
+    let mut alters = Vec::new();
+    let mut drops = Vec::new();
+    for f in fills {
+        let Some(column) = after_db
+            .table(f.table.schema.as_deref(), &f.table.name)
+            .and_then(|t| t.column(&f.column))
+        else {
+            continue;
+        };
+        let stored = SidedColumn {
+            column: Box::new(column.clone()),
+            side: Side::Database,
+        };
+        alters.push(Op::Noted {
+            note: NOT_NULL_NOTE,
+            op: Box::new(Op::AlterColumn(Box::new(AlterColumn {
+                table: f.table.clone(),
+                column: f.column.clone(),
+                ty: Change {
+                    existing: stored.clone(),
+                    target: None,
+                },
+                server_default: Change {
+                    existing: stored,
+                    target: None,
+                },
+                nullable: Change {
+                    existing: true,
+                    target: Some(false),
+                },
+                comment: Change {
+                    existing: column.comment.clone(),
+                    target: None,
+                },
+                autoincrement: None,
+                new_name: None,
+            }))),
+        });
+        let name = format!("{}_{}_not_null", f.table.name, f.column);
+        if name.len() > 63 {
+            continue;
+        }
+        let sqltext = format!("{} IS NOT NULL", crate::quote::ident(&f.column));
+        checks.push(Op::NotValid(Box::new(Op::CreateCheckConstraint {
+            table: f.table.clone(),
+            name: Some(name.clone()),
+            sqltext: sqltext.clone(),
+        })));
+        validates.push(Op::Command(Command::ValidateConstraint {
+            table: f.table.clone(),
+            name: name.clone(),
+        }));
+        drops.push(Op::DropConstraint {
+            table: f.table.clone(),
+            name: Some(name),
+            kind: Some("check".into()),
+            check: Some(sqltext),
+        });
+    }
+    let unset = alters.iter().rev().map(Op::inverse).collect();
+    let mut upgrade = Vec::new();
+    if let Some(first) = checks.first_mut() {
+        *first = Op::Noted {
+            note: NOT_NULL_CHECK_NOTE,
+            op: Box::new(first.clone()),
+        };
+        upgrade.extend(checks);
+        upgrade.push(Op::AutocommitBlock(validates));
+    }
+    upgrade.extend(alters);
+    upgrade.extend(drops);
+    (upgrade, unset)
+}
+
+pub(super) const NOT_NULL_CHECK_NOTE: &str = "prove NOT NULL with a CHECK first (added NOT VALID, validated while traffic flows): SET NOT NULL then skips its scan under ACCESS EXCLUSIVE (PostgreSQL 12+)";
 
 pub(super) const NULLABLE_NOTE: &str = "added nullable: NOT NULL without a default fails on a table with rows; revision 3/3 sets NOT NULL after the backfill";
 

@@ -199,7 +199,11 @@ pub fn locks(step: &Step<'_>, settings: &Settings) -> Vec<Lock> {
                     Some(false) => Work::Instant,
                     _ => Work::Rewrite,
                 },
-                None if alter.nullable.target == Some(false) => Work::Scan,
+                None if alter.nullable.target == Some(false)
+                    && !(step.proven_not_null && settings.postgres >= 12) =>
+                {
+                    Work::Scan
+                }
                 None => Work::Instant,
             };
             let only_comment = alter.comment.target.is_some()

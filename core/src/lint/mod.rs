@@ -132,6 +132,9 @@ pub struct Step<'a> {
     pub lock_timeout: bool,
     /// A `SET TIME ZONE 'UTC'` (or `timezone = 'UTC'`) ran before it.
     pub utc: bool,
+    /// A `SET NOT NULL` whose column a validated `CHECK (col IS NOT
+    /// NULL)` already proves: PostgreSQL 12 and later skip the scan.
+    pub proven_not_null: bool,
 }
 
 /// The subject the rules judge: the steps (of the whole migration, or of
@@ -225,6 +228,11 @@ pub struct State {
     lock_timeout: bool,
     local_lock_timeout: bool,
     utc: bool,
+    /// `CHECK (col IS NOT NULL)` constraints added NOT VALID: the columns
+    /// of each (table, constraint name).
+    not_valid_checks: crate::hash::FastMap<(String, String), Vec<String>>,
+    /// (table, column) a validated `CHECK (col IS NOT NULL)` proves.
+    proven_not_null: crate::hash::FastSet<(String, String)>,
 }
 
 impl State {
@@ -368,8 +376,42 @@ impl<'a> Flattener<'a> {
                     self.state.utc = value.eq_ignore_ascii_case("utc");
                 }
             }
+            Op::CreateCheckConstraint {
+                table,
+                name,
+                sqltext,
+            } => {
+                if let Some(column) = not_null_check(sqltext) {
+                    if not_valid {
+                        self.state
+                            .not_valid_checks
+                            .entry((display(table), name.clone().unwrap_or_default()))
+                            .or_default()
+                            .push(column);
+                    } else {
+                        self.state.proven_not_null.insert((display(table), column));
+                    }
+                }
+            }
+            Op::Command(Command::ValidateConstraint { table, name }) => {
+                let key = (display(table), name.clone());
+                if let Some(columns) = self.state.not_valid_checks.get(&key) {
+                    for column in columns {
+                        self.state
+                            .proven_not_null
+                            .insert((key.0.clone(), column.clone()));
+                    }
+                }
+            }
             _ => {}
         }
+        let proven_not_null = match op {
+            Op::AlterColumn(alter) if alter.nullable.target == Some(false) => self
+                .state
+                .proven_not_null
+                .contains(&(display(&alter.table), alter.column.clone())),
+            _ => false,
+        };
         let new_table = !matches!(op, Op::CreateTable { .. })
             && !self.state.created.is_empty()
             && table_key(op).is_some_and(|t| self.created(t));
@@ -384,6 +426,7 @@ impl<'a> Flattener<'a> {
             from_sql,
             lock_timeout: self.state.lock_timeout || self.state.local_lock_timeout,
             utc: self.state.utc,
+            proven_not_null,
         });
         match op {
             Op::CreateTable { table, .. } => self.mark_created(table.key()),
@@ -729,6 +772,16 @@ pub fn revision_subject<'a>(
             unread_sql: has_unread_sql(&revision.migration.upgrade),
         }),
     }
+}
+
+/// The column of a `col IS NOT NULL` condition.
+fn not_null_check(sqltext: &str) -> Option<String> {
+    let text = sqltext.trim().trim_start_matches('(').trim_end_matches(')');
+    let upper = text.to_ascii_uppercase();
+    let column = upper
+        .strip_suffix(" IS NOT NULL")
+        .map(|c| text[..c.len()].trim())?;
+    (!column.contains(' ')).then(|| column.trim_matches('"').to_string())
 }
 
 /// Whether some SQL among `ops` (inside blocks too) could not be read.

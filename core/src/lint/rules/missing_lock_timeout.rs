@@ -3,8 +3,9 @@
 use super::{Check, Explanation, Memory, Rule};
 use crate::diagnostic::Severity;
 use crate::lint::fix::{Fix, Site};
-use crate::lint::locks::locks;
-use crate::lint::{Flag, Subject};
+use crate::lint::locks::{Lock, locks};
+use crate::lint::{Flag, Settings, Step, Subject};
+use crate::op::Op;
 
 pub const RULE: Rule = Rule {
     id: "missing-lock-timeout",
@@ -32,27 +33,43 @@ fn check(cx: &Subject<'_>, memory: &mut Memory, out: &mut Vec<Flag>) {
     if *reported {
         return;
     }
-    for step in cx.existing() {
-        if step.lock_timeout {
-            continue;
-        }
-        let blocking = locks(step, cx.settings)
-            .into_iter()
-            .find(|l| l.mode.blocks_traffic());
-        if let Some(lock) = blocking {
-            out.push(Flag::new(
-                step.span,
-                format!(
-                    "{} lock on `{}` without a lock_timeout: while it waits, every query on `{}` waits behind it",
-                    lock.mode.name(),
-                    lock.table,
-                    lock.table
-                ),
-            ));
-            *reported = true;
-            return;
-        }
+    if let Some((step, lock)) = first_blocking(cx) {
+        out.push(Flag::new(
+            step.span,
+            format!(
+                "{} lock on `{}` without a lock_timeout: while it waits, every query on `{}` waits behind it",
+                lock.mode.name(),
+                lock.table,
+                lock.table
+            ),
+        ));
+        *reported = true;
     }
+}
+
+/// The first step that waits for a lock blocking traffic on an existing
+/// table with no lock_timeout set, and that lock.
+fn first_blocking<'s, 'a>(cx: &'s Subject<'a>) -> Option<(&'s Step<'a>, Lock)> {
+    cx.existing()
+        .filter(|step| !step.lock_timeout)
+        .find_map(|step| {
+            locks(step, cx.settings)
+                .into_iter()
+                .find(|l| l.mode.blocks_traffic())
+                .map(|lock| (step, lock))
+        })
+}
+
+/// Whether `ops`, run as a revision runs them, need a `SET lock_timeout`
+/// before them: what safe mode asks before it writes a revision.
+pub fn needs_lock_timeout(ops: &[Op], settings: &Settings) -> bool {
+    let cx = Subject {
+        steps: crate::lint::ops_steps(ops),
+        settings,
+        revision: None,
+        first: None,
+    };
+    first_blocking(&cx).is_some()
 }
 
 /// `SET lock_timeout` before the first statement.

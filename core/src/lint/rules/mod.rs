@@ -29,6 +29,7 @@ mod foreign_key_without_index;
 pub(crate) mod invalid_ignore;
 mod missing_downgrade;
 pub use missing_downgrade::cannot_roll_back;
+pub use missing_lock_timeout::needs_lock_timeout;
 mod missing_lock_timeout;
 mod multiple_heads;
 mod prefer_bigint_over_int;

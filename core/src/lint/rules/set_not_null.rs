@@ -1,12 +1,11 @@
 //! `set-not-null`: SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock.
 
-use super::{Check, Explanation, Memory, Rule};
+use super::{Check, Explanation, Rule};
 use crate::diagnostic::Applicability;
 use crate::diagnostic::Severity;
 use crate::lint::MigrationKind;
 use crate::lint::fix::{self, Fix, Site, keyword_end};
 use crate::lint::{Flag, Subject, display};
-use crate::op::Command;
 use crate::op::Op;
 use crate::quote::{ident, py_repr};
 use crate::render::sql::table_name;
@@ -23,77 +22,26 @@ pub const RULE: Rule = Rule {
         fix_safety: "Safe: the constraint steps do not change what the column accepts.",
     },
     fix: Some(fix),
-    check: Check::Carried {
-        part: check,
-        end: super::nothing_at_end,
-    },
+    check: Check::Steps(check),
 };
 
-/// `CHECK (col IS NOT NULL)` constraints seen so far.
-#[derive(Default)]
-struct Checks {
-    /// Validated: (table, column).
-    proven: crate::hash::FastSet<(String, String)>,
-    /// Added NOT VALID: the columns of each (table, constraint name).
-    not_valid: crate::hash::FastMap<(String, String), Vec<String>>,
-}
-
-fn check(cx: &Subject<'_>, memory: &mut Memory, out: &mut Vec<Flag>) {
-    let Checks { proven, not_valid } = memory.get::<Checks>();
+fn check(cx: &Subject<'_>, out: &mut Vec<Flag>) {
     for step in &cx.steps {
-        match step.op {
-            Op::CreateCheckConstraint {
-                table,
-                name,
-                sqltext,
-            } => {
-                if let Some(column) = not_null_check(sqltext) {
-                    if step.not_valid {
-                        not_valid
-                            .entry((display(table), name.clone().unwrap_or_default()))
-                            .or_default()
-                            .push(column);
-                    } else {
-                        proven.insert((display(table), column));
-                    }
-                }
-            }
-            Op::Command(Command::ValidateConstraint { table, name }) => {
-                let key = (display(table), name.clone());
-                if let Some(columns) = not_valid.get(&key) {
-                    for column in columns {
-                        proven.insert((key.0.clone(), column.clone()));
-                    }
-                }
-            }
-            Op::AlterColumn(alter) if alter.nullable.target == Some(false) && !step.new_table => {
-                let table = display(&alter.table);
-                if cx.settings.postgres >= 12
-                    && proven.contains(&(table.clone(), alter.column.clone()))
-                {
-                    continue;
-                }
-                out.push(Flag::new(
-                    step.span,
-                    format!(
-                        "SET NOT NULL on `{table}.{}` scans every row while reads and writes wait",
-                        alter.column
-                    ),
-                ));
-            }
-            _ => {}
+        if let Op::AlterColumn(alter) = step.op
+            && alter.nullable.target == Some(false)
+            && !step.new_table
+            && !(cx.settings.postgres >= 12 && step.proven_not_null)
+        {
+            out.push(Flag::new(
+                step.span,
+                format!(
+                    "SET NOT NULL on `{}.{}` scans every row while reads and writes wait",
+                    display(&alter.table),
+                    alter.column
+                ),
+            ));
         }
     }
-}
-
-/// The column of a `col IS NOT NULL` condition.
-fn not_null_check(sqltext: &str) -> Option<String> {
-    let text = sqltext.trim().trim_start_matches('(').trim_end_matches(')');
-    let upper = text.to_ascii_uppercase();
-    let column = upper
-        .strip_suffix(" IS NOT NULL")
-        .map(|c| text[..c.len()].trim())?;
-    (!column.contains(' ')).then(|| column.trim_matches('"').to_string())
 }
 
 /// A `CHECK (col IS NOT NULL)` added `NOT VALID` and validated first, so
