@@ -24,6 +24,9 @@ branch labels, the history order and its text — is Alembic's own code.
 import argparse
 import ast
 import io
+import json
+import time
+from collections import Counter
 import subprocess
 import sys
 import types
@@ -168,6 +171,29 @@ def retort(binary, *args):
     return subprocess.run([binary, *args], capture_output=True, text=True)
 
 
+def lint_corpus(binary, versions, name, totals):
+    """`retort lint` over a real versions folder: no crash, no internal
+    error, every finding on a line the file has. Counts findings per rule."""
+    problems = []
+    started = time.perf_counter()
+    lint = retort(binary, "lint", "--no-config", "--format", "json", str(versions))
+    totals["seconds"] += time.perf_counter() - started
+    totals["files"] += len([p for p in versions.rglob("*.py") if p.name != "__init__.py"])
+    if lint.returncode not in (0, 1) or "panicked" in lint.stderr or "internal error" in lint.stderr:
+        return [f"retort lint exited {lint.returncode}: {lint.stderr[-500:]}"]
+    lines = {}
+    for finding in json.loads(lint.stdout):
+        path = Path(finding["path"])
+        if path not in lines:
+            lines[path] = path.read_text().count("\n") + 1 if path.is_file() else 0
+        last = lines[path]
+        if not (1 <= finding["line"] <= finding["end_line"] <= last):
+            problems.append(f"{name}: {finding['rule']} at {path.name}:{finding['line']}-"
+                            f"{finding['end_line']}, a file of {last} lines")
+        totals["rules"][finding["rule"]] += 1
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--retort", required=True)
@@ -179,6 +205,7 @@ def main():
     cache.mkdir(parents=True, exist_ok=True)
     failed = []
     total = 0
+    lint_totals = {"files": 0, "seconds": 0.0, "rules": Counter()}
     for requirement, folders in CORPUS:
         wheel = download(requirement, cache) if requirement else None
         for folder, expected_unread in folders.items():
@@ -218,7 +245,13 @@ def main():
                 problems.append(f"statements not read differ from {UNREAD.name}: new {new}, gone {gone}")
             files = len([p for p in versions.rglob("*.py") if p.name != "__init__.py"])
             print(f"     {name}: {files} files, {len(heads)} head(s), {unread} statements retort cannot follow")
+            problems += lint_corpus(args.retort, versions, name, lint_totals)
             report(name, problems, failed)
+    rules = lint_totals["rules"]
+    print(f"     retort lint over the corpus: {lint_totals['files']} files, "
+          f"{sum(rules.values())} findings, {lint_totals['seconds']:.2f} s")
+    for rule, count in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"       {count:6}  {rule}")
     if args.update:
         UNREAD.write_text("".join(line + "\n" for line in found_lines))
     # A generated history with 12 merges and a labelled branch.
@@ -232,8 +265,9 @@ def main():
     total += 1
     huge = cache / "huge"
     huge.mkdir(exist_ok=True)
+    # A column dropped first: the empty downgrade leaves it unrestorable.
     lines = ['"""huge"""', "from alembic import op", "revision = 'big1'", "down_revision = None", "",
-             "def upgrade():"]
+             "def upgrade():", "    op.drop_column('t', 'b')"]
     body = [f'    op.execute("UPDATE t SET a = 1 WHERE id = {n}")' for n in range(1_200_000)]
     text = "\n".join(lines + body + ["", "def downgrade():", "    pass", ""])
     (huge / "big1_huge.py").write_text(text)

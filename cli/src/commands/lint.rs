@@ -338,7 +338,10 @@ fn judge_sql(
 }
 
 /// `multiple-heads` on the revisions read, each head's finding added to its
-/// file's.
+/// file's. Each history is judged apart: the revisions under one folder
+/// named `versions` (its subfolders too, as `recursive_version_locations`
+/// reads them), or else in one folder. A package holding two Alembic
+/// projects (mlflow's tracking store and its auth server) has two.
 fn multiple_heads(
     sources: &[Source],
     revisions: &[(usize, retort_core::revision::Revision)],
@@ -348,26 +351,45 @@ fn multiple_heads(
     let Some(rule) = rules::rule("multiple-heads").filter(|r| settings.enabled(r)) else {
         return;
     };
-    let nodes: Vec<(usize, retort_core::graph::Node)> = revisions
-        .iter()
-        .filter_map(|(i, r)| Some((*i, r.node()?)))
-        .collect();
-    let (graph, _) =
-        retort_core::graph::Graph::build(nodes.iter().map(|(_, n)| n.clone()).collect());
-    for (node, message) in lint::multiple_heads(&graph) {
-        let id = &graph.node(node).id;
-        if let Some((i, _)) = nodes.iter().find(|(_, n)| &n.id == id) {
-            let at = sources[*i]
-                .text
-                .find("revision")
-                .map_or(Span::new(0, 0), |p| Span::new(p, p + 8));
-            raw[*i].push(Finding {
-                rule: rule.id,
-                severity: settings.severity(rule.id, rule.severity),
-                span: at,
-                message,
-                fix: None,
-            });
+    let history_of = |i: usize| {
+        let path = Path::new(&sources[i].path);
+        path.ancestors()
+            .skip(1)
+            .find(|dir| dir.file_name().is_some_and(|n| n == "versions"))
+            .or_else(|| path.parent())
+            .map(Path::to_path_buf)
+    };
+    // (the history's folder, its revisions as (source, node)).
+    type History = (Option<PathBuf>, Vec<(usize, retort_core::graph::Node)>);
+    let mut histories: Vec<History> = Vec::new();
+    for (i, revision) in revisions {
+        let Some(node) = revision.node() else {
+            continue;
+        };
+        let key = history_of(*i);
+        match histories.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, nodes)) => nodes.push((*i, node)),
+            None => histories.push((key, vec![(*i, node)])),
+        }
+    }
+    for (_, nodes) in histories {
+        let (graph, _) =
+            retort_core::graph::Graph::build(nodes.iter().map(|(_, n)| n.clone()).collect());
+        for (node, message) in lint::multiple_heads(&graph) {
+            let id = &graph.node(node).id;
+            if let Some((i, _)) = nodes.iter().find(|(_, n)| &n.id == id) {
+                let at = sources[*i]
+                    .text
+                    .find("revision")
+                    .map_or(Span::new(0, 0), |p| Span::new(p, p + 8));
+                raw[*i].push(Finding {
+                    rule: rule.id,
+                    severity: settings.severity(rule.id, rule.severity),
+                    span: at,
+                    message,
+                    fix: None,
+                });
+            }
         }
     }
 }

@@ -174,6 +174,33 @@ impl<'s> Site<'s> {
         }
     }
 
+    /// Another statement of the file (at `span`) replaced by `text`.
+    pub fn replace_other(&self, span: Span, text: String) -> Edit {
+        Edit { span, text }
+    }
+
+    /// Another statement of the file removed with its line, when it is
+    /// alone on its lines (`None` otherwise).
+    pub fn remove_other(&self, span: Span) -> Option<Edit> {
+        let start = self.source[..span.start].rfind('\n').map_or(0, |p| p + 1);
+        let rest = &self.source[span.end..];
+        let end = match rest.find('\n') {
+            Some(p) if rest[..p].trim().is_empty() => span.end + p + 1,
+            None if rest.trim().is_empty() => self.source.len(),
+            _ => return None,
+        };
+        indent_at(self.source, span.start)?;
+        Some(Edit {
+            span: Span::new(start, end),
+            text: String::new(),
+        })
+    }
+
+    /// The text of another statement of the file.
+    pub fn text_at(&self, span: Span) -> &'s str {
+        self.source.get(span.start..span.end).unwrap_or("")
+    }
+
     /// The PostgreSQL version the migration runs on.
     pub fn postgres(&self) -> u32 {
         self.cx.settings.postgres

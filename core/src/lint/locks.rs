@@ -97,7 +97,8 @@ pub fn type_change_rewrites(
     postgres: u32,
 ) -> Option<bool> {
     use SqlType::*;
-    if matches!(from, Named(name) if name.is_empty()) {
+    // No `existing_type` in the revision: SQLAlchemy's NullType.
+    if matches!(from, Named(name) if name.is_empty() || name == "NullType") {
         return None;
     }
     let at_least = |old: Option<u32>, new: Option<u32>, unlimited: u32| {

@@ -142,6 +142,8 @@ pub struct Step<'a> {
 #[derive(Debug)]
 pub struct Subject<'a> {
     pub steps: Vec<Step<'a>>,
+    /// A revision's `downgrade()`, as steps (empty for SQL).
+    pub downgrade: Vec<Step<'a>>,
     pub settings: &'a Settings,
     pub revision: Option<RevisionFacts>,
     /// The migration's first statement (where a `SET lock_timeout` goes),
@@ -458,6 +460,7 @@ pub fn sql_subject<'a>(
     Subject {
         first: steps.first().map(|s| s.span),
         steps,
+        downgrade: Vec::new(),
         settings,
         revision: None,
     }
@@ -648,6 +651,7 @@ impl<'s> ScriptJudge<'s> {
         self.first = self.first.or(part.first().map(|s| s.span));
         let cx = Subject {
             steps: part,
+            downgrade: Vec::new(),
             settings: self.judge.settings,
             revision: None,
             first: self.first,
@@ -758,8 +762,14 @@ pub fn revision_subject<'a>(
             .find(&format!("def {name}("))
             .map_or(Span::new(0, 0), |i| Span::new(i, i + 4 + name.len()))
     };
+    let mut downgrade = Flattener::new(true, revision.migration.downgrade.len());
+    downgrade.ops(
+        &revision.migration.downgrade,
+        &mut revision.spans.1.iter().copied(),
+    );
     Subject {
         steps: revision_steps(revision),
+        downgrade: downgrade.steps,
         settings,
         // The first statement of `upgrade()` (a block, not the op inside it).
         first: revision.spans.0.first().copied(),

@@ -65,6 +65,7 @@ fn first_blocking<'s, 'a>(cx: &'s Subject<'a>) -> Option<(&'s Step<'a>, Lock)> {
 pub fn needs_lock_timeout(ops: &[Op], settings: &Settings) -> bool {
     let cx = Subject {
         steps: crate::lint::ops_steps(ops),
+        downgrade: Vec::new(),
         settings,
         revision: None,
         first: None,

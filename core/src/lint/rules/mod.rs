@@ -27,6 +27,7 @@ mod empty_upgrade;
 mod enum_add_value_in_transaction;
 mod foreign_key_without_index;
 pub(crate) mod invalid_ignore;
+mod looks_like_rename;
 mod missing_downgrade;
 pub use missing_downgrade::cannot_roll_back;
 pub use missing_lock_timeout::needs_lock_timeout;
@@ -143,6 +144,7 @@ pub const RULES: &[&Rule] = &[
     &prefer_identity_over_serial::RULE,
     &drop_table::RULE,
     &drop_column::RULE,
+    &looks_like_rename::RULE,
     &rename_table::RULE,
     &rename_column::RULE,
     &missing_downgrade::RULE,
