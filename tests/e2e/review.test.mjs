@@ -57,17 +57,28 @@ test('the review judges the revision and fixes it in one click', { timeout: 180_
     const { page, url } = session;
     await page.goto(url);
 
-    // The example, in safe mode: three revisions, each reviewed.
-    await waitForRule(page, 'set-not-null');
-    assert.match(await textOf(page, 'review-summary'), /^3 revisions: /);
+    // The example, in safe mode: three revisions, each reviewed, and safe
+    // mode passes its own review: no warning.
+    await page.waitForFunction(() =>
+      /^3 revisions: /.test(document.querySelector('[data-testid="review-summary"]')?.textContent ?? ''),
+    );
+    await page.waitForSelector('[data-testid="lock-table"]');
     const safeRules = await rules(page);
-    assert.ok(safeRules.includes('missing-lock-timeout'), safeRules.join());
-    assert.ok(!safeRules.includes('invalid-ignore'), "retort's own # retort: notes are not ignores");
-    assert.ok(!safeRules.includes('add-not-null-column-without-default'), 'safe mode adds it nullable');
-    assert.ok(!safeRules.includes('missing-downgrade'), "the backfill's empty downgrade is accepted with its reason");
-    // The lock table: SET NOT NULL scans users under ACCESS EXCLUSIVE.
+    for (const [rule, why] of [
+      ['invalid-ignore', "retort's own # retort: notes are not ignores"],
+      ['add-not-null-column-without-default', 'safe mode adds it nullable'],
+      ['missing-downgrade', 'the backfill leaves nothing to undo'],
+      ['missing-lock-timeout', 'safe mode sets a lock_timeout first'],
+      ['set-not-null', 'a validated CHECK proves NOT NULL first'],
+      ['statements-after-exclusive-lock', 'SET NOT NULL no longer scans'],
+    ]) {
+      assert.ok(!safeRules.includes(rule), `${rule}: ${why} (${safeRules.join()})`);
+    }
+    // The lock table: the CHECK is validated under SHARE UPDATE EXCLUSIVE
+    // (traffic flows), and no step scans users under ACCESS EXCLUSIVE.
     const locks = await textOf(page, 'lock-table');
-    assert.match(locks, /ACCESS EXCLUSIVE\s*users\s*scans every row/);
+    assert.match(locks, /SHARE UPDATE EXCLUSIVE\s*users\s*scans every row/);
+    assert.doesNotMatch(locks, /ACCESS EXCLUSIVE\s*users\s*scans every row/);
 
     // Safe mode off: Alembic's own revision, whose NOT NULL column fails on
     // a table with rows — an error, listed first, with the 3-step pattern

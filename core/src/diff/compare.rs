@@ -250,32 +250,44 @@ pub(super) fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<
             });
         }
     }
-    // Unique constraints: named ones by name, unnamed ones by columns.
+    // Unique constraints: named ones by name, unnamed ones by columns. A
+    // name kept with other columns is changed: dropped, then created.
+    let same_unique =
+        |u: &crate::schema::UniqueConstraint, v: &crate::schema::UniqueConstraint| match (
+            &u.name, &v.name,
+        ) {
+            (Some(n), Some(m)) => n == m,
+            _ => u.columns == v.columns,
+        };
+    let mut changed = Vec::new();
     for (old, old_db) in b.unique_constraints.iter().zip(&b_db.unique_constraints) {
-        let kept = a
-            .unique_constraints
-            .iter()
-            .any(|u| match (&u.name, &old.name) {
-                (Some(n), Some(m)) => n == m,
-                _ => u.columns == old.columns,
-            });
-        if !kept {
-            ops.push(Op::DropUniqueConstraint {
+        match a.unique_constraints.iter().find(|u| same_unique(u, old)) {
+            Some(new) if new.columns != old.columns => changed.push((old_db, new)),
+            Some(_) => {}
+            None => ops.push(Op::DropUniqueConstraint {
                 table: table.clone(),
                 constraint: old_db.clone(),
                 convention_name: true,
                 side: Side::Database,
-            });
+            }),
         }
     }
+    for (old_db, new) in changed {
+        ops.push(Op::DropUniqueConstraint {
+            table: table.clone(),
+            constraint: old_db.clone(),
+            convention_name: true,
+            side: Side::Database,
+        });
+        ops.push(Op::CreateUniqueConstraint {
+            table: table.clone(),
+            constraint: new.clone(),
+            convention_name: is_convention_name(a, new.name.as_deref()),
+            side: Side::Model,
+        });
+    }
     for new in &a.unique_constraints {
-        let present = b
-            .unique_constraints
-            .iter()
-            .any(|u| match (&u.name, &new.name) {
-                (Some(n), Some(m)) => n == m,
-                _ => u.columns == new.columns,
-            });
+        let present = b.unique_constraints.iter().any(|u| same_unique(u, new));
         if !present {
             ops.push(Op::CreateUniqueConstraint {
                 table: table.clone(),
