@@ -391,6 +391,9 @@ pub struct AlterColumn {
     /// `new_column_name=`: a rename the user accepted (`column` is the
     /// old name).
     pub new_name: Option<String>,
+    /// `postgresql_using=`: how each value is converted by a type change
+    /// PostgreSQL cannot make by itself (`flag::BOOLEAN`).
+    pub using: Option<String>,
 }
 
 impl AlterColumn {
@@ -444,6 +447,8 @@ impl Op {
                 server_default: alter.server_default.inverse(),
                 nullable: alter.nullable.inverse(),
                 comment: alter.comment.inverse(),
+                // The conversion back is not the conversion there.
+                using: None,
                 ..(**alter).clone()
             })),
             Op::CreateIndex {

@@ -188,6 +188,7 @@ pub(super) fn alter_column(
             }
         },
         new_name: (existing_db.name != model.name).then(|| model.name.clone()),
+        using: None,
     }
 }
 

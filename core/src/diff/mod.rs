@@ -121,6 +121,42 @@ mod tests {
     }
 
     #[test]
+    fn safe_mode_converts_with_using_where_postgresql_has_no_cast() {
+        let model = |ty: &str| {
+            schema(&format!(
+                "\n\nclass F(Base):\n    __tablename__ = 'f'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    v: Mapped[{ty}]\n"
+            ))
+        };
+        let using = |from: &str, to: &str| {
+            let migration = diff_with(&model(from), &model(to), Options { safe: true });
+            let find = |ops: &[Op]| {
+                ops.iter().find_map(|op| match op {
+                    Op::Noted { op, .. } => match &**op {
+                        Op::AlterColumn(alter) => alter.using.clone(),
+                        _ => None,
+                    },
+                    Op::AlterColumn(alter) => alter.using.clone(),
+                    _ => None,
+                })
+            };
+            (find(&migration.upgrade), find(&migration.downgrade))
+        };
+        assert_eq!(
+            using("int", "bool"),
+            (Some("v::BOOLEAN".into()), Some("v::INTEGER".into()))
+        );
+        // To a string, within numbers: PostgreSQL casts by itself, one way.
+        assert_eq!(using("int", "str"), (None, Some("v::INTEGER".into())));
+        assert_eq!(using("int", "float"), (None, None));
+        // Alembic's own revision is left as Alembic writes it.
+        let plain = diff(&model("int"), &model("bool"));
+        assert!(plain.upgrade.iter().all(|op| match op {
+            Op::AlterColumn(alter) => alter.using.is_none(),
+            _ => true,
+        }));
+    }
+
+    #[test]
     fn foreign_key_cycles_among_new_tables_are_found() {
         let before = schema("");
         let after_body = "\n\nclass A(Base):\n    __tablename__ = 'a'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    b_id: Mapped[int] = mapped_column(ForeignKey('b.id'))\n\n\nclass B(Base):\n    __tablename__ = 'b'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    a_id: Mapped[int] = mapped_column(ForeignKey('a.id'))\n\n\nclass C(Base):\n    __tablename__ = 'c'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    a_id: Mapped[int] = mapped_column(ForeignKey('a.id'))\n";

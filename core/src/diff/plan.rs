@@ -192,6 +192,7 @@ fn set_not_null(fills: &[Backfill], after_db: &Schema) -> (Vec<Op>, Vec<Op>) {
                 },
                 autoincrement: None,
                 new_name: None,
+                using: None,
             }))),
         });
         let name = format!("{}_{}_not_null", f.table.name, f.column);

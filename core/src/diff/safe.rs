@@ -241,7 +241,60 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
     for op in &mut downgrade {
         name_dropped_constraint(op, after_db);
     }
+    let upgrade = upgrade.into_iter().map(with_using).collect();
+    let downgrade = downgrade.into_iter().map(with_using).collect();
     Migration { upgrade, downgrade }
+}
+
+pub(super) const USING_NOTE: &str = "PostgreSQL has no automatic cast between these types: USING converts each value (a value it cannot convert fails the revision)";
+
+/// A type change PostgreSQL refuses without `USING` (`column "x" cannot be
+/// cast automatically to type boolean`) gets `postgresql_using`, with a
+/// note. Alembic's revision fails there.
+fn with_using(op: Op) -> Op {
+    let Op::AlterColumn(mut alter) = op else {
+        return op;
+    };
+    let Some(target) = &alter.ty.target else {
+        return Op::AlterColumn(alter);
+    };
+    if alter.using.is_some() || casts_by_assignment(&alter.ty.existing.column.ty, &target.column.ty)
+    {
+        return Op::AlterColumn(alter);
+    }
+    alter.using = Some(format!(
+        "{}::{}",
+        crate::quote::ident(&alter.column),
+        target.column.ty
+    ));
+    Op::Noted {
+        note: USING_NOTE,
+        op: Box::new(Op::AlterColumn(alter)),
+    }
+}
+
+/// Whether PostgreSQL converts `from` to `to` in `ALTER COLUMN … TYPE`
+/// without `USING`: an assignment (or implicit) cast exists. Within the
+/// numbers, within the times, within JSON, to any string type; enum and
+/// array changes, and types retort does not know, are left as written.
+fn casts_by_assignment(from: &SqlType, to: &SqlType) -> bool {
+    use SqlType::*;
+    let number = |t: &SqlType| {
+        matches!(
+            t,
+            SmallInt | Integer | BigInt | Numeric { .. } | Float { .. } | Real | DoublePrecision
+        )
+    };
+    let time = |t: &SqlType| matches!(t, Date | Time { .. } | Timestamp { .. });
+    let json = |t: &SqlType| matches!(t, Json | Jsonb);
+    let unknown = |t: &SqlType| matches!(t, Enum { .. } | Array { .. } | Named(_));
+    std::mem::discriminant(from) == std::mem::discriminant(to)
+        || matches!(to, Text | Varchar { .. } | Char { .. })
+        || (number(from) && number(to))
+        || (time(from) && time(to))
+        || (json(from) && json(to))
+        || unknown(from)
+        || unknown(to)
 }
 
 pub(super) fn element_type(ty: &SqlType) -> &SqlType {

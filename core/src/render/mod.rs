@@ -709,6 +709,9 @@ fn alter_column(alter: &AlterColumn, ctx: &RenderOptions<'_>) -> String {
             type_of(&target.column, target.side, ctx)
         ));
     }
+    if let Some(using) = &alter.using {
+        text.push_str(&format!(",\n{indent}postgresql_using={}", py_repr(using)));
+    }
     if let Some(nullable) = alter.nullable.target {
         text.push_str(&format!(",\n{indent}nullable={}", flag(nullable)));
     }

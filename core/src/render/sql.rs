@@ -583,8 +583,13 @@ fn alter_column(alter: &AlterColumn) -> Vec<Statement> {
     let mut out = Vec::new();
     if let Some(target) = &alter.ty.target {
         out.push(format!(
-            "ALTER TABLE {table} ALTER COLUMN {column} TYPE {}",
-            type_sql(&target.column.ty, target.side)
+            "ALTER TABLE {table} ALTER COLUMN {column} TYPE {}{}",
+            type_sql(&target.column.ty, target.side),
+            alter
+                .using
+                .as_ref()
+                .map(|using| format!(" USING {using}"))
+                .unwrap_or_default()
         ));
     }
     if let Some(nullable) = alter.nullable.target {

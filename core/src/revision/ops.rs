@@ -682,6 +682,7 @@ impl<'s> BodyReader<'s> {
         let existing_nullable = flag(keyword(args, "existing_nullable"));
         let comment = keyword(args, "comment").map(string);
         let existing_comment = keyword(args, "existing_comment").and_then(string);
+        let using = keyword(args, "postgresql_using").and_then(string);
         let new_name = keyword(args, "new_column_name").and_then(string);
         let autoincrement = flag(keyword(args, "autoincrement"));
         Pending::Model {
@@ -716,6 +717,7 @@ impl<'s> BodyReader<'s> {
                     },
                     autoincrement,
                     new_name,
+                    using,
                 }))])
             }),
             stmt,

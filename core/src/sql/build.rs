@@ -33,6 +33,7 @@ pub(super) fn alter(table: &TableRef, column: &str) -> AlterColumn {
         },
         autoincrement: None,
         new_name: None,
+        using: None,
     }
 }
 
