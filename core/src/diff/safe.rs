@@ -193,7 +193,12 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
             upgrade.push(Op::AutocommitBlock(vec![Op::Concurrently(Box::new(op))]));
             continue;
         }
-        match &op {
+        // (A NOT NULL column safe mode adds nullable comes noted.)
+        let inner = match &op {
+            Op::Noted { op, .. } => &**op,
+            other => other,
+        };
+        match inner {
             Op::AddColumn { column, .. } => {
                 if let Some(enum_type) = new_enum(&column.ty)
                     && !created.contains(&enum_type)
