@@ -231,6 +231,14 @@ fn token_value(token: &str, template: &str, ctx: &NameContext<'_>) -> Result<Str
         })
 }
 
+/// The name of the `CHECK (col IS NOT NULL)` that proves a column before
+/// `SET NOT NULL` (safe mode's and the fix's), when it fits in an
+/// identifier.
+pub fn not_null_check_name(table: &str, column: &str) -> Option<String> {
+    let name = format!("{table}_{column}_not_null");
+    (name.len() <= 63).then_some(name)
+}
+
 /// The name as it reaches the database: SQLAlchemy shortens a
 /// convention-made name longer than 63 characters to its first 55, `_`, and
 /// the last four hex digits of its MD5.

@@ -195,10 +195,9 @@ fn set_not_null(fills: &[Backfill], after_db: &Schema) -> (Vec<Op>, Vec<Op>) {
                 using: None,
             }))),
         });
-        let name = format!("{}_{}_not_null", f.table.name, f.column);
-        if name.len() > 63 {
+        let Some(name) = crate::naming::not_null_check_name(&f.table.name, &f.column) else {
             continue;
-        }
+        };
         let sqltext = format!("{} IS NOT NULL", crate::quote::ident(&f.column));
         checks.push(Op::NotValid(Box::new(Op::CreateCheckConstraint {
             table: f.table.clone(),

@@ -360,8 +360,7 @@ pub fn schema_keyword(table: &TableRef) -> String {
 /// The CHECK (col IS NOT NULL) that proves a column before SET NOT NULL
 /// (when its name fits in an identifier).
 pub fn not_null_check_name(alter: &crate::op::AlterColumn) -> Option<String> {
-    let name = format!("{}_{}_not_null", alter.table.name, alter.column);
-    (name.len() <= 63).then_some(name)
+    crate::naming::not_null_check_name(&alter.table.name, &alter.column)
 }
 
 pub fn validate_sql(table: &TableRef, name: &str) -> String {
