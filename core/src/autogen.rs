@@ -307,7 +307,20 @@ mod planning {
     fn lock_timeout_first(migration: &mut Migration) {
         let settings = lint::Settings::default();
         for ops in [&mut migration.upgrade, &mut migration.downgrade] {
-            if lint::rules::needs_lock_timeout(ops, &settings) {
+            // The review reads `op.execute` SQL (an enum type recreated
+            // statement by statement): so does this.
+            let read: Vec<Op> = ops
+                .iter()
+                .flat_map(|op| match op {
+                    Op::Execute { sql, .. } if !sql.is_empty() => crate::sql::ops::read_ops(sql)
+                        .0
+                        .into_iter()
+                        .map(|located| located.op)
+                        .collect(),
+                    other => vec![other.clone()],
+                })
+                .collect();
+            if lint::rules::needs_lock_timeout(&read, &settings) {
                 ops.insert(
                     0,
                     Op::Execute {

@@ -180,7 +180,17 @@ pub struct Column {
     pub span: Span,
 }
 
+/// What ends the rendered type (`Column::sa_type`) of an enum column whose
+/// type exists already: `create_table` does not create it.
+pub const NO_CREATE_TYPE: &str = ", create_type=False)";
+
 impl Column {
+    /// Whether the column's enum type is one `create_table` must not create
+    /// (`postgresql.ENUM(..., create_type=False)`).
+    pub fn reuses_type(&self) -> bool {
+        self.sa_type.ends_with(NO_CREATE_TYPE)
+    }
+
     /// A nullable column with no default, identity or comment.
     pub fn new(name: impl Into<String>, ty: SqlType) -> Self {
         Column {

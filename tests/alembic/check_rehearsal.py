@@ -315,13 +315,16 @@ def run_catalogue(cluster, retort, models, known):
 
 
 def database_form(retort, *args, cwd=None):
-    """The schema in database form, its tables' constraints and indexes in
-    name order (their order is not the schema's)."""
+    """The schema in database form, its tables and their constraints and
+    indexes in name order (their order is not the schema's)."""
     out = subprocess.run([retort, "schema", "--format", "json", "--database-form", *args],
                          capture_output=True, text=True, cwd=cwd)
     if not out.stdout.strip():
         return {"error": out.stderr}
     schema = json.loads(out.stdout)
+    # A database keeps no order of tables: a revision creates them in
+    # dependency order, a model declares them in its own.
+    schema["tables"] = sorted(schema.get("tables", []), key=lambda t: (t.get("schema") or "", t["name"]))
     for table in schema.get("tables", []):
         for key in ("foreign_keys", "unique_constraints", "check_constraints", "exclude_constraints", "indexes"):
             table[key] = sorted(table.get(key) or [], key=lambda item: json.dumps(item, sort_keys=True))

@@ -130,25 +130,34 @@ WHERE k.contype = 'c' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 """
 
 
+ENUMS = """
+SELECT n.nspname, t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)::text
+FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
+GROUP BY n.nspname, t.typname
+"""
+
+
 def checks(url):
-    """Every CHECK constraint as PostgreSQL prints it: compare_metadata does
-    not look at them (Alembic's autogenerate does not compare them)."""
+    """Every CHECK constraint as PostgreSQL prints it, and every enum type
+    with its values in order: compare_metadata looks at neither (Alembic's
+    autogenerate does not compare them)."""
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         found = {(s, t, n, d) for s, t, n, d in conn.execute(sa.text(CHECKS))}
+        found |= {("enum type", s, n, v) for s, n, v in conn.execute(sa.text(ENUMS))}
     engine.dispose()
     return found
 
 
 def check_differences(cluster, url, model, name):
-    """The CHECK constraints of `url` against those `create_all` makes from
-    `model` in a fresh database."""
+    """The CHECK constraints and enum types of `url` against those
+    `create_all` makes from `model` in a fresh database."""
     reference = cluster.create_database(name)
     create_all(reference, model)
     want, have = checks(reference), checks(url)
     if want == have:
         return []
-    return [f"CHECK constraints differ: missing {sorted(want - have)}, unexpected {sorted(have - want)}"]
+    return [f"CHECK constraints or enum types differ: missing {sorted(want - have)}, unexpected {sorted(have - want)}"]
 
 
 def row_counts(url, names):
@@ -240,6 +249,51 @@ def run_pair(cluster, pair, retort, safe=True, fixed=None):
     return problems
 
 
+def run_refusal(cluster, pair, retort, direction):
+    """`refuse_upgrade.sql` / `refuse_downgrade.sql`: rows that hold what the
+    revision would lose (an enum value it removes), written before that
+    step. The step must stop with PostgreSQL's error, and the database keep
+    its enum types, CHECKs and rows."""
+    rows_sql = pair / f"refuse_{direction}.sql"
+    if not rows_sql.exists():
+        return []
+    url = cluster.create_database(f"refuse_{direction}_" + pair.name)
+    create_all(url, pair / "before.py")
+    seeded = seed(url, metadatas(load(str(pair / "before.py"))))
+    with scripts(url, pair / "after.py") as (config, versions):
+        written = subprocess.run([retort, "revision", "--from", str(pair / "before.py"), "--to",
+                                  str(pair / "after.py"), "-m", pair.name, "--rev-id", "0123456789ab",
+                                  "--versions", str(versions)], capture_output=True, text=True)
+        if written.returncode != 0:
+            return [f"retort revision exited {written.returncode}: {written.stderr}"]
+        if direction == "downgrade":
+            command.upgrade(config, "head")
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text(rows_sql.read_text()))
+        engine.dispose()
+        state = checks(url)
+        try:
+            if direction == "upgrade":
+                command.upgrade(config, "head")
+            else:
+                os.environ["RETORT_MODEL"] = str(pair / "before.py")
+                command.downgrade(config, "base")
+        except Exception as error:  # noqa: BLE001 - the refusal expected
+            if "invalid input value for enum" not in str(error):
+                return [f"{direction} failed, but not with the refusal: {error}"]
+        else:
+            return [f"{direction} ran although rows hold what it removes ({rows_sql.name})"]
+        problems = []
+        if checks(url) != state:
+            problems.append(f"the refused {direction} changed the enum types or CHECKs")
+        counts = row_counts(url, list(seeded))
+        if counts != seeded:
+            problems.append(f"rows lost in the refused {direction}: {counts}")
+    print(f"{pair.name}: the {direction} refuses rows that hold what it removes")
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--retort", required=True)
@@ -282,6 +336,8 @@ def main():
             return
         for pair in pairs:
             problems = run_pair(cluster, pair, args.retort)
+            for direction in ("upgrade", "downgrade"):
+                problems += run_refusal(cluster, pair, args.retort, direction)
             # Where Alembic's own revision fails on a table with rows, the
             # test proves it does (and that the safe one, above, does not).
             expected = pair / "alembic_fails.txt"

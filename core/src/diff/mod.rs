@@ -11,6 +11,7 @@
 //! columns, index and unique-constraint changes, dropped columns.
 
 mod compare;
+mod enums;
 mod order;
 mod plan;
 mod renames;
@@ -55,7 +56,8 @@ pub fn diff(before: &Schema, after: &Schema) -> Migration {
 
 /// Compares `before` (the database) with `after` (the model).
 pub fn diff_with(before: &Schema, after: &Schema, options: Options) -> Migration {
-    let (ops, after_db) = compare(before, after);
+    let (mut ops, after_db) = compare(before, after);
+    ops.iter_mut().for_each(enums::as_alembic_renders);
     if options.safe {
         return safe(before, after, &after_db, ops);
     }
@@ -227,5 +229,80 @@ mod tests {
     fn no_change_is_no_op() {
         let before = schema(USERS);
         assert_eq!(diff(&before, &before).upgrade, vec![]);
+    }
+
+    /// The SQL texts of `ops`' `op.execute` statements.
+    fn executed(ops: &[Op]) -> Vec<&str> {
+        ops.iter()
+            .filter_map(|op| match op {
+                Op::Execute { sql, .. } => Some(sql.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn enum_values_removed_or_reordered_recreate_the_type_both_ways() {
+        let table = "\n\nclass T(Base):\n    __tablename__ = 't'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    m: Mapped[Mood] = mapped_column(sa.Enum(Mood, name='mood'), server_default='sad')\n";
+        let before = schema(table);
+        let reordered = schema(&table.replace("Mood, name", "'glad', 'sad', name"));
+        let safe = diff_with(&before, &reordered, Options::default());
+        let up = executed(&safe.upgrade);
+        assert_eq!(up[0], "ALTER TYPE mood RENAME TO mood_old");
+        assert_eq!(up[1], "CREATE TYPE mood AS ENUM ('glad', 'sad')");
+        assert_eq!(up[2], "ALTER TABLE t ALTER COLUMN m DROP DEFAULT");
+        assert_eq!(
+            up[3],
+            "ALTER TABLE t ALTER COLUMN m TYPE mood USING m::text::mood"
+        );
+        assert_eq!(up[4], "ALTER TABLE t ALTER COLUMN m SET DEFAULT 'sad'");
+        assert_eq!(up[5], "DROP TYPE mood_old");
+        assert!(executed(&safe.downgrade).contains(&"CREATE TYPE mood AS ENUM ('sad', 'glad')"));
+
+        // A value added: in place on the way up, recreated on the way down.
+        let added = schema(&table.replace("Mood, name", "'sad', 'glad', 'meh', name"));
+        let safe = diff_with(&before, &added, Options::default());
+        assert!(matches!(&safe.upgrade[..], [Op::AddEnumValue { value, .. }] if value == "meh"));
+        assert!(executed(&safe.downgrade).contains(&"CREATE TYPE mood AS ENUM ('sad', 'glad')"));
+        // Alembic sees none of it.
+        assert!(diff(&before, &added).upgrade.is_empty());
+    }
+
+    #[test]
+    fn an_enum_type_follows_its_last_column_and_a_new_table_reuses_it() {
+        let with = |columns: &str| {
+            schema(&format!(
+                "\n\nclass T(Base):\n    __tablename__ = 't'\n    id: Mapped[int] = mapped_column(primary_key=True)\n{columns}"
+            ))
+        };
+        let before = with("    m: Mapped[Mood] = mapped_column(sa.Enum(Mood, name='mood'))\n");
+        let after = with("");
+        let safe = diff_with(&before, &after, Options::default());
+        assert!(
+            matches!(safe.upgrade.last(), Some(Op::DropEnumType { enum_type }) if enum_type.name == "mood")
+        );
+        assert!(matches!(&safe.downgrade[0], Op::CreateEnumType { .. }));
+
+        // A new table with a type the database has: create_type=False, and
+        // its SQL creates no type.
+        let reused = schema(
+            "\n\nclass T(Base):\n    __tablename__ = 't'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    m: Mapped[Mood] = mapped_column(sa.Enum(Mood, name='mood'))\n\n\nclass U(Base):\n    __tablename__ = 'u'\n    id: Mapped[int] = mapped_column(primary_key=True)\n    m: Mapped[Mood] = mapped_column(sa.Enum(Mood, name='mood'))\n",
+        );
+        let safe = diff_with(&before, &reused, Options::default());
+        let Some(Op::Noted { op, .. }) = safe.upgrade.first() else {
+            panic!("{:?}", safe.upgrade);
+        };
+        let Op::CreateTable { table, .. } = &**op else {
+            panic!("{op:?}");
+        };
+        assert!(table.columns[1].reuses_type());
+        assert_eq!(
+            table.columns[1].sa_type,
+            "postgresql.ENUM('sad', 'glad', name='mood', create_type=False)"
+        );
+        // Alembic's own revision creates it again.
+        assert!(
+            matches!(&diff(&before, &reused).upgrade[0], Op::CreateTable { table, .. } if !table.columns[1].reuses_type())
+        );
     }
 }

@@ -45,25 +45,11 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
             undo_note: SCHEMA_UNDO_NOTE,
         });
     }
-    // Values added to enum types both sides have, in the type's order.
-    for enum_type in &after.enums {
-        let Some(old) = before
-            .enums
-            .iter()
-            .find(|e| e.name == enum_type.name && e.schema == enum_type.schema)
-        else {
-            continue;
-        };
-        for (i, value) in enum_type.values.iter().enumerate() {
-            if !old.values.contains(value) {
-                upgrade.push(Op::AddEnumValue {
-                    enum_type: enum_type.clone(),
-                    value: value.clone(),
-                    after: i.checked_sub(1).map(|p| enum_type.values[p].clone()),
-                });
-            }
-        }
-    }
+    // Enum types both sides have whose values change: first in the
+    // upgrade, last in the downgrade (each way written on its own).
+    let (values_up, values_down) = enums::value_changes(before, after);
+    let values_at = upgrade.len()..upgrade.len() + values_up.len();
+    upgrade.extend(values_up);
     let new_enum = |ty: &SqlType| -> Option<EnumType> {
         let SqlType::Enum { schema, name } = element_type(ty) else {
             return None;
@@ -208,6 +194,17 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
                     upgrade.push(Op::CreateEnumType { enum_type });
                 }
             }
+            // A column converted to a new enum type (from a string).
+            Op::AlterColumn(alter) => {
+                if let Some(target) = &alter.ty.target
+                    && let Some(enum_type) = new_enum(&target.column.ty)
+                    && !created.contains(&enum_type)
+                    && !with_tables.contains(&enum_type)
+                {
+                    created.push(enum_type.clone());
+                    upgrade.push(Op::CreateEnumType { enum_type });
+                }
+            }
             Op::CreateTable { table, .. } => {
                 for column in &table.columns {
                     if let Some(enum_type) = new_enum(&column.ty)
@@ -224,9 +221,16 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
         upgrade.extend(extra);
     }
     upgrade.extend(checks);
+    // Types no column uses any more: dropped once the last one is gone.
+    for enum_type in enums::unused(before, after) {
+        upgrade.push(Op::DropEnumType { enum_type });
+    }
     let mut downgrade: Vec<Op> = upgrade
         .iter()
+        .enumerate()
         .rev()
+        .filter(|(i, _)| !values_at.contains(i))
+        .map(|(_, op)| op)
         // A dropped table takes its column CHECKs with it.
         .filter(|op| {
             !matches!(op, Op::Noted { op, .. }
@@ -242,12 +246,16 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
     for enum_type in with_tables.into_iter().rev() {
         downgrade.insert(at, Op::DropEnumType { enum_type });
     }
+    downgrade.splice(at..at, values_down);
     // Unnamed constraints the downgrade drops: PostgreSQL named them.
     for op in &mut downgrade {
         name_dropped_constraint(op, after_db);
     }
-    let upgrade = upgrade.into_iter().map(with_using).collect();
-    let downgrade = downgrade.into_iter().map(with_using).collect();
+    // A table created while its enum types exist (every type of `before`
+    // does, both ways) must not create them again.
+    let finish = |op: Op| enums::reuse_types(with_using(op), &before.enums);
+    let upgrade = upgrade.into_iter().map(finish).collect();
+    let downgrade = downgrade.into_iter().map(finish).collect();
     Migration { upgrade, downgrade }
 }
 
@@ -263,15 +271,15 @@ fn with_using(op: Op) -> Op {
     let Some(target) = &alter.ty.target else {
         return Op::AlterColumn(alter);
     };
-    if alter.using.is_some() || casts_by_assignment(&alter.ty.existing.column.ty, &target.column.ty)
-    {
+    let (from, to) = (&alter.ty.existing.column.ty, &target.column.ty);
+    let using = enums::using_to_enum(&alter.column, from, to).or_else(|| {
+        (!casts_by_assignment(from, to))
+            .then(|| format!("{}::{to}", crate::quote::ident(&alter.column)))
+    });
+    if alter.using.is_some() || using.is_none() {
         return Op::AlterColumn(alter);
     }
-    alter.using = Some(format!(
-        "{}::{}",
-        crate::quote::ident(&alter.column),
-        target.column.ty
-    ));
+    alter.using = using;
     Op::Noted {
         note: USING_NOTE,
         op: Box::new(Op::AlterColumn(alter)),

@@ -628,6 +628,7 @@ fn unique_constraint(unique: &UniqueConstraint, name: Option<String>) -> String 
 fn type_of(column: &Column, side: Side, ctx: &RenderOptions<'_>) -> String {
     match side {
         Side::Model if !column.sa_type.is_empty() => column.sa_type.clone(),
+        _ if column.reuses_type() => column.sa_type.clone(),
         _ => reflected_type(&column.ty, ctx.database_enums),
     }
 }

@@ -459,7 +459,7 @@ fn create_table(
     let table_ref = TableRef::of(table);
     // SQLAlchemy's enum types create themselves before the first table
     // that uses them.
-    for column in &table.columns {
+    for column in table.columns.iter().filter(|c| !c.reuses_type()) {
         let mut ty = &column.ty;
         while let SqlType::Array { element, .. } = ty {
             ty = element;

@@ -74,6 +74,31 @@ impl<'s> SqlReader<'s> {
                             }
                         }
                     }
+                    (sqlparser::ast::AlterTypeOperation::RenameValue(rename), Some(e)) => {
+                        for value in &mut e.values {
+                            if *value == rename.from.value {
+                                value.clone_from(&rename.to.value);
+                            }
+                        }
+                    }
+                    // An enum type renamed (set aside while a new one is
+                    // made): the columns that use it follow.
+                    (sqlparser::ast::AlterTypeOperation::Rename(rename), Some(e)) => {
+                        let new_name = rename.new_name.value;
+                        e.name.clone_from(&new_name);
+                        for column in self.schema.tables.iter_mut().flat_map(|t| &mut t.columns) {
+                            let mut ty = &mut column.ty;
+                            while let SqlType::Array { element, .. } = ty {
+                                ty = element;
+                            }
+                            if let SqlType::Enum { schema, name: n } = ty
+                                && *schema == name.0
+                                && *n == name.1
+                            {
+                                n.clone_from(&new_name);
+                            }
+                        }
+                    }
                     _ => self.skipped(span, "this ALTER TYPE"),
                 }
             }

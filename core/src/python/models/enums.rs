@@ -108,7 +108,7 @@ impl<'a> ModelReader<'a> {
         let given_length = keyword(arguments, "length")
             .and_then(integer)
             .and_then(|l| u32::try_from(l).ok());
-        let repr = enum_repr(
+        let mut repr = enum_repr(
             prefix,
             &values,
             name.as_deref(),
@@ -116,6 +116,16 @@ impl<'a> ModelReader<'a> {
             native,
             given_length.filter(|l| *l != longest),
         );
+        // `postgresql.ENUM(..., create_type=False)`: a type create_table
+        // must not create. SQLAlchemy's repr (so Alembic's revision) leaves
+        // it out; retort keeps it for the SQL and drops it where it renders
+        // as Alembic does (`diff`).
+        if prefix == "postgresql."
+            && keyword(arguments, "create_type").and_then(boolean) == Some(false)
+            && let Some(open) = repr.strip_suffix(')')
+        {
+            repr = format!("{open}{}", crate::schema::NO_CREATE_TYPE);
+        }
         if !native {
             let length = given_length.unwrap_or(longest);
             return (
