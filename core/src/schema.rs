@@ -166,7 +166,10 @@ pub struct Column {
     pub ty: SqlType,
     /// The type as Alembic renders it in a revision, from the model
     /// (`sa.String(length=50)`, `postgresql.JSONB(astext_type=sa.Text())`);
-    /// empty when the schema was not read from a model.
+    /// empty when the schema was not read from a model. An enum type
+    /// `create_table` must not create ends in [`NO_CREATE_TYPE`], which
+    /// SQLAlchemy's repr (so Alembic, and the JSON form) leaves out.
+    #[serde(serialize_with = "as_alembic_renders")]
     pub sa_type: String,
     pub nullable: bool,
     /// The server default as SQL text (`now()`, `'draft'::text`, `false`).
@@ -183,6 +186,13 @@ pub struct Column {
 /// What ends the rendered type (`Column::sa_type`) of an enum column whose
 /// type exists already: `create_table` does not create it.
 pub const NO_CREATE_TYPE: &str = ", create_type=False)";
+
+fn as_alembic_renders<S: serde::Serializer>(sa_type: &str, to: S) -> Result<S::Ok, S::Error> {
+    match sa_type.strip_suffix(NO_CREATE_TYPE) {
+        Some(open) => to.serialize_str(&format!("{open})")),
+        None => to.serialize_str(sa_type),
+    }
+}
 
 impl Column {
     /// Whether the column's enum type is one `create_table` must not create
@@ -423,7 +433,7 @@ pub struct ExcludeConstraint {
     pub r#where: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Index {
     pub name: Option<String>,
     pub unique: bool,
@@ -433,6 +443,63 @@ pub struct Index {
     pub r#where: Option<String>,
     /// `postgresql_using`: `btree` (the default), `gin`, `gist`…
     pub using: Option<String>,
+    /// `postgresql_ops`: an operator class for some of the columns
+    /// (`{'email': 'varchar_pattern_ops'}`), in the order given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ops: Vec<(String, String)>,
+    /// `postgresql_include`: columns stored in the index but not keyed
+    /// (`INCLUDE (...)`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// The `postgresql_*` keywords in the order the model wrote them
+    /// (`"include"`, `"ops"`, `"using"`, `"where"`): Alembic renders them
+    /// so. Empty for an index not read from a model.
+    #[serde(skip)]
+    pub written_order: Vec<&'static str>,
+    /// Read back from the database (Alembic reflects a dropped index): its
+    /// keywords in reflection's order, the predicate as PostgreSQL prints
+    /// it, `btree` left out.
+    #[serde(skip)]
+    pub reflected: bool,
+}
+
+impl Index {
+    /// `postgresql_using` as rendered: reflection leaves out `btree`.
+    pub fn rendered_using(&self) -> Option<&str> {
+        self.using
+            .as_deref()
+            .filter(|u| !(self.reflected && u.eq_ignore_ascii_case("btree")))
+    }
+
+    /// `postgresql_where` as rendered: reflection gives PostgreSQL's
+    /// parenthesized text.
+    pub fn rendered_where(&self) -> Option<String> {
+        let predicate = self.r#where.as_deref()?;
+        Some(if self.reflected {
+            crate::text::parenthesized(predicate)
+        } else {
+            predicate.to_string()
+        })
+    }
+
+    /// The keyword names of the `postgresql_*` options it has, in the order
+    /// Alembic renders them.
+    pub fn option_order(&self) -> Vec<&'static str> {
+        let given = |o: &str| match o {
+            "include" => !self.include.is_empty(),
+            "ops" => !self.ops.is_empty(),
+            "using" => self.rendered_using().is_some(),
+            _ => self.r#where.is_some(),
+        };
+        let order: &[&'static str] = if self.reflected {
+            &["ops", "where", "using", "include"]
+        } else if self.written_order.is_empty() {
+            &["include", "ops", "using", "where"]
+        } else {
+            &self.written_order
+        };
+        order.iter().copied().filter(|o| given(o)).collect()
+    }
 }
 
 /// `CREATE TYPE name AS ENUM (values)`.

@@ -150,6 +150,28 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// `sql` in parentheses, as PostgreSQL prints a predicate, unless one pair
+/// already encloses all of it (`(a) OR (b)` is not enclosed).
+pub fn parenthesized(sql: &str) -> String {
+    let sql = sql.trim();
+    let mut depth = 0usize;
+    let enclosed = sql.starts_with('(')
+        && sql.ends_with(')')
+        && sql.char_indices().all(|(i, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            depth > 0 || i == sql.len() - 1
+        });
+    if enclosed {
+        sql.to_string()
+    } else {
+        format!("({sql})")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
@@ -238,5 +260,12 @@ mod tests {
         assert_eq!(index.offset_from_pg_position(0), None);
         assert_eq!(index.offset_from_pg_position(24), Some(sql.len()));
         assert_eq!(index.offset_from_pg_position(25), None);
+    }
+
+    #[test]
+    fn a_predicate_is_parenthesized_once() {
+        assert_eq!(super::parenthesized("a IS NOT NULL"), "(a IS NOT NULL)");
+        assert_eq!(super::parenthesized("(a > 1)"), "(a > 1)");
+        assert_eq!(super::parenthesized("(a) OR (b)"), "((a) OR (b))");
     }
 }

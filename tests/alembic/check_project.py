@@ -209,6 +209,17 @@ def table_difference(theirs, ours):
                         return f"column {column}: only in {'the database' if x else 'the replay'}"
                     return f"column {column}: " + ", ".join(
                         f"{f} {json.dumps(x.get(f))} in the database, {json.dumps(y.get(f))} replayed" for f in fields)
+        if key == "indexes":
+            a = {i["name"]: i for i in theirs.get("indexes") or []}
+            b = {i["name"]: i for i in ours.get("indexes") or []}
+            for index in sorted(set(a) | set(b), key=str):
+                if a.get(index) != b.get(index):
+                    x, y = a.get(index) or {}, b.get(index) or {}
+                    if not (x and y):
+                        return f"index {index}: only in {'the database' if x else 'the replay'}"
+                    fields = sorted(f for f in set(x) | set(y) if x.get(f) != y.get(f))
+                    return f"index {index}: " + ", ".join(
+                        f"{f} {json.dumps(x.get(f))} in the database, {json.dumps(y.get(f))} replayed" for f in fields)
         return f"{key} differ"
     return "differs"
 

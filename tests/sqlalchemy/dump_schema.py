@@ -63,11 +63,13 @@ def metadatas(modules):
 
 
 def sql(clause):
+    """A check, predicate or computed expression as the DDL (and Alembic's
+    revision) writes it: columns unqualified."""
     if clause is None:
         return None
     if isinstance(clause, str):
         return clause
-    return str(clause.compile(dialect=DIALECT, compile_kwargs={"literal_binds": True}))
+    return str(clause.compile(dialect=DIALECT, compile_kwargs={"literal_binds": True, "include_table": False}))
 
 
 def sql_element(expr):
@@ -117,13 +119,22 @@ def foreign_key(fk):
 
 def index(ix):
     options = ix.dialect_options["postgresql"]
-    return {
+    found = {
         "name": name(ix.name),
         "unique": bool(ix.unique),
         "expressions": [sql_element(e) for e in ix.expressions],
         "where": sql(options.get("where")),
         "using": options.get("using") or None,
     }
+    # Given only where the model has them (retort's JSON leaves them out
+    # when empty): operator classes by column name, INCLUDE columns.
+    ops = options.get("ops") or {}
+    if ops:
+        found["ops"] = [[name, ops[name]] for name in ops]
+    include = options.get("include") or []
+    if include:
+        found["include"] = [c if isinstance(c, str) else c.name for c in include]
+    return found
 
 
 def table(t):

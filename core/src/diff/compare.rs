@@ -49,7 +49,7 @@ pub(super) fn compare(before: &Schema, after: &Schema) -> (Vec<Op>, Schema) {
         for index in sorted_indexes(table) {
             ops.push(Op::DropIndex {
                 table: TableRef::of(table),
-                index: Box::new(index.clone()),
+                index: Box::new(reflected(index.clone())),
                 convention_name: true,
             });
         }
@@ -115,7 +115,7 @@ pub(super) fn compare_table(b: &Table, a: &Table, b_db: &Table, a_db: &Table, op
             ops.push(Op::AlterColumn(Box::new(alter)));
         }
     }
-    compare_indexes(b, a, b_db, ops);
+    compare_indexes(b, a, b_db, a_db, ops);
     compare_foreign_keys(a, b_db, a_db, ops);
     if b_db.comment != a_db.comment {
         ops.push(match &a.comment {
@@ -192,9 +192,18 @@ pub(super) fn alter_column(
     }
 }
 
+/// An index of the database side, as Alembic reflects it to drop it (and
+/// to create it again in the downgrade).
+fn reflected(index: crate::schema::Index) -> crate::schema::Index {
+    crate::schema::Index {
+        reflected: true,
+        ..index
+    }
+}
+
 /// Indexes and unique constraints by name, in name order: removed, changed
 /// (drop + create), added; then unnamed unique constraints by columns.
-pub(super) fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<Op>) {
+pub(super) fn compare_indexes(b: &Table, a: &Table, b_db: &Table, a_db: &Table, ops: &mut Vec<Op>) {
     let table = TableRef::of(a);
     let same = |x: &crate::schema::Index, y: &crate::schema::Index| {
         x.unique == y.unique
@@ -221,18 +230,27 @@ pub(super) fn compare_indexes(b: &Table, a: &Table, b_db: &Table, ops: &mut Vec<
         if let (Some(old), None) = (index_named(b, name), index_named(a, name)) {
             ops.push(Op::DropIndex {
                 table: table.clone(),
-                index: Box::new(old),
+                index: Box::new(reflected(old)),
                 convention_name: true,
             });
         }
     }
+    // Judged in database form: `lower(email)` is `lower((email)::text)`
+    // read back from PostgreSQL, a predicate is its canonical SQL.
+    let same_stored = |name: &str, old: &crate::schema::Index, new: &crate::schema::Index| match (
+        index_named(b_db, name),
+        index_named(a_db, name),
+    ) {
+        (Some(x), Some(y)) => same(&x, &y),
+        _ => same(old, new),
+    };
     for name in &names {
         if let (Some(old), Some(new)) = (index_named(b, name), index_named(a, name))
-            && !same(&old, &new)
+            && !same_stored(name, &old, &new)
         {
             ops.push(Op::DropIndex {
                 table: table.clone(),
-                index: Box::new(old),
+                index: Box::new(reflected(old)),
                 convention_name: true,
             });
             ops.push(Op::CreateIndex {

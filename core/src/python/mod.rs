@@ -13,7 +13,7 @@ mod symbol;
 mod types;
 
 #[cfg(feature = "sql")]
-pub(crate) use models::values::{keyword, string};
+pub(crate) use models::values::{keyword, string, string_list, string_pairs, written_order};
 pub use models::{DEFAULT_MODULE, read_module_schema, read_schema};
 pub use program::{
     FileSet, Finder, ModuleFile, ParseCache, Program, module_name, read_program,

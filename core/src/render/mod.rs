@@ -576,16 +576,36 @@ fn index_elements(index: &Index) -> String {
     rendered.join(", ")
 }
 
+/// The index's `postgresql_*` keywords, in the order Alembic renders them
+/// ([`Index::option_order`]). A reflected predicate is the string
+/// PostgreSQL prints, in parentheses; a model's is `sa.text(...)`.
 fn index_options(index: &Index) -> String {
     let mut options = String::new();
-    if let Some(using) = &index.using {
-        options.push_str(&format!(", postgresql_using={}", py_repr(using)));
-    }
-    if let Some(predicate) = &index.r#where {
-        options.push_str(&format!(
-            ", postgresql_where=sa.text({})",
-            py_repr(predicate)
-        ));
+    for option in index.option_order() {
+        let value = match option {
+            "include" => {
+                let columns: Vec<String> = index.include.iter().map(|c| py_repr(c)).collect();
+                format!("[{}]", columns.join(", "))
+            }
+            "ops" => {
+                let pairs: Vec<String> = index
+                    .ops
+                    .iter()
+                    .map(|(column, class)| format!("{}: {}", py_repr(column), py_repr(class)))
+                    .collect();
+                format!("{{{}}}", pairs.join(", "))
+            }
+            "using" => py_repr(index.rendered_using().unwrap_or_default()),
+            _ => {
+                let predicate = index.rendered_where().unwrap_or_default();
+                if index.reflected {
+                    py_repr(&predicate)
+                } else {
+                    format!("sa.text({})", py_repr(&predicate))
+                }
+            }
+        };
+        options.push_str(&format!(", postgresql_{option}={value}"));
     }
     options
 }

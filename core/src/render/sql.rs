@@ -543,7 +543,17 @@ fn index_element(element: &str) -> String {
 }
 
 fn create_index(table: &TableRef, index: &Index, concurrently: bool) -> String {
-    let elements: Vec<String> = index.expressions.iter().map(|e| index_element(e)).collect();
+    let elements: Vec<String> = index
+        .expressions
+        .iter()
+        .map(|e| {
+            let class = index.ops.iter().find(|(column, _)| column == e);
+            match class {
+                Some((_, class)) => format!("{} {class}", index_element(e)),
+                None => index_element(e),
+            }
+        })
+        .collect();
     let mut text = format!(
         "CREATE {}INDEX {}{} ON {}",
         if index.unique { "UNIQUE " } else { "" },
@@ -551,11 +561,14 @@ fn create_index(table: &TableRef, index: &Index, concurrently: bool) -> String {
         index.name.as_deref().map(ident).unwrap_or_default(),
         table_name(table)
     );
-    if let Some(using) = &index.using {
+    if let Some(using) = index.rendered_using() {
         text.push_str(&format!(" USING {}", using.to_lowercase()));
     }
     text.push_str(&format!(" ({})", elements.join(", ")));
-    if let Some(predicate) = &index.r#where {
+    if !index.include.is_empty() {
+        text.push_str(&format!(" INCLUDE ({})", idents(&index.include)));
+    }
+    if let Some(predicate) = index.rendered_where() {
         text.push_str(&format!(" WHERE {predicate}"));
     }
     text

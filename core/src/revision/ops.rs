@@ -752,6 +752,14 @@ impl<'s> BodyReader<'s> {
             expressions,
             r#where: keyword(args, "postgresql_where").and_then(sql_arg),
             using: keyword(args, "postgresql_using").and_then(string),
+            ops: keyword(args, "postgresql_ops")
+                .and_then(crate::python::string_pairs)
+                .unwrap_or_default(),
+            include: keyword(args, "postgresql_include")
+                .and_then(crate::python::string_list)
+                .unwrap_or_default(),
+            written_order: crate::python::written_order(args),
+            reflected: false,
         };
         let op = if create {
             Op::CreateIndex {

@@ -381,13 +381,7 @@ impl<'s> SqlReader<'s> {
 
     pub(super) fn create_index(&mut self, create: CreateIndex, span: Span) {
         let table_name = qualified(&create.table_name);
-        let index = Index {
-            name: create.name.as_ref().map(|n| qualified(n).1),
-            unique: create.unique,
-            expressions: index_columns(&create.columns),
-            r#where: create.predicate.as_ref().map(bare),
-            using: create.using.map(|u| u.to_string().to_lowercase()),
-        };
+        let index = super::index_of(&create);
         match self.table_mut(&table_name) {
             Some(table) => table.indexes.push(index),
             None => self.missing_table(span, &table_name),

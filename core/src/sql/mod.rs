@@ -148,19 +148,41 @@ fn bare(expr: &Expr) -> String {
 }
 
 /// An index element: a column name, or the expression as written.
+/// An index element without its operator class (the index keeps those
+/// apart, as `postgresql_ops` does).
 fn index_element(column: &IndexColumn) -> String {
-    let plain = column.operator_class.is_none()
-        && column.column.options.sort.is_none()
-        && column.column.options.nulls_first.is_none();
+    let plain = column.column.options.sort.is_none() && column.column.options.nulls_first.is_none();
     match &column.column.expr {
         Expr::Identifier(ident) if plain => ident.value.clone(),
         expr if plain => bare(expr),
-        _ => column.to_string(),
+        _ => column.column.to_string(),
     }
 }
 
 fn index_columns(columns: &[IndexColumn]) -> Vec<String> {
     columns.iter().map(index_element).collect()
+}
+
+/// The index `CREATE INDEX` makes: its elements, each column's operator
+/// class, `INCLUDE`, `USING` and the partial index's predicate.
+fn index_of(create: &sqlparser::ast::CreateIndex) -> Index {
+    Index {
+        name: create.name.as_ref().map(|n| qualified(n).1),
+        unique: create.unique,
+        expressions: index_columns(&create.columns),
+        r#where: create.predicate.as_ref().map(bare),
+        using: create.using.as_ref().map(|u| u.to_string().to_lowercase()),
+        ops: create
+            .columns
+            .iter()
+            .filter_map(|c| {
+                let class = c.operator_class.as_ref()?;
+                Some((index_element(c), class.to_string()))
+            })
+            .collect(),
+        include: create.include.iter().map(|i| i.value.clone()).collect(),
+        ..Default::default()
+    }
 }
 
 fn deferrable(

@@ -22,7 +22,7 @@ use sqlparser::tokenizer::Token;
 use super::build::{added_columns, alter, constraint_ops, scratch};
 use super::quick;
 use super::split::{self, Piece};
-use super::{SqlReader, bare, keyword_at, qualified};
+use super::{SqlReader, keyword_at, qualified};
 use crate::diagnostic::Diagnostic;
 use crate::op::{Command, Op, Side, TableRef};
 use crate::schema::{Column, EnumType, Index, SqlType, Table};
@@ -277,6 +277,7 @@ fn statement(reader: &mut SqlReader<'_>, span: Span, quick: bool) -> Vec<Op> {
                             expressions: Vec::new(),
                             r#where: None,
                             using: None,
+                            ..Default::default()
                         }),
                         convention_name: false,
                     };
@@ -399,13 +400,7 @@ fn ops_of_statement(
             let table = table_ref(qualified(&create.table_name));
             let op = Op::CreateIndex {
                 table,
-                index: Box::new(Index {
-                    name: create.name.as_ref().map(|n| qualified(n).1),
-                    unique: create.unique,
-                    expressions: super::index_columns(&create.columns),
-                    r#where: create.predicate.as_ref().map(bare),
-                    using: create.using.map(|u| u.to_string().to_lowercase()),
-                }),
+                index: Box::new(super::index_of(&create)),
                 convention_name: false,
             };
             vec![if create.concurrently {

@@ -358,6 +358,7 @@ fn create_index(words: &[&Token]) -> Option<Op> {
             expressions,
             r#where: None,
             using: None,
+            ..Default::default()
         }),
         convention_name: false,
     };

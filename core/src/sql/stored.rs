@@ -108,6 +108,15 @@ pub fn database_form(schema: &Schema) -> Schema {
                 .as_deref()
                 .map(str::to_lowercase)
                 .filter(|u| u != "btree");
+            // `pg_dump` qualifies an operator class outside pg_catalog
+            // (`public.gin_trgm_ops`); the search path finds it unqualified.
+            for (_, class) in &mut index.ops {
+                let bare = class
+                    .strip_prefix("public.")
+                    .or_else(|| class.strip_prefix("pg_catalog."))
+                    .unwrap_or(class);
+                *class = bare.to_lowercase();
+            }
         }
         for exclude in &mut table.exclude_constraints {
             exclude.using = exclude.using.to_lowercase();

@@ -161,7 +161,9 @@ impl Compiler<'_, '_> {
     }
 
     /// A column object: `sa.column("x")` → `x`; `table.c.x`, `Model.x` of
-    /// the table being read or of one read before → `table.x`.
+    /// the table being read → `x` (the DDL and Alembic's revision compile
+    /// a check or a predicate with `include_table=False`); of another table
+    /// read before → `table.x`.
     fn sql_column(&self, expr: &Expr) -> Option<String> {
         if let Expr::Call(call) = expr
             && self.reader.is(&call.func, Family::Sqlalchemy, "column")
@@ -173,7 +175,7 @@ impl Compiler<'_, '_> {
         {
             let key = column_object_key(expr)?;
             let column = table.columns.iter().find(|c| c.key == key)?;
-            return Some(format!("{}.{}", table.name, column.column.name));
+            return Some(column.column.name.clone());
         }
         self.reader.column_object_target(expr)
     }

@@ -12,6 +12,7 @@ mod classes;
 mod columns;
 mod enums;
 mod expressions;
+mod indexes;
 mod metadata;
 mod names;
 mod statements;
@@ -43,7 +44,7 @@ use enums::{enum_members, enum_repr, enum_values};
 use tables::{split_targets, sql_function};
 use values::{
     Values, boolean, constant_string, dotted, evaluate, fstring_value, integer, keyword, string,
-    type_args,
+    string_list, string_pairs, type_args, written_order,
 };
 
 /// Reads every table a model file defines. Never panics; the diagnostics
@@ -230,6 +231,11 @@ struct IndexSpec {
     unique: bool,
     r#where: Option<String>,
     using: Option<String>,
+    /// `postgresql_ops`, by column key.
+    ops: Vec<(String, String)>,
+    /// `postgresql_include`, by column key.
+    include: Vec<String>,
+    written_order: Vec<&'static str>,
     span: Span,
 }
 
@@ -798,6 +804,7 @@ impl<'a> ModelReader<'a> {
                     expressions: vec![c.column.name.clone()],
                     r#where: None,
                     using: None,
+                    ..Default::default()
                 });
             } else if c.unique {
                 table.unique_constraints.push(UniqueConstraint {
@@ -831,6 +838,7 @@ impl<'a> ModelReader<'a> {
                 on_column,
             });
         }
+        let to_name = |k: &str| key_to_name.get(k).map_or(k.to_string(), |n| n.to_string());
         for index in &spec.indexes {
             let column_keys: Vec<String> = index
                 .elements
@@ -854,14 +862,20 @@ impl<'a> ModelReader<'a> {
                     .elements
                     .iter()
                     .map(|e| match e {
-                        IndexElement::Column(k) => key_to_name
-                            .get(k.as_str())
-                            .map_or(k.clone(), |n| (*n).to_string()),
+                        IndexElement::Column(k) => to_name(k),
                         IndexElement::Sql(sql) => sql.clone(),
                     })
                     .collect(),
                 r#where: index.r#where.clone(),
                 using: index.using.clone(),
+                ops: index
+                    .ops
+                    .iter()
+                    .map(|(k, class)| (to_name(k), class.clone()))
+                    .collect(),
+                include: index.include.iter().map(|k| to_name(k)).collect(),
+                written_order: index.written_order.clone(),
+                reflected: false,
             });
         }
         for exclude in &spec.excludes {

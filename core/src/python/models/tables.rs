@@ -347,7 +347,7 @@ impl<'a> ModelReader<'a> {
 
     /// `col.desc()`, `sa.asc(func.x(col))`: the element and its order, as
     /// SQLAlchemy writes it in the index (`created DESC`).
-    fn ordered_element(
+    pub(super) fn ordered_element(
         &self,
         arg: &Expr,
         table: &TableSpec,
@@ -493,65 +493,8 @@ impl<'a> ModelReader<'a> {
                 });
             }
             (Family::Sqlalchemy, "Index") => {
-                let index_name = call
-                    .arguments
-                    .args
-                    .first()
-                    .and_then(|n| constant_string(n, &self.values));
-                let mut elements = Vec::new();
-                let columns: Vec<Option<String>> =
-                    call.arguments.args.iter().skip(1).map(column_ref).collect();
-                for (arg, column) in call.arguments.args.iter().skip(1).zip(columns) {
-                    if let Some(column) = column {
-                        elements.push(IndexElement::Column(column));
-                    } else if let Some(sql) = self.ordered_element(arg, table, &column_ref) {
-                        elements.push(IndexElement::Sql(sql));
-                    } else if let Expr::Call(c) = arg {
-                        if self.is(&c.func, Family::Sqlalchemy, "text")
-                            && let Some(sql) = c.arguments.args.first().and_then(string)
-                        {
-                            elements.push(IndexElement::Sql(sql));
-                            continue;
-                        }
-                        if let Some(sql) = self.function_sql(c, table) {
-                            elements.push(IndexElement::Sql(sql));
-                            continue;
-                        }
-                        self.warning(
-                            arg,
-                            "index expression not read",
-                            "use column names or text(\"...\")",
-                        );
-                    } else {
-                        self.warning(
-                            arg,
-                            "index expression not read",
-                            "use column names or text(\"...\")",
-                        );
-                    }
-                }
-                let where_given = keyword(&call.arguments, "postgresql_where");
-                let where_clause = where_given.and_then(|e| {
-                    self.sql_text(e)
-                        .or_else(|| self.sql_expression(e, Some(table)))
-                });
-                if let (Some(given), None) = (where_given, &where_clause) {
-                    self.warning(
-                        given,
-                        "postgresql_where not read; the index is read as a full index",
-                        "write the condition as text(\"...\") or a comparison of columns",
-                    );
-                }
-                table.indexes.push(IndexSpec {
-                    name: index_name,
-                    elements,
-                    unique: keyword(&call.arguments, "unique")
-                        .and_then(boolean)
-                        .unwrap_or(false),
-                    r#where: where_clause,
-                    using: keyword(&call.arguments, "postgresql_using").and_then(string),
-                    span,
-                });
+                let index = self.index_spec(call, table, span, &column_ref);
+                table.indexes.push(index);
             }
             (Family::Postgresql, "ExcludeConstraint") => {
                 let mut elements = Vec::new();

@@ -22,6 +22,41 @@ pub(crate) fn string(expr: &Expr) -> Option<String> {
     }
 }
 
+/// The `postgresql_*` index keywords of `arguments`, in their order.
+pub(crate) fn written_order(arguments: &Arguments) -> Vec<&'static str> {
+    arguments
+        .keywords
+        .iter()
+        .filter_map(|k| match k.arg.as_ref()?.id.as_str() {
+            "postgresql_include" => Some("include"),
+            "postgresql_ops" => Some("ops"),
+            "postgresql_using" => Some("using"),
+            "postgresql_where" => Some("where"),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A list or tuple of string literals (`postgresql_include=['a', 'b']`).
+pub(crate) fn string_list(expr: &Expr) -> Option<Vec<String>> {
+    match expr {
+        Expr::List(l) => l.elts.iter().map(string).collect(),
+        Expr::Tuple(t) => t.elts.iter().map(string).collect(),
+        _ => None,
+    }
+}
+
+/// A dict of string literals, in its order (`postgresql_ops={'a': 'x'}`).
+pub(crate) fn string_pairs(expr: &Expr) -> Option<Vec<(String, String)>> {
+    let Expr::Dict(dict) = expr else {
+        return None;
+    };
+    dict.items
+        .iter()
+        .map(|item| Some((string(item.key.as_ref()?)?, string(&item.value)?)))
+        .collect()
+}
+
 pub(super) fn boolean(expr: &Expr) -> Option<bool> {
     match expr {
         Expr::BooleanLiteral(b) => Some(b.value),
