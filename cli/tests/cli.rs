@@ -745,7 +745,8 @@ fn lint_fix_rewrites_the_file_and_reports_what_is_left() {
     );
     let out = retort(&["lint", "--no-config", "--fix", &file]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("Fixed 2 problems."), "{stdout}");
+    // Two in upgrade(), one in downgrade(): its DROP INDEX too.
+    assert!(stdout.contains("Fixed 3 problems."), "{stdout}");
     // drop-table has no fix: still reported, exit 1.
     assert!(stdout.contains("drop-table"), "{stdout}");
     assert_eq!(out.status.code(), Some(1));
@@ -753,6 +754,12 @@ fn lint_fix_rewrites_the_file_and_reports_what_is_left() {
     assert!(
         fixed.contains(
             "    op.execute(\"SET lock_timeout = '5s'\")\n    with op.get_context().autocommit_block():\n        op.create_index('ix_event_at', 'event', ['at'], postgresql_concurrently=True)  # keep me\n"
+        ),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains(
+            "def downgrade():\n    with op.get_context().autocommit_block():\n        op.drop_index('ix_event_at', table_name='event', postgresql_concurrently=True)\n"
         ),
         "{fixed}"
     );

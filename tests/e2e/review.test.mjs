@@ -103,12 +103,21 @@ test('the review judges the revision and fixes it in one click', { timeout: 180_
     await error.locator('.finding-head').click();
     await page.waitForFunction(() => document.getSelection()?.toString().startsWith('op.add_column'));
 
-    // One click applies the lock_timeout fix; the review, the underlines
-    // and the SQL pane follow the fixed text; Undo restores it.
+    // One click applies the lock_timeout fix to upgrade(); the review, the
+    // underlines and the SQL pane follow the fixed text; Undo restores it.
+    // downgrade() is reviewed too (a rollback waits on the same lock), so
+    // its own finding stays.
     const before = await textOf(page, 'editor-revision');
-    const timeout = page.locator('[data-testid="review-finding"][data-rule="missing-lock-timeout"]');
-    await timeout.getByTestId('review-apply').click();
-    await waitForRule(page, 'missing-lock-timeout', false);
+    const timeouts = page.locator('[data-testid="review-finding"][data-rule="missing-lock-timeout"]');
+    const count = (n) =>
+      page.waitForFunction(
+        (n) => document.querySelectorAll('[data-testid="review-finding"][data-rule="missing-lock-timeout"]').length === n,
+        n,
+      );
+    await count(2);
+    await timeouts.filter({ hasNotText: 'in downgrade()' }).getByTestId('review-apply').click();
+    await count(1);
+    assert.match(await timeouts.first().innerText(), /in downgrade\(\)/);
     assert.match(await textOf(page, 'editor-revision'), /op\.execute\("SET lock_timeout = '5s'"\)/);
     assert.match(await textOf(page, 'review-summary'), /1 fix applied/);
     await page.waitForFunction(() =>
@@ -116,7 +125,7 @@ test('the review judges the revision and fixes it in one click', { timeout: 180_
     );
     assert.match(await textOf(page, 'revision-status'), /edited: the review and the SQL follow your text/);
     await page.getByTestId('review-undo').click();
-    await waitForRule(page, 'missing-lock-timeout');
+    await count(2);
     assert.equal(await textOf(page, 'editor-revision'), before);
 
     // A hand-written revision pasted in: judged for PostgreSQL 18, then 10

@@ -29,6 +29,7 @@ use crate::schema::Autoincrement;
 use crate::schema::{Column, EnumType, Schema, SqlType, Table, TableIndex};
 use crate::sql::stored::database_form;
 use compare::compare;
+pub use safe::needs_using;
 use safe::safe;
 
 /// How much of retort's own judgement goes into the revision.

@@ -271,11 +271,11 @@ fn with_using(op: Op) -> Op {
     let Some(target) = &alter.ty.target else {
         return Op::AlterColumn(alter);
     };
-    let (from, to) = (&alter.ty.existing.column.ty, &target.column.ty);
-    let using = enums::using_to_enum(&alter.column, from, to).or_else(|| {
-        (!casts_by_assignment(from, to))
-            .then(|| format!("{}::{to}", crate::quote::ident(&alter.column)))
-    });
+    let using = needs_using(
+        &alter.column,
+        &alter.ty.existing.column.ty,
+        &target.column.ty,
+    );
     if alter.using.is_some() || using.is_none() {
         return Op::AlterColumn(alter);
     }
@@ -284,6 +284,15 @@ fn with_using(op: Op) -> Op {
         note: USING_NOTE,
         op: Box::new(Op::AlterColumn(alter)),
     }
+}
+
+/// The `USING` expression `ALTER COLUMN column TYPE to` needs to convert
+/// from `from`: `None` where PostgreSQL converts by itself (or retort does
+/// not know the types).
+pub fn needs_using(column: &str, from: &SqlType, to: &SqlType) -> Option<String> {
+    enums::using_to_enum(column, from, to).or_else(|| {
+        (!casts_by_assignment(from, to)).then(|| format!("{}::{to}", crate::quote::ident(column)))
+    })
 }
 
 /// Whether PostgreSQL converts `from` to `to` in `ALTER COLUMN … TYPE`

@@ -180,13 +180,18 @@ impl<'s> Site<'s> {
     }
 
     /// Another statement of the file removed with its line, when it is
-    /// alone on its lines (`None` otherwise).
+    /// alone on its lines but for a comment after it, which goes with it
+    /// (`None` otherwise).
     pub fn remove_other(&self, span: Span) -> Option<Edit> {
         let start = self.source[..span.start].rfind('\n').map_or(0, |p| p + 1);
         let rest = &self.source[span.end..];
+        let nothing_else = |tail: &str| {
+            let tail = tail.trim();
+            tail.is_empty() || tail.starts_with('#') || tail.starts_with("--")
+        };
         let end = match rest.find('\n') {
-            Some(p) if rest[..p].trim().is_empty() => span.end + p + 1,
-            None if rest.trim().is_empty() => self.source.len(),
+            Some(p) if nothing_else(&rest[..p]) => span.end + p + 1,
+            None if nothing_else(rest) => self.source.len(),
             _ => return None,
         };
         indent_at(self.source, span.start)?;

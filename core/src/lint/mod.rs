@@ -164,6 +164,8 @@ pub struct RevisionFacts {
     pub downgrade_at: Span,
     /// The upgrade runs SQL retort cannot read: what it does is not known.
     pub unread_sql: bool,
+    /// The first statement of `downgrade()` (a block, not the op inside).
+    pub downgrade_first: Option<Span>,
 }
 
 /// The table an op works on (for a `DROP INDEX` read from SQL, which names
@@ -702,12 +704,59 @@ pub fn lint_read_revision(revision: &Revision, source: &str, settings: &Settings
     apply_ignores(source, MigrationKind::Revision, findings, settings)
 }
 
+/// What message opens a finding in `downgrade()`.
+pub const DOWNGRADE_PREFIX: &str = "in downgrade(): ";
+
+/// The findings of a revision's `downgrade()`: it runs in production
+/// during an incident (`alembic downgrade -1`), when a blocking or failing
+/// step hurts most. Judged by the rules [`rules::judges_rollback`] keeps:
+/// what blocks or fails, not what a rollback is expected to do (drop what
+/// the upgrade created, give back the old types and names).
+fn rollback_findings(
+    steps: Vec<Step<'_>>,
+    first: Option<Span>,
+    source: &str,
+    settings: &Settings,
+) -> Vec<Finding> {
+    let cx = Subject {
+        steps,
+        downgrade: Vec::new(),
+        settings,
+        revision: None,
+        first,
+    };
+    let mut judge = Judge::new(settings);
+    judge.part(&cx, source, MigrationKind::Revision);
+    judge
+        .finish()
+        .into_iter()
+        .filter(|f| rules::judges_rollback(f.rule))
+        .map(|mut f| {
+            f.message = format!("{DOWNGRADE_PREFIX}{}", f.message);
+            f
+        })
+        .collect()
+}
+
 /// The rules' findings on `cx` (read from `source`), each with its fix, in
-/// source order.
+/// source order: a revision's `upgrade()`, then its `downgrade()` by the
+/// rules that judge a rollback.
 pub fn findings(cx: &Subject<'_>, source: &str, kind: MigrationKind) -> Vec<Finding> {
     let mut judge = Judge::new(cx.settings);
     judge.part(cx, source, kind);
-    judge.finish()
+    let mut found = judge.finish();
+    if let Some(facts) = &cx.revision
+        && !cx.downgrade.is_empty()
+    {
+        found.extend(rollback_findings(
+            cx.downgrade.clone(),
+            facts.downgrade_first,
+            source,
+            cx.settings,
+        ));
+        sort(&mut found);
+    }
+    found
 }
 
 /// A migration of `kind`, reviewed.
@@ -780,6 +829,7 @@ pub fn revision_subject<'a>(
             upgrade_at: at("upgrade"),
             downgrade_at: at("downgrade"),
             unread_sql: has_unread_sql(&revision.migration.upgrade),
+            downgrade_first: revision.spans.1.first().copied(),
         }),
     }
 }

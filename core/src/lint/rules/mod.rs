@@ -16,6 +16,7 @@ mod add_not_null_column_without_default;
 mod add_primary_key;
 mod add_unique_constraint;
 mod alter_column_type_rewrite;
+mod alter_column_type_without_using;
 mod ban_drop_database;
 mod ban_truncate;
 mod concurrently_in_transaction;
@@ -47,6 +48,32 @@ mod statements_after_exclusive_lock;
 pub(crate) mod unused_ignore;
 mod vacuum_full;
 mod validate_in_same_transaction;
+
+/// Whether rule `id` judges a `downgrade()` too. Left out: what a rollback
+/// is expected to do (drop the tables and columns the upgrade added, give
+/// back the old names and types, so style rules on types have no say),
+/// and what concerns the revision file rather than its statements.
+pub fn judges_rollback(id: &str) -> bool {
+    !matches!(
+        id,
+        "drop-column"
+            | "drop-table"
+            | "rename-column"
+            | "rename-table"
+            | "looks-like-rename"
+            | "prefer-bigint-over-int"
+            | "prefer-identity-over-serial"
+            | "prefer-jsonb-over-json"
+            | "prefer-text-over-varchar"
+            | "prefer-timestamptz"
+            | "foreign-key-without-index"
+            | "empty-upgrade"
+            | "missing-downgrade"
+            | "multiple-heads"
+            | "invalid-ignore"
+            | "unused-ignore"
+    )
+}
 
 /// What a rule explains, in the order it is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +164,7 @@ pub const RULES: &[&Rule] = &[
     &add_primary_key::RULE,
     &add_exclude_constraint::RULE,
     &alter_column_type_rewrite::RULE,
+    &alter_column_type_without_using::RULE,
     &prefer_text_over_varchar::RULE,
     &prefer_jsonb_over_json::RULE,
     &prefer_timestamptz::RULE,

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_constraint('ck_price_positive', 'item', type_='check')
+    op.drop_constraint('ck_price_positive', 'item', type_='check')  # expect: missing-lock-timeout

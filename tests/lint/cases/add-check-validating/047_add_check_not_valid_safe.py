@@ -22,4 +22,5 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("SET lock_timeout = '5s'")
     op.drop_constraint('ck_price_positive', 'item', type_='check')

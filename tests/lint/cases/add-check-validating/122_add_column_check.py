@@ -21,4 +21,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_column('event', 'score')
+    op.drop_column('event', 'score')  # expect: missing-lock-timeout

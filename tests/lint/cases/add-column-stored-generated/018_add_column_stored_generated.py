@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_column('item', 'total')
+    op.drop_column('item', 'total')  # expect: missing-lock-timeout

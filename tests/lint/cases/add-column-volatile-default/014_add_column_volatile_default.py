@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_column('event', 'uid')
+    op.drop_column('event', 'uid')  # expect: missing-lock-timeout

@@ -22,4 +22,5 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("SET lock_timeout = '5s'")
     op.drop_column('event', 'seen_at')

@@ -23,4 +23,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_column('event', 'kind')
+    op.drop_column('event', 'kind')  # expect: missing-lock-timeout

@@ -21,4 +21,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_column('event', 'seq')
+    op.drop_column('event', 'seq')  # expect: missing-lock-timeout

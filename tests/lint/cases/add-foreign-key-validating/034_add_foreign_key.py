@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_constraint('fk_event_account', 'event', type_='foreignkey')
+    op.drop_constraint('fk_event_account', 'event', type_='foreignkey')  # expect: missing-lock-timeout

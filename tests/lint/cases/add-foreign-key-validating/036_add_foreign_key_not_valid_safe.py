@@ -24,4 +24,5 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("SET lock_timeout = '5s'")
     op.drop_constraint('fk_event_account', 'event', type_='foreignkey')

@@ -21,4 +21,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_column('event', 'account_id')
+    op.drop_column('event', 'account_id')  # expect: missing-lock-timeout

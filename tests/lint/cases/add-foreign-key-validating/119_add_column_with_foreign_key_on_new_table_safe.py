@@ -23,4 +23,5 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("SET lock_timeout = '5s'")
     op.drop_table('ledger')

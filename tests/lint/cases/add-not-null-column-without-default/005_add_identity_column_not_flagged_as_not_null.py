@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_column('event', 'seq')
+    op.drop_column('event', 'seq')  # expect: missing-lock-timeout

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_constraint('pk_event', 'event', type_='primary')
+    op.drop_constraint('pk_event', 'event', type_='primary')  # expect: missing-lock-timeout

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_constraint('uq_account_email', 'account', type_='unique')
+    op.drop_constraint('uq_account_email', 'account', type_='unique')  # expect: missing-lock-timeout

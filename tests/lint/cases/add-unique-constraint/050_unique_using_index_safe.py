@@ -24,4 +24,5 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("SET lock_timeout = '5s'")
     op.drop_constraint('uq_account_email', 'account', type_='unique')

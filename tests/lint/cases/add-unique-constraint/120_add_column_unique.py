@@ -21,4 +21,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_column('event', 'code')
+    op.drop_column('event', 'code')  # expect: missing-lock-timeout

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.alter_column('account', 'id', existing_type=sa.BigInteger(), type_=sa.Integer())
+    op.alter_column('account', 'id', existing_type=sa.BigInteger(), type_=sa.Integer())  # expect: alter-column-type-rewrite, missing-lock-timeout

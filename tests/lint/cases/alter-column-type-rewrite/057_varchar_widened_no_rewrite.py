@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.alter_column('account', 'email', existing_type=sa.String(length=200), type_=sa.VARCHAR(length=100))
+    op.alter_column('account', 'email', existing_type=sa.String(length=200), type_=sa.VARCHAR(length=100))  # expect: alter-column-type-rewrite, missing-lock-timeout

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.alter_column('account', 'email', existing_type=sa.String(length=100), type_=sa.VARCHAR(length=200))
+    op.alter_column('account', 'email', existing_type=sa.String(length=100), type_=sa.VARCHAR(length=200))  # expect: missing-lock-timeout

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.alter_column('item', 'price', existing_type=sa.Numeric(precision=12, scale=2), type_=sa.Numeric(precision=10, scale=2))
+    op.alter_column('item', 'price', existing_type=sa.Numeric(precision=12, scale=2), type_=sa.Numeric(precision=10, scale=2))  # expect: alter-column-type-rewrite, missing-lock-timeout

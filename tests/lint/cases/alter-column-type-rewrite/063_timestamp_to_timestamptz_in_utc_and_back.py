@@ -23,4 +23,4 @@ def upgrade():
 
 
 def downgrade():
-    op.alter_column('event', 'at', existing_type=sa.DateTime(timezone=True), type_=sa.DateTime())
+    op.alter_column('event', 'at', existing_type=sa.DateTime(timezone=True), type_=sa.DateTime())  # expect: alter-column-type-rewrite, missing-lock-timeout

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index('ix_a', table_name='account')
+    op.drop_index('ix_a', table_name='account')  # expect: drop-index-non-concurrently, missing-lock-timeout

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index('ix_event_account_id', table_name='event')
+    op.drop_index('ix_event_account_id', table_name='event')  # expect: drop-index-non-concurrently, missing-lock-timeout

@@ -24,4 +24,4 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('event', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_event_kind'))
+        batch_op.drop_index(batch_op.f('ix_event_kind'))  # expect: drop-index-non-concurrently, missing-lock-timeout

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.execute('DROP INDEX ix_account_email')
+    op.execute('DROP INDEX ix_account_email')  # expect: drop-index-non-concurrently

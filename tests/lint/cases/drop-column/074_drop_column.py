@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.add_column('account', sa.Column('legacy_flag', sa.Boolean(), nullable=True))
+    op.add_column('account', sa.Column('legacy_flag', sa.Boolean(), nullable=True))  # expect: missing-lock-timeout

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.create_index('ix_event_kind', 'event', ['kind'])
+    op.create_index('ix_event_kind', 'event', ['kind'])  # expect: create-index-non-concurrently, missing-lock-timeout

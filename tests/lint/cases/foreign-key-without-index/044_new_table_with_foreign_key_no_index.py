@@ -27,4 +27,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_table('comment')
+    op.drop_table('comment')  # expect: missing-lock-timeout

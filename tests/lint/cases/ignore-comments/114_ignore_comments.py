@@ -37,7 +37,7 @@ def upgrade():
 
 def downgrade():
     op.create_table('legacy', sa.Column('id', sa.Integer(), nullable=False))
-    op.alter_column('users', 'handle', new_column_name='nick')
+    op.alter_column('users', 'handle', new_column_name='nick')  # expect: missing-lock-timeout
     for name in ('fax', 'pager', 'telex', 'modem', 'icq'):
         op.add_column('users', sa.Column(name, sa.Text(), nullable=True))
-    op.drop_index('ix_users_email', table_name='users')
+    op.drop_index('ix_users_email', table_name='users')  # expect: drop-index-non-concurrently

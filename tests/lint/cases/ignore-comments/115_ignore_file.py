@@ -26,5 +26,5 @@ def upgrade():
 
 
 def downgrade():
-    op.add_column('users', sa.Column('fax', sa.Text(), nullable=True))
+    op.add_column('users', sa.Column('fax', sa.Text(), nullable=True))  # expect: missing-lock-timeout
     op.add_column('users', sa.Column('pager', sa.Text(), nullable=True))

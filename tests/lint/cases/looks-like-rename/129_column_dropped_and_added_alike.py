@@ -22,5 +22,5 @@ def upgrade():
 
 
 def downgrade():
-    op.add_column('account', sa.Column('email', sa.TEXT(), autoincrement=False, nullable=True))
+    op.add_column('account', sa.Column('email', sa.TEXT(), autoincrement=False, nullable=True))  # expect: missing-lock-timeout
     op.drop_column('account', 'email_address')

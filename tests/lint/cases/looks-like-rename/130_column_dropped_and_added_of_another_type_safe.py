@@ -22,5 +22,6 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("SET lock_timeout = '5s'")
     op.add_column('account', sa.Column('email', sa.TEXT(), autoincrement=False, nullable=True))
     op.drop_column('account', 'visits')

@@ -31,4 +31,4 @@ def downgrade():
     sa.Column('email', sa.TEXT(), autoincrement=False, nullable=True),
     sa.PrimaryKeyConstraint('id', name='user_accounts_pkey')
     )
-    op.drop_table('users')
+    op.drop_table('users')  # expect: missing-lock-timeout

@@ -23,6 +23,6 @@ def upgrade():
 
 
 def downgrade():
-    op.add_column('account', sa.Column('email', sa.TEXT(), autoincrement=False, nullable=True))
-    op.execute('UPDATE account SET email = email_address')
+    op.add_column('account', sa.Column('email', sa.TEXT(), autoincrement=False, nullable=True))  # expect: missing-lock-timeout
+    op.execute('UPDATE account SET email = email_address')  # expect: statements-after-exclusive-lock
     op.drop_column('account', 'email_address')

@@ -22,5 +22,5 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_column('account', 'other')
+    op.drop_column('account', 'other')  # expect: missing-lock-timeout
     op.drop_column('account', 'note')

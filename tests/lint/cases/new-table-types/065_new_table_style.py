@@ -28,4 +28,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_table('profile')
+    op.drop_table('profile')  # expect: missing-lock-timeout

@@ -28,4 +28,5 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("SET lock_timeout = '5s'")
     op.drop_table('profile')

@@ -25,4 +25,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_table('log')
+    op.drop_table('log')  # expect: missing-lock-timeout

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_column('event', 'payload')
+    op.drop_column('event', 'payload')  # expect: missing-lock-timeout

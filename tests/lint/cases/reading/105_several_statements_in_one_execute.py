@@ -26,5 +26,5 @@ def upgrade():
 
 
 def downgrade():
-    op.execute('DROP INDEX ix_item_qty')
-    op.drop_constraint('ck_qty', 'item', type_='check')
+    op.execute('DROP INDEX ix_item_qty')  # expect: drop-index-non-concurrently
+    op.drop_constraint('ck_qty', 'item', type_='check')  # expect: missing-lock-timeout

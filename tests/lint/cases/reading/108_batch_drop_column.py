@@ -25,5 +25,5 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('account', schema=None) as batch_op:
-        batch_op.alter_column('email', existing_type=sa.Text(), nullable=True)
+        batch_op.alter_column('email', existing_type=sa.Text(), nullable=True)  # expect: missing-lock-timeout
         batch_op.add_column(sa.Column('legacy_flag', sa.Boolean(), nullable=True))

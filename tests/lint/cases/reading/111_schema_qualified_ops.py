@@ -23,5 +23,5 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index('ix_account_plan', table_name='account', schema='billing')
+    op.drop_index('ix_account_plan', table_name='account', schema='billing')  # expect: drop-index-non-concurrently, missing-lock-timeout
     op.drop_column('account', 'plan', schema='billing')

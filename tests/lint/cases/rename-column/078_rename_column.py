@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.alter_column('account', 'email', new_column_name='mail', existing_type=sa.Text())
+    op.alter_column('account', 'email', new_column_name='mail', existing_type=sa.Text())  # expect: missing-lock-timeout

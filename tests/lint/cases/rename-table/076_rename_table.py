@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.rename_table('account', 'customer')
+    op.rename_table('account', 'customer')  # expect: missing-lock-timeout

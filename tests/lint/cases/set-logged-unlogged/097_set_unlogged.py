@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.execute('ALTER TABLE event SET LOGGED')
+    op.execute('ALTER TABLE event SET LOGGED')  # expect: missing-lock-timeout, set-logged-unlogged

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.alter_column('account', 'plan', existing_type=sa.Text(), nullable=True)
+    op.alter_column('account', 'plan', existing_type=sa.Text(), nullable=True)  # expect: missing-lock-timeout

@@ -26,4 +26,5 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("SET lock_timeout = '5s'")
     op.alter_column('account', 'plan', existing_type=sa.Text(), nullable=True)

@@ -22,4 +22,4 @@ def upgrade():
 
 
 def downgrade():
-    op.alter_column('account', 'plan', existing_type=sa.Text(), nullable=False)
+    op.alter_column('account', 'plan', existing_type=sa.Text(), nullable=False)  # expect: missing-lock-timeout, set-not-null

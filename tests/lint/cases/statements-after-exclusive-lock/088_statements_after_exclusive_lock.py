@@ -23,4 +23,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_column('account', 'plan')
+    op.drop_column('account', 'plan')  # expect: missing-lock-timeout

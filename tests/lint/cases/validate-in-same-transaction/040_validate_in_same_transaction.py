@@ -23,4 +23,4 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_constraint('fk_event_account', 'event', type_='foreignkey')
+    op.drop_constraint('fk_event_account', 'event', type_='foreignkey')  # expect: missing-lock-timeout
