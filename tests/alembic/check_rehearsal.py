@@ -315,8 +315,8 @@ def run_catalogue(cluster, retort, models, known):
 
 
 def database_form(retort, *args, cwd=None):
-    """The schema in database form, its tables and their constraints and
-    indexes in name order (their order is not the schema's)."""
+    """The schema in database form, its tables, enum types, and the tables'
+    constraints and indexes in name order (their order is not the schema's)."""
     out = subprocess.run([retort, "schema", "--format", "json", "--database-form", *args],
                          capture_output=True, text=True, cwd=cwd)
     if not out.stdout.strip():
@@ -325,6 +325,8 @@ def database_form(retort, *args, cwd=None):
     # A database keeps no order of tables: a revision creates them in
     # dependency order, a model declares them in its own.
     schema["tables"] = sorted(schema.get("tables", []), key=lambda t: (t.get("schema") or "", t["name"]))
+    # Nor of types: a type recreated (its values changed) comes last.
+    schema["enums"] = sorted(schema.get("enums", []), key=lambda e: (e.get("schema") or "", e["name"]))
     for table in schema.get("tables", []):
         for key in ("foreign_keys", "unique_constraints", "check_constraints", "exclude_constraints", "indexes"):
             table[key] = sorted(table.get(key) or [], key=lambda item: json.dumps(item, sort_keys=True))
