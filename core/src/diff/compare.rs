@@ -168,7 +168,13 @@ pub(super) fn alter_column(
         },
         server_default: Change {
             existing,
-            target: changed(existing_db.server_default != target_db.server_default),
+            // An identity added, dropped or switched between ALWAYS and BY
+            // DEFAULT is a server_default change to Alembic.
+            target: changed(
+                existing_db.server_default != target_db.server_default
+                    || existing_db.identity.as_ref().map(|i| i.always)
+                        != target_db.identity.as_ref().map(|i| i.always),
+            ),
         },
         nullable: Change {
             existing: existing_db.nullable,

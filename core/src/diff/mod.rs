@@ -12,13 +12,16 @@
 
 mod compare;
 mod enums;
+mod identity;
+mod not_null;
 mod order;
 mod plan;
 mod renames;
 mod safe;
 
+pub use not_null::Backfill;
 pub use order::foreign_key_cycle;
-pub use plan::{Backfill, PlanStep, plan, plan_with_table_renames};
+pub use plan::{PlanStep, plan, plan_with_table_renames};
 pub use renames::{
     Rename, TableRename, rename_candidates, renamed_tables, table_rename_candidates,
 };
@@ -304,6 +307,68 @@ mod tests {
         // Alembic's own revision creates it again.
         assert!(
             matches!(&diff(&before, &reused).upgrade[0], Op::CreateTable { table, .. } if !table.columns[1].reuses_type())
+        );
+    }
+
+    #[test]
+    fn a_dropped_not_null_column_comes_back_nullable_filled_then_proven() {
+        let before = schema(&format!("{USERS}    logins: Mapped[int]\n"));
+        let after = schema(USERS);
+        let safe = diff_with(&before, &after, Options::default());
+        let Op::Noted { op, .. } = &safe.downgrade[0] else {
+            panic!("{:?}", safe.downgrade);
+        };
+        assert!(matches!(&**op, Op::AddColumn { column, .. } if column.nullable));
+        let Op::AutocommitBlock(fill) = &safe.downgrade[1] else {
+            panic!("{:?}", safe.downgrade);
+        };
+        assert_eq!(
+            executed(fill),
+            ["UPDATE users SET logins = 0 WHERE logins IS NULL"]
+        );
+        assert!(
+            matches!(&safe.downgrade[2], Op::Noted { op, .. } if matches!(&**op, Op::NotValid(_)))
+        );
+        assert!(matches!(
+            safe.downgrade.last(),
+            Some(Op::DropConstraint { .. })
+        ));
+        // Alembic's own downgrade adds it NOT NULL, which fails with rows.
+        assert!(
+            matches!(&diff(&before, &after).downgrade[0], Op::AddColumn { column, .. } if !column.nullable)
+        );
+    }
+
+    #[test]
+    fn a_serial_key_becomes_an_identity_and_back_with_its_sequence() {
+        let table = |id: &str| {
+            schema(&format!(
+                "\n\nclass T(Base):\n    __tablename__ = 't'\n    id: Mapped[int] = mapped_column({id}primary_key=True)\n"
+            ))
+        };
+        let (before, after) = (table(""), table("sa.Identity(), "));
+        // Alembic's: an alter_column whose identity PostgreSQL refuses.
+        let plain = diff(&before, &after);
+        assert!(
+            matches!(&plain.upgrade[..], [Op::AlterColumn(a)] if a.server_default.target.as_ref().is_some_and(|t| t.column.identity.is_some()))
+        );
+        let safe = diff_with(&before, &after, Options::default());
+        assert_eq!(
+            executed(&safe.upgrade),
+            [
+                "ALTER TABLE t ALTER COLUMN id DROP DEFAULT",
+                "DROP SEQUENCE IF EXISTS t_id_seq",
+                "SELECT setval(pg_get_serial_sequence('t', 'id'), coalesce(max(id), 0) + 1, false) FROM t",
+            ]
+        );
+        assert_eq!(
+            executed(&safe.downgrade),
+            [
+                "ALTER TABLE t ALTER COLUMN id DROP IDENTITY",
+                "CREATE SEQUENCE t_id_seq OWNED BY t.id",
+                "ALTER TABLE t ALTER COLUMN id SET DEFAULT nextval('t_id_seq'::regclass)",
+                "SELECT setval('t_id_seq', coalesce(max(id), 0) + 1, false) FROM t",
+            ]
         );
     }
 }

@@ -247,6 +247,7 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
         downgrade.insert(at, Op::DropEnumType { enum_type });
     }
     downgrade.splice(at..at, values_down);
+    let mut downgrade = refilled(downgrade, before);
     // Unnamed constraints the downgrade drops: PostgreSQL named them.
     for op in &mut downgrade {
         name_dropped_constraint(op, after_db);
@@ -254,9 +255,76 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
     // A table created while its enum types exist (every type of `before`
     // does, both ways) must not create them again.
     let finish = |op: Op| enums::reuse_types(with_using(op), &before.enums);
-    let upgrade = upgrade.into_iter().map(finish).collect();
-    let downgrade = downgrade.into_iter().map(finish).collect();
+    let finish = |op: Op| identity::serial_and_identity(finish(op));
+    let upgrade = upgrade.into_iter().flat_map(finish).collect();
+    let downgrade = downgrade.into_iter().flat_map(finish).collect();
     Migration { upgrade, downgrade }
+}
+
+pub(super) const REFILL_NOTE: &str = "added nullable: the upgrade dropped this NOT NULL column, and NOT NULL without a default fails on a table with rows";
+
+pub(super) const REFILL_EMPTY_NOTE: &str = "the dropped values are gone: the rows get the type's empty value, outside the transaction (row locks only), before NOT NULL is set";
+
+pub(super) const REFILLED_NOTE: &str = "every row has a value now (filled above)";
+
+/// The downgrade's `add_column` of a NOT NULL column the upgrade dropped
+/// fails on a table with rows (in Alembic's revision too): as the upgrade
+/// does it, the column is added nullable, filled (in an autocommit block,
+/// so the fill holds row locks only), and proven NOT NULL by a validated
+/// CHECK before `SET NOT NULL` ([`super::not_null::set_not_null`]).
+fn refilled(downgrade: Vec<Op>, before: &Schema) -> Vec<Op> {
+    let before_db = database_form(before);
+    let mut out = Vec::with_capacity(downgrade.len());
+    for op in downgrade {
+        let Op::AddColumn {
+            table,
+            mut column,
+            side,
+        } = op
+        else {
+            out.push(op);
+            continue;
+        };
+        if !super::not_null::needs_backfill(&column) {
+            out.push(Op::AddColumn {
+                table,
+                column,
+                side,
+            });
+            continue;
+        }
+        let fill = Backfill {
+            table: table.clone(),
+            column: column.name.clone(),
+            expression: super::not_null::empty_value(&column.ty, before),
+            given: false,
+        };
+        column.nullable = true;
+        out.push(Op::Noted {
+            note: REFILL_NOTE,
+            op: Box::new(Op::AddColumn {
+                table: table.clone(),
+                column,
+                side,
+            }),
+        });
+        out.push(Op::AutocommitBlock(vec![Op::Execute {
+            sql: format!(
+                "UPDATE {} SET {} = {} WHERE {} IS NULL",
+                super::not_null::qualified(&table),
+                fill.column,
+                fill.expression,
+                fill.column
+            ),
+            note: REFILL_EMPTY_NOTE,
+            undo: String::new(),
+            undo_note: "",
+        }]));
+        out.extend(
+            super::not_null::set_not_null(std::slice::from_ref(&fill), &before_db, REFILLED_NOTE).0,
+        );
+    }
+    out
 }
 
 pub(super) const USING_NOTE: &str = "PostgreSQL has no automatic cast between these types: USING converts each value (a value it cannot convert fails the revision)";

@@ -653,21 +653,26 @@ fn type_of(column: &Column, side: Side, ctx: &RenderOptions<'_>) -> String {
     }
 }
 
+/// `sa.Identity(always=False, start=5, increment=2)`.
+fn identity_repr(identity: &crate::schema::Identity) -> String {
+    let mut options = vec![format!(
+        "always={}",
+        if identity.always { "True" } else { "False" }
+    )];
+    if let Some(start) = identity.start {
+        options.push(format!("start={start}"));
+    }
+    if let Some(increment) = identity.increment {
+        options.push(format!("increment={increment}"));
+    }
+    format!("sa.Identity({})", options.join(", "))
+}
+
 /// `sa.Column('name', type, ..., nullable=...)`.
 fn render_column(column: &Column, side: Side, ctx: &RenderOptions<'_>) -> String {
     let mut positional = Vec::new();
     if let Some(identity) = &column.identity {
-        let mut options = vec![format!(
-            "always={}",
-            if identity.always { "True" } else { "False" }
-        )];
-        if let Some(start) = identity.start {
-            options.push(format!("start={start}"));
-        }
-        if let Some(increment) = identity.increment {
-            options.push(format!("increment={increment}"));
-        }
-        positional.push(format!("sa.Identity({})", options.join(", ")));
+        positional.push(identity_repr(identity));
     }
     if let Some(computed) = &column.computed {
         positional.push(format!("sa.Computed({}, )", py_repr(computed)));
@@ -718,7 +723,11 @@ fn alter_column(alter: &AlterColumn, ctx: &RenderOptions<'_>) -> String {
         type_of(&existing_type.column, existing_type.side, ctx)
     ));
     if let Some(target) = &alter.server_default.target {
-        let rendered = server_default(&target.column, target.side).unwrap_or_else(|| "None".into());
+        // An identity is Alembic's server_default too.
+        let rendered = match &target.column.identity {
+            Some(identity) => identity_repr(identity),
+            None => server_default(&target.column, target.side).unwrap_or_else(|| "None".into()),
+        };
         text.push_str(&format!(",\n{indent}server_default={rendered}"));
     }
     if let Some(new_name) = &alter.new_name {

@@ -667,6 +667,13 @@ impl<'s> BodyReader<'s> {
         let default_of = |key: &str| match keyword(args, key) {
             None | Some(Expr::NoneLiteral(_)) => String::new(),
             Some(Expr::BooleanLiteral(b)) if !b.value => String::new(),
+            // `server_default=sa.Identity(...)`: the column's identity.
+            Some(value @ Expr::Call(call))
+                if matches!(&*call.func, Expr::Attribute(a) if a.attr.id.as_str() == "Identity")
+                    || matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "Identity") =>
+            {
+                format!(", {}", self.text(value))
+            }
             Some(value) => format!(", server_default={}", self.text(value)),
         };
         let existing_type = type_of("existing_type");

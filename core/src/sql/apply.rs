@@ -512,6 +512,42 @@ impl<'s> SqlReader<'s> {
         }
     }
 
+    /// `ALTER TABLE [ONLY] [IF EXISTS] t ALTER [COLUMN] c` (the words before
+    /// `DROP IDENTITY`): the column is an identity no more.
+    pub(super) fn drop_identity(&mut self, words: &[&Token], span: Span) {
+        let text: Vec<String> = words
+            .iter()
+            .skip(2)
+            .map(|t| match t {
+                Token::Word(w) => w.value.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        let joined = text.join(" ").replace(" . ", ".");
+        let parts: Vec<&str> = joined
+            .split_whitespace()
+            .filter(|w| {
+                !["ONLY", "IF", "EXISTS", "COLUMN"]
+                    .iter()
+                    .any(|k| w.eq_ignore_ascii_case(k))
+            })
+            .collect();
+        let [table, alter, column] = parts.as_slice() else {
+            return self.skipped(span, "this ALTER TABLE … DROP IDENTITY");
+        };
+        if !alter.eq_ignore_ascii_case("ALTER") {
+            return self.skipped(span, "this ALTER TABLE … DROP IDENTITY");
+        }
+        let name = split_qualified(table);
+        match self
+            .table_mut(&name)
+            .and_then(|t| t.columns.iter_mut().find(|c| c.name == *column))
+        {
+            Some(found) => found.identity = None,
+            None => self.missing_table(span, &name),
+        }
+    }
+
     pub(super) fn comment(
         &mut self,
         object: CommentObject,

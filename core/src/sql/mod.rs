@@ -278,6 +278,15 @@ impl<'s> SqlReader<'s> {
                 self.alter_sequence(&words, span);
                 return;
             }
+            // `ALTER TABLE t ALTER [COLUMN] c DROP IDENTITY [IF EXISTS]`,
+            // which sqlparser 0.64 does not read.
+            if keyword(1) == Keyword::TABLE
+                && let Some(at) = (2..n)
+                    .find(|&i| keyword(i) == Keyword::DROP && keyword(i + 1) == Keyword::IDENTITY)
+            {
+                self.drop_identity(&words[..at], span);
+                return;
+            }
         }
         // `DROP INDEX CONCURRENTLY`, which sqlparser 0.64 does not read,
         // drops the same index as `DROP INDEX`.

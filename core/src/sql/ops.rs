@@ -253,6 +253,35 @@ fn statement(reader: &mut SqlReader<'_>, span: Span, quick: bool) -> Vec<Op> {
                 target: target.join(" "),
             });
         }
+        // `ALTER TABLE t ALTER [COLUMN] c DROP IDENTITY`, which sqlparser
+        // 0.64 does not read: the column's identity goes (a catalog change).
+        Keyword::ALTER
+            if keyword(1) == Keyword::TABLE
+                && (2..words.len()).any(|i| {
+                    keyword(i) == Keyword::DROP && keyword(i + 1) == Keyword::IDENTITY
+                }) =>
+        {
+            let mut at = 2;
+            while matches!(keyword(at), Keyword::ONLY | Keyword::IF | Keyword::EXISTS) {
+                at += 1;
+            }
+            if let Some((table, after)) = name_at(&words, at)
+                && keyword(after) == Keyword::ALTER
+            {
+                let at = after + 1 + usize::from(keyword(after + 1) == Keyword::COLUMN);
+                if let Some(Token::Word(column)) = words.get(at) {
+                    let mut change = alter(&table, &column.value);
+                    change.server_default.target = Some(change.server_default.existing.clone());
+                    change.server_default.existing.column.identity =
+                        Some(crate::schema::Identity {
+                            always: false,
+                            start: None,
+                            increment: None,
+                        });
+                    return vec![Op::AlterColumn(Box::new(change))];
+                }
+            }
+        }
         Keyword::DROP if keyword(1) == Keyword::DATABASE => {
             let name = words.last().map(|t| text_of(t)).unwrap_or_default();
             return command(Command::DropDatabase { name });
