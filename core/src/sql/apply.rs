@@ -91,11 +91,21 @@ impl<'s> SqlReader<'s> {
                             while let SqlType::Array { element, .. } = ty {
                                 ty = element;
                             }
-                            if let SqlType::Enum { schema, name: n } = ty
-                                && *schema == name.0
-                                && *n == name.1
-                            {
-                                n.clone_from(&new_name);
+                            match ty {
+                                SqlType::Enum { schema, name: n }
+                                    if *schema == name.0 && *n == name.1 =>
+                                {
+                                    n.clone_from(&new_name);
+                                }
+                                // Not yet resolved to the enum (the end of
+                                // the script does that): by the name written.
+                                SqlType::Named(n) if split_qualified(n) == name => {
+                                    *n = match &name.0 {
+                                        Some(schema) => format!("{schema}.{new_name}"),
+                                        None => new_name.clone(),
+                                    };
+                                }
+                                _ => {}
                             }
                         }
                     }
@@ -486,15 +496,7 @@ impl<'s> SqlReader<'s> {
 
     pub(super) fn alter_sequence(&mut self, words: &[&Token], span: Span) {
         // ALTER SEQUENCE name OWNED BY table.column | NONE
-        let names: Vec<String> = words
-            .iter()
-            .skip(2)
-            .map(|t| match t {
-                Token::Word(w) => w.value.clone(),
-                other => other.to_string(),
-            })
-            .collect();
-        let joined = names.join(" ").replace(" . ", ".");
+        let joined = words_after_verb(words);
         let parts: Vec<&str> = joined.split_whitespace().collect();
         match parts.as_slice() {
             [sequence, owned, by, target]
@@ -515,15 +517,7 @@ impl<'s> SqlReader<'s> {
     /// `ALTER TABLE [ONLY] [IF EXISTS] t ALTER [COLUMN] c` (the words before
     /// `DROP IDENTITY`): the column is an identity no more.
     pub(super) fn drop_identity(&mut self, words: &[&Token], span: Span) {
-        let text: Vec<String> = words
-            .iter()
-            .skip(2)
-            .map(|t| match t {
-                Token::Word(w) => w.value.clone(),
-                other => other.to_string(),
-            })
-            .collect();
-        let joined = text.join(" ").replace(" . ", ".");
+        let joined = words_after_verb(words);
         let parts: Vec<&str> = joined
             .split_whitespace()
             .filter(|w| {
@@ -765,4 +759,18 @@ pub(super) fn rename_constraint(table: &mut Table, old: &str, new: &str) {
             *name = Some(new.to_string());
         }
     }
+}
+
+/// The words after `ALTER SEQUENCE` / `ALTER TABLE`, spaced, a qualified
+/// name kept whole (`s.t`).
+fn words_after_verb(words: &[&Token]) -> String {
+    let names: Vec<String> = words
+        .iter()
+        .skip(2)
+        .map(|t| match t {
+            Token::Word(w) => w.value.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    names.join(" ").replace(" . ", ".")
 }
