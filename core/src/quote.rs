@@ -112,6 +112,14 @@ const RESERVED: [&str; 102] = [
     "with",
 ];
 
+/// A name with its schema (if any), each part as [`ident`] writes it.
+pub fn qualified(schema: Option<&str>, name: &str) -> String {
+    match schema {
+        Some(schema) => format!("{}.{}", ident(schema), ident(name)),
+        None => ident(name),
+    }
+}
+
 /// An identifier as SQLAlchemy writes it: bare when it is lower case
 /// letters, digits, `_` and `$`, starts with neither a digit nor `$`, and
 /// is no reserved word; otherwise in double quotes.

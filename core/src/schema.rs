@@ -169,7 +169,7 @@ pub struct Column {
     /// empty when the schema was not read from a model. An enum type
     /// `create_table` must not create ends in [`NO_CREATE_TYPE`], which
     /// SQLAlchemy's repr (so Alembic, and the JSON form) leaves out.
-    #[serde(serialize_with = "as_alembic_renders")]
+    #[serde(serialize_with = "serialize_sa_type")]
     pub sa_type: String,
     pub nullable: bool,
     /// The server default as SQL text (`now()`, `'draft'::text`, `false`).
@@ -187,11 +187,16 @@ pub struct Column {
 /// type exists already: `create_table` does not create it.
 pub const NO_CREATE_TYPE: &str = ", create_type=False)";
 
-fn as_alembic_renders<S: serde::Serializer>(sa_type: &str, to: S) -> Result<S::Ok, S::Error> {
+/// `sa_type` as Alembic renders it: without retort's `create_type=False`.
+pub fn as_alembic_renders(sa_type: &str) -> String {
     match sa_type.strip_suffix(NO_CREATE_TYPE) {
-        Some(open) => to.serialize_str(&format!("{open})")),
-        None => to.serialize_str(sa_type),
+        Some(open) => format!("{open})"),
+        None => sa_type.to_string(),
     }
+}
+
+fn serialize_sa_type<S: serde::Serializer>(sa_type: &str, to: S) -> Result<S::Ok, S::Error> {
+    to.serialize_str(&as_alembic_renders(sa_type))
 }
 
 impl Column {
@@ -508,6 +513,24 @@ pub struct EnumType {
     pub schema: Option<String>,
     pub name: String,
     pub values: Vec<String>,
+}
+
+impl EnumType {
+    /// `postgresql.ENUM('a', 'b', name='x', schema='s')` (the values only
+    /// when `with_values`: to create it, not to drop it).
+    pub fn postgresql_repr(&self, with_values: bool) -> String {
+        use crate::quote::py_repr;
+        let mut parts: Vec<String> = if with_values {
+            self.values.iter().map(|v| py_repr(v)).collect()
+        } else {
+            Vec::new()
+        };
+        parts.push(format!("name={}", py_repr(&self.name)));
+        if let Some(schema) = &self.schema {
+            parts.push(format!("schema={}", py_repr(schema)));
+        }
+        format!("postgresql.ENUM({})", parts.join(", "))
+    }
 }
 
 /// `CREATE SEQUENCE name [START n] [INCREMENT n]`.

@@ -8,7 +8,6 @@
 //! the database.
 
 use super::*;
-use crate::quote::py_repr;
 use crate::schema::NO_CREATE_TYPE;
 
 pub(super) const REUSED_TYPE_NOTE: &str =
@@ -37,11 +36,8 @@ pub(super) fn find<'e>(
 /// (SQLAlchemy's repr leaves it out), so the revision's `create_table`
 /// creates the type even where the model says not to.
 pub(super) fn as_alembic_renders(op: &mut Op) {
-    let strip = |column: &mut Column| {
-        if let Some(open) = column.sa_type.strip_suffix(NO_CREATE_TYPE) {
-            column.sa_type = format!("{open})");
-        }
-    };
+    let strip =
+        |column: &mut Column| column.sa_type = crate::schema::as_alembic_renders(&column.sa_type);
     match op {
         Op::CreateTable { table, .. } | Op::DropTable { table, .. } => {
             table.columns.iter_mut().for_each(strip)
@@ -72,12 +68,9 @@ pub(super) fn reuse_types(op: Op, existing: &[EnumType]) -> Op {
         let Some(enum_type) = find(existing, schema, name) else {
             continue;
         };
-        let mut parts: Vec<String> = enum_type.values.iter().map(|v| py_repr(v)).collect();
-        parts.push(format!("name={}", py_repr(&enum_type.name)));
-        if let Some(schema) = &enum_type.schema {
-            parts.push(format!("schema={}", py_repr(schema)));
-        }
-        column.sa_type = format!("postgresql.ENUM({}{NO_CREATE_TYPE}", parts.join(", "));
+        let created = enum_type.postgresql_repr(true);
+        let open = created.strip_suffix(')').unwrap_or(&created);
+        column.sa_type = format!("{open}{NO_CREATE_TYPE}");
         reused = true;
     }
     let op = Op::CreateTable { table, side };
@@ -118,11 +111,10 @@ pub(super) const RECREATE_NOTE: &str = "PostgreSQL cannot remove or reorder the 
 /// recreation, as alembic-postgresql-enum's `sync_enum_values` does it:
 /// the type renamed aside, created with the new values, each column that
 /// uses it converted through text (its default dropped and restored), the
-/// old type dropped. The columns are those of `from`: both ways the change
-/// runs while the database has `from`'s tables (first in the upgrade, last
-/// in the downgrade).
-pub(super) fn value_changes(from: &Schema, to: &Schema) -> (Vec<Op>, Vec<Op>) {
-    let stored = database_form(from);
+/// old type dropped. The columns are those of `from` (`stored`: its
+/// database form): both ways the change runs while the database has
+/// `from`'s tables (first in the upgrade, last in the downgrade).
+pub(super) fn value_changes(from: &Schema, stored: &Schema, to: &Schema) -> (Vec<Op>, Vec<Op>) {
     let (mut upgrade, mut downgrade) = (Vec::new(), Vec::new());
     for new in &to.enums {
         let Some(old) = find(&from.enums, &new.schema, &new.name) else {
@@ -148,9 +140,9 @@ pub(super) fn value_changes(from: &Schema, to: &Schema) -> (Vec<Op>, Vec<Op>) {
                 }
             }
         } else {
-            upgrade.extend(recreate(&stored, old, &new.values));
+            upgrade.extend(recreate(stored, old, &new.values));
         }
-        downgrade.extend(recreate(&stored, new, &old.values));
+        downgrade.extend(recreate(stored, new, &old.values));
     }
     (upgrade, downgrade)
 }
@@ -159,10 +151,7 @@ pub(super) fn value_changes(from: &Schema, to: &Schema) -> (Vec<Op>, Vec<Op>) {
 /// columns of `tables` (a schema in database form) that use it.
 fn recreate(tables: &Schema, enum_type: &EnumType, values: &[String]) -> Vec<Op> {
     use crate::quote::{ident, literal};
-    let qualified = |name: &str| match &enum_type.schema {
-        Some(schema) => format!("{}.{}", ident(schema), ident(name)),
-        None => ident(name),
-    };
+    let qualified = |name: &str| crate::quote::qualified(enum_type.schema.as_deref(), name);
     let (name, aside) = (
         qualified(&enum_type.name),
         qualified(&format!("{}_old", enum_type.name)),
@@ -193,10 +182,7 @@ fn recreate(tables: &Schema, enum_type: &EnumType, values: &[String]) -> Vec<Op>
         )),
     ];
     for table in &tables.tables {
-        let table_name = match &table.schema {
-            Some(schema) => format!("{}.{}", ident(schema), ident(&table.name)),
-            None => ident(&table.name),
-        };
+        let table_name = crate::quote::qualified(table.schema.as_deref(), &table.name);
         for column in &table.columns {
             let (new_type, text_type) = match &column.ty {
                 SqlType::Enum { schema, name: n }

@@ -7,7 +7,7 @@
 //! keys and new ones do not collide.
 
 use super::*;
-use crate::quote::{ident, literal};
+use crate::quote::{ident, literal, qualified};
 
 pub(super) const TO_IDENTITY_NOTE: &str = "the serial's sequence default goes first (PostgreSQL refuses an identity on a column with a default: Alembic's revision fails), and the identity carries on from the highest value";
 
@@ -23,19 +23,14 @@ pub(super) fn serial_and_identity(op: Op) -> Vec<Op> {
     };
     let existing = &alter.server_default.existing.column;
     let serial = |c: &Column| c.identity.is_none() && c.autoincrement == Autoincrement::True;
-    let table = match &alter.table.schema {
-        Some(schema) => format!("{}.{}", ident(schema), ident(&alter.table.name)),
-        None => ident(&alter.table.name),
-    };
+    let schema = alter.table.schema.as_deref();
+    let table = qualified(schema, &alter.table.name);
     let column = ident(&alter.column);
     // PostgreSQL's name for a serial's sequence.
-    let sequence = {
-        let name = format!("{}_{}_seq", alter.table.name, alter.column);
-        match &alter.table.schema {
-            Some(schema) => format!("{}.{}", ident(schema), ident(&name)),
-            None => ident(&name),
-        }
-    };
+    let sequence = qualified(
+        schema,
+        &format!("{}_{}_seq", alter.table.name, alter.column),
+    );
     let execute = |sql: String, note: &'static str| Op::Execute {
         sql,
         note,

@@ -27,6 +27,7 @@ pub(super) const NAME_NOTE: &str =
 
 /// What Alembic's revision needs to run, added around its ops.
 pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<Op>) -> Migration {
+    let before_db = database_form(before);
     let mut upgrade = Vec::new();
     // Schemas the new tables live in that the database does not use yet.
     let mut new_schemas: Vec<String> = after
@@ -47,7 +48,7 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
     }
     // Enum types both sides have whose values change: first in the
     // upgrade, last in the downgrade (each way written on its own).
-    let (values_up, values_down) = enums::value_changes(before, after);
+    let (values_up, values_down) = enums::value_changes(before, &before_db, after);
     let values_at = upgrade.len()..upgrade.len() + values_up.len();
     upgrade.extend(values_up);
     let new_enum = |ty: &SqlType| -> Option<EnumType> {
@@ -78,7 +79,6 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
         })
         .collect();
     // CHECK constraints Alembic does not compare, on tables both sides have.
-    let before_db = database_form(before);
     let mut checks = Vec::new();
     let (before_tables, after_tables) = (before.index(), after.index());
     let before_db_tables = before_db.index();
@@ -184,38 +184,30 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
             Op::Noted { op, .. } => &**op,
             other => other,
         };
-        match inner {
-            Op::AddColumn { column, .. } => {
+        // A column added with a new enum type, or converted to one (from a
+        // string): the type is created first.
+        let typed = match inner {
+            Op::AddColumn { column, .. } => Some(&column.ty),
+            Op::AlterColumn(alter) => alter.ty.target.as_ref().map(|t| &t.column.ty),
+            _ => None,
+        };
+        if let Some(enum_type) = typed.and_then(new_enum)
+            && !created.contains(&enum_type)
+            && !with_tables.contains(&enum_type)
+        {
+            created.push(enum_type.clone());
+            upgrade.push(Op::CreateEnumType { enum_type });
+        }
+        // A new table's enum types: create_table makes them.
+        if let Op::CreateTable { table, .. } = inner {
+            for column in &table.columns {
                 if let Some(enum_type) = new_enum(&column.ty)
                     && !created.contains(&enum_type)
                     && !with_tables.contains(&enum_type)
                 {
-                    created.push(enum_type.clone());
-                    upgrade.push(Op::CreateEnumType { enum_type });
+                    with_tables.push(enum_type);
                 }
             }
-            // A column converted to a new enum type (from a string).
-            Op::AlterColumn(alter) => {
-                if let Some(target) = &alter.ty.target
-                    && let Some(enum_type) = new_enum(&target.column.ty)
-                    && !created.contains(&enum_type)
-                    && !with_tables.contains(&enum_type)
-                {
-                    created.push(enum_type.clone());
-                    upgrade.push(Op::CreateEnumType { enum_type });
-                }
-            }
-            Op::CreateTable { table, .. } => {
-                for column in &table.columns {
-                    if let Some(enum_type) = new_enum(&column.ty)
-                        && !created.contains(&enum_type)
-                        && !with_tables.contains(&enum_type)
-                    {
-                        with_tables.push(enum_type);
-                    }
-                }
-            }
-            _ => {}
         }
         upgrade.push(op);
         upgrade.extend(extra);
@@ -247,7 +239,7 @@ pub(super) fn safe(before: &Schema, after: &Schema, after_db: &Schema, ops: Vec<
         downgrade.insert(at, Op::DropEnumType { enum_type });
     }
     downgrade.splice(at..at, values_down);
-    let mut downgrade = refilled(downgrade, before);
+    let mut downgrade = refilled(downgrade, before, &before_db);
     // Unnamed constraints the downgrade drops: PostgreSQL named them.
     for op in &mut downgrade {
         name_dropped_constraint(op, after_db);
@@ -272,8 +264,7 @@ pub(super) const REFILLED_NOTE: &str = "every row has a value now (filled above)
 /// does it, the column is added nullable, filled (in an autocommit block,
 /// so the fill holds row locks only), and proven NOT NULL by a validated
 /// CHECK before `SET NOT NULL` ([`super::not_null::set_not_null`]).
-fn refilled(downgrade: Vec<Op>, before: &Schema) -> Vec<Op> {
-    let before_db = database_form(before);
+fn refilled(downgrade: Vec<Op>, before: &Schema, before_db: &Schema) -> Vec<Op> {
     let mut out = Vec::with_capacity(downgrade.len());
     for op in downgrade {
         let Op::AddColumn {
@@ -321,7 +312,7 @@ fn refilled(downgrade: Vec<Op>, before: &Schema) -> Vec<Op> {
             undo_note: "",
         }]));
         out.extend(
-            super::not_null::set_not_null(std::slice::from_ref(&fill), &before_db, REFILLED_NOTE).0,
+            super::not_null::set_not_null(std::slice::from_ref(&fill), before_db, REFILLED_NOTE).0,
         );
     }
     out

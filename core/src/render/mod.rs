@@ -464,12 +464,12 @@ pub fn render_op(op: &Op, ctx: &RenderOptions<'_>) -> String {
         Op::CreateEnumType { enum_type } => format!(
             "# retort: Alembic creates enum types only with create_table; created here\n\
              {}.create(op.get_bind(), checkfirst=True)",
-            enum_repr(enum_type, true)
+            enum_type.postgresql_repr(true)
         ),
         Op::DropEnumType { enum_type } => format!(
             "# retort: Alembic leaves the enum type behind; dropped here\n\
              {}.drop(op.get_bind(), checkfirst=True)",
-            enum_repr(enum_type, false)
+            enum_type.postgresql_repr(false)
         ),
         Op::Noted { note, op } => format!("# retort: {note}\n{}", render_op(op, ctx)),
         Op::AddEnumValue {
@@ -532,21 +532,6 @@ fn fk_options(fk: &ForeignKey) -> Vec<String> {
         options.push("deferrable=True".into());
     }
     options
-}
-
-/// `postgresql.ENUM('a', 'b', name='x', schema='s')` (values only when
-/// creating).
-fn enum_repr(enum_type: &EnumType, with_values: bool) -> String {
-    let mut parts: Vec<String> = if with_values {
-        enum_type.values.iter().map(|v| py_repr(v)).collect()
-    } else {
-        Vec::new()
-    };
-    parts.push(format!("name={}", py_repr(&enum_type.name)));
-    if let Some(schema) = &enum_type.schema {
-        parts.push(format!("schema={}", py_repr(schema)));
-    }
-    format!("postgresql.ENUM({})", parts.join(", "))
 }
 
 /// The comment Alembic puts above a `drop_constraint` of an unnamed

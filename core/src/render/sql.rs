@@ -17,16 +17,8 @@ use std::collections::HashSet;
 
 use super::objects::{TableConstraint, autoincrement_of, stored_default, table_constraints};
 use crate::op::{AlterColumn, Op, Side, TableRef};
-use crate::quote::{ident, literal};
+use crate::quote::{ident, literal, qualified};
 use crate::schema::{Autoincrement, Column, EnumType, ForeignKey, Index, SqlType, Table};
-
-/// `schema.name`, each part quoted as needed.
-fn qualified(schema: Option<&str>, name: &str) -> String {
-    match schema {
-        Some(schema) => format!("{}.{}", ident(schema), ident(name)),
-        None => ident(name),
-    }
-}
 
 /// A table's name as SQL, schema-qualified and quoted as needed.
 pub fn table_name(table: &TableRef) -> String {
