@@ -12,7 +12,8 @@
 //! (`tests/tidy.rs` checks it): text and quoting (`text`, `diagnostic`,
 //! `quote`, `naming`, `hash`, `par`, `pg_lock`, `zip`) → `schema` → `op` → the readers
 //! (`python`, `sql`, `revision`, `graph`, `input`) → `diff` → `render` →
-//! `lint` → `report`, `autogen`, `rehearse`, `project` and `protocol`.
+//! `lint` → `report`, `autogen`, `rehearse`, `project`, `protocol` and
+//! `share`.
 //!
 //! Readers never panic and never give up: they return what they could read
 //! together with [`Diagnostic`]s carrying byte [`Span`]s. Positions are kept
@@ -46,6 +47,7 @@ pub mod report;
 #[cfg(feature = "sql")]
 pub mod revision;
 pub mod schema;
+pub mod share;
 #[cfg(feature = "sql")]
 pub mod sql;
 pub mod text;

@@ -41,7 +41,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("lint", &["lint"]),
     (
         "report and protocol",
-        &["report", "autogen", "rehearse", "project", "protocol"],
+        &[
+            "report", "autogen", "rehearse", "project", "protocol", "share",
+        ],
     ),
 ];
 
