@@ -101,6 +101,10 @@ struct Mounted {
     _on_run: Closure<dyn FnMut()>,
 }
 
+/// Provided by a read-only embed: every editor below it is read-only.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOnly(pub bool);
+
 /// A CodeMirror editor. `text` is both the initial document and where edits
 /// go; `underlines` (byte spans into `text`) are drawn as lint marks.
 #[component]
@@ -126,6 +130,7 @@ pub fn CodeEditor(
     let host = NodeRef::<leptos::html::Div>::new();
     let mounted = StoredValue::new_local(None::<Mounted>);
     let failure = RwSignal::new(None::<String>);
+    let embedded = use_context::<ReadOnly>().is_some_and(|r| r.0);
 
     Effect::new(move |_| {
         let Some(element) = host.get() else { return };
@@ -145,7 +150,7 @@ pub fn CodeEditor(
         set("doc", &JsValue::from_str(&text.get_untracked()));
         let initial = language_of.map_or(language, |l| l.get_untracked());
         set("language", &JsValue::from_str(initial.as_str()));
-        set("readOnly", &JsValue::from_bool(read_only));
+        set("readOnly", &JsValue::from_bool(read_only || embedded));
         set("testId", &JsValue::from_str(&test_id));
         set("label", &JsValue::from_str(label));
         set("onChange", on_change.as_ref());

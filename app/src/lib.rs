@@ -13,23 +13,33 @@
 pub mod analysis;
 pub mod console;
 pub mod editor;
+pub mod embed;
 pub mod history;
 pub mod model;
+pub mod persist;
 pub mod pglite;
 pub mod postgres;
 pub mod rehearsal;
 pub mod review;
 pub mod revision;
+pub mod share_bar;
+pub mod workspace;
 
 use leptos::prelude::*;
+use retort_core::share::PageState;
+use wasm_bindgen::JsCast;
 
 use crate::console::SqlConsole;
+use crate::editor::ReadOnly;
+use crate::embed::Embed;
 use crate::history::HistoryPane;
 use crate::model::{ModelEditor, Side};
 use crate::postgres::{PgStatusBadge, Postgres};
 use crate::rehearsal::{Controls, Inputs, Rehearsal};
 use crate::review::ReviewPane;
-use crate::revision::{RevisionPane, RevisionSql, RevisionText, SqlPane};
+use crate::revision::{RevisionPane, RevisionSql, SqlPane};
+use crate::share_bar::{EmbedBar, ShareBar};
+use crate::workspace::{DEFAULT_ROWS, POSTGRES_VERSIONS, Workspace};
 
 const MODEL_BEFORE: &str = r#"from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -55,6 +65,35 @@ fn model_after() -> String {
     )
 }
 
+/// What the page opens with when there is neither a link nor saved work.
+fn example() -> PageState {
+    PageState {
+        before: MODEL_BEFORE.to_string(),
+        after: model_after(),
+        ..clean()
+    }
+}
+
+/// What New starts from: one empty declarative base on both sides.
+fn clean() -> PageState {
+    let base =
+        "from sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n    pass\n";
+    PageState {
+        before: base.to_string(),
+        after: base.to_string(),
+        safe: true,
+        postgres: POSTGRES_VERSIONS[0],
+        rows: DEFAULT_ROWS,
+        ..PageState::default()
+    }
+}
+
+/// The pane (by test id) an event happened in.
+fn pane_of(event: &web_sys::Event) -> Option<String> {
+    let element = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    element.closest(".pane").ok()??.get_attribute("data-testid")
+}
+
 /// One pane of the playground.
 #[component]
 fn Pane(
@@ -76,14 +115,36 @@ fn Pane(
 
 #[component]
 pub fn App() -> impl IntoView {
+    let location = web_sys::window().map(|w| w.location());
+    let search = location
+        .as_ref()
+        .and_then(|l| l.search().ok())
+        .unwrap_or_default();
+    let embed = Embed::parse(&search);
+    // An embed shows its link's state and never the reader's own work.
+    let saved = embed.is_none().then(persist::saved).flatten();
+    let start = persist::start(&persist::current_hash(), saved.as_deref());
+    let workspace = Workspace::new(start.state.clone().unwrap_or_else(example));
+    let persist = persist::keep(workspace, &start, embed.is_none());
+    if let Some(embed) = &embed {
+        provide_context(ReadOnly(!embed.live));
+    }
+    let shows = {
+        let embed = embed.clone();
+        move |pane: &str| embed.as_ref().is_none_or(|e| e.shows(pane))
+    };
+
     let postgres = Postgres::new();
-    let before = RwSignal::new(MODEL_BEFORE.to_string());
-    let after = RwSignal::new(model_after());
+    let Workspace {
+        before,
+        after,
+        revision,
+        ..
+    } = workspace;
     let before_folder = RwSignal::new(None::<analysis::ModelFolder>);
     let after_folder = RwSignal::new(None::<analysis::ModelFolder>);
     let sql = RwSignal::new(RevisionSql::default());
     let console = RwSignal::new(console::example());
-    let revision = RevisionText::new();
     let versions = RwSignal::new(Vec::<retort_core::protocol::SourceFile>::new());
     let controls = Controls::new();
     let inputs = Inputs {
@@ -93,53 +154,114 @@ pub fn App() -> impl IntoView {
         after_folder,
         revision,
         versions,
+        rows: workspace.rows,
+        per_migration: workspace.per_migration,
+        seed: workspace.seed,
+        seed_edited: workspace.seed_edited,
     };
     let review = RwSignal::new(None::<analysis::Review>);
     let underlines = Signal::derive(move || {
         review.with(|r| r.as_ref().map(review::underlines).unwrap_or_default())
     });
 
-    let page = view! {
-        <header class="top">
-            <div class="brand">
-                <h1>"retort"</h1>
-                <span class="tagline">"review and rehearse Alembic migrations"</span>
+    let header = match &embed {
+        Some(_) => view! { <EmbedBar persist=persist /> }.into_any(),
+        None => view! {
+            <header class="top">
+                <div class="brand">
+                    <h1>"retort"</h1>
+                    <span class="tagline">"review and rehearse Alembic migrations"</span>
+                </div>
+                <ShareBar workspace=workspace persist=persist clean=clean />
+                <PgStatusBadge postgres=postgres />
+            </header>
+        }
+        .into_any(),
+    };
+    // The Revision pane writes the revision the Review, SQL and Simulate
+    // panes read: an embed without it still needs it written.
+    let revision_pane = move || {
+        view! {
+            <RevisionPane
+                before=before
+                after=after
+                before_folder=before_folder
+                after_folder=after_folder
+                revision=revision
+                choices=workspace.choices
+                pending=workspace.pending_revision
+                underlines=underlines
+            />
+        }
+    };
+    let hidden_revision = (!shows("pane-revision")
+        && ["pane-sql", "pane-review", "pane-simulate"]
+            .iter()
+            .any(|p| shows(p)))
+    .then(|| view! { <div hidden>{revision_pane()}</div> });
+    // The SQL pane shows what the review computes.
+    let hidden_review = (!shows("pane-review") && shows("pane-sql")).then(|| {
+        view! {
+            <div hidden>
+                <ReviewPane revision=revision sql=sql review=review postgres=workspace.postgres />
             </div>
-            <PgStatusBadge postgres=postgres />
-        </header>
-        <main class="panes">
-            <Pane title="Model before" test_id="pane-before" subtitle="SQLAlchemy, as on main">
-                <ModelEditor text=before folder=before_folder side=Side::Before label="Model before the change" />
-            </Pane>
-            <Pane title="Model after" test_id="pane-after" subtitle="SQLAlchemy, with your change">
-                <ModelEditor text=after folder=after_folder side=Side::After label="Model after the change" />
-            </Pane>
-            <Pane title="Revision" test_id="pane-revision" subtitle="what alembic revision --autogenerate writes">
-                <RevisionPane
-                    before=before
-                    after=after
-                    before_folder=before_folder
-                    after_folder=after_folder
-                    revision=revision
-                    underlines=underlines
-                />
-            </Pane>
-            <Pane title="SQL" test_id="pane-sql" subtitle="what alembic upgrade --sql prints">
-                <SqlPane sql=sql />
-            </Pane>
-            <Pane title="Review" test_id="pane-review" subtitle="locks, rewrites, failures on live data">
-                <ReviewPane revision=revision sql=sql review=review />
-            </Pane>
-            <Pane title="History" test_id="pane-history" subtitle="a versions/ folder, as alembic history sees it">
-                <HistoryPane console=console revision=revision files=versions rehearsal=controls />
-            </Pane>
-            <Pane title="Simulate" test_id="pane-simulate" subtitle="real PostgreSQL in your browser (PGlite)">
-                <Rehearsal postgres=postgres inputs=inputs controls=controls />
-                <details class="console-details" open>
-                    <summary>"SQL console"</summary>
-                    <SqlConsole postgres=postgres sql=console />
-                </details>
-            </Pane>
+        }
+    });
+
+    let page = view! {
+        {header}
+        <main
+            class="panes"
+            class:embedded=embed.is_some()
+            on:focusin=move |event| {
+                if let Some(pane) = pane_of(&event)
+                    && workspace.focus.with_untracked(|f| f.as_deref() != Some(pane.as_str()))
+                {
+                    workspace.focus.set(Some(pane));
+                }
+            }
+        >
+            {shows("pane-before").then(|| view! {
+                <Pane title="Model before" test_id="pane-before" subtitle="SQLAlchemy, as on main">
+                    <ModelEditor text=before folder=before_folder side=Side::Before label="Model before the change" />
+                </Pane>
+            })}
+            {shows("pane-after").then(|| view! {
+                <Pane title="Model after" test_id="pane-after" subtitle="SQLAlchemy, with your change">
+                    <ModelEditor text=after folder=after_folder side=Side::After label="Model after the change" />
+                </Pane>
+            })}
+            {shows("pane-revision").then(|| view! {
+                <Pane title="Revision" test_id="pane-revision" subtitle="what alembic revision --autogenerate writes">
+                    {revision_pane()}
+                </Pane>
+            })}
+            {hidden_revision}
+            {shows("pane-sql").then(|| view! {
+                <Pane title="SQL" test_id="pane-sql" subtitle="what alembic upgrade --sql prints">
+                    <SqlPane sql=sql />
+                </Pane>
+            })}
+            {shows("pane-review").then(|| view! {
+                <Pane title="Review" test_id="pane-review" subtitle="locks, rewrites, failures on live data">
+                    <ReviewPane revision=revision sql=sql review=review postgres=workspace.postgres />
+                </Pane>
+            })}
+            {hidden_review}
+            {shows("pane-history").then(|| view! {
+                <Pane title="History" test_id="pane-history" subtitle="a versions/ folder, as alembic history sees it">
+                    <HistoryPane console=console revision=revision files=versions rehearsal=controls />
+                </Pane>
+            })}
+            {shows("pane-simulate").then(|| view! {
+                <Pane title="Simulate" test_id="pane-simulate" subtitle="real PostgreSQL in your browser (PGlite)">
+                    <Rehearsal postgres=postgres inputs=inputs controls=controls />
+                    <details class="console-details" open>
+                        <summary>"SQL console"</summary>
+                        <SqlConsole postgres=postgres sql=console />
+                    </details>
+                </Pane>
+            })}
         </main>
     };
 
@@ -151,10 +273,25 @@ pub fn App() -> impl IntoView {
         boot.remove();
     }
 
+    if embed.is_some() {
+        share_bar::report_height();
+    }
+
     // Marked once the first frame with the editors in it is painted; the e2e
-    // suite reads it as "time to interactive".
+    // suite reads it as "time to interactive". The pane a link names is
+    // brought into view.
+    let focus = workspace.focus.get_untracked();
     Effect::new(move |_| {
-        request_animation_frame(|| {
+        let focus = focus.clone();
+        request_animation_frame(move || {
+            if let Some(pane) = focus.and_then(|id| {
+                web_sys::window()?
+                    .document()?
+                    .query_selector(&format!("[data-testid=\"{id}\"]"))
+                    .ok()?
+            }) {
+                pane.scroll_into_view();
+            }
             if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
                 let _ = performance.mark("retort:interactive");
             }

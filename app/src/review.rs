@@ -14,10 +14,7 @@ use crate::analysis::{self, FixRequest, Review, ReviewFinding};
 use crate::editor::Underline;
 use crate::revision::{RevisionSql, RevisionText};
 
-/// The PostgreSQL versions the review can judge for, newest first (the
-/// worker's `lint::OLDEST_POSTGRES` ..= `NEWEST_POSTGRES`; the page's own
-/// wasm is built without the linter).
-const VERSIONS: [u32; 9] = [18, 17, 16, 15, 14, 13, 12, 11, 10];
+use crate::workspace::POSTGRES_VERSIONS as VERSIONS;
 
 /// The line above the findings.
 pub fn summary(review: &Review) -> String {
@@ -252,8 +249,9 @@ pub fn ReviewPane(
     sql: RwSignal<RevisionSql>,
     /// The latest review (the Revision pane underlines its findings).
     review: RwSignal<Option<Review>>,
+    /// The PostgreSQL version judged for.
+    postgres: RwSignal<u32>,
 ) -> impl IntoView {
-    let postgres = RwSignal::new(VERSIONS[0]);
     let status = RwSignal::new(String::new());
     let undo = RwSignal::new(Vec::<String>::new());
     let latest = StoredValue::new(0u64);
@@ -403,7 +401,7 @@ pub fn ReviewPane(
                 >
                     {VERSIONS
                         .iter()
-                        .map(|v| view! { <option value=v.to_string() selected=*v == VERSIONS[0]>{v.to_string()}</option> })
+                        .map(|v| view! { <option value=v.to_string() selected=move || postgres.get() == *v>{v.to_string()}</option> })
                         .collect_view()}
                 </select>
             </label>

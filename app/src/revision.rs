@@ -157,14 +157,15 @@ pub fn RevisionPane(
     before_folder: RwSignal<Option<ModelFolder>>,
     after_folder: RwSignal<Option<ModelFolder>>,
     revision: RevisionText,
+    /// Safe mode, renames and backfills, as the user chose them.
+    choices: RwSignal<Choices>,
+    /// An edited revision from a restored state, put in place of the next
+    /// one written.
+    pending: StoredValue<Option<String>>,
     /// The review's findings and the reader's problems, drawn in the editor.
     #[prop(into)]
     underlines: Signal<Vec<Underline>>,
 ) -> impl IntoView {
-    let choices = RwSignal::new(Choices {
-        safe: true,
-        ..Choices::default()
-    });
     let origin = revision.origin;
     let status = move || {
         origin.with(|o| match o {
@@ -197,6 +198,11 @@ pub fn RevisionPane(
                         },
                         reply.revision,
                     );
+                    let mut edited = None;
+                    pending.update_value(|p| edited = p.take());
+                    if let Some(edited) = edited {
+                        revision.text.set(edited);
+                    }
                     renames.set(reply.renames);
                     table_renames.set(reply.table_renames);
                     backfills.set(reply.backfills);

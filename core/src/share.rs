@@ -29,11 +29,15 @@ pub const VERSION: u32 = 1;
 pub const MAX_LINK: usize = 64 * 1024;
 /// The most a payload may inflate to.
 pub const MAX_STATE: usize = 1024 * 1024;
+/// The autosave's limits (browser storage holds about 5 MB per origin):
+/// work too big for a link is still saved.
+pub const MAX_SAVED: usize = 4 * 1024 * 1024;
+pub const MAX_SAVED_STATE: usize = 32 * 1024 * 1024;
 
 /// What a link holds. `Default` is the empty page, not the example: the
 /// playground fills what a link leaves out with its own defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct State {
+pub struct PageState {
     pub before: String,
     pub after: String,
     /// The Revision pane's text, only when the user edited it.
@@ -134,18 +138,37 @@ mod tag {
 }
 
 /// `state` as link text, or [`LinkError::TooLong`] when it does not fit.
-pub fn encode(state: &State) -> Result<String, LinkError> {
+pub fn encode(state: &PageState) -> Result<String, LinkError> {
+    encode_within(state, MAX_LINK)
+}
+
+/// The state in `link` (a URL's hash without `#`).
+pub fn decode(link: &str) -> Result<PageState, LinkError> {
+    decode_within(link, MAX_LINK, MAX_STATE)
+}
+
+/// `state` as the autosave keeps it: a link's text, under the storage's
+/// limits.
+pub fn encode_saved(state: &PageState) -> Result<String, LinkError> {
+    encode_within(state, MAX_SAVED)
+}
+
+/// The state the autosave kept.
+pub fn decode_saved(saved: &str) -> Result<PageState, LinkError> {
+    decode_within(saved, MAX_SAVED, MAX_SAVED_STATE)
+}
+
+fn encode_within(state: &PageState, max_link: usize) -> Result<String, LinkError> {
     let fields = fields(state);
     let compressed = miniz_oxide::deflate::compress_to_vec(&fields, 9);
     let payload = URL_SAFE_NO_PAD.encode(compressed);
-    if payload.len() > MAX_LINK {
+    if payload.len() > max_link {
         return Err(LinkError::TooLong(payload.len()));
     }
     Ok(format!("{VERSION}.{payload}"))
 }
 
-/// The state in `link` (a URL's hash without `#`, or saved text).
-pub fn decode(link: &str) -> Result<State, LinkError> {
+fn decode_within(link: &str, max_link: usize, max_state: usize) -> Result<PageState, LinkError> {
     let (version, payload) = link.split_once('.').ok_or(LinkError::NotALink)?;
     if version.is_empty() || version.len() > 9 || !version.bytes().all(|b| b.is_ascii_digit()) {
         return Err(LinkError::NotALink);
@@ -153,7 +176,7 @@ pub fn decode(link: &str) -> Result<State, LinkError> {
     if version.parse::<u32>().ok() != Some(VERSION) {
         return Err(LinkError::Version(version.to_string()));
     }
-    if payload.len() > MAX_LINK {
+    if payload.len() > max_link {
         return Err(LinkError::TooLong(payload.len()));
     }
     if let Some(at) = payload
@@ -165,7 +188,7 @@ pub fn decode(link: &str) -> Result<State, LinkError> {
     let compressed = URL_SAFE_NO_PAD
         .decode(payload)
         .map_err(|_| LinkError::Inflate)?;
-    let fields = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_STATE)
+    let fields = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, max_state)
         .map_err(|e| match e.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
             _ => LinkError::Inflate,
@@ -173,7 +196,7 @@ pub fn decode(link: &str) -> Result<State, LinkError> {
     read_fields(&fields)
 }
 
-fn fields(state: &State) -> Vec<u8> {
+fn fields(state: &PageState) -> Vec<u8> {
     let mut out = Vec::new();
     let flag = |on: bool| if on { "1" } else { "0" };
     record(&mut out, tag::BEFORE, &[&state.before]);
@@ -274,9 +297,9 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn read_fields(bytes: &[u8]) -> Result<State, LinkError> {
+fn read_fields(bytes: &[u8]) -> Result<PageState, LinkError> {
     let mut reader = Reader { bytes, at: 0 };
-    let mut state = State::default();
+    let mut state = PageState::default();
     while let Some(tag) = reader.byte() {
         let count = reader.varint()?;
         if count > bytes.len() {
@@ -293,7 +316,7 @@ fn read_fields(bytes: &[u8]) -> Result<State, LinkError> {
     Ok(state)
 }
 
-fn apply(state: &mut State, tag: u8, strings: &[&str]) -> Result<(), LinkError> {
+fn apply(state: &mut PageState, tag: u8, strings: &[&str]) -> Result<(), LinkError> {
     let owned = |i: usize| strings[i].to_string();
     let expect = |n: usize, what: &'static str| {
         if strings.len() == n {

@@ -2,10 +2,10 @@
 //! 100,000 mutated links that must each open or give an error, never panic.
 
 use retort_core::autogen::{ColumnFill, RenamedColumn, RenamedTable};
-use retort_core::share::{self, LinkError, MAX_LINK, MAX_STATE, State, VERSION};
+use retort_core::share::{self, LinkError, MAX_LINK, MAX_STATE, PageState, VERSION};
 
-fn example() -> State {
-    State {
+fn example() -> PageState {
+    PageState {
         before: "class User(Base):\n    __tablename__ = \"users\"\n    id = Column(Integer, primary_key=True)\n".into(),
         after: "class User(Base):\n    __tablename__ = \"users\"\n    id = Column(Integer, primary_key=True)\n    bio = Column(String(500), nullable=False)  # ünïcode ✓\n".into(),
         revision: Some("def upgrade():\n    op.add_column('users', sa.Column('bio', sa.String(500)))\n".into()),
@@ -38,18 +38,18 @@ fn round_trips_every_field() {
     );
     assert_eq!(share::decode(&link), Ok(state));
     assert_eq!(
-        share::decode(&share::encode(&State::default()).expect("fits")),
-        Ok(State::default())
+        share::decode(&share::encode(&PageState::default()).expect("fits")),
+        Ok(PageState::default())
     );
 }
 
 #[test]
 fn hostile_text_is_kept_as_text() {
-    let state = State {
+    let state = PageState {
         before: "<script>alert(1)</script><img src=x onerror=alert(1)>".into(),
         after: "javascript:alert(document.cookie)".into(),
         focus: Some("javascript:alert(1)".into()),
-        ..State::default()
+        ..PageState::default()
     };
     let link = share::encode(&state).expect("fits");
     assert_eq!(share::decode(&link), Ok(state));
@@ -113,9 +113,9 @@ fn links_over_the_limit_are_refused_both_ways() {
             char::from(b'!' + (seed % 90) as u8)
         })
         .collect();
-    let state = State {
+    let state = PageState {
         after: noise,
-        ..State::default()
+        ..PageState::default()
     };
     match share::encode(&state) {
         Err(LinkError::TooLong(chars)) => {
@@ -130,6 +130,10 @@ fn links_over_the_limit_are_refused_both_ways() {
     }
     let long = format!("1.{}", "A".repeat(MAX_LINK + 1));
     assert_eq!(share::decode(&long), Err(LinkError::TooLong(MAX_LINK + 1)));
+    // Work too big for a link is still autosaved, and read back whole.
+    let saved = share::encode_saved(&state).expect("the autosave holds it");
+    assert_eq!(share::decode_saved(&saved), Ok(state));
+    assert!(matches!(share::decode(&saved), Err(LinkError::TooLong(_))));
 }
 
 #[test]
@@ -185,9 +189,9 @@ fn damaged_fields_are_named() {
     );
     assert_eq!(
         share::decode(&link),
-        Ok(State {
+        Ok(PageState {
             after: "hi".into(),
-            ..State::default()
+            ..PageState::default()
         })
     );
 }

@@ -35,6 +35,17 @@ export async function open(root = DIST, mounts = {}) {
     headless: true,
   });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // Every Content-Security-Policy violation on any page of the suite is
+  // recorded; close() fails the test when there was one.
+  const cspViolations = [];
+  await context.exposeBinding('__retortCspViolation', (source, line) => {
+    cspViolations.push(`${source.frame.url()}: ${line}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      globalThis.__retortCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
   const page = await context.newPage();
   const requests = [];
   const consoleLines = [];
@@ -54,9 +65,13 @@ export async function open(root = DIST, mounts = {}) {
       requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:')),
     /** Console lines that show a Rust panic. */
     panics: () => consoleLines.filter((l) => l.includes('panicked at')),
+    cspViolations,
     async close() {
       await browser.close();
       await server.close();
+      if (cspViolations.length > 0) {
+        throw new Error(`Content-Security-Policy violations:\n${cspViolations.join('\n')}`);
+      }
     },
   };
 }

@@ -177,7 +177,33 @@ async function loadPglite(onProgress) {
 // (used for date/time types, whose JS Date would lose microseconds and zone).
 const keepText = (value) => value;
 
-globalThis.retort = { createEditor, loadPglite, keepText };
+// In an embed: tells the host page the content's height whenever it
+// changes, so its <iframe> can fit it (see the snippet in README.md).
+function reportHeight() {
+  document.documentElement.classList.add('embed');
+  if (window.parent === window) return;
+  let last = 0;
+  const post = () => {
+    const height = Math.ceil(document.documentElement.scrollHeight);
+    if (height === last) return;
+    last = height;
+    window.parent.postMessage({ type: 'retort:height', height }, '*');
+  };
+  new ResizeObserver(post).observe(document.body);
+  post();
+}
+
+// Copies text to the clipboard; resolves to false where the page may not.
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+globalThis.retort = { createEditor, loadPglite, keepText, reportHeight, copyText };
 
 // If the wasm app never starts (a failed download, an old browser), say so
 // instead of leaving "Loading retort…" on screen. The app removes #boot once

@@ -75,6 +75,14 @@ pub struct Inputs {
     pub after_folder: RwSignal<Option<ModelFolder>>,
     pub revision: RevisionText,
     pub versions: RwSignal<Vec<SourceFile>>,
+    /// Seed rows per table.
+    pub rows: RwSignal<u32>,
+    /// Each revision in its own transaction.
+    pub per_migration: RwSignal<bool>,
+    /// The seed SQL, and whether the user typed it (else it follows the
+    /// before model).
+    pub seed: RwSignal<String>,
+    pub seed_edited: RwSignal<bool>,
 }
 
 fn mark(name: &str) {
@@ -251,10 +259,13 @@ async fn reset(db: &Database, ddl: &[String], seed: &str) -> Result<Option<DbErr
 #[component]
 pub fn Rehearsal(postgres: Postgres, inputs: Inputs, controls: Controls) -> impl IntoView {
     let source = controls.source;
-    let rows = RwSignal::new(100u32);
-    let per_migration = RwSignal::new(false);
-    let seed = RwSignal::new(String::new());
-    let seed_edited = RwSignal::new(false);
+    let Inputs {
+        rows,
+        per_migration,
+        seed,
+        seed_edited,
+        ..
+    } = inputs;
     let seed_error = RwSignal::new(None::<DbError>);
     let is_reset = RwSignal::new(false);
     let busy = RwSignal::new(false);
