@@ -17,8 +17,8 @@ mod versions;
 
 use clap::Parser;
 use commands::{
-    about, branches, check, heads, history, lint, offline, rehearse, revision, rule, schema, show,
-    sql,
+    about, branches, check, checklist, heads, history, lint, offline, rehearse, revision, rule,
+    schema, show, sql,
 };
 
 #[global_allocator]
@@ -84,6 +84,10 @@ enum Command {
     /// in a folder that cannot be read or is not UTF-8 (the rest is still
     /// reviewed); 2: bad usage, or a path given that cannot be opened.
     Lint(lint::Args),
+    /// The production checklist of revisions: the backup, the exclusive
+    /// locks, the indexes to build concurrently, the downgrades and the
+    /// commands in order (text, or Markdown for a pull request).
+    Checklist(checklist::Args),
     /// Explain a rule (or list them all).
     Rule(rule::Args),
     /// Print where retort's playground, documentation and sources are.
@@ -104,6 +108,7 @@ fn main() -> ExitCode {
         Command::Show(args) => show::run(args),
         Command::Check(args) => check::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Checklist(args) => checklist::run(args),
         Command::Rule(args) => rule::run(args),
         Command::About => about::run(),
     }

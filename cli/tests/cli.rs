@@ -894,3 +894,61 @@ fn add_column_runs_what_its_column_carries_as_alembic_does() {
     );
     assert!(stdout.contains("SHARE ROW EXCLUSIVE     orgs "), "{stdout}");
 }
+
+#[test]
+fn checklist_names_the_backup_and_the_concurrent_build_with_real_ids() {
+    let dir = fresh_dir("checklist");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).expect("the revision can be written");
+    };
+    write(
+        "a1_users.py",
+        "\"\"\"users\n\nRevision ID: a1\nRevises:\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('users', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('email', sa.Text()), sa.Column('legacy', sa.Text()))\n\n\ndef downgrade():\n    op.drop_table('users')\n",
+    );
+    write(
+        "b2_drop.py",
+        "\"\"\"drop legacy\n\nRevision ID: b2\nRevises: a1\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = 'b2'\ndown_revision = 'a1'\n\n\ndef upgrade():\n    op.drop_column('users', 'legacy')\n    op.create_index('ix_users_email', 'users', ['email'])\n\n\ndef downgrade():\n    op.drop_index('ix_users_email', table_name='users')\n    op.add_column('users', sa.Column('legacy', sa.Text()))\n",
+    );
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let out = retort(&["checklist", "--format", "markdown", &dir_arg]);
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.starts_with("### Deploying 2 revisions: `a1` … `b2`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- [ ] **Back up or snapshot the database first** (RDS: create a snapshot): `b2` (drop legacy) drops column `users.legacy`."),
+        "{md}"
+    );
+    assert!(
+        md.contains("builds index `ix_users_email` on `users` without CONCURRENTLY"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- [ ] `alembic current`: expect `b2 (head)`."),
+        "{md}"
+    );
+    assert!(
+        md.contains("- [ ] `alembic downgrade base`: back to before this deployment."),
+        "{md}"
+    );
+
+    // Only the new revision, as a pull request adds it: the rollback goes
+    // to the revision before it.
+    let one = retort(&["checklist", &dir.join("b2_drop.py").to_string_lossy()]);
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert!(text.contains("[ ] alembic current: expect a1."), "{text}");
+    assert!(
+        text.contains("[ ] alembic downgrade a1: back to before this deployment."),
+        "{text}"
+    );
+    assert!(!text.contains('`'), "{text}");
+
+    let empty = fresh_dir("checklist-empty");
+    let none = retort(&["checklist", &empty.to_string_lossy()]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no revision files"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&empty);
+}

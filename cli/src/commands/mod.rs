@@ -5,6 +5,7 @@ pub mod about;
 pub mod autogenerate;
 pub mod branches;
 pub mod check;
+pub mod checklist;
 pub mod heads;
 pub mod history;
 pub mod lint;

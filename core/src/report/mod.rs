@@ -4,6 +4,7 @@
 //! page, built without the linter, reads it from the analysis worker's
 //! reply. Spans are byte offsets into the reviewed text.
 
+pub mod checklist;
 #[cfg(feature = "sql")]
 pub mod review;
 
