@@ -11,9 +11,11 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analysis;
+pub mod checklist;
 pub mod console;
 pub mod editor;
 pub mod embed;
+pub mod gallery;
 pub mod history;
 pub mod model;
 pub mod persist;
@@ -29,9 +31,11 @@ use leptos::prelude::*;
 use retort_core::share::PageState;
 use wasm_bindgen::JsCast;
 
+use crate::checklist::ChecklistPanel;
 use crate::console::SqlConsole;
 use crate::editor::ReadOnly;
 use crate::embed::Embed;
+use crate::gallery::Gallery;
 use crate::history::HistoryPane;
 use crate::model::{ModelEditor, Side};
 use crate::postgres::{PgStatusBadge, Postgres};
@@ -147,6 +151,7 @@ pub fn App() -> impl IntoView {
     let console = RwSignal::new(console::example());
     let versions = RwSignal::new(Vec::<retort_core::protocol::SourceFile>::new());
     let controls = Controls::new();
+    let rehearsed = RwSignal::new(None::<retort_core::report::checklist::Rehearsed>);
     let inputs = Inputs {
         before,
         before_folder,
@@ -158,6 +163,7 @@ pub fn App() -> impl IntoView {
         per_migration: workspace.per_migration,
         seed: workspace.seed,
         seed_edited: workspace.seed_edited,
+        rehearsed,
     };
     let review = RwSignal::new(None::<analysis::Review>);
     let underlines = Signal::derive(move || {
@@ -175,6 +181,7 @@ pub fn App() -> impl IntoView {
                 <ShareBar workspace=workspace persist=persist clean=clean />
                 <PgStatusBadge postgres=postgres />
             </header>
+            <Gallery workspace=workspace persist=persist />
         }
         .into_any(),
     };
@@ -245,6 +252,7 @@ pub fn App() -> impl IntoView {
             {shows("pane-review").then(|| view! {
                 <Pane title="Review" test_id="pane-review" subtitle="locks, rewrites, failures on live data">
                     <ReviewPane revision=revision sql=sql review=review postgres=workspace.postgres />
+                    <ChecklistPanel review=review rehearsed=rehearsed />
                 </Pane>
             })}
             {hidden_review}

@@ -25,7 +25,7 @@ fn page_address() -> String {
 }
 
 /// Shows `text` in the output box, and copies it.
-fn offer(
+pub fn offer(
     output: RwSignal<String>,
     message: RwSignal<Option<String>>,
     text: String,

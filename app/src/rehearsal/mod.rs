@@ -17,6 +17,7 @@ use leptos::task::spawn_local;
 use retort_core::pg_lock::LockMode;
 use retort_core::protocol::{CompareTarget, Revisions, SourceFile};
 use retort_core::rehearse::{Plan, PlannedOp, RunOptions, TimelineRow, VERSION_TABLE};
+use retort_core::report::checklist::Rehearsed;
 
 use crate::analysis::{self, ModelFolder, ModelInput};
 use crate::pglite::{Database, DbError};
@@ -83,6 +84,9 @@ pub struct Inputs {
     /// before model).
     pub seed: RwSignal<String>,
     pub seed_edited: RwSignal<bool>,
+    /// What the latest run of the Revision pane's text measured, for the
+    /// production checklist.
+    pub rehearsed: RwSignal<Option<Rehearsed>>,
 }
 
 fn mark(name: &str) {
@@ -293,6 +297,32 @@ pub fn Rehearsal(postgres: Postgres, inputs: Inputs, controls: Controls) -> impl
         }
     });
     let roundtrip = RwSignal::new(None::<Verdict>);
+    // The checklist's figures: the exclusive locks of the upgrades run
+    // from the Revision pane (longest per table), and the round trip.
+    Effect::new(move |_| {
+        let held = outcome.with(|o| {
+            let mut held: Vec<(String, f64)> = Vec::new();
+            if let Some(o) = o.as_ref().filter(|o| o.source == Source::Revision) {
+                for (run, tables) in o.plan.runs.iter().zip(&o.executed.exclusive) {
+                    for (table, ms) in tables.iter().filter(|_| run.upgrade) {
+                        match held.iter_mut().find(|(t, _)| t == table) {
+                            Some((_, longest)) => *longest = longest.max(*ms),
+                            None => held.push((table.clone(), *ms)),
+                        }
+                    }
+                }
+            }
+            held
+        });
+        let round_trip = roundtrip.with(|v| v.as_ref().map(|v| v.verdict == "identical"));
+        // Figures of text since edited are not the checklist's.
+        let ran = (!held.is_empty() || round_trip.is_some()) && !stale.get();
+        inputs.rehearsed.set(ran.then(|| Rehearsed {
+            held,
+            rows: rows.get_untracked(),
+            round_trip,
+        }));
+    });
 
     // A new source, model or seed size means a new before state.
     Effect::new(move |_| {

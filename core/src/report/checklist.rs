@@ -90,21 +90,33 @@ impl Checklist {
 }
 
 #[cfg(feature = "sql")]
-pub use build::checklist;
+pub use build::{checklist, entry, ordered};
 
 #[cfg(feature = "sql")]
 mod build {
     use super::{Checklist, Exclusive, RevisionChecks};
     use crate::lint::locks::{locks, unseen};
-    use crate::lint::{Settings, display, revision_subject, table_of};
+    use crate::lint::{Settings, Subject, display, revision_subject, table_of};
     use crate::op::Op;
     use crate::pg_lock::LockMode;
-    use crate::revision::{Body, DownRevision, read_revision};
+    use crate::revision::{Body, DownRevision, Revision, read_revision};
 
     /// The checklist of `texts` (revision files, in any order: they are
     /// put in the order they run, by `down_revision`).
     pub fn checklist(texts: &[&str], settings: &Settings) -> Checklist {
-        let mut entries: Vec<RevisionChecks> = texts.iter().map(|t| entry(t, settings)).collect();
+        let entries = texts
+            .iter()
+            .map(|text| {
+                let (revision, _) = read_revision(text);
+                let cx = revision_subject(&revision, text, settings);
+                entry(&revision, &cx, settings)
+            })
+            .collect();
+        ordered(entries)
+    }
+
+    /// The checklist of revisions already read and judged (the review's).
+    pub fn ordered(mut entries: Vec<RevisionChecks>) -> Checklist {
         order(&mut entries);
         Checklist {
             entries,
@@ -112,9 +124,8 @@ mod build {
         }
     }
 
-    fn entry(text: &str, settings: &Settings) -> RevisionChecks {
-        let (revision, _) = read_revision(text);
-        let cx = revision_subject(&revision, text, settings);
+    /// One revision's part, from the subject the rules judged.
+    pub fn entry(revision: &Revision, cx: &Subject<'_>, settings: &Settings) -> RevisionChecks {
         let mut entry = RevisionChecks {
             id: revision.id.clone().unwrap_or_else(|| "?".to_string()),
             down: match &revision.down_revision {
@@ -199,8 +210,8 @@ fn quoted(id: &str, message: &str) -> String {
     }
 }
 
-/// The items, each a line of Markdown without its box.
-fn items(list: &Checklist) -> Vec<(&'static str, Vec<String>)> {
+/// The sections and their items, each a line of Markdown without its box.
+pub fn sections(list: &Checklist) -> Vec<(&'static str, Vec<String>)> {
     let heads = list.heads();
     let head = match heads.as_slice() {
         [] => "head".to_string(),
@@ -327,7 +338,7 @@ fn title(list: &Checklist) -> String {
 /// The checklist as Markdown task lists, for a pull request's description.
 pub fn markdown(list: &Checklist) -> String {
     let mut out = format!("### {}\n", title(list));
-    for (section, lines) in items(list) {
+    for (section, lines) in sections(list) {
         out.push_str(&format!("\n**{section}**\n\n"));
         for line in lines {
             out.push_str(&format!("- [ ] {line}\n"));
@@ -339,7 +350,7 @@ pub fn markdown(list: &Checklist) -> String {
 /// The checklist for a terminal: the same items, boxes as `[ ]`.
 pub fn text(list: &Checklist) -> String {
     let mut out = format!("{}\n", title(list).replace('`', ""));
-    for (section, lines) in items(list) {
+    for (section, lines) in sections(list) {
         out.push_str(&format!("\n{section}:\n"));
         for line in lines {
             out.push_str(&format!(

@@ -84,4 +84,7 @@ pub struct Review {
     pub downgrade_sql: String,
     /// What could not be written as SQL, by revision.
     pub sql_errors: Vec<String>,
+    /// The revisions' parts of the production checklist, in the order
+    /// they run (none for a SQL script).
+    pub checks: Vec<checklist::RevisionChecks>,
 }

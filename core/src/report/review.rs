@@ -233,15 +233,18 @@ pub fn review(text: &str, settings: &Settings) -> Reviewed {
         return collect.finish();
     }
     let mut read: Vec<(Span, Revision)> = Vec::new();
+    let mut checks = Vec::new();
     for segment in segments(text) {
         let source = &text[segment.start..segment.end];
         let (revision, diagnostics) = read_revision(source);
         let cx = crate::lint::revision_subject(&revision, source, settings);
         collect.add(&cx, segment, MigrationKind::Revision, settings);
         collect.diagnostics(diagnostics, segment.start);
+        checks.push(super::checklist::entry(&revision, &cx, settings));
         read.push((segment, revision));
     }
     collect.out.revisions = read.len();
+    collect.out.checks = super::checklist::ordered(checks).entries;
     sql_of(&read, &mut collect.out);
     collect.finish()
 }
