@@ -132,6 +132,19 @@ pub fn path(
     })
 }
 
+/// Asks the worker for the SQL from the base up to `target`, awaited.
+pub async fn path_sql(files: Vec<SourceFile>, target: String) -> Result<PathSql, String> {
+    ask(move |done| {
+        send(Request::Path { files, target }, false, move |_, reply| {
+            done(reply.and_then(|reply| match reply {
+                Reply::Path(sql) => Ok(sql),
+                other => Err(unexpected(&other)),
+            }))
+        });
+    })
+    .await
+}
+
 /// Asks the worker to plan an Alembic `command` against a database at
 /// `current` (an empty command: only the timeline).
 pub async fn rehearse(

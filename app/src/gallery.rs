@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use retort_core::autogen::{ColumnFill, RenamedTable};
 use retort_core::share::PageState;
 
+use crate::lesson::LessonLinks;
 use crate::persist::{self, Persist};
 use crate::workspace::{DEFAULT_ROWS, POSTGRES_VERSIONS, Workspace};
 
@@ -199,6 +200,8 @@ pub fn Gallery(workspace: Workspace, persist: Persist) -> impl IntoView {
         <nav class="gallery" aria-label="Examples">
             <span class="muted">"Examples:"</span>
             <ul>{items}</ul>
+            <span class="muted">"Learn:"</span>
+            <ul><LessonLinks workspace=workspace /></ul>
         </nav>
     }
 }

@@ -17,6 +17,7 @@ pub mod editor;
 pub mod embed;
 pub mod gallery;
 pub mod history;
+pub mod lesson;
 pub mod model;
 pub mod persist;
 pub mod pglite;
@@ -37,6 +38,7 @@ use crate::editor::ReadOnly;
 use crate::embed::Embed;
 use crate::gallery::Gallery;
 use crate::history::HistoryPane;
+use crate::lesson::LessonPanel;
 use crate::model::{ModelEditor, Side};
 use crate::postgres::{PgStatusBadge, Postgres};
 use crate::rehearsal::{Controls, Inputs, Rehearsal};
@@ -182,6 +184,7 @@ pub fn App() -> impl IntoView {
                 <PgStatusBadge postgres=postgres />
             </header>
             <Gallery workspace=workspace persist=persist />
+            <LessonPanel workspace=workspace postgres=postgres />
         }
         .into_any(),
     };
