@@ -143,9 +143,17 @@ pub fn keep(workspace: Workspace, start: &Start, save: bool) -> Persist {
             pending.set_value(None);
             let state = workspace.snapshot_untracked();
             let link = share::encode(&state);
-            if let Ok(link) = &link {
-                written.set_value(link.clone());
-                replace_hash(link);
+            match &link {
+                Ok(link) => {
+                    written.set_value(link.clone());
+                    replace_hash(link);
+                }
+                // Too big for a link: an older, smaller state must not
+                // stay in the address bar looking like this one.
+                Err(_) => {
+                    written.set_value(String::new());
+                    replace_hash("");
+                }
             }
             match share::encode_saved(&state) {
                 Ok(saved) => {
@@ -214,13 +222,24 @@ pub fn undo(persist: Persist, workspace: Workspace) {
     persist.undo.set(None);
 }
 
+/// Puts `link` in the address bar without a new history entry (none:
+/// the page's address without a hash).
 fn replace_hash(link: &str) {
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("#{link}")),
-        );
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let url = if link.is_empty() {
+        let location = window.location();
+        format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        )
+    } else {
+        format!("#{link}")
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 

@@ -26,6 +26,10 @@ pub struct ToWorker {
 }
 
 /// What the worker posts.
+// `Ready` is posted once per worker; every other message is a reply,
+// built once and serialised at once: boxing it would only add a
+// dereference.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
     /// Once, when its wasm runs: requests posted before would reach no

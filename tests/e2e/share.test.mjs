@@ -4,6 +4,7 @@
 // outside and lets the tests make links the page would never write.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -227,5 +228,45 @@ test('an embed shows only its panes, fetches only from its origin, and sizes its
   } finally {
     await session.close();
     fs.rmSync(host, { recursive: true, force: true });
+  }
+});
+
+test('work too big for a link is still autosaved, and the address bar holds no stale link', { timeout: 240_000 }, async () => {
+  const session = await open();
+  try {
+    const { page, url } = session;
+    await page.goto(url);
+    await waitForRevision(page);
+    // 100,000 characters that do not compress: far over the 64 KiB limit.
+    const noise = `# ${crypto.randomBytes(75_000).toString('base64')}\n`;
+    await replaceText(page, 'editor-after', `${MODEL}${noise}`);
+    await page.waitForFunction(() => localStorage.getItem('retort:state')?.length > 64 * 1024, null, { timeout: 30_000 });
+    assert.equal(await page.evaluate(() => location.hash), '');
+    await page.getByTestId('share-copy').click();
+    await page.waitForFunction(() => /over the 64 KiB limit/.test(document.querySelector('[data-testid="share-message"]')?.textContent ?? ''));
+    await page.reload();
+    await page.waitForFunction((start) => document.querySelector('[data-testid="editor-after"]')?.textContent.includes(start), noise.slice(2, 40), { timeout: 60_000 });
+    assert.deepEqual(session.pageErrors, []);
+    assert.deepEqual(session.panics(), []);
+  } finally {
+    await session.close();
+  }
+});
+
+test('a live embed can be edited, and still saves nothing', { timeout: 240_000 }, async () => {
+  const session = await open();
+  try {
+    const { page, url } = session;
+    const hash = link([[TAGS.before, MODEL], [TAGS.after, MODEL], [TAGS.safe, '1']]);
+    await page.goto(`${url}?embed&panes=after,revision&mode=live#${hash}`);
+    await page.getByTestId('editor-after').waitFor();
+    assert.equal(await page.getByTestId('editor-after').getAttribute('contenteditable'), 'true');
+    await replaceText(page, 'editor-after', `${MODEL}    handle: Mapped[str] = mapped_column(String(30), nullable=True)\n`);
+    await waitForRevision(page, "op.add_column('accounts'");
+    assert.equal(await page.evaluate(() => localStorage.getItem('retort:state')), null);
+    assert.deepEqual(session.foreignRequests(), []);
+    assert.deepEqual(session.pageErrors, []);
+  } finally {
+    await session.close();
   }
 });
