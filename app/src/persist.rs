@@ -133,16 +133,22 @@ pub fn keep(workspace: Workspace, start: &Start, save: bool) -> Persist {
     }
     let pending = StoredValue::new_local(None::<Timeout>);
     let written = StoredValue::new(String::new());
+    // Encoding deflates the whole state: done at most once per throttle
+    // period, never per keystroke (Copy link encodes the state of the
+    // moment itself).
     Effect::new(move |_| {
-        let state = workspace.snapshot();
-        persist.link.set(share::encode(&state));
-        if !save || pending.with_value(Option::is_some) {
+        workspace.snapshot();
+        if pending.with_value(Option::is_some) {
             return;
         }
         let timeout = Timeout::new(THROTTLE_MS, move || {
             pending.set_value(None);
             let state = workspace.snapshot_untracked();
             let link = share::encode(&state);
+            persist.link.set(link.clone());
+            if !save {
+                return;
+            }
             match &link {
                 Ok(link) => {
                     written.set_value(link.clone());
@@ -155,7 +161,12 @@ pub fn keep(workspace: Workspace, start: &Start, save: bool) -> Persist {
                     replace_hash("");
                 }
             }
-            match share::encode_saved(&state) {
+            // The autosave holds the same text as the link when it fits.
+            let saved = match link {
+                Ok(link) => Ok(link),
+                Err(_) => share::encode_saved(&state),
+            };
+            match saved {
                 Ok(saved) => {
                     if LocalStorage::set(SAVED, saved).is_err() {
                         persist.message.set(Some(

@@ -58,11 +58,13 @@ pub fn ShareBar(workspace: Workspace, persist: Persist, clean: fn() -> PageState
             "Started clean. Undo brings the earlier work back.".into(),
         ));
     };
-    let copy_link = move |_| match persist.link.get_untracked() {
+    // The state of the moment: the throttled link may be up to 300 ms old.
+    let link = move || retort_core::share::encode(&workspace.snapshot_untracked());
+    let copy_link = move |_| match link() {
         Ok(link) => offer(output, message, persist::address(&link), "The link"),
         Err(error) => message.set(Some(format!("No link: {error}"))),
     };
-    let copy_embed = move |_| match persist.link.get_untracked() {
+    let copy_embed = move |_| match link() {
         Ok(link) => {
             let embed = Embed {
                 panes: DEFAULT_PANES.to_vec(),
