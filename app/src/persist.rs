@@ -17,6 +17,8 @@ use crate::workspace::Workspace;
 pub const SAVED: &str = "retort:state";
 /// The state New or a link replaced, for Undo.
 pub const UNDO: &str = "retort:undo";
+/// What the page says when a link replaced the user's own work.
+const OPENED_LINK: &str = "Opened the link. Your earlier work is one Undo away.";
 /// How often, at most, the hash and the autosave are written while typing.
 const THROTTLE_MS: u32 = 300;
 
@@ -55,9 +57,7 @@ pub fn start(hash: &str, saved: Option<&str>) -> Start {
             let displaced = saved
                 .filter(|_| saved_state.as_ref().is_some_and(|s| *s != state))
                 .map(str::to_string);
-            let message = displaced
-                .as_ref()
-                .map(|_| "Opened the link. Your earlier work is one Undo away.".to_string());
+            let message = displaced.as_ref().map(|_| OPENED_LINK.to_string());
             Start {
                 state: Some(state),
                 message,
@@ -191,9 +191,7 @@ pub fn keep(workspace: Workspace, start: &Start, save: bool) -> Persist {
                 Ok(state) => {
                     keep_for_undo(persist, &workspace.snapshot_untracked());
                     workspace.restore(state);
-                    persist.message.set(Some(
-                        "Opened the link. Your earlier work is one Undo away.".into(),
-                    ));
+                    persist.message.set(Some(OPENED_LINK.into()));
                 }
                 Err(error) => persist.message.set(Some(format!(
                     "The link did not open: {error}. Your work is unchanged."

@@ -82,11 +82,6 @@ impl Checklist {
             .map(|e| e.id.as_str())
             .collect()
     }
-
-    /// Every downgrade has ops.
-    pub fn downgrades_exist(&self) -> bool {
-        self.entries.iter().all(|e| e.downgrade == "ops")
-    }
 }
 
 #[cfg(feature = "sql")]
